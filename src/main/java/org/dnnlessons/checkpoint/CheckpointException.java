@@ -1,0 +1,57 @@
+package org.dnnlessons.checkpoint;
+
+import java.nio.file.Path;
+
+/**
+ * A checkpoint could not be read, written or restored: a missing file, a corrupt table, a variable
+ * whose shape or dtype differs from the saved tensor. The message is one line meant for a user; it
+ * names the file and what was expected versus found.
+ */
+public class CheckpointException extends Exception {
+
+  private static final long serialVersionUID = 1L;
+
+  /** Offset value when the problem is not at a particular byte. */
+  public static final long NO_OFFSET = -1;
+
+  private final transient Path file;
+  private final long offset;
+  private final String reason;
+
+  /**
+   * @param file the file (or checkpoint prefix) concerned
+   * @param offset the byte offset of the problem in {@code file}, or {@link #NO_OFFSET}
+   * @param reason what was expected and what was found
+   */
+  public CheckpointException(Path file, long offset, String reason) {
+    this(file, offset, reason, null);
+  }
+
+  /** As {@link #CheckpointException(Path, long, String)}, keeping the underlying cause. */
+  public CheckpointException(Path file, long offset, String reason, Throwable cause) {
+    super(message(file, offset, reason), cause);
+    this.file = file;
+    this.offset = offset;
+    this.reason = reason;
+  }
+
+  /** The file or checkpoint prefix concerned. */
+  public Path file() {
+    return file;
+  }
+
+  /** The byte offset of the problem, or {@link #NO_OFFSET}. */
+  public long offset() {
+    return offset;
+  }
+
+  /** The reason alone, without the file name. */
+  public String reason() {
+    return reason;
+  }
+
+  private static String message(Path file, long offset, String reason) {
+    String where = offset == NO_OFFSET ? String.valueOf(file) : file + " at offset " + offset;
+    return where + ": " + reason;
+  }
+}

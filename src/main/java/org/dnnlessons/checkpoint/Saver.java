@@ -1,0 +1,352 @@
+package org.dnnlessons.checkpoint;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Operand;
+import org.tensorflow.Operation;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.exceptions.TensorFlowException;
+import org.tensorflow.ndarray.NdArrays;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.types.TString;
+
+/**
+ * Saves and restores graph variables in TensorFlow's checkpoint format (the V2 bundle that Python's
+ * {@code tf.train.Saver} writes: {@code prefix.index} and {@code prefix.data-00000-of-00001}),
+ * keyed by variable name.
+ *
+ * <p>Like Python's Saver, it adds its ops to the graph when built, in a {@code save} name scope:
+ * {@code save/Const} (the file name), {@code save/SaveV2}, {@code save/control_dependency}, {@code
+ * save/RestoreV2}, {@code save/Assign_N} and {@code save/restore_all}. Build it after the last
+ * variable it must cover.
+ *
+ * <pre>{@code
+ * Saver saver = Saver.builder(graph).build();          // every variable, keyed by op name
+ * saver.save(session, "model.ckpt");
+ * saver.restore(otherSession, "model.ckpt");           // no initializer needed
+ * }</pre>
+ *
+ * <p><b>Restores are checked before anything is assigned.</b> {@link #restore} reads every saved
+ * tensor first and compares its dtype and shape with the variable it is meant for; on any mismatch
+ * it throws a {@link CheckpointException} naming the variable and both shapes, and no variable has
+ * been changed: the session is in the state it was before the call.
+ */
+public final class Saver {
+
+  private final Graph graph;
+  private final List<String> keys;
+  private final List<Output<?>> variables;
+  private final Operand<TString> filename;
+  private final Operation saveOp;
+  private final GraphOperation restoreOp;
+  private final List<Operation> assignOps;
+
+  private Saver(Graph graph, Map<String, Output<?>> varList) {
+    this.graph = graph;
+    this.keys = List.copyOf(varList.keySet());
+    this.variables = List.copyOf(varList.values());
+    Ops save = Ops.create(graph).withSubScope("save");
+    Operand<TString> defaultName =
+        save.withSubScope("filename").withName("input").constant("model");
+    Operand<TString> filenameInput =
+        save.withName("filename").placeholderWithDefault(defaultName, Shape.scalar());
+    this.filename = save.withName("Const").placeholderWithDefault(filenameInput, Shape.scalar());
+
+    String[] keyArray = keys.toArray(new String[0]);
+    String[] slices = new String[keyArray.length];
+    Arrays.fill(slices, "");
+    DataType[] dtypes = new DataType[keyArray.length];
+    Output<?>[] tensors = new Output<?>[keyArray.length];
+    for (int i = 0; i < keyArray.length; i++) {
+      tensors[i] = variables.get(i);
+      dtypes[i] = baseType(tensors[i].dataType());
+    }
+    Ops saveV2 = save.withSubScope("SaveV2");
+    this.saveOp =
+        graph
+            .opBuilder("SaveV2", "save/SaveV2", save.scope())
+            .addInput(filename.asOutput())
+            .addInput(
+                saveV2
+                    .withName("tensor_names")
+                    .constant(NdArrays.vectorOfObjects(keyArray))
+                    .asOutput())
+            .addInput(
+                saveV2
+                    .withName("shape_and_slices")
+                    .constant(NdArrays.vectorOfObjects(slices))
+                    .asOutput())
+            .addInputList(tensors)
+            .build();
+    save.withName("control_dependency")
+        .withControlDependencies(List.of(saveOpAsOp()))
+        .identity(filename);
+
+    Ops restoreV2 = save.withSubScope("RestoreV2");
+    this.restoreOp =
+        (GraphOperation)
+            graph
+                .opBuilder("RestoreV2", "save/RestoreV2", save.scope())
+                .addInput(filename.asOutput())
+                .addInput(
+                    restoreV2
+                        .withName("tensor_names")
+                        .constant(NdArrays.vectorOfObjects(keyArray))
+                        .asOutput())
+                .addInput(
+                    restoreV2
+                        .withName("shape_and_slices")
+                        .constant(NdArrays.vectorOfObjects(slices))
+                        .asOutput())
+                .setAttr("dtypes", dtypes)
+                .build();
+    List<Operation> assigns = new ArrayList<>();
+    for (int i = 0; i < keyArray.length; i++) {
+      assigns.add(
+          graph
+              .opBuilder("Assign", save.scope().makeOpName("Assign"), save.scope())
+              .addInput(tensors[i])
+              .addInput(restoreOp.output(i))
+              .setAttr("validate_shape", true)
+              .setAttr("use_locking", true)
+              .build());
+    }
+    this.assignOps = List.copyOf(assigns);
+    List<org.tensorflow.op.Op> assignAsOps = new ArrayList<>();
+    for (Operation a : assignOps) {
+      assignAsOps.add(() -> a);
+    }
+    save.withName("restore_all").withControlDependencies(assignAsOps).noOp();
+  }
+
+  private org.tensorflow.op.Op saveOpAsOp() {
+    return () -> saveOp;
+  }
+
+  /** Starts a builder for a saver over {@code graph}. */
+  public static Builder builder(Graph graph) {
+    return new Builder(graph);
+  }
+
+  /** The checkpoint keys this saver writes and reads, sorted. */
+  public List<String> keys() {
+    return keys;
+  }
+
+  /**
+   * Saves every variable to {@code prefix.index} and {@code prefix.data-00000-of-00001}, creating
+   * the parent directory when missing.
+   *
+   * @return the prefix written, as Python's {@code Saver.save} returns it
+   * @throws CheckpointException when the files cannot be written
+   */
+  public String save(Session session, String prefix) throws CheckpointException {
+    Objects.requireNonNull(prefix, "prefix");
+    Path path = Path.of(prefix);
+    try {
+      Path parent = path.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+    } catch (IOException e) {
+      throw new CheckpointException(
+          path,
+          CheckpointException.NO_OFFSET,
+          "cannot create the checkpoint directory: " + e.getMessage(),
+          e);
+    }
+    try (TString name = TString.scalarOf(prefix)) {
+      session.runner().feed(filename, name).addTarget(saveOp).run().close();
+    } catch (TensorFlowException e) {
+      throw new CheckpointException(
+          path,
+          CheckpointException.NO_OFFSET,
+          "cannot write the checkpoint: " + firstLine(e.getMessage()),
+          e);
+    }
+    return prefix;
+  }
+
+  /**
+   * Restores every variable from the checkpoint at {@code prefix}. Nothing is assigned unless every
+   * saved tensor exists and matches its variable's dtype and shape, so after a failed restore the
+   * session's variables are exactly as they were before the call.
+   *
+   * @throws CheckpointException when the checkpoint is missing or unreadable, a key is missing, or
+   *     a saved tensor's dtype or shape differs from its variable's
+   */
+  public void restore(Session session, String prefix) throws CheckpointException {
+    Objects.requireNonNull(prefix, "prefix");
+    Path path = Path.of(prefix);
+    Path index = Path.of(prefix + ".index");
+    if (!Files.isRegularFile(index)) {
+      throw new CheckpointException(
+          path,
+          CheckpointException.NO_OFFSET,
+          "no checkpoint here: expected the file " + index + " to exist");
+    }
+    if (keys.isEmpty()) {
+      return;
+    }
+    try (TString name = TString.scalarOf(prefix)) {
+      Session.Runner read = session.runner().feed(filename, name);
+      for (int i = 0; i < keys.size(); i++) {
+        read.fetch(restoreOp.output(i));
+      }
+      Result restored;
+      try {
+        restored = read.run();
+      } catch (TensorFlowException e) {
+        throw new CheckpointException(
+            path, CheckpointException.NO_OFFSET, explainRestoreFailure(e.getMessage()), e);
+      }
+      try (restored) {
+        checkShapes(path, restored);
+        Session.Runner assign = session.runner().feed(filename, name);
+        for (int i = 0; i < keys.size(); i++) {
+          assign.feed(restoreOp.output(i), restored.get(i));
+        }
+        assignOps.forEach(assign::addTarget);
+        assign.run().close();
+      }
+    }
+  }
+
+  private void checkShapes(Path path, Result restored) throws CheckpointException {
+    for (int i = 0; i < keys.size(); i++) {
+      Tensor t = restored.get(i);
+      Shape graphShape = variables.get(i).shape();
+      if (!graphShape.isCompatibleWith(t.shape())) {
+        throw new CheckpointException(
+            path,
+            CheckpointException.NO_OFFSET,
+            "shape mismatch for variable '"
+                + keys.get(i)
+                + "': the checkpoint holds "
+                + describe(t.shape())
+                + ", the graph's variable has "
+                + describe(graphShape));
+      }
+    }
+  }
+
+  private String explainRestoreFailure(String tfMessage) {
+    String first = firstLine(tfMessage);
+    java.util.regex.Matcher missing =
+        java.util.regex.Pattern.compile("Key (\\S+) not found in checkpoint").matcher(first);
+    if (missing.find()) {
+      return "no tensor named '"
+          + missing.group(1)
+          + "' in the checkpoint (variables are matched"
+          + " by name; name the variable as it was named when saved)";
+    }
+    java.util.regex.Matcher dtype =
+        java.util.regex.Pattern.compile(
+                "tensor_name = (\\S+); expected dtype (\\S+) does not equal original dtype (\\S+)")
+            .matcher(first);
+    if (dtype.find()) {
+      return "dtype mismatch for variable '"
+          + dtype.group(1)
+          + "': the checkpoint holds "
+          + dtype.group(3)
+          + ", the graph's variable is "
+          + dtype.group(2);
+    }
+    return "cannot read the checkpoint: " + first;
+  }
+
+  // A VariableV2 output is a reference (DT_FLOAT_REF = DT_FLOAT + 100); checkpoints hold values.
+  static DataType baseType(DataType type) {
+    int n = type.getNumber();
+    return n > 100 ? DataType.forNumber(n - 100) : type;
+  }
+
+  /** "shape [2, 3]" or "a scalar". */
+  static String describe(Shape shape) {
+    return shape.numDimensions() == 0 ? "a scalar" : "shape " + Arrays.toString(shape.asArray());
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "(no message)";
+    }
+    int nl = s.indexOf('\n');
+    return (nl < 0 ? s : s.substring(0, nl)).strip();
+  }
+
+  /** Chooses the variables a {@link Saver} covers. */
+  public static final class Builder {
+    private final Graph graph;
+    private Map<String, Output<?>> varList;
+
+    private Builder(Graph graph) {
+      this.graph = Objects.requireNonNull(graph, "graph");
+    }
+
+    /**
+     * Covers exactly these variables, saved under the given checkpoint keys; Python's {@code
+     * tf.train.Saver(var_list={...})}. Use it to load weights into a modified model whose variables
+     * are named differently from the saved ones.
+     *
+     * @param varList checkpoint key to variable ({@code VariableV2} output or a {@code
+     *     NamedVariable})
+     */
+    public Builder variables(Map<String, ? extends Operand<?>> varList) {
+      Map<String, Output<?>> copy = new TreeMap<>();
+      for (Map.Entry<String, ? extends Operand<?>> e : varList.entrySet()) {
+        Output<?> v = variableOutput(e.getValue());
+        copy.put(Objects.requireNonNull(e.getKey(), "key"), v);
+      }
+      this.varList = copy;
+      return this;
+    }
+
+    /** Builds the saver and adds its ops to the graph. */
+    public Saver build() {
+      Map<String, Output<?>> vars = varList != null ? varList : allVariables(graph);
+      return new Saver(graph, vars);
+    }
+
+    private static Output<?> variableOutput(Operand<?> operand) {
+      Operand<?> o = operand;
+      if (o instanceof org.dnnlessons.nn.NamedVariable<?> nv) {
+        o = nv.variable();
+      }
+      Operation op = o.op();
+      if (!op.type().equals(Variable.OP_NAME)) {
+        throw new IllegalArgumentException(
+            "Saver covers VariableV2 ops, found '" + op.name() + "' of type " + op.type());
+      }
+      return o.asOutput();
+    }
+
+    private static Map<String, Output<?>> allVariables(Graph graph) {
+      Map<String, Output<?>> vars = new TreeMap<>();
+      Iterator<GraphOperation> it = graph.operations();
+      while (it.hasNext()) {
+        GraphOperation op = it.next();
+        if (op.type().equals(Variable.OP_NAME)) {
+          vars.put(op.name(), op.output(0));
+        }
+      }
+      return new LinkedHashMap<>(vars);
+    }
+  }
+}

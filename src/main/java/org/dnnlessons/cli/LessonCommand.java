@@ -1,0 +1,177 @@
+package org.dnnlessons.cli;
+
+import java.io.PrintStream;
+import org.dnnlessons.checkpoint.CheckpointException;
+import org.dnnlessons.lessons.DropoutQuiz;
+import org.dnnlessons.lessons.LessonCatalog;
+import org.dnnlessons.lessons.LoadVariables;
+import org.dnnlessons.lessons.NamingError;
+import org.dnnlessons.lessons.NamingFix;
+import org.dnnlessons.lessons.ReluQuiz;
+import org.dnnlessons.lessons.SaveVariables;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dnn-lessons lesson NAME [options]}: runs one notebook section; {@code --list} lists them.
+ */
+@Command(
+    name = "lesson",
+    mixinStandardHelpOptions = true,
+    description = "Runs one section of the notebook. 'lesson --list' names them all.",
+    subcommands = {
+      LessonCommand.Relu.class,
+      LessonCommand.Dropout.class,
+      LessonCommand.SaveVariablesCommand.class,
+      LessonCommand.LoadVariablesCommand.class,
+      LessonCommand.NamingErrorCommand.class,
+      LessonCommand.NamingFixCommand.class
+    })
+final class LessonCommand implements Runnable {
+
+  @Spec CommandSpec spec;
+
+  @ParentCommand Main main;
+
+  @Option(names = "--list", description = "List the lessons and the notebook section each ports.")
+  boolean list;
+
+  @Override
+  public void run() {
+    if (!list) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "missing lesson NAME (or --list)");
+    }
+    PrintStream out = main.out();
+    for (LessonCatalog lesson : LessonCatalog.values()) {
+      out.printf(
+          "%-16s %-45s %s%n",
+          lesson.command(), lesson.section(), lesson.lessonClass().getSimpleName());
+    }
+  }
+
+  /** Base of the lesson subcommands: where to print. */
+  abstract static class LessonRun {
+    @ParentCommand LessonCommand parent;
+
+    @Spec CommandSpec spec;
+
+    PrintStream out() {
+      return parent.main.out();
+    }
+  }
+
+  @Command(
+      name = "relu",
+      mixinStandardHelpOptions = true,
+      description = "TensorFlow ReLUs quiz: a two-layer network with a ReLU hidden layer.")
+  static final class Relu extends LessonRun implements Runnable {
+    @Override
+    public void run() {
+      ReluQuiz.run(out());
+    }
+  }
+
+  @Command(
+      name = "dropout",
+      mixinStandardHelpOptions = true,
+      description = "TensorFlow Dropout quiz: the ReLU network with dropout on the hidden layer.")
+  static final class Dropout extends LessonRun implements Runnable {
+    @Option(
+        names = "--keep-prob",
+        paramLabel = "P",
+        defaultValue = "0.5",
+        description =
+            "Probability of keeping a hidden unit, in (0, 1] (default: ${DEFAULT-VALUE}).")
+    double keepProb;
+
+    @Option(
+        names = "--seed",
+        paramLabel = "S",
+        description = "Graph-level random seed; without it the dropout mask changes every run.")
+    Long seed;
+
+    @Override
+    public void run() {
+      DropoutQuiz.run(Main.options(spec, () -> new DropoutQuiz.Options(keepProb, seed)), out());
+    }
+  }
+
+  /** Options shared by the lessons that write or read {@code model.ckpt}. */
+  static class FileOption {
+    @Option(
+        names = "--file",
+        paramLabel = "PREFIX",
+        defaultValue = SaveVariables.FILE_DEFAULT,
+        description = "Checkpoint prefix (default: ${DEFAULT-VALUE}).")
+    String file;
+  }
+
+  @Command(
+      name = "save-variables",
+      mixinStandardHelpOptions = true,
+      description = "Saving Variables: create weights and bias, print and save them.")
+  static final class SaveVariablesCommand extends LessonRun
+      implements java.util.concurrent.Callable<Integer> {
+    @CommandLine.Mixin FileOption file = new FileOption();
+
+    @Option(names = "--seed", paramLabel = "S", description = "Graph-level random seed.")
+    Long seed;
+
+    @Override
+    public Integer call() throws CheckpointException {
+      SaveVariables.run(
+          Main.options(spec, () -> new SaveVariables.Options(file.file, seed)), out());
+      return Main.EXIT_OK;
+    }
+  }
+
+  @Command(
+      name = "load-variables",
+      mixinStandardHelpOptions = true,
+      description = "Loading Variables: restore weights and bias saved by save-variables.")
+  static final class LoadVariablesCommand extends LessonRun
+      implements java.util.concurrent.Callable<Integer> {
+    @CommandLine.Mixin FileOption file = new FileOption();
+
+    @Override
+    public Integer call() throws CheckpointException {
+      LoadVariables.run(new LoadVariables.Options(file.file), out());
+      return Main.EXIT_OK;
+    }
+  }
+
+  @Command(
+      name = "naming-error",
+      mixinStandardHelpOptions = true,
+      description = "Naming Error: automatic names plus a different creation order break restore.")
+  static final class NamingErrorCommand extends LessonRun
+      implements java.util.concurrent.Callable<Integer> {
+    @CommandLine.Mixin FileOption file = new FileOption();
+
+    @Override
+    public Integer call() throws CheckpointException {
+      NamingError.run(new NamingError.Options(file.file), out());
+      return Main.EXIT_OK;
+    }
+  }
+
+  @Command(
+      name = "naming-fix",
+      mixinStandardHelpOptions = true,
+      description = "Explicit variable names make the restore independent of creation order.")
+  static final class NamingFixCommand extends LessonRun
+      implements java.util.concurrent.Callable<Integer> {
+    @CommandLine.Mixin FileOption file = new FileOption();
+
+    @Override
+    public Integer call() throws CheckpointException {
+      NamingFix.run(new NamingFix.Options(file.file), out());
+      return Main.EXIT_OK;
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package org.dnnlessons.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import org.dnnlessons.checkpoint.CheckpointException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code dnn-lessons} command: {@code java -jar target/dnn-lessons.jar COMMAND ...}.
+ *
+ * <p>Exit status: 0 on success, 1 when the work failed (a bad checkpoint, a restore that does not
+ * fit), 2 for a bad command line. Failures print one line, {@code error: ...}, on standard error;
+ * set the environment variable {@code DNN_LESSONS_DEBUG=1} to get the stack trace as well.
+ */
+@Command(
+    name = "dnn-lessons",
+    mixinStandardHelpOptions = true,
+    version = "dnn-lessons 0.1.0 (TensorFlow Java 1.1.0)",
+    description = "The lesson \"Deep Neural Networks in TensorFlow\" in TensorFlow Java.",
+    subcommands = {LessonCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+  /** Exit status when the command ran and succeeded. */
+  public static final int EXIT_OK = 0;
+
+  /** Exit status when the work failed. */
+  public static final int EXIT_FAILURE = 1;
+
+  /** Exit status for a bad command line. */
+  public static final int EXIT_USAGE = 2;
+
+  @Spec CommandSpec spec;
+
+  private final PrintStream out;
+
+  private Main(PrintStream out) {
+    this.out = out;
+  }
+
+  /** Where commands print their results. */
+  PrintStream out() {
+    return out;
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing COMMAND");
+  }
+
+  /** Runs the command line and exits with its status. */
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line, printing to the standard streams; returns the exit status. */
+  public static int execute(String... args) {
+    return execute(System.out, System.err, args);
+  }
+
+  /** Runs the command line with the given streams; returns the exit status. */
+  public static int execute(PrintStream out, PrintStream err, String... args) {
+    CommandLine cli = new CommandLine(new Main(out));
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    cli.setParameterExceptionHandler(
+        (e, a) -> {
+          String command = e.getCommandLine().getCommandSpec().qualifiedName();
+          err.println("error: " + usageMessage(e) + " (see '" + command + " --help')");
+          return EXIT_USAGE;
+        });
+    cli.setExecutionExceptionHandler(
+        (e, failed, parsed) -> {
+          err.println("error: " + oneLine(e));
+          if (System.getenv("DNN_LESSONS_DEBUG") != null) {
+            e.printStackTrace(err);
+          }
+          return EXIT_FAILURE;
+        });
+    return cli.execute(args);
+  }
+
+  private static String usageMessage(CommandLine.ParameterException e) {
+    if (e instanceof CommandLine.UnmatchedArgumentException u
+        && u.getCommandLine().getCommandSpec().userObject() instanceof LessonCommand
+        && !u.getUnmatched().isEmpty()) {
+      return "unknown lesson '"
+          + u.getUnmatched().get(0)
+          + "'; 'dnn-lessons lesson --list' names them";
+    }
+    return e.getMessage();
+  }
+
+  /**
+   * Builds an options record, turning its validation failure ({@link IllegalArgumentException})
+   * into a command-line error, so a bad option exits with {@link #EXIT_USAGE}.
+   */
+  static <T> T options(CommandSpec spec, java.util.function.Supplier<T> factory) {
+    try {
+      return factory.get();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+  }
+
+  private static String oneLine(Exception e) {
+    String message = e.getMessage();
+    if (e instanceof CheckpointException
+        || e instanceof IllegalArgumentException
+        || e instanceof IllegalStateException
+        || e instanceof java.io.IOException) {
+      message = message == null ? e.getClass().getSimpleName() : message;
+    } else {
+      message = "unexpected " + e.getClass().getName() + (message == null ? "" : ": " + message);
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+}

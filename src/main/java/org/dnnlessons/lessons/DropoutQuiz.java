@@ -1,0 +1,132 @@
+package org.dnnlessons.lessons;
+
+import java.io.PrintStream;
+import java.util.List;
+import org.dnnlessons.format.NumpyFormat;
+import org.dnnlessons.nn.Dropout;
+import org.dnnlessons.nn.Initializers;
+import org.dnnlessons.nn.Layers;
+import org.dnnlessons.nn.ModelGraph;
+import org.dnnlessons.nn.NamedVariable;
+import org.dnnlessons.nn.Tensors;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The notebook's "TensorFlow Dropout" quiz: the ReLU network with a dropout layer after the hidden
+ * layer, {@code keep_prob} fed through a placeholder.
+ *
+ * <p>Run it with {@code java -jar target/dnn-lessons.jar lesson dropout [--keep-prob 0.5] [--seed
+ * S]}. Without a seed the output changes from run to run, as the notebook warns; one run printed:
+ *
+ * <pre>
+ * [[ 6.58  8.46]
+ *  [ 0.    0.  ]
+ *  [48.02 76.48]]
+ * </pre>
+ *
+ * Every kept hidden unit is scaled by {@code 1/keep_prob} (2 for 0.5), every dropped one is 0.
+ */
+public final class DropoutQuiz {
+
+  /** The notebook's {@code keep_prob}. */
+  public static final double KEEP_PROB_DEFAULT = 0.5;
+
+  /** The quiz's input rows (they differ from the ReLU quiz's). */
+  static final float[][] FEATURES = {
+    {0.0f, 2.0f, 3.0f, 4.0f}, {0.1f, 0.2f, 0.3f, 0.4f}, {11.0f, 12.0f, 13.0f, 14.0f}
+  };
+
+  /**
+   * How to run the quiz.
+   *
+   * @param keepProb the probability of keeping a hidden unit, in (0, 1]
+   * @param seed the graph-level random seed ({@code tf.set_random_seed}), or {@code null} for a
+   *     different mask on every run
+   */
+  public record Options(double keepProb, Long seed) {
+    /** Validates the options. */
+    public Options {
+      Dropout.checkKeepProb(keepProb);
+    }
+
+    /** The notebook's settings: keep_prob 0.5, no seed. */
+    public static Options defaults() {
+      return new Options(KEEP_PROB_DEFAULT, null);
+    }
+  }
+
+  /**
+   * What one run computed, all from the same session run (so from the same dropout mask).
+   *
+   * @param hidden the hidden layer after ReLU, before dropout
+   * @param droppedHidden the hidden layer after dropout
+   * @param logits the output layer, computed from {@code droppedHidden}
+   */
+  public record Result(float[][] hidden, float[][] droppedHidden, float[][] logits) {}
+
+  private DropoutQuiz() {}
+
+  /** Runs the lesson from the command line; same as {@code dnn-lessons lesson dropout}. */
+  public static void main(String[] args) {
+    LessonLauncher.launch("dropout", args);
+  }
+
+  /** Builds the quiz's graph, runs it once with {@code options.keepProb()}, prints the logits. */
+  public static Result run(Options options, PrintStream out) {
+    try (Graph graph = new Graph()) {
+      ModelGraph g =
+          options.seed() == null
+              ? ModelGraph.create(graph)
+              : ModelGraph.create(graph, options.seed());
+      Ops tf = g.tf();
+
+      // Weights and biases (the ReLU quiz's)
+      List<NamedVariable<TFloat32>> weights =
+          List.of(
+              g.variable(tf, tf.constant(ReluQuiz.HIDDEN_LAYER_WEIGHTS)),
+              g.variable(tf, tf.constant(ReluQuiz.OUT_WEIGHTS)));
+      List<NamedVariable<TFloat32>> biases =
+          List.of(
+              g.variable(tf, Initializers.zeros(tf, Shape.of(3))),
+              g.variable(tf, Initializers.zeros(tf, Shape.of(2))));
+
+      // Input
+      NamedVariable<TFloat32> features = g.variable(tf, tf.constant(FEATURES));
+
+      // Model with dropout
+      Placeholder<TFloat32> keepProb =
+          g.placeholder(tf, "keep_prob", TFloat32.class, Shape.scalar());
+      Operand<TFloat32> hiddenLayer =
+          Layers.relu(tf, Layers.linear(tf, features, weights.get(0), biases.get(0)));
+      Operand<TFloat32> droppedHidden = Dropout.apply(g, tf, hiddenLayer, keepProb, null);
+      Operand<TFloat32> logits = Layers.linear(tf, droppedHidden, weights.get(1), biases.get(1));
+
+      try (Session session = g.newSession();
+          TFloat32 keepProbValue = TFloat32.scalarOf((float) options.keepProb())) {
+        session.run(g.globalVariablesInitializer());
+        try (org.tensorflow.Result fetched =
+            session
+                .runner()
+                .feed(keepProb, keepProbValue)
+                .fetch(hiddenLayer)
+                .fetch(droppedHidden)
+                .fetch(logits)
+                .run()) {
+          Result result =
+              new Result(
+                  Tensors.toMatrix((TFloat32) fetched.get(0)),
+                  Tensors.toMatrix((TFloat32) fetched.get(1)),
+                  Tensors.toMatrix((TFloat32) fetched.get(2)));
+          out.println(NumpyFormat.format(result.logits()));
+          return result;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package org.dnnlessons.lessons;
+
+/**
+ * Every runnable lesson: its command name, the notebook section it ports and its class. {@code
+ * dnn-lessons lesson --list} prints this table.
+ */
+public enum LessonCatalog {
+  RELU("relu", "TensorFlow ReLUs: Quiz", ReluQuiz.class),
+  SAVE_VARIABLES("save-variables", "Save and Restore: Saving Variables", SaveVariables.class),
+  LOAD_VARIABLES("load-variables", "Save and Restore: Loading Variables", LoadVariables.class),
+  NAMING_ERROR("naming-error", "Loading into a New Model: Naming Error", NamingError.class),
+  NAMING_FIX("naming-fix", "Loading into a New Model: explicit names", NamingFix.class),
+  DROPOUT("dropout", "TensorFlow Dropout: Quiz", DropoutQuiz.class);
+
+  private final String command;
+  private final String section;
+  private final Class<?> lessonClass;
+
+  LessonCatalog(String command, String section, Class<?> lessonClass) {
+    this.command = command;
+    this.section = section;
+    this.lessonClass = lessonClass;
+  }
+
+  /** The name used in {@code dnn-lessons lesson NAME}. */
+  public String command() {
+    return command;
+  }
+
+  /** The notebook section the lesson ports. */
+  public String section() {
+    return section;
+  }
+
+  /** The class holding the lesson's {@code run} method. */
+  public Class<?> lessonClass() {
+    return lessonClass;
+  }
+}
