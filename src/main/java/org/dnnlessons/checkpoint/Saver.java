@@ -19,7 +19,6 @@ import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
-import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -174,7 +173,8 @@ public final class Saver {
     }
     try (TString name = TString.scalarOf(prefix)) {
       session.runner().feed(filename, name).addTarget(saveOp).run().close();
-    } catch (TensorFlowException e) {
+    } catch (RuntimeException e) { // TensorFlow reports run failures as TensorFlowException or
+      // IllegalArgumentException
       throw new CheckpointException(
           path,
           CheckpointException.NO_OFFSET,
@@ -213,7 +213,8 @@ public final class Saver {
       Result restored;
       try {
         restored = read.run();
-      } catch (TensorFlowException e) {
+      } catch (RuntimeException e) { // TensorFlow reports run failures as TensorFlowException or
+        // IllegalArgumentException
         throw new CheckpointException(
             path, CheckpointException.NO_OFFSET, explainRestoreFailure(e.getMessage()), e);
       }

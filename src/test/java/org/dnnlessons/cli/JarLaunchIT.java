@@ -1,0 +1,85 @@
+package org.dnnlessons.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the packaged jar as a user does, {@code java -jar target/dnn-lessons.jar ...}, in a fresh
+ * working directory.
+ */
+class JarLaunchIT {
+
+  @TempDir Path workDir;
+
+  private record Run(int status, String out, String err) {}
+
+  private Run launch(String... args) throws IOException, InterruptedException {
+    String jar = System.getProperty("dnnlessons.jar");
+    assertTrue(
+        jar != null && Files.isRegularFile(Path.of(jar)),
+        "system property dnnlessons.jar must name the packaged jar, found " + jar);
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(Path.of(jar).toAbsolutePath().toString());
+    command.addAll(List.of(args));
+    Path out = workDir.resolve("stdout.txt");
+    Path err = workDir.resolve("stderr.txt");
+    Process p =
+        new ProcessBuilder(command)
+            .directory(workDir.toFile())
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the jar did not finish in 120 s");
+    return new Run(
+        p.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void reluLessonPrintsTheQuizMatrix() throws Exception {
+    Run r = launch("lesson", "relu");
+    assertEquals(0, r.status(), r.err());
+    assertEquals(
+        "[[ 5.11      8.440001]\n [ 0.        0.      ]\n [24.01     38.24    ]]\n", r.out());
+  }
+
+  @Test
+  void namingErrorGivesOneErrorLineNoStackTraceAndStatusOne() throws Exception {
+    Run r = launch("lesson", "naming-error");
+    assertEquals(Main.EXIT_FAILURE, r.status());
+    List<String> errors = r.err().lines().filter(l -> l.startsWith("error: ")).toList();
+    assertEquals(
+        List.of(
+            "error: model.ckpt: shape mismatch for variable 'Variable': the checkpoint"
+                + " holds shape [2, 3], the graph's variable has shape [3]"),
+        errors);
+    assertTrue(
+        r.err().lines().noneMatch(l -> l.startsWith("\tat ") || l.contains("Exception")),
+        "no stack trace on stderr:\n" + r.err());
+    // the notebook's default file lands in the working directory
+    assertTrue(Files.isRegularFile(workDir.resolve("model.ckpt.index")));
+  }
+
+  @Test
+  void saveThenLoadInSeparateProcessesPrintsTheSameValues() throws Exception {
+    Run saved = launch("lesson", "save-variables", "--seed", "3");
+    assertEquals(0, saved.status(), saved.err());
+    Run loaded = launch("lesson", "load-variables");
+    assertEquals(0, loaded.status(), loaded.err());
+    // "Weights:" in the save cell, "Weight:" in the load cell, as in the notebook
+    assertEquals(saved.out().replace("Weights:", "Weight:"), loaded.out());
+  }
+}
