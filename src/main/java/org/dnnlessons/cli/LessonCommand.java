@@ -1,7 +1,6 @@
 package org.dnnlessons.cli;
 
 import java.io.PrintStream;
-import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.lessons.DropoutQuiz;
 import org.dnnlessons.lessons.LessonCatalog;
 import org.dnnlessons.lessons.LoadVariables;
@@ -80,7 +79,7 @@ final class LessonCommand implements Runnable {
       name = "dropout",
       mixinStandardHelpOptions = true,
       description = "TensorFlow Dropout quiz: the ReLU network with dropout on the hidden layer.")
-  static final class Dropout extends LessonRun implements Runnable {
+  static final class Dropout extends LessonRun implements java.util.concurrent.Callable<Integer> {
     @Option(
         names = "--keep-prob",
         paramLabel = "P",
@@ -96,8 +95,9 @@ final class LessonCommand implements Runnable {
     Long seed;
 
     @Override
-    public void run() {
+    public Integer call() throws Exception {
       DropoutQuiz.run(Main.options(spec, () -> new DropoutQuiz.Options(keepProb, seed)), out());
+      return Main.EXIT_OK;
     }
   }
 
@@ -123,7 +123,7 @@ final class LessonCommand implements Runnable {
     Long seed;
 
     @Override
-    public Integer call() throws CheckpointException {
+    public Integer call() throws Exception {
       SaveVariables.run(
           Main.options(spec, () -> new SaveVariables.Options(file.file, seed)), out());
       return Main.EXIT_OK;
@@ -139,7 +139,7 @@ final class LessonCommand implements Runnable {
     @CommandLine.Mixin FileOption file = new FileOption();
 
     @Override
-    public Integer call() throws CheckpointException {
+    public Integer call() throws Exception {
       LoadVariables.run(new LoadVariables.Options(file.file), out());
       return Main.EXIT_OK;
     }
@@ -154,7 +154,7 @@ final class LessonCommand implements Runnable {
     @CommandLine.Mixin FileOption file = new FileOption();
 
     @Override
-    public Integer call() throws CheckpointException {
+    public Integer call() throws Exception {
       NamingError.run(new NamingError.Options(file.file), out());
       return Main.EXIT_OK;
     }
@@ -169,7 +169,7 @@ final class LessonCommand implements Runnable {
     @CommandLine.Mixin FileOption file = new FileOption();
 
     @Override
-    public Integer call() throws CheckpointException {
+    public Integer call() throws Exception {
       NamingFix.run(new NamingFix.Options(file.file), out());
       return Main.EXIT_OK;
     }

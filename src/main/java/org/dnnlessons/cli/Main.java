@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     version = "dnn-lessons 0.1.0 (TensorFlow Java 1.1.0)",
     description = "The lesson \"Deep Neural Networks in TensorFlow\" in TensorFlow Java.",
-    subcommands = {LessonCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {LessonCommand.class, DataCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   /** Exit status when the command ran and succeeded. */
@@ -93,13 +93,18 @@ public final class Main implements Runnable {
     return e.getMessage();
   }
 
+  /** A step that may fail with a checked I/O or data error. */
+  interface Step<T> {
+    T get() throws java.io.IOException;
+  }
+
   /**
-   * Builds an options record, turning its validation failure ({@link IllegalArgumentException})
-   * into a command-line error, so a bad option exits with {@link #EXIT_USAGE}.
+   * Runs a step that validates options, turning an {@link IllegalArgumentException} into a
+   * command-line error, so a bad option exits with {@link #EXIT_USAGE}; other failures pass.
    */
-  static <T> T options(CommandSpec spec, java.util.function.Supplier<T> factory) {
+  static <T> T options(CommandSpec spec, Step<T> step) throws java.io.IOException {
     try {
-      return factory.get();
+      return step.get();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }

@@ -1,0 +1,36 @@
+package org.dnnlessons.data;
+
+import java.io.InputStream;
+
+/**
+ * Where the four MNIST-format files come from: a directory, the digits embedded in the jar, a
+ * download cache. File names are the standard ones, e.g. {@code train-images-idx3-ubyte.gz}.
+ */
+public interface DataSource {
+
+  /** The standard file names, in the order train images, train labels, test images, test labels. */
+  String TRAIN_IMAGES = "train-images-idx3-ubyte";
+
+  /** Training labels. */
+  String TRAIN_LABELS = "train-labels-idx1-ubyte";
+
+  /** Test images. */
+  String TEST_IMAGES = "t10k-images-idx3-ubyte";
+
+  /** Test labels. */
+  String TEST_LABELS = "t10k-labels-idx1-ubyte";
+
+  /** A short description for messages and {@code data info}, e.g. the directory. */
+  String describe();
+
+  /**
+   * Opens one of the four files, given its base name without {@code .gz}; implementations accept
+   * the gzip-compressed file or the raw one.
+   *
+   * @return the stream (the caller closes it) and the name to use in messages
+   */
+  Opened open(String baseName) throws DatasetException;
+
+  /** An open file and how to name it in messages. */
+  record Opened(InputStream stream, String name) {}
+}
