@@ -20,7 +20,12 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     version = "dnn-lessons 0.1.0 (TensorFlow Java 1.1.0)",
     description = "The lesson \"Deep Neural Networks in TensorFlow\" in TensorFlow Java.",
-    subcommands = {LessonCommand.class, DataCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      LessonCommand.class,
+      DataCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
 
   /** Exit status when the command ran and succeeded. */

@@ -1,0 +1,107 @@
+package org.dnnlessons.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the Python side of the benchmark ({@code src/test/python/bench.py}) and reads its timings.
+ * The script prints one line per task, {@code time NAME t1 t2 ...} in seconds, warm-up excluded.
+ */
+public final class PythonPeer {
+
+  /** The benchmark script, relative to the repository root. */
+  public static final Path SCRIPT = Path.of("src", "test", "python", "bench.py");
+
+  private final Path python;
+  private final Path script;
+
+  /**
+   * @param python the interpreter (needs numpy, and TensorFlow for the training rows)
+   * @param script the benchmark script
+   */
+  public PythonPeer(Path python, Path script) {
+    this.python = python;
+    this.script = script;
+  }
+
+  /**
+   * The interpreter to use: {@code DNN_LESSONS_PYTHON}, else the venv the build creates for the
+   * interop tests ({@code ~/.cache/dnn-lessons/venv-tf}), else {@code python3}.
+   */
+  public static Path defaultPython() {
+    String env = System.getenv("DNN_LESSONS_PYTHON");
+    if (env != null && !env.isBlank()) {
+      return Path.of(env);
+    }
+    Path venv =
+        Path.of(
+            System.getProperty("user.home"), ".cache", "dnn-lessons", "venv-tf", "bin", "python");
+    return Files.isExecutable(venv) ? venv : Path.of("python3");
+  }
+
+  /**
+   * Runs the script with the given arguments.
+   *
+   * @return timings by task name
+   * @throws IOException naming the interpreter when it cannot run or the script fails
+   */
+  public Map<String, Measurement> run(List<String> args, long timeoutSeconds)
+      throws IOException, InterruptedException {
+    if (!Files.isRegularFile(script)) {
+      throw new IOException(
+          script + ": the Python benchmark script is missing; run from the" + " repository root");
+    }
+    List<String> command = new ArrayList<>(List.of(python.toString(), script.toString()));
+    command.addAll(args);
+    Path out = Files.createTempFile("bench-python", ".txt");
+    Path err = Files.createTempFile("bench-python", ".err");
+    try {
+      Process p;
+      try {
+        p =
+            new ProcessBuilder(command)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
+      } catch (IOException e) {
+        throw new IOException(
+            python
+                + ": cannot start the Python interpreter ("
+                + e.getMessage()
+                + "); set DNN_LESSONS_PYTHON or pass --python",
+            e);
+      }
+      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IOException(script + ": did not finish in " + timeoutSeconds + " s");
+      }
+      if (p.exitValue() != 0) {
+        List<String> lines = Files.readAllLines(err, StandardCharsets.UTF_8);
+        String last = lines.isEmpty() ? "(no output)" : lines.get(lines.size() - 1);
+        throw new IOException(script + ": exited with status " + p.exitValue() + ": " + last);
+      }
+      Map<String, Measurement> timings = new HashMap<>();
+      for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+        String[] parts = line.trim().split("\\s+");
+        if (parts.length >= 3 && parts[0].equals("time")) {
+          List<Double> s = new ArrayList<>();
+          for (int i = 2; i < parts.length; i++) {
+            s.add(Double.parseDouble(parts[i]));
+          }
+          timings.put(parts[1], Measurement.of(s));
+        }
+      }
+      return timings;
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package org.dnnlessons.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.dnnlessons.bench.Benchmark;
+import org.dnnlessons.bench.PythonPeer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code dnn-lessons bench}: the Java-versus-Python table. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description =
+        "Benchmarks Java against Python TensorFlow/numpy in the same run and prints one"
+            + " table. Run from the repository root.")
+final class BenchCommand implements Callable<Integer> {
+
+  @ParentCommand Main main;
+
+  @Option(names = "--quick", description = "Fewer repetitions.")
+  boolean quick;
+
+  @Option(
+      names = "--python",
+      paramLabel = "PATH",
+      description =
+          "Python interpreter with numpy and TensorFlow (default: $DNN_LESSONS_PYTHON,"
+              + " else ~/.cache/dnn-lessons/venv-tf/bin/python, else python3).")
+  Path python;
+
+  @Override
+  public Integer call() throws Exception {
+    Benchmark.run(
+        new Benchmark.Options(
+            quick, python != null ? python : PythonPeer.defaultPython(), PythonPeer.SCRIPT),
+        main.out());
+    return Main.EXIT_OK;
+  }
+}
