@@ -3,6 +3,7 @@ package org.dnnlessons.checkpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -56,9 +57,15 @@ public final class Saver {
   private final Operation saveOp;
   private final GraphOperation restoreOp;
   private final List<Operation> assignOps;
+  private final int maxToKeep;
+  private final List<String> recent = new ArrayList<>();
 
-  private Saver(Graph graph, Map<String, Output<?>> varList) {
+  /** The data file of a one-shard checkpoint. */
+  static final String DATA_SUFFIX = ".data-00000-of-00001";
+
+  private Saver(Graph graph, Map<String, Output<?>> varList, int maxToKeep) {
     this.graph = graph;
+    this.maxToKeep = maxToKeep;
     this.keys = List.copyOf(varList.keySet());
     this.variables = List.copyOf(varList.values());
     Ops save = Ops.create(graph).withSubScope("save");
@@ -139,6 +146,9 @@ public final class Saver {
     return () -> saveOp;
   }
 
+  /** Python's default {@code max_to_keep}. */
+  public static final int MAX_TO_KEEP_DEFAULT = 5;
+
   /** Starts a builder for a saver over {@code graph}. */
   public static Builder builder(Graph graph) {
     return new Builder(graph);
@@ -150,20 +160,34 @@ public final class Saver {
   }
 
   /**
-   * Saves every variable to {@code prefix.index} and {@code prefix.data-00000-of-00001}, creating
-   * the parent directory when missing.
+   * Saves every variable to {@code prefix.index} and {@code prefix.data-00000-of-00001} and records
+   * {@code prefix} as the latest checkpoint in the directory's {@code checkpoint} state file,
+   * creating the directory when missing.
    *
    * @return the prefix written, as Python's {@code Saver.save} returns it
    * @throws CheckpointException when the files cannot be written
    */
   public String save(Session session, String prefix) throws CheckpointException {
+    return saveAs(session, prefix);
+  }
+
+  /**
+   * Saves to {@code prefix-globalStep}, as Python's {@code saver.save(sess, prefix, global_step=n)}
+   * does, and deletes the oldest checkpoints this saver wrote beyond {@code maxToKeep}, with all
+   * their files.
+   *
+   * @return the prefix written, e.g. {@code model.ckpt-100}
+   */
+  public String save(Session session, String prefix, long globalStep) throws CheckpointException {
+    return saveAs(session, prefix + "-" + globalStep);
+  }
+
+  private String saveAs(Session session, String prefix) throws CheckpointException {
     Objects.requireNonNull(prefix, "prefix");
     Path path = Path.of(prefix);
+    Path dir = path.toAbsolutePath().getParent();
     try {
-      Path parent = path.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
+      Files.createDirectories(dir);
     } catch (IOException e) {
       throw new CheckpointException(
           path,
@@ -171,17 +195,57 @@ public final class Saver {
           "cannot create the checkpoint directory: " + e.getMessage(),
           e);
     }
-    try (TString name = TString.scalarOf(prefix)) {
+    // Write under a temporary prefix, then rename: no reader sees a half-written file.
+    String tmpPrefix =
+        dir.resolve("." + path.getFileName() + ".tmp-" + System.nanoTime()).toString();
+    try (TString name = TString.scalarOf(tmpPrefix)) {
       session.runner().feed(filename, name).addTarget(saveOp).run().close();
-    } catch (RuntimeException e) { // TensorFlow reports run failures as TensorFlowException or
-      // IllegalArgumentException
+      for (String suffix : List.of(DATA_SUFFIX, ".index")) {
+        Files.move(
+            Path.of(tmpPrefix + suffix),
+            Path.of(prefix + suffix),
+            StandardCopyOption.REPLACE_EXISTING,
+            StandardCopyOption.ATOMIC_MOVE);
+      }
+    } catch (RuntimeException e) {
+      // TensorFlow reports run failures as TensorFlowException or IllegalArgumentException
       throw new CheckpointException(
           path,
           CheckpointException.NO_OFFSET,
           "cannot write the checkpoint: " + firstLine(e.getMessage()),
           e);
+    } catch (IOException e) {
+      throw new CheckpointException(
+          path,
+          CheckpointException.NO_OFFSET,
+          "cannot move the checkpoint into place: " + e.getMessage(),
+          e);
+    } finally {
+      deleteQuietly(tmpPrefix);
     }
+    recordInState(dir, path);
     return prefix;
+  }
+
+  // Python keeps the list of its own recent checkpoints in memory; so does this saver.
+  private void recordInState(Path dir, Path path) throws CheckpointException {
+    String relative = dir.relativize(path.toAbsolutePath()).toString();
+    recent.remove(relative);
+    recent.add(relative);
+    while (recent.size() > maxToKeep) {
+      deleteQuietly(dir.resolve(recent.remove(0)).toString());
+    }
+    new CheckpointState(relative, recent).write(dir);
+  }
+
+  private static void deleteQuietly(String prefix) {
+    for (String suffix : List.of(".index", DATA_SUFFIX, ".meta")) {
+      try {
+        Files.deleteIfExists(Path.of(prefix + suffix));
+      } catch (IOException e) {
+        // a leftover old checkpoint file is harmless; the state file no longer names it
+      }
+    }
   }
 
   /**
@@ -296,6 +360,19 @@ public final class Saver {
   public static final class Builder {
     private final Graph graph;
     private Map<String, Output<?>> varList;
+    private int maxToKeep = MAX_TO_KEEP_DEFAULT;
+
+    /**
+     * How many recent checkpoints {@link Saver#save(Session, String, long)} keeps; older ones are
+     * deleted with all their files. Default 5, as in Python.
+     */
+    public Builder maxToKeep(int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("maxToKeep must be at least 1, found " + value);
+      }
+      this.maxToKeep = value;
+      return this;
+    }
 
     private Builder(Graph graph) {
       this.graph = Objects.requireNonNull(graph, "graph");
@@ -322,7 +399,7 @@ public final class Saver {
     /** Builds the saver and adds its ops to the graph. */
     public Saver build() {
       Map<String, Output<?>> vars = varList != null ? varList : allVariables(graph);
-      return new Saver(graph, vars);
+      return new Saver(graph, vars, maxToKeep);
     }
 
     private static Output<?> variableOutput(Operand<?> operand) {

@@ -3,11 +3,15 @@ package org.dnnlessons.cli;
 import java.io.PrintStream;
 import org.dnnlessons.lessons.DropoutQuiz;
 import org.dnnlessons.lessons.LessonCatalog;
+import org.dnnlessons.lessons.LoadTrainedModel;
 import org.dnnlessons.lessons.LoadVariables;
+import org.dnnlessons.lessons.MlpLesson;
 import org.dnnlessons.lessons.NamingError;
 import org.dnnlessons.lessons.NamingFix;
 import org.dnnlessons.lessons.ReluQuiz;
+import org.dnnlessons.lessons.SaveTrainedModel;
 import org.dnnlessons.lessons.SaveVariables;
+import org.dnnlessons.train.TrainOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,6 +28,9 @@ import picocli.CommandLine.Spec;
     description = "Runs one section of the notebook. 'lesson --list' names them all.",
     subcommands = {
       LessonCommand.Relu.class,
+      LessonCommand.MlpCommand.class,
+      LessonCommand.SaveTrainedCommand.class,
+      LessonCommand.LoadTrainedCommand.class,
       LessonCommand.Dropout.class,
       LessonCommand.SaveVariablesCommand.class,
       LessonCommand.LoadVariablesCommand.class,
@@ -171,6 +178,118 @@ final class LessonCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       NamingFix.run(new NamingFix.Options(file.file), out());
+      return Main.EXIT_OK;
+    }
+  }
+
+  @Command(
+      name = "mlp",
+      mixinStandardHelpOptions = true,
+      description =
+          "Deep Neural Network in TensorFlow: the MNIST multilayer perceptron walkthrough"
+              + " (20 epochs, batch 128, learning rate 0.001); --hidden 256,128 goes deeper.")
+  static final class MlpCommand extends LessonRun
+      implements java.util.concurrent.Callable<Integer> {
+    @CommandLine.Mixin DataOptions data = new DataOptions();
+
+    @CommandLine.Mixin NetworkOptions network = new NetworkOptions();
+
+    @Option(
+        names = "--epochs",
+        paramLabel = "N",
+        defaultValue = "20",
+        description = "Training epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(
+        names = "--batch-size",
+        paramLabel = "B",
+        defaultValue = "128",
+        description = "Examples per step (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(
+        names = "--learning-rate",
+        paramLabel = "R",
+        defaultValue = "0.001",
+        description = "Gradient-descent step size (default: ${DEFAULT-VALUE}).")
+    double learningRate;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Graph and shuffling seed.")
+    Long seed;
+
+    @Override
+    public Integer call() throws Exception {
+      MlpLesson.Options options =
+          Main.options(
+              spec,
+              () ->
+                  new MlpLesson.Options(
+                      network.lesson().withLearningRate(learningRate).withGraphSeed(seed),
+                      TrainOptions.lesson().withEpochs(epochs).withBatchSize(batchSize),
+                      data.source(null),
+                      seed != null ? seed : System.nanoTime()));
+      MlpLesson.run(options, out());
+      return Main.EXIT_OK;
+    }
+  }
+
+  @Command(
+      name = "save-trained",
+      mixinStandardHelpOptions = true,
+      description =
+          "Save a Trained Model: the notebook's single-layer model, 100 epochs,"
+              + " validation accuracy every 10, saved to train_model.ckpt.")
+  static final class SaveTrainedCommand extends LessonRun
+      implements java.util.concurrent.Callable<Integer> {
+    @CommandLine.Mixin DataOptions data = new DataOptions();
+
+    @Option(
+        names = "--file",
+        paramLabel = "PREFIX",
+        defaultValue = SaveTrainedModel.FILE_DEFAULT,
+        description = "Checkpoint prefix (default: ${DEFAULT-VALUE}).")
+    String file;
+
+    @Option(
+        names = "--epochs",
+        paramLabel = "N",
+        defaultValue = "100",
+        description = "Training epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Graph and shuffling seed.")
+    Long seed;
+
+    @Override
+    public Integer call() throws Exception {
+      SaveTrainedModel.run(
+          Main.options(
+              spec, () -> new SaveTrainedModel.Options(file, epochs, seed, data.source(null))),
+          out());
+      return Main.EXIT_OK;
+    }
+  }
+
+  @Command(
+      name = "load-trained",
+      mixinStandardHelpOptions = true,
+      description = "Load a Trained Model: restore train_model.ckpt and print the test accuracy.")
+  static final class LoadTrainedCommand extends LessonRun
+      implements java.util.concurrent.Callable<Integer> {
+    @CommandLine.Mixin DataOptions data = new DataOptions();
+
+    @Option(
+        names = "--file",
+        paramLabel = "PREFIX|DIR",
+        defaultValue = SaveTrainedModel.FILE_DEFAULT,
+        description = "Checkpoint prefix or directory (default: ${DEFAULT-VALUE}).")
+    String file;
+
+    @Override
+    public Integer call() throws Exception {
+      LoadTrainedModel.run(
+          Main.options(spec, () -> new LoadTrainedModel.Options(file, data.source(null))), out());
       return Main.EXIT_OK;
     }
   }

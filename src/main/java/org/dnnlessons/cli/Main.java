@@ -22,6 +22,9 @@ import picocli.CommandLine.Spec;
     description = "The lesson \"Deep Neural Networks in TensorFlow\" in TensorFlow Java.",
     subcommands = {
       LessonCommand.class,
+      TrainCommand.class,
+      EvaluateCommand.class,
+      PredictCommand.class,
       DataCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
@@ -40,14 +43,21 @@ public final class Main implements Runnable {
   @Spec CommandSpec spec;
 
   private final PrintStream out;
+  private final PrintStream err;
 
-  private Main(PrintStream out) {
+  private Main(PrintStream out, PrintStream err) {
     this.out = out;
+    this.err = err;
   }
 
   /** Where commands print their results. */
   PrintStream out() {
     return out;
+  }
+
+  /** Where commands print warnings. */
+  PrintStream err() {
+    return err;
   }
 
   @Override
@@ -67,7 +77,7 @@ public final class Main implements Runnable {
 
   /** Runs the command line with the given streams; returns the exit status. */
   public static int execute(PrintStream out, PrintStream err, String... args) {
-    CommandLine cli = new CommandLine(new Main(out));
+    CommandLine cli = new CommandLine(new Main(out, err));
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     cli.setParameterExceptionHandler(

@@ -6,8 +6,11 @@ package org.dnnlessons.lessons;
  */
 public enum LessonCatalog {
   RELU("relu", "TensorFlow ReLUs: Quiz", ReluQuiz.class),
+  MLP("mlp", "Deep Neural Network in TensorFlow (and Deeper)", MlpLesson.class),
   SAVE_VARIABLES("save-variables", "Save and Restore: Saving Variables", SaveVariables.class),
   LOAD_VARIABLES("load-variables", "Save and Restore: Loading Variables", LoadVariables.class),
+  SAVE_TRAINED("save-trained", "Save a Trained Model", SaveTrainedModel.class),
+  LOAD_TRAINED("load-trained", "Load a Trained Model", LoadTrainedModel.class),
   NAMING_ERROR("naming-error", "Loading into a New Model: Naming Error", NamingError.class),
   NAMING_FIX("naming-fix", "Loading into a New Model: explicit names", NamingFix.class),
   DROPOUT("dropout", "TensorFlow Dropout: Quiz", DropoutQuiz.class);

@@ -1,0 +1,247 @@
+package org.dnnlessons.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.dnnlessons.checkpoint.Saver;
+import org.dnnlessons.data.DataSource;
+import org.dnnlessons.data.MnistDataSets;
+import org.dnnlessons.nn.Mlp;
+import org.dnnlessons.train.ConsoleProgress;
+import org.dnnlessons.train.EpochSummary;
+import org.dnnlessons.train.Evaluator;
+import org.dnnlessons.train.LearningCurvePlot;
+import org.dnnlessons.train.TensorBoardLog;
+import org.dnnlessons.train.TrainOptions;
+import org.dnnlessons.train.Trainer;
+import org.dnnlessons.train.TrainingResult;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code dnn-lessons train}: trains the multilayer perceptron for real use. */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = "Trains the lesson's multilayer perceptron; saves checkpoints Python can read.")
+final class TrainCommand implements Callable<Integer> {
+
+  @ParentCommand Main main;
+
+  @Spec CommandSpec spec;
+
+  @Mixin DataOptions data = new DataOptions();
+
+  @Mixin NetworkOptions network = new NetworkOptions();
+
+  @Option(
+      names = "--epochs",
+      paramLabel = "N",
+      defaultValue = "20",
+      description = "Passes over the training split (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(
+      names = "--batch-size",
+      paramLabel = "B",
+      defaultValue = "128",
+      description = "Examples per step (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(
+      names = "--learning-rate",
+      paramLabel = "R",
+      defaultValue = "0.001",
+      description = "Gradient-descent step size (default: ${DEFAULT-VALUE}, the lesson's).")
+  double learningRate;
+
+  @Option(
+      names = "--init-stddev",
+      paramLabel = "S",
+      defaultValue = "1.0",
+      description =
+          "Standard deviation of the random_normal initial weights (default:"
+              + " ${DEFAULT-VALUE}, the lesson's).")
+  double initStddev;
+
+  @Option(
+      names = "--keep-prob",
+      paramLabel = "P",
+      defaultValue = "1.0",
+      description =
+          "Dropout keep probability while training, in (0, 1]; 1.0 adds no dropout"
+              + " (default: ${DEFAULT-VALUE}).")
+  double keepProb;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      description = "Graph-level random seed and batch shuffling seed.")
+  Long seed;
+
+  @Option(
+      names = "--validation-size",
+      paramLabel = "N",
+      description =
+          "Training images set aside for validation (default: 5000 for full-size sets,"
+              + " 1000 for the embedded digits).")
+  Integer validationSize;
+
+  @Option(
+      names = "--save",
+      paramLabel = "PREFIX",
+      description =
+          "Save the trained variables to PREFIX-STEP (.index, .data-00000-of-00001)"
+              + " and record it in the directory's 'checkpoint' file.")
+  Path save;
+
+  @Option(
+      names = "--save-every",
+      paramLabel = "N",
+      defaultValue = "0",
+      description = "Also save every N epochs (keeps the last 5).")
+  int saveEvery;
+
+  @Option(
+      names = "--logdir",
+      paramLabel = "DIR",
+      description = "Write TensorBoard event files (cost and accuracy per epoch, the graph).")
+  Path logdir;
+
+  @Option(
+      names = "--plot",
+      paramLabel = "FILE.png",
+      description = "Draw the learning curve (training cost, validation accuracy) as a PNG.")
+  Path plot;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream out = main.out();
+    TrainOptions training =
+        Main.options(spec, () -> new TrainOptions(epochs, batchSize, keepProb, false, 1));
+    Mlp.Options netOptions =
+        Main.options(
+            spec,
+            () ->
+                network
+                    .lesson()
+                    .withLearningRate(learningRate)
+                    .withInitStddev(initStddev)
+                    .withDropout(keepProb < 1.0)
+                    .withGraphSeed(seed));
+    if (saveEvery < 0) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--save-every must be 0 or more, found " + saveEvery);
+    }
+    if (saveEvery > 0 && save == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--save-every needs --save");
+    }
+    DataSource source = Main.options(spec, () -> data.source(null));
+    long dataSeed = seed != null ? seed : System.nanoTime();
+    MnistDataSets sets =
+        Main.options(
+            spec,
+            () ->
+                MnistDataSets.read(
+                    source,
+                    MnistDataSets.Options.defaults()
+                        .withReshape(false)
+                        .withSeed(dataSeed)
+                        .withValidationSize(validationSize)));
+    if (batchSize > sets.train().numExamples()) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--batch-size "
+              + batchSize
+              + " is larger than the training split ("
+              + sets.train().numExamples()
+              + " examples)");
+    }
+    out.println(
+        "Training on "
+            + source.describe()
+            + ": "
+            + sets.train().numExamples()
+            + " train, "
+            + sets.validation().numExamples()
+            + " validation, "
+            + sets.test().numExamples()
+            + " test; hidden "
+            + network.hidden);
+
+    try (Graph graph = new Graph()) {
+      Mlp.Network net =
+          Mlp.build(
+              graph,
+              netOptions.withImageSize(sets.train().imageRows(), sets.train().imageColumns()));
+      Saver saver = save != null ? Saver.builder(graph).build() : null;
+      try (Session session = net.model().newSession();
+          TensorBoardLog board = logdir != null ? new TensorBoardLog(logdir) : null) {
+        session.run(net.init());
+        if (board != null) {
+          board.graph(graph);
+        }
+        int steps = training.stepsPerEpoch(sets.train().numExamples());
+        boolean[] warnedDivergence = {false};
+        Trainer.EpochHook hook =
+            summary -> {
+              long globalStep = (long) (summary.epoch() + 1) * steps;
+              if (board != null) {
+                board.scalar("cost", globalStep, summary.meanCost());
+                if (summary.validated()) {
+                  board.scalar("validation_accuracy", globalStep, summary.validationAccuracy());
+                }
+                board.flush();
+              }
+              if (saveEvery > 0
+                  && (summary.epoch() + 1) % saveEvery == 0
+                  && summary.epoch() + 1 < epochs) {
+                saver.save(session, save.toString(), globalStep);
+              }
+            };
+        TrainingResult result =
+            Trainer.train(
+                session,
+                net,
+                sets.train(),
+                sets.validation(),
+                training,
+                ConsoleProgress.forConsole(out, s -> out.println(epochLine(s))),
+                hook);
+        float test = Evaluator.accuracy(session, net, sets.test());
+        out.println(String.format(Locale.ROOT, "Test Accuracy: %.4f", test));
+        if (board != null) {
+          board.scalar("test_accuracy", result.steps(), test);
+        }
+        if (saver != null) {
+          String written = saver.save(session, save.toString(), result.steps());
+          out.println("Saved " + written);
+        }
+        if (plot != null) {
+          LearningCurvePlot.write(
+              result.epochs(),
+              "hidden " + network.hidden + ", learning rate " + learningRate,
+              plot);
+          out.println("Plotted " + plot);
+        }
+        out.println(result.summaryLine());
+      }
+    }
+    return Main.EXIT_OK;
+  }
+
+  static String epochLine(EpochSummary s) {
+    String line = String.format(Locale.ROOT, "Epoch %-3d - cost: %.6f", s.epoch(), s.meanCost());
+    if (s.validated()) {
+      line += String.format(Locale.ROOT, " - Validation Accuracy: %.4f", s.validationAccuracy());
+    }
+    return line;
+  }
+}

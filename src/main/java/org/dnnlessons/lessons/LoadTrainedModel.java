@@ -1,0 +1,64 @@
+package org.dnnlessons.lessons;
+
+import java.io.PrintStream;
+import org.dnnlessons.checkpoint.CheckpointState;
+import org.dnnlessons.checkpoint.Saver;
+import org.dnnlessons.data.DataSource;
+import org.dnnlessons.data.EmbeddedMnist;
+import org.dnnlessons.data.MnistDataSets;
+import org.dnnlessons.train.Evaluator;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+
+/**
+ * The notebook's "Load a Trained Model": the single-layer model restored from {@code
+ * train_model.ckpt} (no initializer needed) and measured on the test split.
+ *
+ * <p>Run {@code java -jar target/dnn-lessons.jar lesson save-trained} first, then {@code lesson
+ * load-trained [--file train_model.ckpt]}; it prints {@code Test Accuracy: 0.xxxx}.
+ */
+public final class LoadTrainedModel {
+
+  /**
+   * How to run.
+   *
+   * @param file the checkpoint prefix (or a directory: its latest checkpoint)
+   * @param data where the test digits come from
+   */
+  public record Options(String file, DataSource data) {
+    /** The notebook's settings on the embedded digits. */
+    public static Options defaults() {
+      return new Options(SaveTrainedModel.FILE_DEFAULT, new EmbeddedMnist());
+    }
+  }
+
+  /**
+   * What was measured.
+   *
+   * @param testAccuracy the accuracy on the test split
+   */
+  public record Result(float testAccuracy) {}
+
+  private LoadTrainedModel() {}
+
+  /** Runs the lesson from the command line; same as {@code dnn-lessons lesson load-trained}. */
+  public static void main(String[] args) {
+    LessonLauncher.launch("load-trained", args);
+  }
+
+  /** Restores the model and prints its test accuracy. */
+  public static Result run(Options options, PrintStream out) throws Exception {
+    String prefix = CheckpointState.resolve(java.nio.file.Path.of(options.file())).toString();
+    MnistDataSets mnist = MnistDataSets.read(options.data(), MnistDataSets.Options.defaults());
+    try (Graph graph = new Graph()) {
+      SingleLayerModel model = SingleLayerModel.build(graph, null);
+      Saver saver = Saver.builder(graph).build();
+      try (Session sess = model.model().newSession()) {
+        saver.restore(sess, prefix);
+        float accuracy = Evaluator.accuracy(sess, model, mnist.test());
+        out.println("Test Accuracy: " + MlpLesson.formatAccuracy(accuracy));
+        return new Result(accuracy);
+      }
+    }
+  }
+}

@@ -1,0 +1,272 @@
+package org.dnnlessons.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.PlaceholderWithDefault;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * The lesson's multilayer perceptron, built with fixed, documented names so that other programs
+ * (Python's {@code import_meta_graph}, a checkpoint reader) find every tensor:
+ *
+ * <table>
+ *   <caption>Names in every graph the trainer builds</caption>
+ *   <tr><th>name</th><th>what</th></tr>
+ *   <tr><td>{@code x}</td><td>float32 placeholder {@code [?, 28, 28, 1]} (the lesson's
+ *       {@code reshape=False} images)</td></tr>
+ *   <tr><td>{@code y}</td><td>float32 placeholder {@code [?, 10]}, one-hot labels</td></tr>
+ *   <tr><td>{@code keep_prob}</td><td>float32 scalar placeholder with default 1.0</td></tr>
+ *   <tr><td>{@code x_flat}</td><td>{@code x} reshaped to {@code [?, 784]}</td></tr>
+ *   <tr><td>{@code hidden_layer/weights}, {@code hidden_layer/biases}</td><td>the first hidden
+ *       layer; further layers are {@code hidden_layer_2}, {@code hidden_layer_3}, ...</td></tr>
+ *   <tr><td>{@code out/weights}, {@code out/biases}</td><td>the output layer</td></tr>
+ *   <tr><td>{@code logits}</td><td>{@code [?, 10]} output before softmax</td></tr>
+ *   <tr><td>{@code probabilities}</td><td>{@code softmax(logits)}</td></tr>
+ *   <tr><td>{@code cost}</td><td>mean softmax cross-entropy of {@code logits} and {@code y}</td></tr>
+ *   <tr><td>{@code accuracy}</td><td>fraction of rows whose arg-max matches {@code y}'s</td></tr>
+ *   <tr><td>{@code train_op}</td><td>one gradient-descent step on every variable</td></tr>
+ *   <tr><td>{@code init}</td><td>runs every variable's initializer</td></tr>
+ * </table>
+ *
+ * <p>Weights and biases start from {@code random_normal(stddev)} as in the lesson, created in the
+ * lesson's order: every layer's weights, then every layer's biases. Each hidden layer is {@code
+ * relu(x W + b)}, followed by dropout with {@code keep_prob} when {@link Options#dropout()} is set.
+ *
+ * <p>The training step takes gradients of {@code cost} with respect to exactly the listed variables
+ * ({@code tf.gradients} over an explicit variable list) and applies {@code ApplyGradientDescent} to
+ * each, the ops Python's {@code GradientDescentOptimizer.minimize} adds.
+ */
+public final class Mlp {
+
+  /** The lesson's learning rate. */
+  public static final double LEARNING_RATE_DEFAULT = 0.001;
+
+  /** The lesson's hidden layer width, {@code n_hidden_layer}. */
+  public static final int HIDDEN_DEFAULT = 256;
+
+  /** MNIST classes. */
+  public static final int NUM_CLASSES = 10;
+
+  /**
+   * How to build the network.
+   *
+   * @param imageRows input image rows (28)
+   * @param imageColumns input image columns (28)
+   * @param hidden the width of each hidden layer, in order; at least one
+   * @param learningRate the gradient-descent step size, positive
+   * @param initStddev the standard deviation of the initial weights and biases (the lesson: 1.0)
+   * @param dropout add dropout with {@code keep_prob} after each hidden layer
+   * @param graphSeed the graph-level random seed, or {@code null}
+   */
+  public record Options(
+      int imageRows,
+      int imageColumns,
+      List<Integer> hidden,
+      double learningRate,
+      double initStddev,
+      boolean dropout,
+      Long graphSeed) {
+
+    /** Validates every setting. */
+    public Options {
+      if (imageRows <= 0 || imageColumns <= 0) {
+        throw new IllegalArgumentException(
+            "image size must be positive, found " + imageRows + "x" + imageColumns);
+      }
+      hidden = List.copyOf(Objects.requireNonNull(hidden, "hidden"));
+      if (hidden.isEmpty()) {
+        throw new IllegalArgumentException("--hidden needs at least one layer width");
+      }
+      for (int width : hidden) {
+        if (width <= 0) {
+          throw new IllegalArgumentException(
+              "hidden layer widths must be positive, found " + width + " in " + hidden);
+        }
+      }
+      if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+        throw new IllegalArgumentException(
+            "learning rate must be a positive number, found " + learningRate);
+      }
+      if (!(initStddev > 0) || Double.isInfinite(initStddev)) {
+        throw new IllegalArgumentException(
+            "initial standard deviation must be positive, found " + initStddev);
+      }
+    }
+
+    /** The lesson's network: 28x28 images, one hidden layer of 256, learning rate 0.001. */
+    public static Options lesson() {
+      return new Options(28, 28, List.of(HIDDEN_DEFAULT), LEARNING_RATE_DEFAULT, 1.0, false, null);
+    }
+
+    /** These options with other hidden layer widths. */
+    public Options withHidden(List<Integer> value) {
+      return new Options(
+          imageRows, imageColumns, value, learningRate, initStddev, dropout, graphSeed);
+    }
+
+    /** These options with another learning rate. */
+    public Options withLearningRate(double value) {
+      return new Options(imageRows, imageColumns, hidden, value, initStddev, dropout, graphSeed);
+    }
+
+    /** These options with another initial standard deviation. */
+    public Options withInitStddev(double value) {
+      return new Options(imageRows, imageColumns, hidden, learningRate, value, dropout, graphSeed);
+    }
+
+    /** These options with dropout on or off. */
+    public Options withDropout(boolean value) {
+      return new Options(
+          imageRows, imageColumns, hidden, learningRate, initStddev, value, graphSeed);
+    }
+
+    /** These options with a graph seed. */
+    public Options withGraphSeed(Long value) {
+      return new Options(imageRows, imageColumns, hidden, learningRate, initStddev, dropout, value);
+    }
+
+    /** These options with another image size. */
+    public Options withImageSize(int rows, int columns) {
+      return new Options(rows, columns, hidden, learningRate, initStddev, dropout, graphSeed);
+    }
+  }
+
+  /**
+   * The built network's named parts.
+   *
+   * @param model the graph and its variables
+   * @param x the image placeholder
+   * @param y the label placeholder
+   * @param keepProb the keep-probability placeholder (default 1.0)
+   * @param logits the output layer
+   * @param probabilities softmax of the logits
+   * @param cost the mean cross-entropy
+   * @param accuracy the fraction of correct predictions
+   * @param trainOp one training step
+   * @param init the variables' initializer
+   * @param variables every weight and bias, in creation order
+   */
+  public record Network(
+      ModelGraph model,
+      Placeholder<TFloat32> x,
+      Placeholder<TFloat32> y,
+      PlaceholderWithDefault<TFloat32> keepProb,
+      Operand<TFloat32> logits,
+      Operand<TFloat32> probabilities,
+      Operand<TFloat32> cost,
+      Operand<TFloat32> accuracy,
+      Op trainOp,
+      Op init,
+      List<NamedVariable<TFloat32>> variables)
+      implements Classifier {}
+
+  private Mlp() {}
+
+  /**
+   * The name scope of hidden layer {@code i} (0-based): {@code hidden_layer}, {@code
+   * hidden_layer_2}, ...
+   */
+  public static String hiddenScope(int i) {
+    return i == 0 ? "hidden_layer" : "hidden_layer_" + (i + 1);
+  }
+
+  /** Builds the network into an empty graph. */
+  public static Network build(Graph graph, Options options) {
+    ModelGraph g =
+        options.graphSeed() == null
+            ? ModelGraph.create(graph)
+            : ModelGraph.create(graph, options.graphSeed());
+    Ops tf = g.tf();
+    int nInput = options.imageRows() * options.imageColumns();
+
+    // tf Graph input
+    Placeholder<TFloat32> x =
+        g.placeholder(
+            tf, "x", TFloat32.class, Shape.of(-1, options.imageRows(), options.imageColumns(), 1));
+    Placeholder<TFloat32> y = g.placeholder(tf, "y", TFloat32.class, Shape.of(-1, NUM_CLASSES));
+    PlaceholderWithDefault<TFloat32> keepProb =
+        tf.withName("keep_prob").placeholderWithDefault(tf.constant(1.0f), Shape.scalar());
+    Operand<TFloat32> xFlat = tf.withName("x_flat").reshape(x, tf.constant(new int[] {-1, nInput}));
+
+    // Store layers weight & bias: every weight first, then every bias, as the lesson's dicts do
+    List<Integer> widths = new ArrayList<>();
+    widths.add(nInput);
+    widths.addAll(options.hidden());
+    widths.add(NUM_CLASSES);
+    int layers = widths.size() - 1;
+    List<Ops> scopes = new ArrayList<>();
+    for (int i = 0; i < layers; i++) {
+      scopes.add(tf.withSubScope(i == layers - 1 ? "out" : hiddenScope(i)));
+    }
+    float stddev = (float) options.initStddev();
+    List<NamedVariable<TFloat32>> weights = new ArrayList<>();
+    for (int i = 0; i < layers; i++) {
+      Ops s = scopes.get(i);
+      weights.add(
+          g.variable(
+              s,
+              "weights",
+              Initializers.randomNormal(
+                  g, s, Shape.of(widths.get(i), widths.get(i + 1)), 0.0f, stddev, null)));
+    }
+    List<NamedVariable<TFloat32>> biases = new ArrayList<>();
+    for (int i = 0; i < layers; i++) {
+      Ops s = scopes.get(i);
+      biases.add(
+          g.variable(
+              s,
+              "biases",
+              Initializers.randomNormal(g, s, Shape.of(widths.get(i + 1)), 0.0f, stddev, null)));
+    }
+
+    // Hidden layers with ReLU activation (and dropout), then the linear output layer
+    Operand<TFloat32> layer = xFlat;
+    for (int i = 0; i < layers - 1; i++) {
+      Ops s = scopes.get(i);
+      layer = Layers.relu(s, Layers.linear(s, layer, weights.get(i), biases.get(i)));
+      if (options.dropout()) {
+        layer = Dropout.apply(g, s, layer, keepProb, null);
+      }
+    }
+    Ops out = scopes.get(layers - 1);
+    Operand<TFloat32> logits =
+        tf.withName("logits")
+            .identity(Layers.linear(out, layer, weights.get(layers - 1), biases.get(layers - 1)));
+    Operand<TFloat32> probabilities = tf.withName("probabilities").nn.softmax(logits);
+
+    // Define loss and optimizer
+    Operand<TFloat32> crossEntropy = tf.nn.softmaxCrossEntropyWithLogits(logits, y).loss();
+    Operand<TFloat32> cost = tf.withName("cost").math.mean(crossEntropy, tf.constant(0));
+    List<NamedVariable<TFloat32>> variables = new ArrayList<>(weights);
+    variables.addAll(biases);
+    Op trainOp = GradientDescentStep.build(tf, "train_op", cost, variables, options.learningRate());
+
+    // Calculate accuracy
+    Operand<TInt64> predicted = tf.math.argMax(logits, tf.constant(1));
+    Operand<TInt64> actual = tf.math.argMax(y, tf.constant(1));
+    Operand<TFloat32> correct = tf.dtypes.cast(tf.math.equal(predicted, actual), TFloat32.class);
+    Operand<TFloat32> accuracy = tf.withName("accuracy").math.mean(correct, tf.constant(0));
+
+    Op init = g.globalVariablesInitializer();
+    return new Network(
+        g,
+        x,
+        y,
+        keepProb,
+        logits,
+        probabilities,
+        cost,
+        accuracy,
+        trainOp,
+        init,
+        List.copyOf(variables));
+  }
+}

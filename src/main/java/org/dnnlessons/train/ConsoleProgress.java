@@ -1,0 +1,70 @@
+package org.dnnlessons.train;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.function.Consumer;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * Shows training progress: on a terminal, a progress bar per epoch with steps/s and the time left
+ * (drawn on standard error by the {@code progressbar} library); elsewhere (CI, pipes) nothing per
+ * step. Either way the epoch lines go to {@code lines}.
+ */
+public final class ConsoleProgress implements TrainingListener {
+
+  private final boolean terminal;
+  private final PrintStream barStream;
+  private final Consumer<EpochSummary> epochLine;
+  private ProgressBar bar;
+
+  /**
+   * @param terminal draw bars (usually {@code System.console() != null})
+   * @param barStream where bars are drawn (standard error)
+   * @param epochLine prints one line per finished epoch
+   */
+  public ConsoleProgress(
+      boolean terminal, PrintStream barStream, Consumer<EpochSummary> epochLine) {
+    this.terminal = terminal;
+    this.barStream = barStream;
+    this.epochLine = epochLine;
+  }
+
+  /** Bars when standard output is a terminal, epoch lines to {@code out}. */
+  public static ConsoleProgress forConsole(PrintStream out, Consumer<EpochSummary> epochLine) {
+    return new ConsoleProgress(System.console() != null, System.err, epochLine);
+  }
+
+  @Override
+  public void epochStarted(int epoch, int steps) {
+    if (terminal) {
+      bar =
+          new ProgressBarBuilder()
+              .setTaskName(String.format(Locale.ROOT, "Epoch %d", epoch + 1))
+              .setInitialMax(steps)
+              .setStyle(ProgressBarStyle.ASCII)
+              .showSpeed()
+              .setUnit(" steps", 1)
+              .setConsumer(new ConsoleProgressBarConsumer(barStream))
+              .build();
+    }
+  }
+
+  @Override
+  public void stepFinished(int stepInEpoch) {
+    if (bar != null) {
+      bar.step();
+    }
+  }
+
+  @Override
+  public void epochFinished(EpochSummary summary) {
+    if (bar != null) {
+      bar.close();
+      bar = null;
+    }
+    epochLine.accept(summary);
+  }
+}

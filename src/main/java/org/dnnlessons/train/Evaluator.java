@@ -1,0 +1,34 @@
+package org.dnnlessons.train;
+
+import org.dnnlessons.data.Batch;
+import org.dnnlessons.data.DataSet;
+import org.dnnlessons.nn.Classifier;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.types.TFloat32;
+
+/** Measures a network on a whole split, as the notebook does: {@code sess.run(accuracy, ...)}. */
+public final class Evaluator {
+
+  private Evaluator() {}
+
+  /**
+   * The accuracy on every example of {@code data}, fed in one run with {@code keep_prob} at its
+   * default 1.0, exactly as Python computes it; NaN for an empty split.
+   */
+  public static float accuracy(Session session, Classifier net, DataSet data) {
+    if (data.numExamples() == 0) {
+      return Float.NaN;
+    }
+    try (Batch all = data.all();
+        Result r =
+            session
+                .runner()
+                .feed(net.x(), all.images())
+                .feed(net.y(), all.oneHotLabels())
+                .fetch(net.accuracy())
+                .run()) {
+      return ((TFloat32) r.get(0)).getFloat();
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package org.dnnlessons.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+
+/**
+ * Draws the learning curve of a training run (mean training cost and validation accuracy per epoch,
+ * on two axes) as a PNG, with XChart.
+ */
+public final class LearningCurvePlot {
+
+  private LearningCurvePlot() {}
+
+  /** Writes the chart to {@code file} (a PNG), replacing it atomically. */
+  public static void write(List<EpochSummary> epochs, String title, Path file) throws IOException {
+    if (epochs.isEmpty()) {
+      throw new IllegalArgumentException("nothing to plot: no epochs");
+    }
+    XYChart chart =
+        new XYChartBuilder()
+            .width(800)
+            .height(500)
+            .title(title)
+            .xAxisTitle("epoch")
+            .yAxisTitle("training cost")
+            .build();
+    chart.getStyler().setYAxisGroupPosition(1, org.knowm.xchart.style.Styler.YAxisPosition.Right);
+    List<Integer> x = new ArrayList<>();
+    List<Double> cost = new ArrayList<>();
+    List<Integer> vx = new ArrayList<>();
+    List<Double> accuracy = new ArrayList<>();
+    for (EpochSummary e : epochs) {
+      x.add(e.epoch() + 1);
+      cost.add(e.meanCost());
+      if (e.validated()) {
+        vx.add(e.epoch() + 1);
+        accuracy.add(e.validationAccuracy());
+      }
+    }
+    XYSeries costSeries = chart.addSeries("training cost", x, cost);
+    costSeries.setYAxisGroup(0);
+    if (!accuracy.isEmpty()) {
+      XYSeries accSeries = chart.addSeries("validation accuracy", vx, accuracy);
+      accSeries.setYAxisGroup(1);
+      chart.setYAxisGroupTitle(1, "validation accuracy");
+    }
+    Path parent = file.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".png");
+    try {
+      BitmapEncoder.saveBitmap(chart, Files.newOutputStream(tmp), BitmapEncoder.BitmapFormat.PNG);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}

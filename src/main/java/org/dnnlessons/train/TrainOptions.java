@@ -1,0 +1,76 @@
+package org.dnnlessons.train;
+
+import org.dnnlessons.nn.Dropout;
+
+/**
+ * How to train.
+ *
+ * @param epochs passes over the training split, at least 1 (the lesson: 20)
+ * @param batchSize examples per step (the lesson: 128)
+ * @param keepProb the {@code keep_prob} fed while training, in (0, 1]; 1.0 means no dropout
+ * @param roundUpBatches steps per epoch: {@code ceil(n / batchSize)} when true (the "Save a Trained
+ *     Model" cell), {@code int(n / batchSize)} when false (the walkthrough)
+ * @param validateEvery measure validation accuracy every this many epochs (and after the last); 0
+ *     never
+ */
+public record TrainOptions(
+    int epochs, int batchSize, double keepProb, boolean roundUpBatches, int validateEvery) {
+
+  /** The lesson's epochs. */
+  public static final int EPOCHS_DEFAULT = 20;
+
+  /** The lesson's batch size. */
+  public static final int BATCH_SIZE_DEFAULT = 128;
+
+  /** Validates every setting. */
+  public TrainOptions {
+    if (epochs < 1) {
+      throw new IllegalArgumentException("epochs must be at least 1, found " + epochs);
+    }
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch size must be at least 1, found " + batchSize);
+    }
+    Dropout.checkKeepProb(keepProb);
+    if (validateEvery < 0) {
+      throw new IllegalArgumentException(
+          "validation interval must be 0 or more, found " + validateEvery);
+    }
+  }
+
+  /** The walkthrough's settings: 20 epochs of batch 128, no dropout, validation every epoch. */
+  public static TrainOptions lesson() {
+    return new TrainOptions(EPOCHS_DEFAULT, BATCH_SIZE_DEFAULT, 1.0, false, 1);
+  }
+
+  /** These options with another number of epochs. */
+  public TrainOptions withEpochs(int value) {
+    return new TrainOptions(value, batchSize, keepProb, roundUpBatches, validateEvery);
+  }
+
+  /** These options with another batch size. */
+  public TrainOptions withBatchSize(int value) {
+    return new TrainOptions(epochs, value, keepProb, roundUpBatches, validateEvery);
+  }
+
+  /** These options with another keep probability. */
+  public TrainOptions withKeepProb(double value) {
+    return new TrainOptions(epochs, batchSize, value, roundUpBatches, validateEvery);
+  }
+
+  /** These options with the other rule for steps per epoch. */
+  public TrainOptions withRoundUpBatches(boolean value) {
+    return new TrainOptions(epochs, batchSize, keepProb, value, validateEvery);
+  }
+
+  /** These options with another validation interval. */
+  public TrainOptions withValidateEvery(int value) {
+    return new TrainOptions(epochs, batchSize, keepProb, roundUpBatches, value);
+  }
+
+  /** Steps in one epoch of {@code numExamples}. */
+  public int stepsPerEpoch(int numExamples) {
+    int steps =
+        roundUpBatches ? (numExamples + batchSize - 1) / batchSize : numExamples / batchSize;
+    return Math.max(steps, 1);
+  }
+}

@@ -1,0 +1,104 @@
+package org.dnnlessons.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.dnnlessons.data.Batch;
+import org.dnnlessons.data.DataSet;
+import org.dnnlessons.nn.Classifier;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The notebook's training loop: for each epoch, {@code total_batch} steps of {@code
+ * sess.run(optimizer, feed_dict={x: batch_x, y: batch_y})} with batches from {@link
+ * DataSet#nextBatch}, then the validation accuracy when due.
+ *
+ * <p>Each step also fetches {@code cost} (computed by the step anyway) to report the epoch's mean
+ * training cost. Only the steps are timed.
+ */
+public final class Trainer {
+
+  private Trainer() {}
+
+  /** Something to do after an epoch, such as saving a checkpoint; it may fail. */
+  public interface EpochHook {
+    /** Called after epoch {@code summary.epoch()}. */
+    void afterEpoch(EpochSummary summary) throws Exception;
+  }
+
+  /**
+   * Trains {@code net} in {@code session}; the variables must be initialized or restored.
+   *
+   * @param validation the split to validate on (may be empty)
+   * @param hook called after every epoch, or {@code null}
+   */
+  public static TrainingResult train(
+      Session session,
+      Classifier net,
+      DataSet train,
+      DataSet validation,
+      TrainOptions options,
+      TrainingListener listener,
+      EpochHook hook)
+      throws Exception {
+    if (options.keepProb() < 1.0 && net.keepProb() == null) {
+      throw new IllegalArgumentException(
+          "keep_prob " + options.keepProb() + " needs a graph built with dropout");
+    }
+    if (options.batchSize() > train.numExamples()) {
+      throw new IllegalArgumentException(
+          "batch size "
+              + options.batchSize()
+              + " is larger than the training split ("
+              + train.numExamples()
+              + " examples)");
+    }
+    int steps = options.stepsPerEpoch(train.numExamples());
+    long totalSteps = 0;
+    long trainNanos = 0;
+    List<EpochSummary> epochs = new ArrayList<>();
+    try (TFloat32 keepProb = TFloat32.scalarOf((float) options.keepProb())) {
+      for (int epoch = 0; epoch < options.epochs(); epoch++) {
+        listener.epochStarted(epoch, steps);
+        double costSum = 0;
+        long epochNanos = 0;
+        for (int i = 0; i < steps; i++) {
+          try (Batch batch = train.nextBatch(options.batchSize())) {
+            long start = System.nanoTime();
+            Session.Runner runner =
+                session
+                    .runner()
+                    .feed(net.x(), batch.images())
+                    .feed(net.y(), batch.oneHotLabels())
+                    .addTarget(net.trainOp())
+                    .fetch(net.cost());
+            if (options.keepProb() < 1.0 && net.keepProb() != null) {
+              runner.feed(net.keepProb(), keepProb);
+            }
+            try (Result r = runner.run()) {
+              epochNanos += System.nanoTime() - start;
+              costSum += ((TFloat32) r.get(0)).getFloat();
+            }
+          }
+          listener.stepFinished(i);
+        }
+        totalSteps += steps;
+        trainNanos += epochNanos;
+        boolean validate =
+            options.validateEvery() > 0
+                && validation.numExamples() > 0
+                && (epoch % options.validateEvery() == 0 || epoch == options.epochs() - 1);
+        double accuracy = validate ? Evaluator.accuracy(session, net, validation) : Double.NaN;
+        EpochSummary summary =
+            new EpochSummary(epoch, steps, costSum / steps, accuracy, epochNanos / 1e9);
+        epochs.add(summary);
+        listener.epochFinished(summary);
+        if (hook != null) {
+          hook.afterEpoch(summary);
+        }
+      }
+    }
+    return new TrainingResult(totalSteps, trainNanos / 1e9, List.copyOf(epochs));
+  }
+}
