@@ -82,4 +82,39 @@ class JarLaunchIT {
     // "Weights:" in the save cell, "Weight:" in the load cell, as in the notebook
     assertEquals(saved.out().replace("Weights:", "Weight:"), loaded.out());
   }
+
+  @Test
+  void trainSaveThenEvaluateInANewProcessReproducesTheAccuracy() throws Exception {
+    Run train =
+        launch(
+            "train",
+            "--hidden",
+            "64",
+            "--epochs",
+            "2",
+            "--learning-rate",
+            "0.1",
+            "--init-stddev",
+            "0.1",
+            "--seed",
+            "5",
+            "--save",
+            "run/model.ckpt");
+    assertEquals(0, train.status(), train.err());
+    String accuracy =
+        train.out().lines().filter(l -> l.startsWith("Test Accuracy: ")).findFirst().orElseThrow();
+    assertTrue(
+        train.out().lines().anyMatch(l -> l.startsWith("Trained 108 steps in ")), train.out());
+    Run eval = launch("evaluate", "--hidden", "64", "--checkpoint", "run");
+    assertEquals(0, eval.status(), eval.err());
+    assertEquals(accuracy + "\n", eval.out());
+  }
+
+  @Test
+  void mlpLessonRunsOnTheEmbeddedDigits() throws Exception {
+    Run r = launch("lesson", "mlp", "--epochs", "2", "--seed", "1");
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.out().startsWith("Epoch: 0001 cost= "), r.out());
+    assertTrue(r.out().contains("Optimization Finished!\nTest Accuracy: "), r.out());
+  }
 }
