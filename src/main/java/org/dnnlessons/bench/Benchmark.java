@@ -7,7 +7,11 @@ import java.util.List;
 import java.util.Map;
 import org.dnnlessons.data.DataSource;
 import org.dnnlessons.data.DatasetCatalog;
+import org.dnnlessons.data.EmbeddedMnist;
 import org.dnnlessons.data.IdxReader;
+import org.dnnlessons.lessons.MlpLesson;
+import org.dnnlessons.nn.Mlp;
+import org.dnnlessons.train.TrainOptions;
 
 /**
  * The side-by-side benchmark, Java against Python in the same run: {@code java -jar
@@ -15,7 +19,9 @@ import org.dnnlessons.data.IdxReader;
  * several repetitions after a warm-up, with their spread; the machine is described above the table.
  *
  * <p>Rows so far: loading Fashion-MNIST's 60,000 training images (gzip + parse) against numpy's
- * {@code gzip.open(...).read()} + {@code frombuffer}.
+ * {@code gzip.open(...).read()} + {@code frombuffer}; and the lesson's MLP test accuracy averaged
+ * over seeds, Java against the notebook's code run by Python TensorFlow on the same files ({@code
+ * src/test/python/lesson_mlp.py}).
  */
 public final class Benchmark {
 
@@ -24,9 +30,8 @@ public final class Benchmark {
    *
    * @param quick fewer repetitions
    * @param python the Python interpreter
-   * @param script the Python benchmark script
    */
-  public record Options(boolean quick, Path python, Path script) {}
+  public record Options(boolean quick, Path python) {}
 
   private Benchmark() {}
 
@@ -52,20 +57,74 @@ public final class Benchmark {
               + ": missing; run 'apt-get install"
               + " dataset-fashion-mnist' to benchmark data loading");
     }
+    PythonPeer peer = new PythonPeer(options.python());
     Measurement javaLoad = Measurement.time(1, reps, () -> IdxReader.readImages(fashion));
-    Map<String, Measurement> python =
-        new PythonPeer(options.python(), options.script())
-            .run(List.of("--reps", Integer.toString(reps), "--fashion", fashion.toString()), 600);
+    Map<String, double[]> python =
+        peer.run(
+            "bench.py",
+            List.of("--reps", Integer.toString(reps), "--fashion", fashion.toString()),
+            600);
 
     BenchmarkReport report = new BenchmarkReport();
     report.add(
         new BenchmarkReport.Row(
             "load Fashion-MNIST train images (60k, gzip)",
             javaLoad,
-            python.get("load_fashion_train_images"),
+            new Measurement(python.get("load_fashion_train_images")),
             "numpy gzip + frombuffer"));
     report.print(out);
+
+    out.println();
+    int seeds = options.quick() ? 2 : 5;
+    out.println(
+        "The lesson's MLP on the embedded digits (its own weak settings), test accuracy"
+            + " over seeds 1-"
+            + seeds
+            + ":");
+    out.println();
+    double[] javaAccuracy = new double[seeds];
+    PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
+    for (int seed = 1; seed <= seeds; seed++) {
+      javaAccuracy[seed - 1] =
+          MlpLesson.run(
+                  new MlpLesson.Options(
+                      Mlp.Options.lesson().withGraphSeed((long) seed),
+                      TrainOptions.lesson(),
+                      new EmbeddedMnist(),
+                      seed),
+                  quiet)
+              .testAccuracy();
+    }
+    double[] pythonAccuracy =
+        peer.run("lesson_mlp.py", List.of("--seeds", Integer.toString(seeds)), 1200)
+            .get("lesson_mlp_test_accuracy");
+    out.println("| | Java | Python TensorFlow |");
+    out.println("|---|---|---|");
+    out.println(
+        "| mean test accuracy | "
+            + describeAccuracy(javaAccuracy)
+            + " | "
+            + describeAccuracy(pythonAccuracy)
+            + " |");
+    out.println();
+    out.printf(
+        java.util.Locale.ROOT,
+        "Difference of the means: %.1f points.%n",
+        100 * Math.abs(mean(javaAccuracy) - mean(pythonAccuracy)));
     return report;
+  }
+
+  static double mean(double[] values) {
+    return java.util.Arrays.stream(values).average().orElse(Double.NaN);
+  }
+
+  static String describeAccuracy(double[] values) {
+    StringBuilder each = new StringBuilder();
+    for (double v : values) {
+      each.append(each.length() == 0 ? "" : ", ")
+          .append(String.format(java.util.Locale.ROOT, "%.4f", v));
+    }
+    return String.format(java.util.Locale.ROOT, "%.4f (%s)", mean(values), each);
   }
 
   static String cpuModel() {

@@ -16,19 +16,16 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PythonPeer {
 
-  /** The benchmark script, relative to the repository root. */
-  public static final Path SCRIPT = Path.of("src", "test", "python", "bench.py");
+  /** The Python scripts, relative to the repository root. */
+  public static final Path SCRIPTS = Path.of("src", "test", "python");
 
   private final Path python;
-  private final Path script;
 
   /**
    * @param python the interpreter (needs numpy, and TensorFlow for the training rows)
-   * @param script the benchmark script
    */
-  public PythonPeer(Path python, Path script) {
+  public PythonPeer(Path python) {
     this.python = python;
-    this.script = script;
   }
 
   /**
@@ -47,13 +44,15 @@ public final class PythonPeer {
   }
 
   /**
-   * Runs the script with the given arguments.
+   * Runs {@code SCRIPTS/scriptName} with the given arguments. The script prints {@code time NAME t1
+   * t2 ...} or {@code value NAME v1 v2 ...} lines.
    *
-   * @return timings by task name
+   * @return the numbers of each line by name
    * @throws IOException naming the interpreter when it cannot run or the script fails
    */
-  public Map<String, Measurement> run(List<String> args, long timeoutSeconds)
+  public Map<String, double[]> run(String scriptName, List<String> args, long timeoutSeconds)
       throws IOException, InterruptedException {
+    Path script = SCRIPTS.resolve(scriptName);
     if (!Files.isRegularFile(script)) {
       throw new IOException(
           script + ": the Python benchmark script is missing; run from the" + " repository root");
@@ -87,18 +86,18 @@ public final class PythonPeer {
         String last = lines.isEmpty() ? "(no output)" : lines.get(lines.size() - 1);
         throw new IOException(script + ": exited with status " + p.exitValue() + ": " + last);
       }
-      Map<String, Measurement> timings = new HashMap<>();
+      Map<String, double[]> values = new HashMap<>();
       for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
         String[] parts = line.trim().split("\\s+");
-        if (parts.length >= 3 && parts[0].equals("time")) {
-          List<Double> s = new ArrayList<>();
+        if (parts.length >= 3 && (parts[0].equals("time") || parts[0].equals("value"))) {
+          double[] v = new double[parts.length - 2];
           for (int i = 2; i < parts.length; i++) {
-            s.add(Double.parseDouble(parts[i]));
+            v[i - 2] = Double.parseDouble(parts[i]);
           }
-          timings.put(parts[1], Measurement.of(s));
+          values.put(parts[1], v);
         }
       }
-      return timings;
+      return values;
     } finally {
       Files.deleteIfExists(out);
       Files.deleteIfExists(err);

@@ -33,8 +33,7 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Benchmark.run(
-        new Benchmark.Options(
-            quick, python != null ? python : PythonPeer.defaultPython(), PythonPeer.SCRIPT),
+        new Benchmark.Options(quick, python != null ? python : PythonPeer.defaultPython()),
         main.out());
     return Main.EXIT_OK;
   }
