@@ -17,9 +17,7 @@ import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Operation;
 import org.tensorflow.Output;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -259,56 +257,58 @@ public final class Saver {
   public void restore(Session session, String prefix) throws CheckpointException {
     Objects.requireNonNull(prefix, "prefix");
     Path path = Path.of(prefix);
-    Path index = Path.of(prefix + ".index");
-    if (!Files.isRegularFile(index)) {
-      throw new CheckpointException(
-          path,
-          CheckpointException.NO_OFFSET,
-          "no checkpoint here: expected the file " + index + " to exist");
-    }
-    if (keys.isEmpty()) {
-      return;
-    }
-    try (TString name = TString.scalarOf(prefix)) {
-      Session.Runner read = session.runner().feed(filename, name);
-      for (int i = 0; i < keys.size(); i++) {
-        read.fetch(restoreOp.output(i));
-      }
-      Result restored;
-      try {
-        restored = read.run();
-      } catch (RuntimeException e) { // TensorFlow reports run failures as TensorFlowException or
-        // IllegalArgumentException
-        throw new CheckpointException(
-            path, CheckpointException.NO_OFFSET, explainRestoreFailure(e.getMessage()), e);
-      }
-      try (restored) {
-        checkShapes(path, restored);
-        Session.Runner assign = session.runner().feed(filename, name);
-        for (int i = 0; i < keys.size(); i++) {
-          assign.feed(restoreOp.output(i), restored.get(i));
-        }
-        assignOps.forEach(assign::addTarget);
-        assign.run().close();
-      }
-    }
-  }
-
-  private void checkShapes(Path path, Result restored) throws CheckpointException {
+    // Check every key, dtype and shape against the index first, without touching the session.
+    CheckpointReader reader = CheckpointReader.open(path);
     for (int i = 0; i < keys.size(); i++) {
-      Tensor t = restored.get(i);
+      String key = keys.get(i);
+      if (!reader.contains(key)) {
+        throw new CheckpointException(
+            path,
+            CheckpointException.NO_OFFSET,
+            "no tensor named '"
+                + key
+                + "' in the checkpoint"
+                + reader.closestNames(key)
+                + " (variables are matched by name)");
+      }
+      TensorInfo saved = reader.info(key);
+      DataType wanted = baseType(variables.get(i).dataType());
+      if (saved.dtype() != wanted) {
+        throw new CheckpointException(
+            path,
+            CheckpointException.NO_OFFSET,
+            "dtype mismatch for variable '"
+                + key
+                + "': the checkpoint holds "
+                + saved.numpyType()
+                + ", the graph's variable is "
+                + new TensorInfo(key, wanted, new long[0]).numpyType());
+      }
       Shape graphShape = variables.get(i).shape();
-      if (!graphShape.isCompatibleWith(t.shape())) {
+      if (!graphShape.isCompatibleWith(Shape.of(saved.shape()))) {
         throw new CheckpointException(
             path,
             CheckpointException.NO_OFFSET,
             "shape mismatch for variable '"
-                + keys.get(i)
+                + key
                 + "': the checkpoint holds "
-                + describe(t.shape())
+                + describe(Shape.of(saved.shape()))
                 + ", the graph's variable has "
                 + describe(graphShape));
       }
+    }
+    if (keys.isEmpty()) {
+      return;
+    }
+    // One run: RestoreV2 reads everything before any Assign runs, so a data error assigns nothing.
+    try (TString name = TString.scalarOf(prefix)) {
+      Session.Runner restore = session.runner().feed(filename, name);
+      assignOps.forEach(restore::addTarget);
+      restore.run().close();
+    } catch (RuntimeException e) {
+      // TensorFlow reports run failures as TensorFlowException or IllegalArgumentException
+      throw new CheckpointException(
+          path, CheckpointException.NO_OFFSET, explainRestoreFailure(e.getMessage()), e);
     }
   }
 

@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
       TrainCommand.class,
       EvaluateCommand.class,
       PredictCommand.class,
+      InspectCommand.class,
       DataCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

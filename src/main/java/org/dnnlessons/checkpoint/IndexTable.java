@@ -1,0 +1,241 @@
+package org.dnnlessons.checkpoint;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.CRC32C;
+
+/**
+ * Parses the {@code .index} file of a TensorFlow checkpoint: an immutable sorted table in LevelDB's
+ * format (TensorFlow's {@code core/lib/io/table}), mapping each tensor name to a serialized {@code
+ * BundleEntryProto} (and the empty key to the {@code BundleHeaderProto}).
+ *
+ * <p>Layout: data blocks, a metaindex block, an index block, then a 48-byte footer holding the
+ * metaindex and index block handles (varint64 offset and size each, zero-padded to 40 bytes) and
+ * the magic number {@code 0xdb4775248b80fb57}. A block is a run of entries (varint32 shared key
+ * length, unshared key length and value length, the unshared key bytes, the value), an array of
+ * uint32 restart offsets and their count, followed by a 5-byte trailer: the compression type and
+ * the masked CRC32C of block and type. The index block maps a separator key to each data block's
+ * handle.
+ *
+ * <p>Every length and offset is checked against the bytes actually present before it is used, so a
+ * corrupt file gives a {@link CheckpointException} naming the offset, never an exception from
+ * deeper down or an allocation the file cannot back.
+ */
+final class IndexTable {
+
+  /** The table magic number, stored little-endian in the last 8 bytes. */
+  static final long MAGIC = 0xdb4775248b80fb57L;
+
+  static final int FOOTER_SIZE = 48;
+  private static final int BLOCK_TRAILER_SIZE = 5;
+  private static final int MASK_DELTA = 0xa282ead8;
+
+  private final Path file;
+  private final byte[] bytes;
+
+  private IndexTable(Path file, byte[] bytes) {
+    this.file = file;
+    this.bytes = bytes;
+  }
+
+  /**
+   * Parses every entry of the table.
+   *
+   * @param file the file's name, for messages
+   * @param bytes the whole file
+   * @return key to value, in the table's (sorted) order
+   */
+  static Map<String, byte[]> parse(Path file, byte[] bytes) throws CheckpointException {
+    return new IndexTable(file, bytes).entries();
+  }
+
+  private Map<String, byte[]> entries() throws CheckpointException {
+    if (bytes.length < FOOTER_SIZE) {
+      throw error(
+          0,
+          "file is "
+              + bytes.length
+              + " bytes, shorter than the "
+              + FOOTER_SIZE
+              + "-byte table footer");
+    }
+    int footer = bytes.length - FOOTER_SIZE;
+    long magic =
+        ByteBuffer.wrap(bytes, bytes.length - 8, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    if (magic != MAGIC) {
+      throw error(
+          bytes.length - 8,
+          String.format(
+              "expected the table magic number 0x%016x, found" + " 0x%016x: not a checkpoint index",
+              MAGIC, magic));
+    }
+    Cursor c = new Cursor(footer, footer + 40);
+    c.handle("metaindex block handle"); // not needed: TensorFlow bundles keep it empty
+    long[] index = c.handle("index block handle");
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    for (Entry handleEntry : block(index, "index block")) {
+      Cursor h =
+          new Cursor(handleEntry.valueOffset, handleEntry.valueOffset + handleEntry.value.length);
+      long[] data = h.handle("data block handle");
+      for (Entry e : block(data, "data block")) {
+        if (entries.put(e.key, e.value) != null) {
+          throw error(e.keyOffset, "duplicate key '" + e.key + "'");
+        }
+      }
+    }
+    return entries;
+  }
+
+  private record Entry(String key, byte[] value, int keyOffset, int valueOffset) {}
+
+  /** Reads and checks the block at {@code handle = {offset, size}}. */
+  private java.util.List<Entry> block(long[] handle, String what) throws CheckpointException {
+    long offset = handle[0];
+    long size = handle[1];
+    if (offset < 0 || size < 0 || offset + size + BLOCK_TRAILER_SIZE > bytes.length - FOOTER_SIZE) {
+      throw error(
+          offset,
+          what
+              + " of "
+              + size
+              + " bytes at offset "
+              + offset
+              + " does not fit in the file ("
+              + bytes.length
+              + " bytes)");
+    }
+    int start = (int) offset;
+    int end = (int) (offset + size);
+    int type = bytes[end] & 0xFF;
+    if (type != 0) {
+      throw error(
+          end,
+          what
+              + " uses compression type "
+              + type
+              + "; only uncompressed tables (type 0) are supported, as TensorFlow writes them");
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(bytes, start, (int) size + 1);
+    int expected = ByteBuffer.wrap(bytes, end + 1, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    int actual = mask((int) crc.getValue());
+    if (actual != expected) {
+      throw error(
+          start,
+          String.format(
+              "%s checksum mismatch: stored 0x%08x, computed 0x%08x", what, expected, actual));
+    }
+    if (size < 4) {
+      throw error(start, what + " is " + size + " bytes, too short for its restart count");
+    }
+    int numRestarts = ByteBuffer.wrap(bytes, end - 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    long restartsStart = end - 4 - 4L * numRestarts;
+    if (numRestarts < 0 || restartsStart < start) {
+      throw error(
+          end - 4,
+          what
+              + " claims "
+              + numRestarts
+              + " restart points, more than its "
+              + size
+              + " bytes hold");
+    }
+    java.util.List<Entry> out = new java.util.ArrayList<>();
+    Cursor c = new Cursor(start, (int) restartsStart);
+    byte[] lastKey = new byte[0];
+    while (c.pos < c.limit) {
+      int entryOffset = c.pos;
+      long shared = c.varint32("shared key length");
+      long unshared = c.varint32("unshared key length");
+      long valueLength = c.varint32("value length");
+      if (shared > lastKey.length) {
+        throw error(
+            entryOffset,
+            "entry shares " + shared + " key bytes with a previous key of " + lastKey.length);
+      }
+      if (unshared + valueLength > c.limit - c.pos) {
+        throw error(
+            entryOffset,
+            "entry claims "
+                + unshared
+                + " key and "
+                + valueLength
+                + " value bytes, but the block has "
+                + (c.limit - c.pos)
+                + " left");
+      }
+      byte[] key = Arrays.copyOf(lastKey, (int) (shared + unshared));
+      System.arraycopy(bytes, c.pos, key, (int) shared, (int) unshared);
+      c.pos += (int) unshared;
+      int valueOffset = c.pos;
+      byte[] value = Arrays.copyOfRange(bytes, c.pos, c.pos + (int) valueLength);
+      c.pos += (int) valueLength;
+      if (out.size() > 0 && Arrays.compareUnsigned(key, lastKey) <= 0) {
+        throw error(
+            entryOffset, "keys out of order: '" + utf8(key) + "' after '" + utf8(lastKey) + "'");
+      }
+      out.add(new Entry(utf8(key), value, entryOffset, valueOffset));
+      lastKey = key;
+    }
+    return out;
+  }
+
+  private static String utf8(byte[] b) {
+    return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** LevelDB's CRC mask: rotate right by 15 bits and add a constant. */
+  static int mask(int crc) {
+    return ((crc >>> 15) | (crc << 17)) + MASK_DELTA;
+  }
+
+  private CheckpointException error(long offset, String reason) {
+    return new CheckpointException(file, offset, reason);
+  }
+
+  /** Reads varints between {@code pos} and {@code limit}. */
+  private final class Cursor {
+    int pos;
+    final int limit;
+
+    Cursor(int pos, int limit) {
+      this.pos = pos;
+      this.limit = limit;
+    }
+
+    long[] handle(String what) throws CheckpointException {
+      return new long[] {varint64(what + " offset"), varint64(what + " size")};
+    }
+
+    long varint32(String what) throws CheckpointException {
+      long v = varint64(what);
+      if (v > 0xFFFFFFFFL) {
+        throw error(pos, what + " " + v + " does not fit in 32 bits");
+      }
+      return v;
+    }
+
+    long varint64(String what) throws CheckpointException {
+      long result = 0;
+      int start = pos;
+      for (int shift = 0; shift < 64; shift += 7) {
+        if (pos >= limit) {
+          throw error(start, "truncated varint (" + what + ")");
+        }
+        int b = bytes[pos++] & 0xFF;
+        result |= (long) (b & 0x7F) << shift;
+        if ((b & 0x80) == 0) {
+          if (result < 0) {
+            throw error(start, what + " is negative or larger than 2^63");
+          }
+          return result;
+        }
+      }
+      throw error(start, "varint longer than 10 bytes (" + what + ")");
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package org.dnnlessons.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.dnnlessons.checkpoint.CheckpointReader;
+import org.dnnlessons.checkpoint.CheckpointTensor;
+import org.dnnlessons.checkpoint.TensorInfo;
+import org.dnnlessons.checkpoint.TensorJson;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code dnn-lessons inspect}: what a checkpoint holds, in the format of Python's {@code python -m
+ * tensorflow.python.tools.inspect_checkpoint}. Pure Java: no native TensorFlow is loaded.
+ */
+@Command(
+    name = "inspect",
+    mixinStandardHelpOptions = true,
+    description =
+        "Lists a checkpoint's tensors (name, dtype, shape) as Python's"
+            + " inspect_checkpoint does; --tensor or --all print values; --json for programs.")
+final class InspectCommand implements Callable<Integer> {
+
+  @ParentCommand Main main;
+
+  @Parameters(
+      paramLabel = "PREFIX|DIR",
+      description = "A checkpoint prefix, or a directory (its latest checkpoint).")
+  Path checkpoint;
+
+  @Option(names = "--tensor", paramLabel = "NAME", description = "Print this tensor's values.")
+  String tensor;
+
+  @Option(names = "--all", description = "Print every tensor's values.")
+  boolean all;
+
+  @Option(
+      names = "--json",
+      description =
+          "Print JSON: {\"tensors\":[{\"name\",\"dtype\","
+              + "\"shape\"[,\"values\"]}], \"total_params\"}.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    CheckpointReader reader = CheckpointReader.open(checkpoint);
+    PrintStream out = main.out();
+    List<TensorInfo> selected = tensor != null ? List.of(reader.info(tensor)) : reader.tensors();
+    boolean values = tensor != null || all;
+    if (json) {
+      out.println(TensorJson.write(reader, selected, values));
+      return Main.EXIT_OK;
+    }
+    if (!values) {
+      for (TensorInfo t : selected) {
+        out.println(t.name() + " (" + t.dtype().name() + ") " + t.compactShape());
+      }
+      out.println();
+    } else {
+      for (TensorInfo t : selected) {
+        CheckpointTensor read = reader.read(t.name());
+        out.println(
+            "tensor: "
+                + t.name()
+                + " ("
+                + t.numpyType()
+                + ") "
+                + java.util.Arrays.toString(t.shape()));
+        out.println(read.format());
+      }
+    }
+    out.println("# Total number of params: " + reader.totalParameters());
+    return Main.EXIT_OK;
+  }
+}
