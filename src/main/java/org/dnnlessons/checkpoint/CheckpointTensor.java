@@ -128,7 +128,8 @@ public record CheckpointTensor(TensorInfo info, byte[] data, List<byte[]> string
     return switch (info.dtype()) {
       case DT_FLOAT -> NumpyFormat.format(floats(), shape);
       case DT_DOUBLE -> NumpyFormat.format(doubles(), shape);
-      case DT_HALF, DT_BFLOAT16 -> NumpyFormat.format(halfFloats(), shape);
+      case DT_HALF -> NumpyFormat.formatHalf(halfFloats(), shape);
+      case DT_BFLOAT16 -> NumpyFormat.formatBfloat16(halfFloats(), shape);
       case DT_BOOL -> NumpyFormat.format(booleans(), shape);
       case DT_STRING -> formatStrings();
       default -> NumpyFormat.format(longs(), shape);

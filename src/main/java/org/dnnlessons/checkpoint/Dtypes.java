@@ -20,7 +20,7 @@ final class Dtypes {
     };
   }
 
-  /** numpy's name: DT_FLOAT is float32, DT_HALF float16, DT_STRING object (bytes). */
+  /** The name Python's TensorFlow gives the dtype: DT_FLOAT is float32, DT_HALF float16. */
   static String numpyName(DataType dtype) {
     return switch (dtype) {
       case DT_FLOAT -> "float32";
@@ -28,7 +28,7 @@ final class Dtypes {
       case DT_HALF -> "float16";
       case DT_BFLOAT16 -> "bfloat16";
       case DT_BOOL -> "bool";
-      case DT_STRING -> "object";
+      case DT_STRING -> "string";
       default -> dtype.name().substring(3).toLowerCase(Locale.ROOT);
     };
   }

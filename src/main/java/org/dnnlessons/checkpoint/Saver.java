@@ -23,6 +23,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.SaverDef;
 import org.tensorflow.types.TString;
 
 /**
@@ -56,14 +57,18 @@ public final class Saver {
   private final GraphOperation restoreOp;
   private final List<Operation> assignOps;
   private final int maxToKeep;
+  private final SaverDef saverDef;
+  private final boolean writeMetaGraph;
   private final List<String> recent = new ArrayList<>();
 
   /** The data file of a one-shard checkpoint. */
   static final String DATA_SUFFIX = ".data-00000-of-00001";
 
-  private Saver(Graph graph, Map<String, Output<?>> varList, int maxToKeep) {
+  private Saver(
+      Graph graph, Map<String, Output<?>> varList, int maxToKeep, boolean writeMetaGraph) {
     this.graph = graph;
     this.maxToKeep = maxToKeep;
+    this.writeMetaGraph = writeMetaGraph;
     this.keys = List.copyOf(varList.keySet());
     this.variables = List.copyOf(varList.values());
     Ops save = Ops.create(graph).withSubScope("save");
@@ -99,9 +104,10 @@ public final class Saver {
                     .asOutput())
             .addInputList(tensors)
             .build();
-    save.withName("control_dependency")
-        .withControlDependencies(List.of(saveOpAsOp()))
-        .identity(filename);
+    Operand<TString> saveTensor =
+        save.withName("control_dependency")
+            .withControlDependencies(List.of(saveOpAsOp()))
+            .identity(filename);
 
     Ops restoreV2 = save.withSubScope("RestoreV2");
     this.restoreOp =
@@ -137,7 +143,18 @@ public final class Saver {
     for (Operation a : assignOps) {
       assignAsOps.add(() -> a);
     }
-    save.withName("restore_all").withControlDependencies(assignAsOps).noOp();
+    Operation restoreAll =
+        save.withName("restore_all").withControlDependencies(assignAsOps).noOp().op();
+    this.saverDef =
+        SaverDef.newBuilder()
+            .setFilenameTensorName(filename.asOutput().op().name() + ":0")
+            .setSaveTensorName(saveTensor.asOutput().op().name() + ":0")
+            .setRestoreOpName(restoreAll.name())
+            .setMaxToKeep(maxToKeep)
+            .setSharded(false)
+            .setKeepCheckpointEveryNHours(10000.0f)
+            .setVersion(SaverDef.CheckpointFormatVersion.V2)
+            .build();
   }
 
   private org.tensorflow.op.Op saveOpAsOp() {
@@ -150,6 +167,11 @@ public final class Saver {
   /** Starts a builder for a saver over {@code graph}. */
   public static Builder builder(Graph graph) {
     return new Builder(graph);
+  }
+
+  /** The names of this saver's ops, as Python's {@code SaverDef} records them. */
+  public SaverDef saverDef() {
+    return saverDef;
   }
 
   /** The checkpoint keys this saver writes and reads, sorted. */
@@ -198,7 +220,15 @@ public final class Saver {
         dir.resolve("." + path.getFileName() + ".tmp-" + System.nanoTime()).toString();
     try (TString name = TString.scalarOf(tmpPrefix)) {
       session.runner().feed(filename, name).addTarget(saveOp).run().close();
-      for (String suffix : List.of(DATA_SUFFIX, ".index")) {
+      List<String> suffixes = List.of(DATA_SUFFIX, ".index");
+      if (writeMetaGraph) {
+        Files.write(
+            Path.of(tmpPrefix + ".meta"),
+            MetaGraphs.export(graph, saverDef, variables).toByteArray());
+        suffixes = List.of(DATA_SUFFIX, ".meta", ".index");
+      }
+      // the index goes last: a prefix whose .index exists is complete
+      for (String suffix : suffixes) {
         Files.move(
             Path.of(tmpPrefix + suffix),
             Path.of(prefix + suffix),
@@ -361,6 +391,16 @@ public final class Saver {
     private final Graph graph;
     private Map<String, Output<?>> varList;
     private int maxToKeep = MAX_TO_KEEP_DEFAULT;
+    private boolean writeMetaGraph = true;
+
+    /**
+     * Whether {@code save} also writes {@code prefix.meta}, the graph as a {@code MetaGraphDef}
+     * (default true, as in Python).
+     */
+    public Builder writeMetaGraph(boolean value) {
+      this.writeMetaGraph = value;
+      return this;
+    }
 
     /**
      * How many recent checkpoints {@link Saver#save(Session, String, long)} keeps; older ones are
@@ -399,7 +439,7 @@ public final class Saver {
     /** Builds the saver and adds its ops to the graph. */
     public Saver build() {
       Map<String, Output<?>> vars = varList != null ? varList : allVariables(graph);
-      return new Saver(graph, vars, maxToKeep);
+      return new Saver(graph, vars, maxToKeep, writeMetaGraph);
     }
 
     private static Output<?> variableOutput(Operand<?> operand) {

@@ -69,13 +69,58 @@ public final class NumpyFormat {
     for (int i = 0; i < values.length; i++) {
       widened[i] = values[i];
     }
-    return formatFloats(widened, shape, true);
+    return formatFloats(widened, shape, Precision.SINGLE);
+  }
+
+  /**
+   * Formats float16 values (given widened to float32) as numpy prints a {@code float16} array: with
+   * the fewest digits that identify each value as a float16.
+   */
+  public static String formatHalf(float[] values, long[] shape) {
+    checkSize(values.length, shape);
+    double[] widened = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      widened[i] = values[i];
+    }
+    return formatFloats(widened, shape, Precision.HALF);
+  }
+
+  /**
+   * Formats bfloat16 values (given widened to float32) as numpy prints an {@code ml_dtypes}
+   * bfloat16 array: each element as C's {@code %g} with 6 significant digits, unpadded.
+   */
+  public static String formatBfloat16(float[] values, long[] shape) {
+    checkSize(values.length, shape);
+    return layout(shape, values.length, i -> cFormatG(values[i]));
+  }
+
+  /** C's {@code printf("%g", v)}: 6 significant digits, trailing zeros removed. */
+  static String cFormatG(double v) {
+    if (Double.isNaN(v)) {
+      return "nan";
+    }
+    if (Double.isInfinite(v)) {
+      return v > 0 ? "inf" : "-inf";
+    }
+    if (v == 0) {
+      return 1 / v < 0 ? "-0" : "0";
+    }
+    BigDecimal d = new BigDecimal(v).round(new MathContext(6, RoundingMode.HALF_EVEN));
+    int exponent = d.precision() - d.scale() - 1;
+    if (exponent < -4 || exponent >= 6) {
+      BigDecimal mantissa = d.movePointLeft(exponent).stripTrailingZeros();
+      String m =
+          mantissa.scale() <= 0 ? mantissa.setScale(0).toPlainString() : mantissa.toPlainString();
+      return m + "e" + (exponent < 0 ? "-" : "+") + String.format("%02d", Math.abs(exponent));
+    }
+    BigDecimal plain = d.stripTrailingZeros();
+    return plain.scale() <= 0 ? plain.setScale(0).toPlainString() : plain.toPlainString();
   }
 
   /** Formats float64 values laid out row-major in {@code shape}. */
   public static String format(double[] values, long[] shape) {
     checkSize(values.length, shape);
-    return formatFloats(values.clone(), shape, false);
+    return formatFloats(values.clone(), shape, Precision.DOUBLE);
   }
 
   /** Formats integer values laid out row-major in {@code shape}. */
@@ -97,9 +142,9 @@ public final class NumpyFormat {
     return layout(shape, values.length, i -> values[i] ? (scalar ? "True" : " True") : "False");
   }
 
-  private static String formatFloats(double[] values, long[] shape, boolean float32) {
+  private static String formatFloats(double[] values, long[] shape, Precision precision) {
     int[] visible = visibleIndices(values.length, shape);
-    FloatFormat f = FloatFormat.of(values, visible, float32);
+    FloatFormat f = FloatFormat.of(values, visible, precision);
     return layout(shape, values.length, i -> f.format(values[i]));
   }
 
@@ -286,21 +331,42 @@ public final class NumpyFormat {
 
   // ---------------------------------------------------------------- float elements
 
+  /** The floating-point type whose shortest digits identify a value. */
+  private enum Precision {
+    HALF(6),
+    SINGLE(9),
+    DOUBLE(17);
+
+    final int maxDigits;
+
+    Precision(int maxDigits) {
+      this.maxDigits = maxDigits;
+    }
+
+    boolean sameValue(BigDecimal candidate, double v) {
+      return switch (this) {
+        case HALF -> HalfFloats.nearest(candidate.doubleValue()) == HalfFloats.nearest(v);
+        case SINGLE -> candidate.floatValue() == (float) v;
+        case DOUBLE -> candidate.doubleValue() == v;
+      };
+    }
+  }
+
   /** numpy's FloatingFormat with its default options (precision 8, floatmode 'maxprec'). */
   private static final class FloatFormat {
-    private final boolean float32;
+    private final Precision precision;
     private final boolean exp;
     private int padLeft;
     private int padRight;
     private int fracDigits; // exp mode: mantissa digits after the point, zero-padded
     private int expSize;
 
-    private FloatFormat(boolean float32, boolean exp) {
-      this.float32 = float32;
+    private FloatFormat(Precision precision, boolean exp) {
+      this.precision = precision;
       this.exp = exp;
     }
 
-    static FloatFormat of(double[] values, int[] visible, boolean float32) {
+    static FloatFormat of(double[] values, int[] visible, Precision precision) {
       double max = 0;
       double min = Double.POSITIVE_INFINITY;
       boolean anyFinite = false;
@@ -322,7 +388,7 @@ public final class NumpyFormat {
       }
       boolean exp =
           min != Double.POSITIVE_INFINITY && (max >= 1e8 || min < 1e-4 || max / min > 1000.0);
-      FloatFormat f = new FloatFormat(float32, exp);
+      FloatFormat f = new FloatFormat(precision, exp);
       if (anyFinite) {
         for (int i : visible) {
           double v = values[i];
@@ -397,11 +463,22 @@ public final class NumpyFormat {
         return new String[] {sign + "0", frac, "+00"};
       }
       BigDecimal d = shortest(Math.abs(v));
-      if (d.precision() > maxFrac + 1) {
+      if (d.precision() > maxFrac + 1 || (pad && d.precision() < maxFrac + 1)) {
+        // Too many digits: round. Too few when padding: numpy's min_digits prints further real
+        // digits of the value (2^-24 as a float16 is 5.960e-08 beside 1.001e+00), not zeros.
         d = new BigDecimal(Math.abs(v)).round(new MathContext(maxFrac + 1, RoundingMode.HALF_EVEN));
       }
-      d = d.stripTrailingZeros();
+      if (!pad) {
+        d = d.stripTrailingZeros();
+      }
       String unscaled = d.unscaledValue().toString();
+      if (pad && unscaled.length() < maxFrac + 1) {
+        unscaled = unscaled + "0".repeat(maxFrac + 1 - unscaled.length());
+        d =
+            new BigDecimal(
+                new java.math.BigInteger(unscaled),
+                d.scale() + (maxFrac + 1 - d.unscaledValue().toString().length()));
+      }
       int exponent = unscaled.length() - 1 - d.scale();
       String frac = unscaled.substring(1);
       if (pad) {
@@ -417,11 +494,10 @@ public final class NumpyFormat {
       if (v == 0) {
         return BigDecimal.ZERO;
       }
-      int maxDigits = float32 ? 9 : 17;
+      int maxDigits = precision.maxDigits;
       for (int p = 1; p < maxDigits; p++) {
         BigDecimal candidate = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
-        boolean same = float32 ? candidate.floatValue() == (float) v : candidate.doubleValue() == v;
-        if (same) {
+        if (precision.sameValue(candidate, v)) {
           return candidate;
         }
       }
