@@ -131,13 +131,15 @@ def mlp(out, data="data/mnist"):
         x = v1.placeholder(tf.float32, [None, 28, 28, 1], name="x")
         y = v1.placeholder(tf.float32, [None, 10], name="y")
         x_flat = tf.reshape(x, [-1, 784], name="x_flat")
-        with tf.name_scope("hidden_layer"):
+        # "scope/" (trailing slash) re-enters a scope; a plain second "hidden_layer" would
+        # become "hidden_layer_1", just as a second withSubScope does in Java
+        with tf.name_scope("hidden_layer/"):
             w1 = v1.Variable(v1.random_normal([784, 32], stddev=0.1), name="weights")
-        with tf.name_scope("out"):
+        with tf.name_scope("out/"):
             w2 = v1.Variable(v1.random_normal([32, 10], stddev=0.1), name="weights")
-        with tf.name_scope("hidden_layer"):
+        with tf.name_scope("hidden_layer/"):
             b1 = v1.Variable(v1.random_normal([32], stddev=0.1), name="biases")
-        with tf.name_scope("out"):
+        with tf.name_scope("out/"):
             b2 = v1.Variable(v1.random_normal([10], stddev=0.1), name="biases")
         hidden = tf.nn.relu(tf.add(tf.matmul(x_flat, w1), b1))
         logits = tf.identity(tf.add(tf.matmul(hidden, w2), b2), name="logits")

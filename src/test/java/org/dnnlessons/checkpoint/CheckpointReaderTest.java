@@ -1,0 +1,132 @@
+package org.dnnlessons.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.dnnlessons.cli.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The pure-Java reader against checkpoints written by Python TensorFlow: every supported dtype, two
+ * shards, a TensorFlow 2 object-based checkpoint; and {@code inspect} against Python's {@code
+ * inspect_checkpoint} output for the same files.
+ */
+class CheckpointReaderTest {
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"dtypes", "sharded", "tf2", "mlp"})
+  void everyTensorEqualsWhatPythonReadsBitForBit(String fixture) throws Exception {
+    CheckpointReader reader =
+        CheckpointReader.open(
+            fixture.equals("dtypes")
+                ? PythonFixtures.ROOT.resolve("dtypes/model.ckpt")
+                : PythonFixtures.ROOT.resolve(fixture));
+    Map<String, PythonFixtures.Expected> expected =
+        fixture.equals("mlp") ? null : PythonFixtures.expected(fixture);
+    if (expected == null) {
+      assertEquals(
+          List.of("hidden_layer/biases", "hidden_layer/weights", "out/biases", "out/weights"),
+          reader.tensors().stream().map(TensorInfo::name).toList());
+      assertEquals(784 * 32, reader.read("hidden_layer/weights").floats().length);
+      return;
+    }
+    assertEquals(
+        List.copyOf(expected.keySet()),
+        reader.tensors().stream().map(TensorInfo::name).toList(),
+        "names, sorted");
+    for (PythonFixtures.Expected e : expected.values()) {
+      TensorInfo info = reader.info(e.name());
+      assertEquals(e.dtype(), info.numpyType(), e.name());
+      assertArrayEquals(e.shape(), info.shape(), e.name());
+      CheckpointTensor t = reader.read(e.name());
+      if (e.data() != null) {
+        assertArrayEquals(e.data(), t.data(), e.name());
+      } else {
+        assertEquals(e.stringsHex().length, t.strings().size(), e.name());
+        for (int i = 0; i < e.stringsHex().length; i++) {
+          String hex = e.stringsHex()[i].equals("-") ? "" : e.stringsHex()[i];
+          assertEquals(hex, HexFormat.of().formatHex(t.strings().get(i)), e.name() + "[" + i + "]");
+        }
+      }
+    }
+  }
+
+  @Test
+  void typedAccessorsDecodeTheBytes() throws Exception {
+    CheckpointReader reader =
+        CheckpointReader.open(PythonFixtures.ROOT.resolve("dtypes/model.ckpt"));
+    assertArrayEquals(
+        new float[] {0.5f, -65504f, 0x1p-24f, 1.0009765625f},
+        reader.read("c_float16").halfFloats());
+    assertArrayEquals(
+        new float[] {1.5f, -3.0f, 0.00099945068359375f}, reader.read("d_bfloat16").halfFloats());
+    assertArrayEquals(new long[] {-128, 0, 127}, reader.read("e_int8").longs());
+    assertArrayEquals(new long[] {0, 65535}, reader.read("j_uint16").longs());
+    assertArrayEquals(new boolean[] {true, false, true}, reader.read("k_bool").booleans());
+    assertEquals(7.25f, reader.read("m_scalar").floats()[0]);
+    assertEquals(0, reader.read("n_empty").floats().length);
+    assertEquals(47, reader.totalParameters());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"names", "--all"})
+  void inspectPrintsWhatPythonsInspectCheckpointPrints(String mode) throws Exception {
+    String option = mode.equals("names") ? "" : mode;
+    String golden =
+        Files.readString(
+            PythonFixtures.ROOT
+                .resolve("dtypes")
+                .resolve(option.isEmpty() ? "inspect.txt" : "inspect_all.txt"),
+            StandardCharsets.UTF_8);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    String prefix = PythonFixtures.ROOT.resolve("dtypes/model.ckpt").toString();
+    String[] args =
+        option.isEmpty()
+            ? new String[] {"inspect", prefix}
+            : new String[] {"inspect", prefix, option};
+    int status = Main.execute(new PrintStream(out, true, StandardCharsets.UTF_8), System.err, args);
+    assertEquals(0, status);
+    assertEquals(golden, out.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void inspectJsonListsNamesDtypesShapesAndValues() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Main.execute(
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        System.err,
+        "inspect",
+        PythonFixtures.ROOT.resolve("sharded").toString(),
+        "--json",
+        "--tensor",
+        "biases");
+    assertEquals(
+        "{\"tensors\":[{\"name\":\"biases\",\"dtype\":\"float32\",\"shape\":[4],"
+            + "\"values\":[1.5,-2.5,3.5,-4.5]}],\"total_params\":16}\n",
+        out.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void missingTensorNamesTheClosestKeys() throws Exception {
+    CheckpointReader reader = CheckpointReader.open(PythonFixtures.ROOT.resolve("mlp"));
+    CheckpointException e =
+        assertThrows(CheckpointException.class, () -> reader.read("hidden_layer/weight"));
+    assertTrue(
+        e.getMessage()
+            .endsWith(
+                "no tensor named 'hidden_layer/weight'; closest names in"
+                    + " the checkpoint: hidden_layer/weights, hidden_layer/biases, out/weights"),
+        e.getMessage());
+  }
+}
