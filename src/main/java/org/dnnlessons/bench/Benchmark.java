@@ -72,6 +72,7 @@ public final class Benchmark {
             javaLoad,
             new Measurement(python.get("load_fashion_train_images")),
             "numpy gzip + frombuffer"));
+    report.add(inspectRow(options, reps));
     report.print(out);
 
     out.println();
@@ -112,6 +113,69 @@ public final class Benchmark {
         "Difference of the means: %.1f points.%n",
         100 * Math.abs(mean(javaAccuracy) - mean(pythonAccuracy)));
     return report;
+  }
+
+  /**
+   * Wall time of a whole {@code inspect} process (start-up included) on a lesson-sized checkpoint,
+   * against Python's {@code python -m tensorflow.python.tools.inspect_checkpoint}.
+   */
+  static BenchmarkReport.Row inspectRow(Options options, int reps) throws Exception {
+    Path dir = Files.createTempDirectory("bench-inspect");
+    try {
+      String prefix;
+      try (org.tensorflow.Graph graph = new org.tensorflow.Graph()) {
+        Mlp.Network net = Mlp.build(graph, Mlp.Options.lesson().withGraphSeed(1L));
+        org.dnnlessons.checkpoint.Saver saver =
+            org.dnnlessons.checkpoint.Saver.builder(graph).build();
+        try (org.tensorflow.Session s = net.model().newSession()) {
+          s.run(net.init());
+          prefix = saver.save(s, dir.resolve("model.ckpt").toString());
+        }
+      }
+      String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      Path codeSource =
+          Path.of(Benchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      List<String> launch =
+          codeSource.toString().endsWith(".jar")
+              ? List.of(javaBin, "-jar", codeSource.toString())
+              : List.of(
+                  javaBin, "-cp", System.getProperty("java.class.path"), "org.dnnlessons.cli.Main");
+      List<String> inspect = new java.util.ArrayList<>(launch);
+      inspect.addAll(List.of("inspect", prefix));
+      Measurement javaTime = Measurement.time(1, reps, () -> runQuietly(inspect));
+      Measurement pythonTime =
+          Measurement.time(
+              1,
+              reps,
+              () ->
+                  runQuietly(
+                      List.of(
+                          options.python().toString(),
+                          "-m",
+                          "tensorflow.python.tools.inspect_checkpoint",
+                          "--file_name=" + prefix)));
+      return new BenchmarkReport.Row(
+          "inspect a checkpoint (whole process)", javaTime, pythonTime, "inspect_checkpoint");
+    } finally {
+      try (var files = Files.list(dir)) {
+        for (Path f : files.toList()) {
+          Files.deleteIfExists(f);
+        }
+      }
+      Files.deleteIfExists(dir);
+    }
+  }
+
+  private static void runQuietly(List<String> command) throws Exception {
+    Process p =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+      p.destroyForcibly();
+      throw new java.io.IOException("benchmark command failed: " + String.join(" ", command));
+    }
   }
 
   static double mean(double[] values) {

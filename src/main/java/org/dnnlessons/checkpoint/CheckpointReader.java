@@ -1,6 +1,5 @@
 package org.dnnlessons.checkpoint;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -17,10 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.CRC32C;
-import org.tensorflow.proto.BundleEntryProto;
-import org.tensorflow.proto.BundleHeaderProto;
 import org.tensorflow.proto.DataType;
-import org.tensorflow.proto.TensorShapeProto;
 
 /**
  * Reads TensorFlow checkpoints (the V2 tensor bundle that {@code tf.train.Saver}, {@code
@@ -50,9 +46,9 @@ public final class CheckpointReader {
 
   private final Path prefix;
   private final int numShards;
-  private final Map<String, BundleEntryProto> entries;
+  private final Map<String, BundleEntry> entries;
 
-  private CheckpointReader(Path prefix, int numShards, Map<String, BundleEntryProto> entries) {
+  private CheckpointReader(Path prefix, int numShards, Map<String, BundleEntry> entries) {
     this.prefix = prefix;
     this.numShards = numShards;
     this.entries = entries;
@@ -93,39 +89,25 @@ public final class CheckpointReader {
           CheckpointException.NO_OFFSET,
           "no bundle header (the entry with the empty key): not a tensor bundle");
     }
-    BundleHeaderProto header;
-    try {
-      header = BundleHeaderProto.parseFrom(headerBytes);
-    } catch (InvalidProtocolBufferException e) {
-      throw new CheckpointException(
-          index, CheckpointException.NO_OFFSET, "unreadable bundle header: " + e.getMessage(), e);
-    }
-    if (header.getNumShards() < 1 || header.getNumShards() > 100_000) {
+    BundleEntry.Header header = BundleEntry.parseHeader(index, headerBytes);
+    if (header.numShards() < 1 || header.numShards() > 100_000) {
       throw new CheckpointException(
           index,
           CheckpointException.NO_OFFSET,
-          "bundle header gives " + header.getNumShards() + " shards, expected 1 to 100000");
+          "bundle header gives " + header.numShards() + " shards, expected 1 to 100000");
     }
-    if (header.getEndianness() != BundleHeaderProto.Endianness.LITTLE) {
+    if (header.endianness() != 0) {
       throw new CheckpointException(
           index, CheckpointException.NO_OFFSET, "big-endian bundles are not supported");
     }
-    Map<String, BundleEntryProto> entries = new TreeMap<>();
+    Map<String, BundleEntry> entries = new TreeMap<>();
     for (Map.Entry<String, byte[]> e : table.entrySet()) {
       if (e.getKey().isEmpty()) {
         continue;
       }
-      try {
-        entries.put(e.getKey(), BundleEntryProto.parseFrom(e.getValue()));
-      } catch (InvalidProtocolBufferException ex) {
-        throw new CheckpointException(
-            index,
-            CheckpointException.NO_OFFSET,
-            "unreadable entry for '" + e.getKey() + "': " + ex.getMessage(),
-            ex);
-      }
+      entries.put(e.getKey(), BundleEntry.parse(index, e.getKey(), e.getValue()));
     }
-    return new CheckpointReader(prefix, header.getNumShards(), entries);
+    return new CheckpointReader(prefix, header.numShards(), entries);
   }
 
   /** The checkpoint prefix. */
@@ -136,7 +118,7 @@ public final class CheckpointReader {
   /** Every tensor, sorted by name, as {@code tf.train.list_variables} lists them. */
   public List<TensorInfo> tensors() throws CheckpointException {
     List<TensorInfo> out = new ArrayList<>();
-    for (Map.Entry<String, BundleEntryProto> e : entries.entrySet()) {
+    for (Map.Entry<String, BundleEntry> e : entries.entrySet()) {
       out.add(info(e.getKey(), e.getValue()));
     }
     return Collections.unmodifiableList(out);
@@ -153,7 +135,7 @@ public final class CheckpointReader {
    * @throws CheckpointException naming the closest keys when it is missing
    */
   public TensorInfo info(String name) throws CheckpointException {
-    BundleEntryProto entry = entries.get(name);
+    BundleEntry entry = entries.get(name);
     if (entry == null) {
       throw new CheckpointException(
           prefix, CheckpointException.NO_OFFSET, "no tensor named '" + name + "'" + closest(name));
@@ -173,16 +155,12 @@ public final class CheckpointReader {
   /** Reads one tensor's values, verifying its checksum. */
   public CheckpointTensor read(String name) throws CheckpointException {
     TensorInfo info = info(name);
-    BundleEntryProto entry = entries.get(name);
-    if (entry.getSlicesCount() > 0) {
+    BundleEntry entry = entries.get(name);
+    if (entry.slices() > 0) {
       throw new CheckpointException(
           prefix,
           CheckpointException.NO_OFFSET,
-          "tensor '"
-              + name
-              + "' is partitioned into "
-              + entry.getSlicesCount()
-              + " slices; not supported");
+          "tensor '" + name + "' is partitioned into " + entry.slices() + " slices; not supported");
     }
     if (!Dtypes.supported(info.dtype())) {
       throw new CheckpointException(
@@ -194,23 +172,22 @@ public final class CheckpointReader {
               + info.dtype()
               + ", which this reader does not decode");
     }
-    if (entry.getShardId() < 0 || entry.getShardId() >= numShards) {
+    if (entry.shardId() < 0 || entry.shardId() >= numShards) {
       throw new CheckpointException(
           prefix,
           CheckpointException.NO_OFFSET,
           "tensor '"
               + name
               + "' is in shard "
-              + entry.getShardId()
+              + entry.shardId()
               + " of a "
               + numShards
               + "-shard bundle");
     }
     Path shard =
         Path.of(
-            String.format(
-                Locale.ROOT, "%s.data-%05d-of-%05d", prefix, entry.getShardId(), numShards));
-    byte[] bytes = readRange(shard, entry.getOffset(), entry.getSize(), name);
+            String.format(Locale.ROOT, "%s.data-%05d-of-%05d", prefix, entry.shardId(), numShards));
+    byte[] bytes = readRange(shard, entry.offset(), entry.size(), name);
     CRC32C crc = new CRC32C();
     long n = info.numElements();
     int elementSize = Dtypes.elementSize(info.dtype());
@@ -218,7 +195,7 @@ public final class CheckpointReader {
       if (n * elementSize != bytes.length) {
         throw new CheckpointException(
             shard,
-            entry.getOffset(),
+            entry.offset(),
             "tensor '"
                 + name
                 + "' of shape "
@@ -236,13 +213,12 @@ public final class CheckpointReader {
   }
 
   /** DT_STRING: varint64 lengths, their masked CRC32C, then the bytes of every string. */
-  private List<byte[]> strings(
-      Path shard, BundleEntryProto entry, String name, byte[] bytes, long n)
+  private List<byte[]> strings(Path shard, BundleEntry entry, String name, byte[] bytes, long n)
       throws CheckpointException {
     if (n > bytes.length) {
       throw new CheckpointException(
           shard,
-          entry.getOffset(),
+          entry.offset(),
           "string tensor '"
               + name
               + "' has "
@@ -262,7 +238,7 @@ public final class CheckpointReader {
         if (pos >= bytes.length || shift > 63) {
           throw new CheckpointException(
               shard,
-              entry.getOffset() + pos,
+              entry.offset() + pos,
               "truncated length of string " + i + " in tensor '" + name + "'");
         }
         int b = bytes[pos++] & 0xFF;
@@ -285,15 +261,13 @@ public final class CheckpointReader {
     if (pos + 4 > bytes.length) {
       throw new CheckpointException(
           shard,
-          entry.getOffset() + pos,
+          entry.offset() + pos,
           "string tensor '" + name + "' ends before its length checksum");
     }
     int stored = ByteBuffer.wrap(bytes, pos, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
     if (stored != IndexTable.mask((int) crc.getValue())) {
       throw new CheckpointException(
-          shard,
-          entry.getOffset() + pos,
-          "string lengths checksum mismatch in tensor '" + name + "'");
+          shard, entry.offset() + pos, "string lengths checksum mismatch in tensor '" + name + "'");
     }
     crc.update(bytes, pos, 4);
     pos += 4;
@@ -302,7 +276,7 @@ public final class CheckpointReader {
       if (lengths[i] < 0 || lengths[i] > bytes.length - pos) {
         throw new CheckpointException(
             shard,
-            entry.getOffset() + pos,
+            entry.offset() + pos,
             "string "
                 + i
                 + " of tensor '"
@@ -322,14 +296,14 @@ public final class CheckpointReader {
     return List.copyOf(out);
   }
 
-  private static void checkCrc(Path shard, BundleEntryProto entry, String name, int crc)
+  private static void checkCrc(Path shard, BundleEntry entry, String name, int crc)
       throws CheckpointException {
-    int expected = entry.getCrc32C();
+    int expected = entry.crc32c();
     int actual = IndexTable.mask(crc);
     if (expected != actual) {
       throw new CheckpointException(
           shard,
-          entry.getOffset(),
+          entry.offset(),
           String.format(
               Locale.ROOT,
               "checksum mismatch in tensor '%s': stored 0x%08x, computed 0x%08x",
@@ -378,30 +352,28 @@ public final class CheckpointReader {
     }
   }
 
-  private TensorInfo info(String name, BundleEntryProto entry) throws CheckpointException {
-    TensorShapeProto shape = entry.getShape();
-    if (shape.getUnknownRank()) {
+  private TensorInfo info(String name, BundleEntry entry) throws CheckpointException {
+    if (entry.unknownRank()) {
       throw new CheckpointException(
           prefix, CheckpointException.NO_OFFSET, "tensor '" + name + "' has an unknown rank");
     }
-    long[] dims = new long[shape.getDimCount()];
+    long[] dims = entry.dims();
     long elements = 1;
-    for (int i = 0; i < dims.length; i++) {
-      dims[i] = shape.getDim(i).getSize();
-      if (dims[i] < 0) {
+    for (long d : dims) {
+      if (d < 0) {
         throw new CheckpointException(
             prefix,
             CheckpointException.NO_OFFSET,
-            "tensor '" + name + "' has dimension " + dims[i] + ", expected 0 or more");
+            "tensor '" + name + "' has dimension " + d + ", expected 0 or more");
       }
-      elements = dims[i] == 0 ? 0 : multiplyOrFail(elements, dims[i], name);
+      elements = d == 0 ? 0 : multiplyOrFail(elements, d, name);
     }
-    DataType dtype = entry.getDtype();
-    if (dtype == DataType.UNRECOGNIZED) {
+    DataType dtype = DataType.forNumber(entry.dtype());
+    if (dtype == null || dtype == DataType.UNRECOGNIZED) {
       throw new CheckpointException(
           prefix,
           CheckpointException.NO_OFFSET,
-          "tensor '" + name + "' has an unknown dtype number " + entry.getDtypeValue());
+          "tensor '" + name + "' has an unknown dtype number " + entry.dtype());
     }
     return new TensorInfo(name, dtype, dims);
   }

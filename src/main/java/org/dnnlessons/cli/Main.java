@@ -2,6 +2,9 @@ package org.dnnlessons.cli;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.dnnlessons.checkpoint.CheckpointException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,18 +22,26 @@ import picocli.CommandLine.Spec;
     name = "dnn-lessons",
     mixinStandardHelpOptions = true,
     version = "dnn-lessons 0.1.0 (TensorFlow Java 1.1.0)",
-    description = "The lesson \"Deep Neural Networks in TensorFlow\" in TensorFlow Java.",
-    subcommands = {
-      LessonCommand.class,
-      TrainCommand.class,
-      EvaluateCommand.class,
-      PredictCommand.class,
-      InspectCommand.class,
-      DataCommand.class,
-      BenchCommand.class,
-      CommandLine.HelpCommand.class
-    })
+    description = "The lesson \"Deep Neural Networks in TensorFlow\" in TensorFlow Java.")
 public final class Main implements Runnable {
+
+  /**
+   * The subcommands, in the order {@code --help} lists them. They are registered lazily (only the
+   * one named on the command line, or all of them for help and errors), because building picocli's
+   * model of every command costs more start-up time than {@code inspect} itself.
+   */
+  private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+
+  static {
+    COMMANDS.put("lesson", LessonCommand::new);
+    COMMANDS.put("train", TrainCommand::new);
+    COMMANDS.put("evaluate", EvaluateCommand::new);
+    COMMANDS.put("predict", PredictCommand::new);
+    COMMANDS.put("inspect", InspectCommand::new);
+    COMMANDS.put("data", DataCommand::new);
+    COMMANDS.put("bench", BenchCommand::new);
+    COMMANDS.put("help", CommandLine.HelpCommand::new);
+  }
 
   /** Exit status when the command ran and succeeded. */
   public static final int EXIT_OK = 0;
@@ -79,6 +90,13 @@ public final class Main implements Runnable {
   /** Runs the command line with the given streams; returns the exit status. */
   public static int execute(PrintStream out, PrintStream err, String... args) {
     CommandLine cli = new CommandLine(new Main(out, err));
+    String first = args.length > 0 ? args[0] : null;
+    boolean known = first != null && COMMANDS.containsKey(first) && !first.equals("help");
+    for (Map.Entry<String, Supplier<Object>> c : COMMANDS.entrySet()) {
+      if (!known || c.getKey().equals(first)) {
+        cli.addSubcommand(c.getKey(), c.getValue().get());
+      }
+    }
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     cli.setParameterExceptionHandler(
