@@ -117,4 +117,30 @@ class JarLaunchIT {
     assertTrue(r.out().startsWith("Epoch: 0001 cost= "), r.out());
     assertTrue(r.out().contains("Optimization Finished!\nTest Accuracy: "), r.out());
   }
+
+  @Test
+  void inspectNeverLoadsNativeTensorFlow() throws Exception {
+    String jar = Path.of(System.getProperty("dnnlessons.jar")).toAbsolutePath().toString();
+    Path fixture =
+        Path.of("src/test/resources/org/dnnlessons/checkpoint/python/mlp").toAbsolutePath();
+    Path out = workDir.resolve("classes.txt");
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xlog:class+load=info",
+                "-jar",
+                jar,
+                "inspect",
+                fixture.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue());
+    String log = Files.readString(out);
+    assertTrue(log.contains("hidden_layer/weights (DT_FLOAT) [784,32]"), log);
+    assertTrue(
+        !log.contains("org.bytedeco") && !log.contains("org.tensorflow.internal.c_api"),
+        "inspect loaded the native library's bindings");
+  }
 }
