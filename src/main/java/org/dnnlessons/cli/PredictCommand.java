@@ -1,20 +1,14 @@
 package org.dnnlessons.cli;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.dnnlessons.checkpoint.CheckpointState;
-import org.dnnlessons.checkpoint.Saver;
 import org.dnnlessons.data.Batch;
 import org.dnnlessons.data.DataSet;
 import org.dnnlessons.data.DataSource;
 import org.dnnlessons.data.MnistDataSets;
-import org.dnnlessons.nn.Mlp;
 import org.dnnlessons.nn.Tensors;
-import org.tensorflow.Graph;
 import org.tensorflow.Result;
-import org.tensorflow.Session;
 import org.tensorflow.types.TFloat32;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,12 +34,7 @@ final class PredictCommand implements Callable<Integer> {
 
   @Mixin NetworkOptions network = new NetworkOptions();
 
-  @Option(
-      names = "--checkpoint",
-      paramLabel = "PREFIX|DIR",
-      required = true,
-      description = "A checkpoint prefix, or a directory (its latest checkpoint).")
-  Path checkpoint;
+  @Mixin CheckpointOption checkpointOption = new CheckpointOption();
 
   @Option(
       names = "--index",
@@ -56,8 +45,7 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Mlp.Options netOptions = Main.options(spec, network::lesson);
-    Path prefix = CheckpointState.resolve(checkpoint);
+    org.dnnlessons.nn.Mlp.Options netOptions = Main.options(spec, network::lesson);
     DataSource source = Main.options(spec, () -> data.source(null));
     DataSet test =
         MnistDataSets.read(source, MnistDataSets.Options.defaults().withReshape(false)).test();
@@ -67,18 +55,17 @@ final class PredictCommand implements Callable<Integer> {
           "--index must be between 0 and " + (test.numExamples() - 1) + ", found " + index);
     }
     float[] probabilities;
-    try (Graph graph = new Graph()) {
-      Mlp.Network net =
-          Mlp.build(graph, netOptions.withImageSize(test.imageRows(), test.imageColumns()));
-      Saver saver = Saver.builder(graph).build();
-      try (Session session = net.model().newSession()) {
-        saver.restore(session, prefix.toString());
-        try (Batch one = test.toBatch(new int[] {index});
-            Result r =
-                session.runner().feed(net.x(), one.images()).fetch(net.probabilities()).run()) {
-          probabilities = Tensors.toArray((TFloat32) r.get(0));
-        }
-      }
+    try (RestoredNetwork restored =
+            RestoredNetwork.open(netOptions, test, checkpointOption.checkpoint);
+        Batch one = test.toBatch(new int[] {index});
+        Result r =
+            restored
+                .session()
+                .runner()
+                .feed(restored.net().x(), one.images())
+                .fetch(restored.net().probabilities())
+                .run()) {
+      probabilities = Tensors.toArray((TFloat32) r.get(0));
     }
     PrintStream out = main.out();
     out.println(DataCommand.Show.art(test, index));

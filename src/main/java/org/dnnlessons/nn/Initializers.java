@@ -42,21 +42,20 @@ public final class Initializers {
    */
   public static Operand<TFloat32> randomNormal(
       ModelGraph g, Ops scope, Shape shape, float mean, float stddev, Long seed) {
-    checkShape(shape);
-    Ops s = scope.withSubScope("random_normal");
-    Operand<TInt32> shapeTensor = s.withName("shape").constant(toIntArray(shape));
-    Operand<TFloat32> meanTensor = s.withName("mean").constant(mean);
-    Operand<TFloat32> stddevTensor = s.withName("stddev").constant(stddev);
-    OpSeed seeds = g.nextOpSeed(seed);
-    Operand<TFloat32> standard =
-        s.random.randomStandardNormal(
-            shapeTensor,
-            TFloat32.class,
-            RandomStandardNormal.seed(seeds.seed()),
-            RandomStandardNormal.seed2(seeds.seed2()));
-    return s.withName("value")
-        .math
-        .add(s.withName("mul").math.mul(standard, stddevTensor), meanTensor);
+    return scaled(
+        g,
+        scope,
+        "random_normal",
+        shape,
+        mean,
+        stddev,
+        seed,
+        (s, shapeTensor, seeds) ->
+            s.random.randomStandardNormal(
+                shapeTensor,
+                TFloat32.class,
+                RandomStandardNormal.seed(seeds.seed()),
+                RandomStandardNormal.seed2(seeds.seed2())));
   }
 
   /**
@@ -75,18 +74,43 @@ public final class Initializers {
    */
   public static Operand<TFloat32> truncatedNormal(
       ModelGraph g, Ops scope, Shape shape, float mean, float stddev, Long seed) {
+    return scaled(
+        g,
+        scope,
+        "truncated_normal",
+        shape,
+        mean,
+        stddev,
+        seed,
+        (s, shapeTensor, seeds) ->
+            s.random.truncatedNormal(
+                shapeTensor,
+                TFloat32.class,
+                TruncatedNormal.seed(seeds.seed()),
+                TruncatedNormal.seed2(seeds.seed2())));
+  }
+
+  /** Draws standard values with the op's seeds. */
+  private interface Sampler {
+    Operand<TFloat32> sample(Ops scope, Operand<TInt32> shape, OpSeed seeds);
+  }
+
+  // Python's layout: name/shape, name/mean, name/stddev, the random op, name/mul, then the add.
+  private static Operand<TFloat32> scaled(
+      ModelGraph g,
+      Ops scope,
+      String name,
+      Shape shape,
+      float mean,
+      float stddev,
+      Long seed,
+      Sampler sampler) {
     checkShape(shape);
-    Ops s = scope.withSubScope("truncated_normal");
+    Ops s = scope.withSubScope(name);
     Operand<TInt32> shapeTensor = s.withName("shape").constant(toIntArray(shape));
     Operand<TFloat32> meanTensor = s.withName("mean").constant(mean);
     Operand<TFloat32> stddevTensor = s.withName("stddev").constant(stddev);
-    OpSeed seeds = g.nextOpSeed(seed);
-    Operand<TFloat32> standard =
-        s.random.truncatedNormal(
-            shapeTensor,
-            TFloat32.class,
-            TruncatedNormal.seed(seeds.seed()),
-            TruncatedNormal.seed2(seeds.seed2()));
+    Operand<TFloat32> standard = sampler.sample(s, shapeTensor, g.nextOpSeed(seed));
     return s.withName("value")
         .math
         .add(s.withName("mul").math.mul(standard, stddevTensor), meanTensor);

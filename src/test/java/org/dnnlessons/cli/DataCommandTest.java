@@ -3,9 +3,6 @@ package org.dnnlessons.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,23 +13,9 @@ class DataCommandTest {
 
   @TempDir Path dir;
 
-  private record Run(int status, String out, String err) {}
-
-  private static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status =
-        Main.execute(
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            args);
-    return new Run(
-        status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
   @Test
   void infoOnTheEmbeddedDigitsPrintsEachSplit() {
-    Run r = run("data", "info");
+    CliRun r = CliRun.of("data", "info");
     assertEquals(0, r.status(), r.err());
     assertTrue(r.out().contains("train         7000  [732, 798"), r.out());
     assertTrue(r.out().contains("validation    1000"), r.out());
@@ -41,7 +24,7 @@ class DataCommandTest {
 
   @Test
   void infoReadsADirectoryGivenAsArgument() {
-    Run r = run("data", "info", "data/mnist");
+    CliRun r = CliRun.of("data", "info", "data/mnist");
     assertEquals(0, r.status(), r.err());
     assertTrue(r.out().startsWith("Data set: data/mnist"), r.out());
   }
@@ -49,7 +32,7 @@ class DataCommandTest {
   @Test
   void showDrawsTheDigitAndWritesAPng() throws Exception {
     Path png = dir.resolve("digit.png");
-    Run r = run("data", "show", "--index", "0", "--png", png.toString());
+    CliRun r = CliRun.of("data", "show", "--index", "0", "--png", png.toString());
     assertEquals(0, r.status(), r.err());
     assertTrue(r.out().contains("@@"), "ink is drawn");
     assertTrue(r.out().contains("Label: 8"), r.out());
@@ -61,7 +44,7 @@ class DataCommandTest {
   @Test
   void missingDirectoryIsOneLineAndStatusOne() {
     Path absent = dir.resolve("absent");
-    Run r = run("data", "info", "--data", absent.toString());
+    CliRun r = CliRun.of("data", "info", "--data", absent.toString());
     assertEquals(Main.EXIT_FAILURE, r.status());
     assertEquals(
         "error: "
@@ -73,7 +56,7 @@ class DataCommandTest {
 
   @Test
   void badOptionsAreUsageErrors() {
-    Run unknown = run("data", "info", "--dataset", "cifar");
+    CliRun unknown = CliRun.of("data", "info", "--dataset", "cifar");
     assertEquals(Main.EXIT_USAGE, unknown.status());
     assertEquals(1, unknown.err().lines().count(), unknown.err());
     assertTrue(
@@ -82,9 +65,9 @@ class DataCommandTest {
             .contains(
                 "unknown data set 'cifar', expected one of mnist," + " fashion-mnist, mnist-full"),
         unknown.err());
-    Run both = run("data", "info", "data/mnist", "--dataset", "mnist");
+    CliRun both = CliRun.of("data", "info", "data/mnist", "--dataset", "mnist");
     assertEquals(Main.EXIT_USAGE, both.status());
-    Run index = run("data", "show", "--index", "-1");
+    CliRun index = CliRun.of("data", "show", "--index", "-1");
     assertEquals(Main.EXIT_USAGE, index.status());
     assertTrue(index.err().contains("--index must be between 0 and 1999"), index.err());
   }

@@ -3,9 +3,6 @@ package org.dnnlessons.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.dnnlessons.lessons.LessonCatalog;
 import org.junit.jupiter.api.Test;
@@ -16,35 +13,21 @@ class MainTest {
 
   @TempDir Path dir;
 
-  private record Run(int status, String out, String err) {}
-
-  private static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status =
-        Main.execute(
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            args);
-    return new Run(
-        status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
-  private static void assertOneErrorLine(Run r, String expected) {
+  private static void assertOneErrorLine(CliRun r, String expected) {
     assertEquals(1, r.err().lines().count(), "exactly one line on stderr: " + r.err());
     assertEquals("error: " + expected, r.err().strip());
   }
 
   @Test
   void reluLessonPrintsTheMatrix() {
-    Run r = run("lesson", "relu");
+    CliRun r = CliRun.of("lesson", "relu");
     assertEquals(0, r.status(), r.err());
     assertTrue(r.out().startsWith("[[ 5.11"), r.out());
   }
 
   @Test
   void listNamesEveryLessonWithItsSection() {
-    Run r = run("lesson", "--list");
+    CliRun r = CliRun.of("lesson", "--list");
     assertEquals(0, r.status());
     for (LessonCatalog lesson : LessonCatalog.values()) {
       assertTrue(r.out().contains(lesson.command()), lesson.command());
@@ -54,7 +37,7 @@ class MainTest {
 
   @Test
   void unknownLessonIsAUsageError() {
-    Run r = run("lesson", "nosuch");
+    CliRun r = CliRun.of("lesson", "nosuch");
     assertEquals(Main.EXIT_USAGE, r.status());
     assertOneErrorLine(
         r,
@@ -64,7 +47,7 @@ class MainTest {
 
   @Test
   void badKeepProbIsAUsageError() {
-    Run r = run("lesson", "dropout", "--keep-prob", "1.5");
+    CliRun r = CliRun.of("lesson", "dropout", "--keep-prob", "1.5");
     assertEquals(Main.EXIT_USAGE, r.status());
     assertOneErrorLine(
         r,
@@ -74,7 +57,7 @@ class MainTest {
 
   @Test
   void malformedNumberIsAUsageError() {
-    Run r = run("lesson", "dropout", "--keep-prob", "half");
+    CliRun r = CliRun.of("lesson", "dropout", "--keep-prob", "half");
     assertEquals(Main.EXIT_USAGE, r.status());
     assertEquals(1, r.err().lines().count(), r.err());
     assertTrue(r.err().contains("--keep-prob"), r.err());
@@ -83,7 +66,7 @@ class MainTest {
   @Test
   void namingErrorPrintsOneLineAndExitsOne() {
     String prefix = dir.resolve("model.ckpt").toString();
-    Run r = run("lesson", "naming-error", "--file", prefix);
+    CliRun r = CliRun.of("lesson", "naming-error", "--file", prefix);
     assertEquals(Main.EXIT_FAILURE, r.status());
     assertOneErrorLine(
         r,
@@ -96,7 +79,7 @@ class MainTest {
   @Test
   void missingCheckpointPrintsOneLineAndExitsOne() {
     String prefix = dir.resolve("none.ckpt").toString();
-    Run r = run("lesson", "load-variables", "--file", prefix);
+    CliRun r = CliRun.of("lesson", "load-variables", "--file", prefix);
     assertEquals(Main.EXIT_FAILURE, r.status());
     assertOneErrorLine(
         r, prefix + ": no checkpoint here: expected the file " + prefix + ".index to exist");
@@ -104,7 +87,7 @@ class MainTest {
 
   @Test
   void noCommandIsAUsageError() {
-    Run r = run();
+    CliRun r = CliRun.of();
     assertEquals(Main.EXIT_USAGE, r.status());
     assertOneErrorLine(r, "missing COMMAND (see 'dnn-lessons --help')");
   }

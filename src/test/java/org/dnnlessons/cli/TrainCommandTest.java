@@ -3,9 +3,6 @@ package org.dnnlessons.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,20 +19,6 @@ class TrainCommandTest {
 
   @TempDir Path dir;
 
-  private record Run(int status, String out, String err) {}
-
-  private static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status =
-        Main.execute(
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            args);
-    return new Run(
-        status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
   private static String testAccuracy(String out) {
     Matcher m = Pattern.compile("Test Accuracy: (0\\.\\d{4})").matcher(out);
     assertTrue(m.find(), out);
@@ -45,8 +28,8 @@ class TrainCommandTest {
   @Test
   void deeperNetworkSavesPlotsLogsAndEvaluatesToTheSameAccuracy() throws Exception {
     String prefix = dir.resolve("run/model.ckpt").toString();
-    Run train =
-        run(
+    CliRun train =
+        CliRun.of(
             "train",
             "--hidden",
             "64,32",
@@ -85,13 +68,14 @@ class TrainCommandTest {
     }
     assertEquals(List.of("model.ckpt-54", "model.ckpt-108", "model.ckpt-162"), kept);
 
-    Run eval = run("evaluate", "--hidden", "64,32", "--checkpoint", dir.resolve("run").toString());
+    CliRun eval =
+        CliRun.of("evaluate", "--hidden", "64,32", "--checkpoint", dir.resolve("run").toString());
     assertEquals(0, eval.status(), eval.err());
     assertEquals(testAccuracy(train.out()), testAccuracy(eval.out()));
     assertTrue(Double.parseDouble(testAccuracy(eval.out())) > 0.8, eval.out());
 
-    Run predict =
-        run("predict", "--hidden", "64,32", "--checkpoint", prefix + "-162", "--index", "3");
+    CliRun predict =
+        CliRun.of("predict", "--hidden", "64,32", "--checkpoint", prefix + "-162", "--index", "3");
     assertEquals(0, predict.status(), predict.err());
     assertTrue(predict.out().contains("Label: 1\nPredicted: "), predict.out());
   }
@@ -99,8 +83,9 @@ class TrainCommandTest {
   @Test
   void checkpointThatDoesNotFitHiddenIsOneClearLine() {
     String prefix = dir.resolve("model.ckpt").toString();
-    assertEquals(0, run("train", "--hidden", "16", "--epochs", "1", "--save", prefix).status());
-    Run r = run("evaluate", "--hidden", "32", "--checkpoint", dir.toString());
+    assertEquals(
+        0, CliRun.of("train", "--hidden", "16", "--epochs", "1", "--save", prefix).status());
+    CliRun r = CliRun.of("evaluate", "--hidden", "32", "--checkpoint", dir.toString());
     assertEquals(Main.EXIT_FAILURE, r.status());
     assertEquals(
         "error: "
@@ -125,7 +110,7 @@ class TrainCommandTest {
   void badOptionsAreOneLineAndStatusTwo(String options, String message) {
     List<String> args = new ArrayList<>(List.of("train"));
     args.addAll(List.of(options.split(" ")));
-    Run r = run(args.toArray(new String[0]));
+    CliRun r = CliRun.of(args.toArray(new String[0]));
     assertEquals(Main.EXIT_USAGE, r.status(), r.err());
     assertEquals(1, r.err().lines().count(), r.err());
     assertTrue(r.err().startsWith("error: " + message), r.err());
@@ -134,7 +119,7 @@ class TrainCommandTest {
   @Test
   void missingDataDirectoryIsOneLine() {
     Path absent = dir.resolve("absent");
-    Run r = run("train", "--data", absent.toString());
+    CliRun r = CliRun.of("train", "--data", absent.toString());
     assertTrue(r.status() != 0);
     assertEquals(
         "error: "

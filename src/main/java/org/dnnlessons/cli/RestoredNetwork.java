@@ -1,0 +1,52 @@
+package org.dnnlessons.cli;
+
+import java.nio.file.Path;
+import org.dnnlessons.checkpoint.CheckpointState;
+import org.dnnlessons.checkpoint.Saver;
+import org.dnnlessons.data.DataSet;
+import org.dnnlessons.nn.Mlp;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+
+/**
+ * The multilayer perceptron rebuilt with {@code --hidden} and restored from {@code --checkpoint}:
+ * what {@code evaluate} and {@code predict} both start from. Close it to free the graph and the
+ * session.
+ *
+ * @param graph the graph
+ * @param net its named parts
+ * @param session a session whose variables hold the checkpoint's values
+ */
+record RestoredNetwork(Graph graph, Mlp.Network net, Session session) implements AutoCloseable {
+
+  /**
+   * Builds the network for images shaped like {@code data}'s and restores it.
+   *
+   * @param checkpoint a prefix, or a directory (its latest checkpoint)
+   */
+  static RestoredNetwork open(Mlp.Options options, DataSet data, Path checkpoint) throws Exception {
+    Path prefix = CheckpointState.resolve(checkpoint);
+    Graph graph = new Graph();
+    Session session = null;
+    try {
+      Mlp.Network net =
+          Mlp.build(graph, options.withImageSize(data.imageRows(), data.imageColumns()));
+      Saver saver = Saver.builder(graph).build();
+      session = net.model().newSession();
+      saver.restore(session, prefix.toString());
+      return new RestoredNetwork(graph, net, session);
+    } catch (Exception | Error e) {
+      if (session != null) {
+        session.close();
+      }
+      graph.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    session.close();
+    graph.close();
+  }
+}
