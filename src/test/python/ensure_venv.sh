@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Creates (once) and checks the Python environment the interop tests run against:
+# Python TensorFlow 2.21 (tensorflow-cpu==2.21.0) in a virtual environment cached outside target/.
+# Run by `mvn verify` before the integration tests; by hand: bash src/test/python/ensure_venv.sh [DIR]
+set -euo pipefail
+VENV="${1:-$HOME/.cache/dnn-lessons/venv-tf}"
+TF_VERSION=2.21.0
+
+check() {
+  "$VENV/bin/python" - <<PY 2>/dev/null
+import os
+os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+import numpy, tensorflow
+assert tensorflow.__version__ == "$TF_VERSION", tensorflow.__version__
+PY
+}
+
+if [ -x "$VENV/bin/python" ] && check; then
+  echo "interop: Python TensorFlow $TF_VERSION ready in $VENV"
+  exit 0
+fi
+
+if ! command -v python3 >/dev/null; then
+  echo "error: interop tests need python3 (3.9-3.12) to create $VENV;" \
+       "install it, or skip these tests with -Dinterop.skip=true" >&2
+  exit 1
+fi
+echo "interop: creating $VENV with tensorflow-cpu==$TF_VERSION (once; about a minute)"
+rm -rf "$VENV"
+mkdir -p "$(dirname "$VENV")"
+if ! python3 -m venv "$VENV"; then
+  echo "error: 'python3 -m venv $VENV' failed; on Debian/Ubuntu install python3-venv," \
+       "or skip these tests with -Dinterop.skip=true" >&2
+  exit 1
+fi
+if ! "$VENV/bin/pip" install --quiet --retries 0 --timeout 5 "tensorflow-cpu==$TF_VERSION"; then
+  echo "error: could not install tensorflow-cpu==$TF_VERSION into $VENV (no package index" \
+       "reachable?); or skip these tests with -Dinterop.skip=true" >&2
+  exit 1
+fi
+check || { echo "error: $VENV has no working TensorFlow $TF_VERSION" >&2; exit 1; }
+echo "interop: Python TensorFlow $TF_VERSION ready in $VENV"

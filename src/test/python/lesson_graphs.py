@@ -1,0 +1,73 @@
+"""The lesson's graphs in tf.compat.v1, written the way the notebook writes them, with the names
+of this project's contract (see README, "The graph's names"). Shared by the interop scripts.
+"""
+import gzip
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import numpy as np
+import tensorflow.compat.v1 as tf
+
+tf.disable_v2_behavior()
+
+
+def read_mnist(data_dir, validation_size):
+    """(train_images, train_labels, test_images, test_labels) as read_data_sets(one_hot=True,
+    reshape=False) gives them, the first validation_size training images left out."""
+    def raw(name, offset):
+        with gzip.open(os.path.join(data_dir, name + ".gz"), "rb") as f:
+            return np.frombuffer(f.read(), np.uint8, offset=offset)
+
+    def images(name):
+        return raw(name, 16).reshape(-1, 28, 28, 1).astype(np.float32) * (1.0 / 255.0)
+
+    def labels(name):
+        return np.eye(10, dtype=np.float32)[raw(name, 8)]
+
+    return (images("train-images-idx3-ubyte")[validation_size:],
+            labels("train-labels-idx1-ubyte")[validation_size:],
+            images("t10k-images-idx3-ubyte"), labels("t10k-labels-idx1-ubyte"))
+
+
+def hidden_scope(i):
+    return "hidden_layer" if i == 0 else "hidden_layer_%d" % (i + 1)
+
+
+class Mlp:
+    """The multilayer perceptron: every layer's weights, then every layer's biases, from
+    random_normal(stddev); ReLU hidden layers (with dropout when asked); logits; cost; accuracy;
+    one GradientDescent step over exactly these variables."""
+
+    def __init__(self, hidden, stddev=1.0, learning_rate=0.001, dropout=False, seed=None):
+        if seed is not None:
+            tf.set_random_seed(seed)
+        self.x = tf.placeholder(tf.float32, [None, 28, 28, 1], name="x")
+        self.y = tf.placeholder(tf.float32, [None, 10], name="y")
+        self.keep_prob = tf.placeholder_with_default(1.0, [], name="keep_prob")
+        x_flat = tf.reshape(self.x, [-1, 784], name="x_flat")
+        widths = [784] + list(hidden) + [10]
+        scopes = [hidden_scope(i) for i in range(len(hidden))] + ["out"]
+        self.weights, self.biases = [], []
+        for i, scope in enumerate(scopes):
+            with tf.name_scope(scope + "/"):
+                self.weights.append(tf.Variable(
+                    tf.random_normal([widths[i], widths[i + 1]], stddev=stddev), name="weights"))
+        for i, scope in enumerate(scopes):
+            with tf.name_scope(scope + "/"):
+                self.biases.append(tf.Variable(
+                    tf.random_normal([widths[i + 1]], stddev=stddev), name="biases"))
+        layer = x_flat
+        for i in range(len(hidden)):
+            with tf.name_scope(scopes[i] + "/"):
+                layer = tf.nn.relu(tf.add(tf.matmul(layer, self.weights[i]), self.biases[i]))
+                if dropout:
+                    layer = tf.nn.dropout(layer, self.keep_prob)
+        self.logits = tf.identity(tf.add(tf.matmul(layer, self.weights[-1]), self.biases[-1]),
+                                  name="logits")
+        self.cost = tf.reduce_mean(
+            tf.nn.softmax_cross_entropy_with_logits(logits=self.logits, labels=self.y),
+            name="cost")
+        self.train_op = tf.train.GradientDescentOptimizer(learning_rate).minimize(
+            self.cost, var_list=self.weights + self.biases, name="train_op")
+        correct = tf.equal(tf.argmax(self.logits, 1), tf.argmax(self.y, 1))
+        self.accuracy = tf.reduce_mean(tf.cast(correct, tf.float32), name="accuracy")
