@@ -1,7 +1,7 @@
 """Writes the checkpoints made by Python TensorFlow that the Java tests read.
 
 Regenerate (from the repository root, with tensorflow-cpu 2.21 installed):
-    python3 src/test/python/make_checkpoint_fixtures.py src/test/resources/org/dnnlessons/checkpoint/python
+    python3 src/test/python/make_checkpoint_fixtures.py src/test/resources/org/dnnlessons/checkpoint/python [DATA_DIR]
 
 Writes, under the given directory:
   dtypes/    every dtype the Java reader supports, saved by SaveV2 (scalars and an empty tensor too);
@@ -12,6 +12,8 @@ Writes, under the given directory:
   tf2/       a TensorFlow 2 tf.train.Checkpoint (keys like w/.ATTRIBUTES/VARIABLE_VALUE)
   mlp/       the lesson's MLP with this project's names (hidden 32), trained by Python for 2 epochs
              on data/mnist; accuracy.txt holds Python's test accuracy
+  tf2_mlp/   the same trained weights as a tf.train.Checkpoint (hidden_weights, hidden_biases,
+             out_weights, out_biases)
 """
 import contextlib
 import gzip
@@ -107,6 +109,18 @@ def tf2(out):
     write_expected(path, os.path.join(out, "expected.txt"))
 
 
+def tf2_mlp(out, mlp_dir):
+    """The Python-trained MLP again, as a TensorFlow 2 object-based checkpoint."""
+    os.makedirs(out)
+    reader = tf.train.load_checkpoint(os.path.join(mlp_dir, "model.ckpt"))
+    ckpt = tf.train.Checkpoint(
+        hidden_weights=tf.Variable(reader.get_tensor("hidden_layer/weights")),
+        hidden_biases=tf.Variable(reader.get_tensor("hidden_layer/biases")),
+        out_weights=tf.Variable(reader.get_tensor("out/weights")),
+        out_biases=tf.Variable(reader.get_tensor("out/biases")))
+    ckpt.save(os.path.join(out, "ckpt"))
+
+
 def read_mnist(data):
     def images(name):
         with gzip.open(os.path.join(data, name)) as f:
@@ -162,6 +176,7 @@ def mlp(out, data="data/mnist"):
 
 def main():
     root = sys.argv[1]
+    data = sys.argv[2] if len(sys.argv) > 2 else "data/mnist"
     if os.path.exists(root):
         shutil.rmtree(root)
     os.makedirs(root)
@@ -169,7 +184,8 @@ def main():
     dtypes(os.path.join(root, "dtypes"))
     tf2(os.path.join(root, "tf2"))
     sharded(os.path.join(root, "sharded"))
-    mlp(os.path.join(root, "mlp"))
+    mlp(os.path.join(root, "mlp"), data)
+    tf2_mlp(os.path.join(root, "tf2_mlp"), os.path.join(root, "mlp"))
 
 
 if __name__ == "__main__":
