@@ -23,6 +23,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.SaverDef;
 import org.tensorflow.types.TString;
 
@@ -203,6 +204,30 @@ public final class Saver {
   }
 
   private String saveAs(Session session, String prefix) throws CheckpointException {
+    Path path = writeFiles(session, prefix, writeMetaGraph);
+    recordInState(path.toAbsolutePath().getParent(), path);
+    return prefix;
+  }
+
+  /**
+   * Writes only the tensor bundle, {@code prefix.index} and {@code prefix.data-00000-of-00001}
+   * (atomically, as {@link #save} does), without a {@code .meta} file and without touching the
+   * {@code checkpoint} state file: the variables of a SavedModel, for example.
+   */
+  public void writeBundle(Session session, String prefix) throws CheckpointException {
+    writeFiles(session, prefix, false);
+  }
+
+  /**
+   * The {@code MetaGraphDef} that {@code save} writes as {@code prefix.meta}: the whole graph, this
+   * saver's {@code SaverDef} and the variable collections.
+   */
+  public MetaGraphDef metaGraph() {
+    return MetaGraphs.export(graph, saverDef, variables);
+  }
+
+  private Path writeFiles(Session session, String prefix, boolean withMeta)
+      throws CheckpointException {
     Objects.requireNonNull(prefix, "prefix");
     Path path = Path.of(prefix);
     Path dir = path.toAbsolutePath().getParent();
@@ -221,10 +246,8 @@ public final class Saver {
     try (TString name = TString.scalarOf(tmpPrefix)) {
       session.runner().feed(filename, name).addTarget(saveOp).run().close();
       List<String> suffixes = List.of(DATA_SUFFIX, ".index");
-      if (writeMetaGraph) {
-        Files.write(
-            Path.of(tmpPrefix + ".meta"),
-            MetaGraphs.export(graph, saverDef, variables).toByteArray());
+      if (withMeta) {
+        Files.write(Path.of(tmpPrefix + ".meta"), metaGraph().toByteArray());
         suffixes = List.of(DATA_SUFFIX, ".meta", ".index");
       }
       // the index goes last: a prefix whose .index exists is complete
@@ -251,8 +274,7 @@ public final class Saver {
     } finally {
       deleteQuietly(tmpPrefix);
     }
-    recordInState(dir, path);
-    return prefix;
+    return path;
   }
 
   // Python keeps the list of its own recent checkpoints in memory; so does this saver.

@@ -12,6 +12,7 @@ import org.dnnlessons.train.ConsoleProgress;
 import org.dnnlessons.train.EpochSummary;
 import org.dnnlessons.train.Evaluator;
 import org.dnnlessons.train.LearningCurvePlot;
+import org.dnnlessons.train.SavedModelExport;
 import org.dnnlessons.train.TensorBoardLog;
 import org.dnnlessons.train.TrainOptions;
 import org.dnnlessons.train.Trainer;
@@ -116,6 +117,14 @@ final class TrainCommand implements Callable<Integer> {
   Path logdir;
 
   @Option(
+      names = "--export",
+      paramLabel = "DIR",
+      description =
+          "Export the trained network as a SavedModel (signature serving_default: x -> logits,"
+              + " probabilities).")
+  Path export;
+
+  @Option(
       names = "--plot",
       paramLabel = "FILE.png",
       description = "Draw the learning curve (training cost, validation accuracy) as a PNG.")
@@ -181,7 +190,7 @@ final class TrainCommand implements Callable<Integer> {
           Mlp.build(
               graph,
               netOptions.withImageSize(sets.train().imageRows(), sets.train().imageColumns()));
-      Saver saver = save != null ? Saver.builder(graph).build() : null;
+      Saver saver = save != null || export != null ? Saver.builder(graph).build() : null;
       try (Session session = net.model().newSession();
           TensorBoardLog board = logdir != null ? new TensorBoardLog(logdir) : null) {
         session.run(net.init());
@@ -220,9 +229,13 @@ final class TrainCommand implements Callable<Integer> {
         if (board != null) {
           board.scalar("test_accuracy", result.steps(), test);
         }
-        if (saver != null) {
+        if (save != null) {
           String written = saver.save(session, save.toString(), result.steps());
           out.println("Saved " + written);
+        }
+        if (export != null) {
+          SavedModelExport.export(session, net, saver, export);
+          out.println("Exported SavedModel to " + export);
         }
         if (plot != null) {
           LearningCurvePlot.write(
