@@ -1,12 +1,21 @@
 """The Python side of `java -jar target/dnn-lessons.jar bench`.
 
-Prints one line per task: `time NAME t1 t2 ...`, seconds per repetition after one warm-up.
-Run by the Java benchmark; by hand: python3 src/test/python/bench.py --reps 5 --fashion FILE
+Prints one line per task, `time NAME t1 t2 ...` (seconds per repetition, after one warm-up) or
+`value NAME v1 v2 ...`. Every task mirrors the Java one it is compared with:
+  --fashion FILE        gzip + frombuffer of Fashion-MNIST's training images
+  --train-batches 32,128,512 --steps N
+                        the lesson's MLP (784-256-10, GradientDescent 0.001), tf.compat.v1 Session
+                        with feed_dict, N steps of next_batch + sess.run(train_op) per repetition
+  --eval                accuracy over the 2,000 embedded test digits in one run
+  --ckpt DIR            tf.compat.v1 Saver save and restore of 64 float32 variables of 4 MB
 """
 import argparse
 import gzip
+import os
+import shutil
 import time
 
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np
 
 
@@ -20,6 +29,10 @@ def timed(reps, fn):
     return out
 
 
+def emit(name, values):
+    print("time %s %s" % (name, " ".join("%.6f" % v for v in values)), flush=True)
+
+
 def load_idx_images(path):
     with gzip.open(path, "rb") as f:
         data = f.read()
@@ -28,13 +41,62 @@ def load_idx_images(path):
     return np.frombuffer(data, np.uint8, offset=16).reshape(count, rows, cols)
 
 
+def training(reps, batches, steps, data):
+    from lesson_graphs import DataSet, Mlp, read_mnist, tf
+    train_x, train_y, test_x, test_y = read_mnist(data, 1000)
+    for batch in batches:
+        with tf.Graph().as_default():
+            net = Mlp([256], seed=1)
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+                ds = DataSet(train_x, train_y, seed=1)
+
+                def run_steps():
+                    for _ in range(steps):
+                        bx, by = ds.next_batch(batch)
+                        sess.run(net.train_op, {net.x: bx, net.y: by})
+
+                emit("train_b%d" % batch, timed(reps, run_steps))
+    with tf.Graph().as_default():
+        net = Mlp([256], seed=1)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            emit("eval", timed(reps, lambda: sess.run(net.accuracy,
+                                                      {net.x: test_x, net.y: test_y})))
+
+
+def checkpoints(reps, directory):
+    from lesson_graphs import tf
+    with tf.Graph().as_default():
+        variables = [tf.Variable(tf.random_normal([1024, 1024], seed=i), name="v%02d" % i)
+                     for i in range(64)]
+        saver = tf.train.Saver(max_to_keep=1)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            prefix = os.path.join(directory, "big.ckpt")
+            emit("ckpt_save", timed(reps, lambda: saver.save(sess, prefix,
+                                                             write_meta_graph=False)))
+            emit("ckpt_restore", timed(reps, lambda: saver.restore(sess, prefix)))
+    shutil.rmtree(directory, ignore_errors=True)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--reps", type=int, default=5)
-    p.add_argument("--fashion", required=True)
+    p.add_argument("--fashion")
+    p.add_argument("--train-batches")
+    p.add_argument("--steps", type=int, default=500)
+    p.add_argument("--eval", action="store_true")
+    p.add_argument("--ckpt")
+    p.add_argument("--data", default="data/mnist")
     a = p.parse_args()
-    t = timed(a.reps, lambda: load_idx_images(a.fashion))
-    print("time load_fashion_train_images " + " ".join("%.6f" % x for x in t), flush=True)
+    if a.fashion:
+        emit("load_fashion_train_images", timed(a.reps, lambda: load_idx_images(a.fashion)))
+    if a.train_batches:
+        training(a.reps, [int(b) for b in a.train_batches.split(",")], a.steps, a.data)
+    if a.ckpt:
+        os.makedirs(a.ckpt, exist_ok=True)
+        checkpoints(a.reps, a.ckpt)
 
 
 if __name__ == "__main__":

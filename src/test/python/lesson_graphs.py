@@ -29,6 +29,32 @@ def read_mnist(data_dir, validation_size):
             images("t10k-images-idx3-ubyte"), labels("t10k-labels-idx1-ubyte"))
 
 
+class DataSet:
+    """input_data.DataSet.next_batch: shuffle before the first epoch; leftovers of an epoch open
+    the next batch, completed from a freshly shuffled epoch."""
+
+    def __init__(self, images, labels, seed=0):
+        self.images, self.labels = images, labels
+        self.rng = np.random.RandomState(seed)
+        self.n, self.index, self.epochs = len(images), 0, 0
+
+    def next_batch(self, size):
+        start = self.index
+        if self.epochs == 0 and start == 0:
+            perm = self.rng.permutation(self.n)
+            self.images, self.labels = self.images[perm], self.labels[perm]
+        if start + size > self.n:
+            self.epochs += 1
+            rest_i, rest_l = self.images[start:], self.labels[start:]
+            perm = self.rng.permutation(self.n)
+            self.images, self.labels = self.images[perm], self.labels[perm]
+            self.index = size - (self.n - start)
+            return (np.concatenate([rest_i, self.images[:self.index]]),
+                    np.concatenate([rest_l, self.labels[:self.index]]))
+        self.index += size
+        return self.images[start:self.index], self.labels[start:self.index]
+
+
 def hidden_scope(i):
     return "hidden_layer" if i == 0 else "hidden_layer_%d" % (i + 1)
 

@@ -3,7 +3,9 @@ package org.dnnlessons.bench;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.dnnlessons.data.DataSource;
 import org.dnnlessons.data.DatasetCatalog;
@@ -15,21 +17,23 @@ import org.dnnlessons.train.TrainOptions;
 
 /**
  * The side-by-side benchmark, Java against Python in the same run: {@code java -jar
- * target/dnn-lessons.jar bench [--quick]} from the repository root. Timings are medians over
- * several repetitions after a warm-up, with their spread; the machine is described above the table.
+ * target/dnn-lessons.jar bench [--quick]} from the repository root. Every row times the same work
+ * in both languages ({@code src/test/python/bench.py}, {@code first_step.py}, {@code
+ * lesson_mlp.py}); each cell is the median of several repetitions after a warm-up, with the spread.
+ * The machine, the thread settings and the matmul ceiling are printed above the table.
  *
- * <p>Rows so far: loading Fashion-MNIST's 60,000 training images (gzip + parse) against numpy's
- * {@code gzip.open(...).read()} + {@code frombuffer}; and the lesson's MLP test accuracy averaged
- * over seeds, Java against the notebook's code run by Python TensorFlow on the same files ({@code
- * src/test/python/lesson_mlp.py}).
+ * <p>Rows: training steps/s of the lesson's MLP at batch 32, 128 and 512; evaluation images/s;
+ * loading Fashion-MNIST's 60,000 training images; checkpoint save and restore of 64 variables of 4
+ * MB next to {@code dd}; {@code inspect}; process start to the first training step. Below the
+ * table: resident memory over many training steps, and the lesson's test accuracy over seeds.
  */
 public final class Benchmark {
 
   /**
    * How to run.
    *
-   * @param quick fewer repetitions
-   * @param python the Python interpreter
+   * @param quick fewer repetitions and steps (about a minute)
+   * @param python the Python interpreter (numpy and TensorFlow 2.21)
    */
   public record Options(boolean quick, Path python) {}
 
@@ -37,19 +41,9 @@ public final class Benchmark {
 
   /** Runs every row and prints the table; returns it. */
   public static BenchmarkReport run(Options options, PrintStream out) throws Exception {
-    int reps = options.quick() ? 3 : 7;
-    out.println(
-        "CPU: "
-            + cpuModel()
-            + ", "
-            + Runtime.getRuntime().availableProcessors()
-            + " cores; Java "
-            + System.getProperty("java.version")
-            + "; Python "
-            + options.python());
-    out.println("Each cell: median (min-max, n) after one warm-up.");
-    out.println();
-
+    int reps = options.quick() ? 3 : 5;
+    int steps = options.quick() ? 200 : 500;
+    PythonPeer peer = new PythonPeer(options.python());
     Path fashion = Path.of(DatasetCatalog.FASHION_MNIST_DIR, DataSource.TRAIN_IMAGES + ".gz");
     if (!Files.isRegularFile(fashion)) {
       throw new java.io.IOException(
@@ -57,32 +51,142 @@ public final class Benchmark {
               + ": missing; run 'apt-get install"
               + " dataset-fashion-mnist' to benchmark data loading");
     }
-    PythonPeer peer = new PythonPeer(options.python());
-    Measurement javaLoad = Measurement.time(1, reps, () -> IdxReader.readImages(fashion));
-    Map<String, double[]> python =
-        peer.run(
-            "bench.py",
-            List.of("--reps", Integer.toString(reps), "--fashion", fashion.toString()),
-            600);
+
+    Measurement matmul = MatmulPeak.measure(reps);
+    double peak = MatmulPeak.flops() / matmul.median();
+    out.println(
+        "CPU: "
+            + cpuModel()
+            + ", "
+            + Runtime.getRuntime().availableProcessors()
+            + " cores; Java "
+            + System.getProperty("java.version")
+            + " (TensorFlow Java 1.1.0,"
+            + " runtime 2.18); Python "
+            + options.python()
+            + " (TensorFlow 2.21)");
+    out.println(
+        "Threads: TensorFlow's defaults on both sides (intra-op and inter-op pools sized"
+            + " to the cores); sessions fed with feed_dict / Session.Runner.feed, one run per step.");
+    out.printf(
+        Locale.ROOT,
+        "Matmul ceiling: a 2048^3 float32 product runs at %.0f GFLOP/s here;"
+            + " a lesson step at batch 128 is %.0f MFLOP, so at most %.0f steps/s.%n",
+        peak / 1e9,
+        MatmulPeak.trainingStepFlops(128) / 1e6,
+        peak / MatmulPeak.trainingStepFlops(128));
+    out.println("Each cell: median (spread over the repetitions, n) after one warm-up.");
+    out.println();
+
+    Path scratch = Files.createTempDirectory("dnn-lessons-bench");
+    List<String> pythonArgs =
+        new ArrayList<>(
+            List.of(
+                "--reps",
+                Integer.toString(reps),
+                "--fashion",
+                fashion.toString(),
+                "--train-batches",
+                "32,128,512",
+                "--steps",
+                Integer.toString(steps),
+                "--ckpt",
+                scratch.resolve("python").toString()));
+    Map<String, double[]> python = peer.run("bench.py", pythonArgs, 1800);
 
     BenchmarkReport report = new BenchmarkReport();
+    for (int batch : TrainingBench.BATCH_SIZES) {
+      Measurement java = TrainingBench.train(batch, steps, reps);
+      double limit = peak / MatmulPeak.trainingStepFlops(batch);
+      report.add(
+          new BenchmarkReport.Row(
+              "train the lesson MLP, batch " + batch,
+              java,
+              new Measurement(python.get("train_b" + batch)),
+              steps,
+              "steps/s",
+              String.format(
+                  Locale.ROOT,
+                  "Java at %.0f%% of the matmul-bound %.0f steps/s",
+                  100 * (steps / java.median()) / limit,
+                  limit)));
+    }
+    Measurement unrolled = TrainingBench.trainUnrolled(128, steps, 4, reps);
     report.add(
         new BenchmarkReport.Row(
+            "train the lesson MLP, batch 128, 4 steps per run",
+            unrolled,
+            new Measurement(python.get("train_b128")),
+            steps,
+            "steps/s",
+            String.format(
+                Locale.ROOT,
+                "same math, bit-identical weights; %.0f%% of the bound",
+                100 * (steps / unrolled.median()) / (peak / MatmulPeak.trainingStepFlops(128)))));
+    report.add(
+        new BenchmarkReport.Row(
+            "evaluate 2,000 test digits",
+            TrainingBench.evaluate(reps),
+            new Measurement(python.get("eval")),
+            2000,
+            "images/s",
+            "one run of accuracy"));
+    report.add(
+        BenchmarkReport.Row.times(
             "load Fashion-MNIST train images (60k, gzip)",
-            javaLoad,
+            Measurement.time(1, reps, () -> IdxReader.readImages(fashion)),
             new Measurement(python.get("load_fashion_train_images")),
             "numpy gzip + frombuffer"));
-    report.add(inspectRow(options, reps));
+    Measurement[] ckpt = CheckpointBench.saveAndRestore(scratch.resolve("java"), reps);
+    Measurement dd = CheckpointBench.dd(scratch.resolve("dd"), reps);
+    double mb = CheckpointBench.BYTES / 1e6;
+    report.add(
+        new BenchmarkReport.Row(
+            "save 64 variables of 4 MB",
+            ckpt[0],
+            new Measurement(python.get("ckpt_save")),
+            mb,
+            "MB/s",
+            String.format(Locale.ROOT, "dd writes %.0f MB/s", mb / dd.median())));
+    report.add(
+        new BenchmarkReport.Row(
+            "restore 64 variables of 4 MB",
+            ckpt[1],
+            new Measurement(python.get("ckpt_restore")),
+            mb,
+            "MB/s",
+            "from the page cache"));
+    report.add(InspectBench.row(options.python(), reps));
+    report.add(
+        BenchmarkReport.Row.times(
+            "process start to first training step",
+            ProcessTimer.time(reps, ProcessTimer.javaCommand(FirstStep.class.getName())),
+            ProcessTimer.time(
+                reps,
+                List.of(
+                    options.python().toString(),
+                    PythonPeer.SCRIPTS.resolve("first_step.py").toString())),
+            "read data, build, init, one step"));
     report.print(out);
+    Files.deleteIfExists(scratch);
+
+    out.println();
+    int memorySteps = options.quick() ? 5_000 : 20_000;
+    long[] rss =
+        ProcessTimer.output(
+            ProcessTimer.javaCommand(
+                TrainingBench.class.getName(), "1000", Integer.toString(memorySteps)));
+    out.printf(
+        Locale.ROOT,
+        "Memory: resident set %d MB after 1,000 warm-up steps, %d MB after"
+            + " %,d more (%+.1f%%).%n",
+        rss[0] / 1024,
+        rss[1] / 1024,
+        memorySteps,
+        100.0 * (rss[1] - rss[0]) / rss[0]);
 
     out.println();
     int seeds = options.quick() ? 2 : 5;
-    out.println(
-        "The lesson's MLP on the embedded digits (its own weak settings), test accuracy"
-            + " over seeds 1-"
-            + seeds
-            + ":");
-    out.println();
     double[] javaAccuracy = new double[seeds];
     PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
     for (int seed = 1; seed <= seeds; seed++) {
@@ -99,6 +203,12 @@ public final class Benchmark {
     double[] pythonAccuracy =
         peer.run("lesson_mlp.py", List.of("--seeds", Integer.toString(seeds)), 1200)
             .get("lesson_mlp_test_accuracy");
+    out.println(
+        "The lesson's MLP with its own settings on the embedded digits, test accuracy,"
+            + " seeds 1-"
+            + seeds
+            + " (Python runs the notebook's code on the same files):");
+    out.println();
     out.println("| | Java | Python TensorFlow |");
     out.println("|---|---|---|");
     out.println(
@@ -109,73 +219,10 @@ public final class Benchmark {
             + " |");
     out.println();
     out.printf(
-        java.util.Locale.ROOT,
+        Locale.ROOT,
         "Difference of the means: %.1f points.%n",
         100 * Math.abs(mean(javaAccuracy) - mean(pythonAccuracy)));
     return report;
-  }
-
-  /**
-   * Wall time of a whole {@code inspect} process (start-up included) on a lesson-sized checkpoint,
-   * against Python's {@code python -m tensorflow.python.tools.inspect_checkpoint}.
-   */
-  static BenchmarkReport.Row inspectRow(Options options, int reps) throws Exception {
-    Path dir = Files.createTempDirectory("bench-inspect");
-    try {
-      String prefix;
-      try (org.tensorflow.Graph graph = new org.tensorflow.Graph()) {
-        Mlp.Network net = Mlp.build(graph, Mlp.Options.lesson().withGraphSeed(1L));
-        org.dnnlessons.checkpoint.Saver saver =
-            org.dnnlessons.checkpoint.Saver.builder(graph).build();
-        try (org.tensorflow.Session s = net.model().newSession()) {
-          s.run(net.init());
-          prefix = saver.save(s, dir.resolve("model.ckpt").toString());
-        }
-      }
-      String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Path codeSource =
-          Path.of(Benchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      List<String> launch =
-          codeSource.toString().endsWith(".jar")
-              ? List.of(javaBin, "-jar", codeSource.toString())
-              : List.of(
-                  javaBin, "-cp", System.getProperty("java.class.path"), "org.dnnlessons.cli.Main");
-      List<String> inspect = new java.util.ArrayList<>(launch);
-      inspect.addAll(List.of("inspect", prefix));
-      Measurement javaTime = Measurement.time(1, reps, () -> runQuietly(inspect));
-      Measurement pythonTime =
-          Measurement.time(
-              1,
-              reps,
-              () ->
-                  runQuietly(
-                      List.of(
-                          options.python().toString(),
-                          "-m",
-                          "tensorflow.python.tools.inspect_checkpoint",
-                          "--file_name=" + prefix)));
-      return new BenchmarkReport.Row(
-          "inspect a checkpoint (whole process)", javaTime, pythonTime, "inspect_checkpoint");
-    } finally {
-      try (var files = Files.list(dir)) {
-        for (Path f : files.toList()) {
-          Files.deleteIfExists(f);
-        }
-      }
-      Files.deleteIfExists(dir);
-    }
-  }
-
-  private static void runQuietly(List<String> command) throws Exception {
-    Process p =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
-      p.destroyForcibly();
-      throw new java.io.IOException("benchmark command failed: " + String.join(" ", command));
-    }
   }
 
   static double mean(double[] values) {
@@ -185,10 +232,9 @@ public final class Benchmark {
   static String describeAccuracy(double[] values) {
     StringBuilder each = new StringBuilder();
     for (double v : values) {
-      each.append(each.length() == 0 ? "" : ", ")
-          .append(String.format(java.util.Locale.ROOT, "%.4f", v));
+      each.append(each.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.4f", v));
     }
-    return String.format(java.util.Locale.ROOT, "%.4f (%s)", mean(values), each);
+    return String.format(Locale.ROOT, "%.4f (%s)", mean(values), each);
   }
 
   static String cpuModel() {

@@ -5,22 +5,57 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The side-by-side table the benchmark prints: one row per task, Java, Python and their ratio. */
+/**
+ * The side-by-side table the benchmark prints, as Markdown so the README can hold it as it is: one
+ * row per task with Java's and Python's medians (and spread), and Java's speed-up.
+ */
 public final class BenchmarkReport {
 
   /**
    * One row.
    *
    * @param task what was measured
-   * @param java Java's timings, or {@code null} when not measured
-   * @param python Python's timings, or {@code null} when not measured
-   * @param note what the ratio means, e.g. "Python time / Java time"
+   * @param java Java's timings (seconds per repetition), or {@code null}
+   * @param python Python's timings, or {@code null}
+   * @param work units of work per repetition, to show a rate ({@code work / seconds}); 0 to show
+   *     seconds
+   * @param unit the rate's unit, e.g. {@code steps/s}
+   * @param note anything else the row needs, e.g. the fraction of a hardware limit
    */
-  public record Row(String task, Measurement java, Measurement python, String note) {
+  public record Row(
+      String task, Measurement java, Measurement python, double work, String unit, String note) {
+
+    /** A row of times in seconds. */
+    public static Row times(String task, Measurement java, Measurement python, String note) {
+      return new Row(task, java, python, 0, "s", note);
+    }
 
     /** Python's median time over Java's: above 1 means Java is faster. */
     public double speedup() {
       return java == null || python == null ? Double.NaN : python.median() / java.median();
+    }
+
+    String describe(Measurement m) {
+      if (m == null) {
+        return "-";
+      }
+      if (work <= 0) {
+        return m.describe();
+      }
+      return String.format(
+          Locale.ROOT,
+          "%s %s (%s-%s, n=%d)",
+          number(work / m.median()),
+          unit,
+          number(work / m.max()),
+          number(work / m.min()),
+          m.seconds().length);
+    }
+
+    private static String number(double v) {
+      return v >= 100
+          ? String.format(Locale.ROOT, "%.0f", v)
+          : String.format(Locale.ROOT, "%.1f", v);
     }
   }
 
@@ -36,18 +71,19 @@ public final class BenchmarkReport {
     return List.copyOf(rows);
   }
 
-  /** Prints the table, as Markdown so the README can hold it as it is. */
+  /** Prints the table. */
   public void print(PrintStream out) {
-    out.println("| task | Java | Python | Java speed-up |");
-    out.println("|---|---|---|---|");
+    out.println("| task | Java | Python | Java speed-up | notes |");
+    out.println("|---|---|---|---|---|");
     for (Row r : rows) {
       out.printf(
           Locale.ROOT,
-          "| %s | %s | %s | %s |%n",
+          "| %s | %s | %s | %s | %s |%n",
           r.task(),
-          r.java() == null ? "-" : r.java().describe(),
-          r.python() == null ? "-" : r.python().describe(),
-          Double.isNaN(r.speedup()) ? "-" : String.format(Locale.ROOT, "%.2fx", r.speedup()));
+          r.describe(r.java()),
+          r.describe(r.python()),
+          Double.isNaN(r.speedup()) ? "-" : String.format(Locale.ROOT, "%.2fx", r.speedup()),
+          r.note() == null ? "" : r.note());
     }
   }
 }

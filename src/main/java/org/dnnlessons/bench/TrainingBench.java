@@ -1,0 +1,150 @@
+package org.dnnlessons.bench;
+
+import java.util.List;
+import org.dnnlessons.data.Batch;
+import org.dnnlessons.data.DataSet;
+import org.dnnlessons.data.EmbeddedMnist;
+import org.dnnlessons.data.MnistDataSets;
+import org.dnnlessons.nn.Mlp;
+import org.dnnlessons.nn.UnrolledTraining;
+import org.dnnlessons.train.Evaluator;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+
+/**
+ * Java's side of the training and evaluation rows: the lesson's MLP (784-256-10, gradient descent
+ * at 0.001) on the embedded digits, each step a {@code nextBatch} and one run of {@code train_op},
+ * exactly the loop {@code bench.py} times in Python.
+ */
+public final class TrainingBench {
+
+  private TrainingBench() {}
+
+  /** Seconds per {@code steps} steps at {@code batchSize}, per repetition. */
+  static Measurement train(int batchSize, int steps, int reps) throws Exception {
+    DataSet train = data().train();
+    try (Graph graph = new Graph()) {
+      Mlp.Network net = Mlp.build(graph, Mlp.Options.lesson().withGraphSeed(1L));
+      try (Session s = net.model().newSession()) {
+        s.run(net.init());
+        return Measurement.time(
+            1,
+            reps,
+            () -> {
+              for (int i = 0; i < steps; i++) {
+                try (Batch b = train.nextBatch(batchSize)) {
+                  s.runner()
+                      .feed(net.x(), b.images())
+                      .feed(net.y(), b.oneHotLabels())
+                      .addTarget(net.trainOp())
+                      .run()
+                      .close();
+                }
+              }
+            });
+      }
+    }
+  }
+
+  /**
+   * Seconds per {@code steps} steps at {@code batchSize}, {@code perRun} steps to a {@code
+   * Session.run} ({@link UnrolledTraining}): the same math on the same batches.
+   */
+  static Measurement trainUnrolled(int batchSize, int steps, int perRun, int reps)
+      throws Exception {
+    DataSet train = data().train();
+    Mlp.Options options = Mlp.Options.lesson().withGraphSeed(1L);
+    try (Graph graph = new Graph()) {
+      Mlp.Network net = Mlp.build(graph, options);
+      UnrolledTraining unrolled = UnrolledTraining.build(net, options, perRun, batchSize);
+      try (Session s = net.model().newSession()) {
+        s.run(net.init());
+        return Measurement.time(
+            1,
+            reps,
+            () -> {
+              for (int i = 0; i < steps; i += perRun) {
+                int[] all = new int[perRun * batchSize];
+                for (int k = 0; k < perRun; k++) {
+                  System.arraycopy(
+                      train.nextBatchIndices(batchSize, true), 0, all, k * batchSize, batchSize);
+                }
+                try (Batch b = train.toBatch(all)) {
+                  s.runner()
+                      .feed(unrolled.xs(), b.images())
+                      .feed(unrolled.ys(), b.oneHotLabels())
+                      .addTarget(unrolled.trainOp())
+                      .run()
+                      .close();
+                }
+              }
+            });
+      }
+    }
+  }
+
+  /** Seconds per accuracy run over the 2,000 test digits. */
+  static Measurement evaluate(int reps) throws Exception {
+    DataSet test = data().test();
+    try (Graph graph = new Graph()) {
+      Mlp.Network net = Mlp.build(graph, Mlp.Options.lesson().withGraphSeed(1L));
+      try (Session s = net.model().newSession()) {
+        s.run(net.init());
+        // like Python's feed of an already converted array: the batch is built once
+        try (Batch all = test.all()) {
+          return Measurement.time(1, reps, () -> Evaluator.accuracy(s, net, all));
+        }
+      }
+    }
+  }
+
+  /**
+   * Resident memory (kB) after {@code warmup} steps and after {@code steps} more: a leak of tensors
+   * or native buffers shows as growth.
+   */
+  static long[] residentMemory(int warmup, int steps) throws Exception {
+    DataSet train = data().train();
+    try (Graph graph = new Graph()) {
+      Mlp.Network net = Mlp.build(graph, Mlp.Options.lesson().withGraphSeed(1L));
+      try (Session s = net.model().newSession()) {
+        s.run(net.init());
+        long after = 0;
+        long before = 0;
+        for (int i = 0; i < warmup + steps; i++) {
+          if (i == warmup) {
+            System.gc();
+            before = Rss.kilobytes();
+          }
+          try (Batch b = train.nextBatch(128)) {
+            s.runner()
+                .feed(net.x(), b.images())
+                .feed(net.y(), b.oneHotLabels())
+                .addTarget(net.trainOp())
+                .run()
+                .close();
+          }
+        }
+        System.gc();
+        after = Rss.kilobytes();
+        return new long[] {before, after};
+      }
+    }
+  }
+
+  private static MnistDataSets data() throws Exception {
+    return MnistDataSets.read(
+        new EmbeddedMnist(), MnistDataSets.Options.defaults().withReshape(false).withSeed(1));
+  }
+
+  /**
+   * Prints the resident memory (kB) after {@code args[0]} warm-up steps and after {@code args[1]}
+   * more: run in a fresh JVM so the other rows do not blur it.
+   */
+  public static void main(String[] args) throws Exception {
+    long[] rss = residentMemory(Integer.parseInt(args[0]), Integer.parseInt(args[1]));
+    System.out.println(rss[0] + " " + rss[1]);
+  }
+
+  /** The lesson MLP's training steps, for reference: batch sizes the table reports. */
+  static final List<Integer> BATCH_SIZES = List.of(32, 128, 512);
+}

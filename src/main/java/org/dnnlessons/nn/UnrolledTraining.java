@@ -1,0 +1,120 @@
+package org.dnnlessons.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Gradients;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Several training steps in one {@code Session.run}: the multilayer perceptron's step unrolled
+ * {@code k} times, each step reading the weights the previous one wrote. It feeds {@code k} batches
+ * at once ({@code xs}, {@code ys}: {@code k * batchSize} rows, batch after batch) and so pays the
+ * fixed cost of a run (feeding, scheduling) once per {@code k} steps.
+ *
+ * <p>The math is the network's own: the same ops on the same batches in the same order, so {@code
+ * k} unrolled steps leave the weights bit-identical to {@code k} single steps ({@code
+ * UnrolledTrainingTest}). Only networks without dropout are unrolled: dropout would need random ops
+ * of its own, with seeds unlike the single step's.
+ *
+ * @param xs the images of {@code k} batches, {@code [k * batchSize, rows, columns, 1]}
+ * @param ys their one-hot labels, {@code [k * batchSize, 10]}
+ * @param costs each step's cost, {@code [k]}
+ * @param trainOp runs the {@code k} steps
+ * @param steps {@code k}
+ * @param batchSize the rows of one step
+ */
+public record UnrolledTraining(
+    Placeholder<TFloat32> xs,
+    Placeholder<TFloat32> ys,
+    Operand<TFloat32> costs,
+    Op trainOp,
+    int steps,
+    int batchSize) {
+
+  /**
+   * Adds {@code steps} unrolled training steps of {@code batchSize} rows to {@code net}'s graph.
+   *
+   * @throws IllegalArgumentException for a network built with dropout, or sizes below 1
+   */
+  public static UnrolledTraining build(
+      Mlp.Network net, Mlp.Options options, int steps, int batchSize) {
+    if (options.dropout()) {
+      throw new IllegalArgumentException("steps per run above 1 need a network without dropout");
+    }
+    if (steps < 1 || batchSize < 1) {
+      throw new IllegalArgumentException(
+          "steps per run and batch size must be at least 1, found " + steps + " and " + batchSize);
+    }
+    Ops tf = net.model().tf().withSubScope("unrolled");
+    int rows = options.imageRows();
+    int cols = options.imageColumns();
+    Placeholder<TFloat32> xs =
+        tf.withName("xs")
+            .placeholder(
+                TFloat32.class,
+                Placeholder.shape(Shape.of((long) steps * batchSize, rows, cols, 1)));
+    Placeholder<TFloat32> ys =
+        tf.withName("ys")
+            .placeholder(
+                TFloat32.class,
+                Placeholder.shape(Shape.of((long) steps * batchSize, Mlp.NUM_CLASSES)));
+    List<NamedVariable<TFloat32>> variables = net.variables();
+    int layers = variables.size() / 2;
+    List<Op> previousUpdates = List.of();
+    List<Operand<TFloat32>> costs = new ArrayList<>();
+    for (int k = 0; k < steps; k++) {
+      Ops step = tf.withSubScope("step_" + k);
+      // Reads after the previous step's updates; the first step reads as the single step does.
+      List<Operand<TFloat32>> reads = new ArrayList<>();
+      for (NamedVariable<TFloat32> v : variables) {
+        reads.add(
+            k == 0
+                ? v.read()
+                : step.withControlDependencies(previousUpdates).identity(v.variable()));
+      }
+      Operand<TFloat32> x =
+          step.slice(
+              xs,
+              step.constant(new int[] {k * batchSize, 0, 0, 0}),
+              step.constant(new int[] {batchSize, rows, cols, 1}));
+      Operand<TFloat32> y =
+          step.slice(
+              ys,
+              step.constant(new int[] {k * batchSize, 0}),
+              step.constant(new int[] {batchSize, Mlp.NUM_CLASSES}));
+      Operand<TFloat32> layer = step.reshape(x, step.constant(new int[] {-1, rows * cols}));
+      for (int i = 0; i < layers - 1; i++) {
+        layer = Layers.relu(step, Layers.linear(step, layer, reads.get(i), reads.get(layers + i)));
+      }
+      Operand<TFloat32> logits =
+          Layers.linear(step, layer, reads.get(layers - 1), reads.get(2 * layers - 1));
+      Operand<TFloat32> cost =
+          step.math.mean(step.nn.softmaxCrossEntropyWithLogits(logits, y).loss(), step.constant(0));
+      costs.add(cost);
+      Gradients grads = step.withSubScope("gradients").gradients(cost, reads);
+      List<Op> allGradients = new ArrayList<>();
+      for (int i = 0; i < reads.size(); i++) {
+        Output<?> g = grads.dy(i);
+        allGradients.add(() -> g.op());
+      }
+      Ops gd = step.withSubScope("GradientDescent").withControlDependencies(allGradients);
+      Operand<TFloat32> rate = gd.constant((float) options.learningRate());
+      List<Op> updates = new ArrayList<>();
+      for (int i = 0; i < variables.size(); i++) {
+        updates.add(
+            gd.train.applyGradientDescent(
+                variables.get(i).variable(), rate, grads.dy(i).expect(TFloat32.class)));
+      }
+      previousUpdates = updates;
+    }
+    Op trainOp = tf.withName("train_op").withControlDependencies(previousUpdates).noOp();
+    Operand<TFloat32> costVector = tf.withName("costs").stack(costs);
+    return new UnrolledTraining(xs, ys, costVector, trainOp, steps, batchSize);
+  }
+}
