@@ -1,0 +1,70 @@
+package org.dnnlessons.notebook;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Writes the Jupyter kernelspec {@code dnn-lessons-java}: a {@code kernel.json} whose {@code argv}
+ * starts this project's kernel ({@code java ... notebook kernel {connection_file}}) with the class
+ * path this JVM runs on.
+ */
+public final class KernelSpec {
+
+  private KernelSpec() {}
+
+  /** The user's kernels directory: {@code $JUPYTER_DATA_DIR/kernels} or the platform default. */
+  public static Path userKernelsDir() {
+    String data = System.getenv("JUPYTER_DATA_DIR");
+    if (data != null && !data.isBlank()) {
+      return Path.of(data, "kernels");
+    }
+    String xdg = System.getenv("XDG_DATA_HOME");
+    Path base =
+        xdg != null && !xdg.isBlank()
+            ? Path.of(xdg)
+            : Path.of(System.getProperty("user.home"), ".local", "share");
+    return base.resolve("jupyter").resolve("kernels");
+  }
+
+  /**
+   * Writes {@code kernelsDir/dnn-lessons-java/kernel.json}.
+   *
+   * @return the kernelspec directory
+   */
+  public static Path install(Path kernelsDir) throws IOException {
+    Path dir = kernelsDir.resolve(NotebookKernel.NAME);
+    Files.createDirectories(dir);
+    JsonArray argv = new JsonArray();
+    argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    argv.add("-cp");
+    argv.add(
+        String.join(
+            java.io.File.pathSeparator,
+            JavaCells.classPath().stream()
+                .map(p -> Path.of(p).toAbsolutePath().toString())
+                .toList()));
+    for (String arg :
+        List.of("org.dnnlessons.cli.Main", "notebook", "kernel", "{connection_file}")) {
+      argv.add(arg);
+    }
+    JsonObject spec = new JsonObject();
+    spec.add("argv", argv);
+    spec.addProperty("display_name", "Java (dnn-lessons)");
+    spec.addProperty("language", "java");
+    spec.addProperty("interrupt_mode", "message");
+    JsonObject env = new JsonObject();
+    env.addProperty("TF_CPP_MIN_LOG_LEVEL", "2");
+    spec.add("env", env);
+    Files.writeString(
+        dir.resolve("kernel.json"),
+        new GsonBuilder().setPrettyPrinting().create().toJson(spec) + "\n",
+        StandardCharsets.UTF_8);
+    return dir;
+  }
+}

@@ -1,0 +1,208 @@
+package org.dnnlessons.notebook;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A Jupyter notebook (nbformat 4) as read from an {@code .ipynb} file: its cells, each with a type,
+ * a source and (for code cells) outputs. Everything else in the file is kept as it is and written
+ * back unchanged.
+ */
+public final class Notebook {
+
+  private static final Gson GSON =
+      new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+
+  private final Path file;
+  private final JsonObject json;
+
+  private Notebook(Path file, JsonObject json) {
+    this.file = file;
+    this.json = json;
+  }
+
+  /**
+   * Reads a notebook.
+   *
+   * @throws NotebookException naming the file when it is not an nbformat 4 notebook
+   */
+  public static Notebook read(Path file) throws NotebookException {
+    try {
+      JsonElement root = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
+      if (!root.isJsonObject()
+          || !root.getAsJsonObject().has("cells")
+          || root.getAsJsonObject().get("nbformat").getAsInt() != 4) {
+        throw new NotebookException(
+            file
+                + ": not an nbformat 4 notebook (expected a JSON object"
+                + " with \"nbformat\": 4 and \"cells\")");
+      }
+      return new Notebook(file, root.getAsJsonObject());
+    } catch (IOException e) {
+      throw new NotebookException(file + ": cannot read: " + e.getMessage(), e);
+    } catch (JsonParseException | IllegalStateException | NullPointerException e) {
+      throw new NotebookException(file + ": not valid notebook JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /** The file this notebook was read from. */
+  public Path file() {
+    return file;
+  }
+
+  /** The cells, in order. */
+  public List<Cell> cells() {
+    List<Cell> out = new ArrayList<>();
+    JsonArray cells = json.getAsJsonArray("cells");
+    for (int i = 0; i < cells.size(); i++) {
+      out.add(new Cell(i, cells.get(i).getAsJsonObject()));
+    }
+    return out;
+  }
+
+  /** The kernel named in the metadata, or "" when none is. */
+  public String kernelName() {
+    JsonObject meta = json.getAsJsonObject("metadata");
+    if (meta == null || !meta.has("kernelspec")) {
+      return "";
+    }
+    return meta.getAsJsonObject("kernelspec").get("name").getAsString();
+  }
+
+  /** Writes the notebook (with its current outputs) to {@code target}, atomically. */
+  public void write(Path target) throws NotebookException {
+    try {
+      Path dir = target.toAbsolutePath().getParent();
+      Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+      try {
+        Files.writeString(tmp, GSON.toJson(json) + "\n", StandardCharsets.UTF_8);
+        Files.move(
+            tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw new NotebookException(target + ": cannot write: " + e.getMessage(), e);
+    }
+  }
+
+  /** One cell, a view on the notebook's JSON. */
+  public static final class Cell {
+    private final int index;
+    private final JsonObject json;
+
+    Cell(int index, JsonObject json) {
+      this.index = index;
+      this.json = json;
+    }
+
+    /** The position, counted from 1 as Jupyter's interface shows cells. */
+    public int number() {
+      return index + 1;
+    }
+
+    /** {@code code}, {@code markdown} or {@code raw}. */
+    public String type() {
+      return json.get("cell_type").getAsString();
+    }
+
+    /** The source text. */
+    public String source() {
+      return text(json.get("source"));
+    }
+
+    /**
+     * How verification compares this cell's outputs: {@code exact} (the default) or {@code shape}
+     * for cells whose numbers change from run to run (dropout without a seed, timings), set as
+     * {@code "dnn_lessons": {"check": "shape"}} in the cell's metadata.
+     */
+    public String check() {
+      JsonObject meta = json.getAsJsonObject("metadata");
+      if (meta == null || !meta.has("dnn_lessons")) {
+        return "exact";
+      }
+      JsonObject ours = meta.getAsJsonObject("dnn_lessons");
+      return ours.has("check") ? ours.get("check").getAsString() : "exact";
+    }
+
+    /** The text of the cell's outputs: streams, then results, concatenated in order. */
+    public String outputText() {
+      StringBuilder s = new StringBuilder();
+      JsonArray outputs = json.getAsJsonArray("outputs");
+      if (outputs == null) {
+        return "";
+      }
+      for (JsonElement e : outputs) {
+        JsonObject o = e.getAsJsonObject();
+        switch (o.get("output_type").getAsString()) {
+          case "stream" -> s.append(text(o.get("text")));
+          case "execute_result", "display_data" -> {
+            JsonObject data = o.getAsJsonObject("data");
+            if (data != null && data.has("text/plain")) {
+              s.append(text(data.get("text/plain"))).append('\n');
+            }
+          }
+          case "error" ->
+              s.append(o.get("ename").getAsString())
+                  .append(": ")
+                  .append(o.get("evalue").getAsString())
+                  .append('\n');
+          default -> {}
+        }
+      }
+      return s.toString();
+    }
+
+    /** Replaces the outputs by one stdout stream holding {@code text} (nothing when empty). */
+    public void setStdout(String text, int executionCount) {
+      JsonArray outputs = new JsonArray();
+      if (!text.isEmpty()) {
+        JsonObject stream = new JsonObject();
+        stream.addProperty("output_type", "stream");
+        stream.addProperty("name", "stdout");
+        stream.add("text", lines(text));
+        outputs.add(stream);
+      }
+      json.add("outputs", outputs);
+      json.addProperty("execution_count", executionCount);
+    }
+
+    private static JsonArray lines(String text) {
+      JsonArray a = new JsonArray();
+      int start = 0;
+      while (start < text.length()) {
+        int nl = text.indexOf('\n', start);
+        int end = nl < 0 ? text.length() : nl + 1;
+        a.add(text.substring(start, end));
+        start = end;
+      }
+      return a;
+    }
+
+    private static String text(JsonElement e) {
+      if (e == null || e.isJsonNull()) {
+        return "";
+      }
+      if (e.isJsonArray()) {
+        StringBuilder s = new StringBuilder();
+        for (JsonElement part : e.getAsJsonArray()) {
+          s.append(part.getAsString());
+        }
+        return s.toString();
+      }
+      return e.getAsString();
+    }
+  }
+}

@@ -1,0 +1,22 @@
+package org.dnnlessons.notebook;
+
+/**
+ * A notebook could not be read, run or verified. The message is one line naming the notebook, the
+ * cell and what went wrong.
+ */
+public class NotebookException extends Exception {
+
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * @param message the notebook, the cell and the problem
+   */
+  public NotebookException(String message) {
+    super(message);
+  }
+
+  /** As {@link #NotebookException(String)}, keeping the cause. */
+  public NotebookException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
