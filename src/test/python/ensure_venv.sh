@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Creates (once) and checks the Python environment the interop tests run against:
-# Python TensorFlow 2.21 (tensorflow-cpu==2.21.0) in a virtual environment cached outside target/.
+# Creates (once) and checks the Python environment the interop and notebook tests run against:
+# Python TensorFlow 2.21 (tensorflow-cpu==2.21.0) and nbclient, in a virtual environment cached
+# outside target/.
 # Run by `mvn verify` before the integration tests; by hand: bash src/test/python/ensure_venv.sh [DIR]
 set -euo pipefail
 VENV="${1:-$HOME/.cache/dnn-lessons/venv-tf}"
@@ -15,8 +16,21 @@ assert tensorflow.__version__ == "$TF_VERSION", tensorflow.__version__
 PY
 }
 
+# nbclient runs the notebooks of notebooks-equivalent/ through real Jupyter machinery
+NOTEBOOK_PACKAGES="nbclient nbformat jupyter_client"
+check_notebooks() {
+  "$VENV/bin/python" -c "import nbclient, nbformat, jupyter_client" 2>/dev/null
+}
+install_notebooks() {
+  check_notebooks || "$VENV/bin/pip" install --quiet --retries 0 --timeout 5 $NOTEBOOK_PACKAGES || {
+    echo "error: could not install $NOTEBOOK_PACKAGES into $VENV; or skip with -Dinterop.skip=true" >&2
+    exit 1
+  }
+}
+
 if [ -x "$VENV/bin/python" ] && check; then
-  echo "interop: Python TensorFlow $TF_VERSION ready in $VENV"
+  install_notebooks
+  echo "interop: Python TensorFlow $TF_VERSION and nbclient ready in $VENV"
   exit 0
 fi
 
@@ -39,4 +53,5 @@ if ! "$VENV/bin/pip" install --quiet --retries 0 --timeout 5 "tensorflow-cpu==$T
   exit 1
 fi
 check || { echo "error: $VENV has no working TensorFlow $TF_VERSION" >&2; exit 1; }
-echo "interop: Python TensorFlow $TF_VERSION ready in $VENV"
+install_notebooks
+echo "interop: Python TensorFlow $TF_VERSION and nbclient ready in $VENV"

@@ -49,6 +49,12 @@ final class PythonTensorFlow {
    */
   static Map<String, String> run(String script, String... args)
       throws IOException, InterruptedException {
+    return run(Map.of(), script, args);
+  }
+
+  /** As {@link #run(String, String...)}, with extra environment variables. */
+  static Map<String, String> run(Map<String, String> env, String script, String... args)
+      throws IOException, InterruptedException {
     List<String> command =
         new ArrayList<>(List.of(python().toString(), SCRIPTS.resolve(script).toString()));
     command.addAll(List.of(args));
@@ -58,6 +64,7 @@ final class PythonTensorFlow {
       ProcessBuilder pb =
           new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
       pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "3");
+      pb.environment().putAll(env);
       Process p = pb.start();
       assertTrue(p.waitFor(300, TimeUnit.SECONDS), script + " did not finish in 300 s");
       assertEquals(0, p.exitValue(), () -> script + " failed:\n" + read(err));
