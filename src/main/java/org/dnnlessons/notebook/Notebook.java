@@ -165,8 +165,11 @@ public final class Notebook {
       return s.toString();
     }
 
-    /** Replaces the outputs by one stdout stream holding {@code text} (nothing when empty). */
-    public void setStdout(String text, int executionCount) {
+    /**
+     * Replaces the outputs by one stdout stream holding {@code text} (nothing when empty) followed
+     * by one image output per PNG.
+     */
+    public void setOutputs(String text, List<byte[]> pngs, int executionCount) {
       JsonArray outputs = new JsonArray();
       if (!text.isEmpty()) {
         JsonObject stream = new JsonObject();
@@ -174,6 +177,16 @@ public final class Notebook {
         stream.addProperty("name", "stdout");
         stream.add("text", lines(text));
         outputs.add(stream);
+      }
+      for (byte[] png : pngs) {
+        JsonObject data = new JsonObject();
+        data.addProperty("image/png", Display.base64(png));
+        data.addProperty("text/plain", Display.PNG_PLACEHOLDER);
+        JsonObject display = new JsonObject();
+        display.addProperty("output_type", "display_data");
+        display.add("data", data);
+        display.add("metadata", new JsonObject());
+        outputs.add(display);
       }
       json.add("outputs", outputs);
       json.addProperty("execution_count", executionCount);

@@ -67,6 +67,12 @@ public final class NotebookKernel extends BaseKernel {
     JupyterConnection connection = new JupyterConnection(properties);
     try (JavaCells cells = JavaCells.open()) {
       NotebookKernel kernel = new NotebookKernel(cells);
+      Display.sink(
+          png -> {
+            DisplayData data = new DisplayData(Display.PNG_PLACEHOLDER);
+            data.putData("image/png", Display.base64(png));
+            kernel.display(data);
+          });
       kernel.onStartup();
       kernel.becomeHandlerForConnection(connection);
       connection.connect();

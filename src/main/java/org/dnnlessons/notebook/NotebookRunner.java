@@ -22,7 +22,7 @@ public final class NotebookRunner {
   private NotebookRunner() {}
 
   /** What one code cell printed. */
-  public record CellOutput(Notebook.Cell cell, String text) {}
+  public record CellOutput(Notebook.Cell cell, String text, java.util.List<byte[]> images) {}
 
   /**
    * Runs every code cell; stops at the first failing one.
@@ -38,6 +38,8 @@ public final class NotebookRunner {
           continue;
         }
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        List<byte[]> images = new ArrayList<>();
+        Display.sink(images::add);
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
           cells.eval(cell.source());
@@ -48,7 +50,7 @@ public final class NotebookRunner {
           System.out.flush();
           System.setOut(original);
         }
-        out.add(new CellOutput(cell, captured.toString(StandardCharsets.UTF_8)));
+        out.add(new CellOutput(cell, captured.toString(StandardCharsets.UTF_8), images));
       }
     }
     return out;
@@ -59,7 +61,7 @@ public final class NotebookRunner {
     Notebook notebook = Notebook.read(file);
     int count = 1;
     for (CellOutput o : execute(notebook)) {
-      o.cell().setStdout(o.text(), count++);
+      o.cell().setOutputs(o.text(), o.images(), count++);
     }
     notebook.write(target);
   }
@@ -74,17 +76,18 @@ public final class NotebookRunner {
     List<String> problems = new ArrayList<>();
     for (CellOutput o : execute(notebook)) {
       String stored = o.cell().outputText();
+      String printed = o.text() + (Display.PNG_PLACEHOLDER + "\n").repeat(o.images().size());
       boolean same =
           o.cell().check().equals("shape")
-              ? shape(stored).equals(shape(o.text()))
-              : stored.equals(o.text());
+              ? shape(stored).equals(shape(printed))
+              : stored.equals(printed);
       if (!same) {
         problems.add(
             file
                 + ": cell "
                 + o.cell().number()
                 + " printed "
-                + quote(o.text())
+                + quote(printed)
                 + ", the notebook stores "
                 + quote(stored)
                 + (o.cell().check().equals("shape") ? " (compared with numbers free)" : ""));
