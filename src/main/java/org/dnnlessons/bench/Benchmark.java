@@ -123,6 +123,18 @@ public final class Benchmark {
                 Locale.ROOT,
                 "same math, bit-identical weights; %.0f%% of the bound",
                 100 * (steps / unrolled.median()) / (peak / MatmulPeak.trainingStepFlops(128)))));
+    Measurement inGraph = TrainingBench.trainInGraph(128, steps, 8, reps);
+    report.add(
+        new BenchmarkReport.Row(
+            "train the lesson MLP, batch 128, data in the graph, 8" + " steps per run",
+            inGraph,
+            new Measurement(python.get("train_b128")),
+            steps,
+            "steps/s",
+            String.format(
+                Locale.ROOT,
+                "indices fed, pixels gathered in the graph; %.0f%% of the" + " bound",
+                100 * (steps / inGraph.median()) / (peak / MatmulPeak.trainingStepFlops(128)))));
     report.add(
         new BenchmarkReport.Row(
             "evaluate 2,000 test digits",

@@ -30,8 +30,8 @@ import org.tensorflow.types.TFloat32;
  * @param batchSize the rows of one step
  */
 public record UnrolledTraining(
-    Placeholder<TFloat32> xs,
-    Placeholder<TFloat32> ys,
+    Operand<TFloat32> xs,
+    Operand<TFloat32> ys,
     Operand<TFloat32> costs,
     Op trainOp,
     int steps,
@@ -64,6 +64,24 @@ public record UnrolledTraining(
             .placeholder(
                 TFloat32.class,
                 Placeholder.shape(Shape.of((long) steps * batchSize, Mlp.NUM_CLASSES)));
+    return build(net, options, steps, batchSize, tf, xs, ys);
+  }
+
+  /**
+   * As {@link #build(Mlp.Network, Mlp.Options, int, int)}, taking the {@code k} batches from {@code
+   * xs} ({@code [k * batchSize, rows, columns, 1]}) and {@code ys} ({@code [k * batchSize, 10]})
+   * computed in the graph, e.g. gathered from a data set held in the graph.
+   */
+  public static UnrolledTraining build(
+      Mlp.Network net,
+      Mlp.Options options,
+      int steps,
+      int batchSize,
+      Ops tf,
+      Operand<TFloat32> xs,
+      Operand<TFloat32> ys) {
+    int rows = options.imageRows();
+    int cols = options.imageColumns();
     List<NamedVariable<TFloat32>> variables = net.variables();
     int layers = variables.size() / 2;
     List<Op> previousUpdates = List.of();
