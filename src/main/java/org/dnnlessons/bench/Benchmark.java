@@ -133,7 +133,7 @@ public final class Benchmark {
             "steps/s",
             String.format(
                 Locale.ROOT,
-                "indices fed, pixels gathered in the graph; %.0f%% of the" + " bound",
+                "train --steps-per-run 8: the same weights; %.0f%% of the bound",
                 100 * (steps / inGraph.median()) / (peak / MatmulPeak.trainingStepFlops(128)))));
     report.add(
         new BenchmarkReport.Row(

@@ -8,17 +8,9 @@ import org.dnnlessons.data.MnistDataSets;
 import org.dnnlessons.nn.Mlp;
 import org.dnnlessons.nn.UnrolledTraining;
 import org.dnnlessons.train.Evaluator;
+import org.dnnlessons.train.GraphFedTraining;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.op.Op;
-import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.op.core.VarHandleOp;
-import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
-import org.tensorflow.types.TUint8;
 
 /**
  * Java's side of the training and evaluation rows: the lesson's MLP (784-256-10, gradient descent
@@ -93,70 +85,19 @@ public final class TrainingBench {
   }
 
   /**
-   * As {@link #trainUnrolled}, with the training split held in the graph (a uint8 resource
-   * variable, loaded once) and each run fed only the batches' indices: the pixels are gathered,
-   * cast and scaled in the graph ({@code uint8 -> float32 * (1/255)}, the same floats as {@link
-   * DataSet}'s), the labels one-hot encoded there.
+   * As {@link #trainUnrolled}, with the training split held in the graph: {@code train
+   * --steps-per-run}'s fast path ({@link GraphFedTraining}), each step's cost fetched as the
+   * trainer fetches it.
    */
   static Measurement trainInGraph(int batchSize, int steps, int perRun, int reps) throws Exception {
     DataSet train = data().train();
-    int n = train.numExamples();
-    byte[] pixels = new byte[n * train.imageSize()];
-    int[] labels = new int[n];
-    for (int i = 0; i < n; i++) {
-      labels[i] = train.label(i);
-      for (int r = 0; r < train.imageRows(); r++) {
-        for (int c = 0; c < train.imageColumns(); c++) {
-          pixels[i * train.imageSize() + r * train.imageColumns() + c] =
-              (byte) train.pixel(i, r, c);
-        }
-      }
-    }
     Mlp.Options options = Mlp.Options.lesson().withGraphSeed(1L);
     try (Graph graph = new Graph()) {
       Mlp.Network net = Mlp.build(graph, options);
-      Ops tf = net.model().tf().withSubScope("data");
-      Shape imageShape = Shape.of(n, train.imageRows(), train.imageColumns(), 1);
-      var images =
-          tf.withName("images")
-              .varHandleOp(
-                  TUint8.class, imageShape, VarHandleOp.sharedName("dnn_lessons_bench_images"));
-      var classes =
-          tf.withName("labels")
-              .varHandleOp(
-                  TInt32.class, Shape.of(n), VarHandleOp.sharedName("dnn_lessons_bench_labels"));
-      var imagesIn = tf.placeholder(TUint8.class);
-      var labelsIn = tf.placeholder(TInt32.class);
-      Op loadImages = tf.assignVariableOp(images, imagesIn);
-      Op loadLabels = tf.assignVariableOp(classes, labelsIn);
-      var indices =
-          tf.placeholder(TInt32.class, Placeholder.shape(Shape.of((long) perRun * batchSize)));
-      var xs =
-          tf.math.mul(
-              tf.dtypes.cast(
-                  tf.gather(tf.readVariableOp(images, TUint8.class), indices, tf.constant(0)),
-                  TFloat32.class),
-              tf.constant((float) (1.0 / 255.0)));
-      var ys =
-          tf.oneHot(
-              tf.gather(tf.readVariableOp(classes, TInt32.class), indices, tf.constant(0)),
-              tf.constant(10),
-              tf.constant(1.0f),
-              tf.constant(0.0f));
-      UnrolledTraining unrolled =
-          UnrolledTraining.build(
-              net, options, perRun, batchSize, net.model().tf().withSubScope("unrolled"), xs, ys);
-      try (Session s = net.model().newSession();
-          TUint8 im = TUint8.tensorOf(imageShape, DataBuffers.of(pixels, true, false));
-          TInt32 lb = TInt32.tensorOf(Shape.of(n), DataBuffers.of(labels, true, false))) {
+      GraphFedTraining fed = GraphFedTraining.build(net, options, train, perRun, batchSize);
+      try (Session s = net.model().newSession()) {
         s.run(net.init());
-        s.runner()
-            .feed(imagesIn, im)
-            .feed(labelsIn, lb)
-            .addTarget(loadImages)
-            .addTarget(loadLabels)
-            .run()
-            .close();
+        fed.load(s);
         int[] all = new int[perRun * batchSize];
         return Measurement.time(
             1,
@@ -167,10 +108,7 @@ public final class TrainingBench {
                   System.arraycopy(
                       train.nextBatchIndices(batchSize, true), 0, all, k * batchSize, batchSize);
                 }
-                try (TInt32 ix =
-                    TInt32.tensorOf(Shape.of(all.length), DataBuffers.of(all, true, false))) {
-                  s.runner().feed(indices, ix).addTarget(unrolled.trainOp()).run().close();
-                }
+                fed.run(s, all);
               }
             });
       }

@@ -21,7 +21,7 @@ import org.tensorflow.GraphOperation;
 public final class GraphPicture {
 
   private static final Set<String> HIDDEN_SCOPES =
-      Set.of("save", "gradients", "GradientDescent", "init", "unrolled", "train_op");
+      Set.of("save", "gradients", "GradientDescent", "init", "unrolled", "train_op", "data");
 
   private static final Set<String> HIDDEN_TYPES =
       Set.of(

@@ -42,6 +42,27 @@ public final class Trainer {
       TrainingListener listener,
       EpochHook hook)
       throws Exception {
+    return train(session, net, train, validation, options, listener, hook, null);
+  }
+
+  /**
+   * As the method above, running {@code fed.stepsPerRun()} steps per {@code Session.run} with the
+   * data in the graph when {@code fed} is given (loaded here): the batches, and so the weights, are
+   * the same as without it.
+   */
+  public static TrainingResult train(
+      Session session,
+      Classifier net,
+      DataSet train,
+      DataSet validation,
+      TrainOptions options,
+      TrainingListener listener,
+      EpochHook hook,
+      GraphFedTraining fed)
+      throws Exception {
+    if (fed != null) {
+      fed.load(session);
+    }
     if (options.keepProb() < 1.0 && net.keepProb() == null) {
       throw new IllegalArgumentException(
           "keep_prob " + options.keepProb() + " needs a graph built with dropout");
@@ -63,7 +84,25 @@ public final class Trainer {
         listener.epochStarted(epoch, steps);
         double costSum = 0;
         long epochNanos = 0;
-        for (int i = 0; i < steps; i++) {
+        int i = 0;
+        if (fed != null) {
+          int k = fed.stepsPerRun();
+          int b = options.batchSize();
+          int[] indices = new int[k * b];
+          for (; i + k <= steps; i += k) {
+            for (int j = 0; j < k; j++) {
+              System.arraycopy(train.nextBatchIndices(b, true), 0, indices, j * b, b);
+            }
+            long start = System.nanoTime();
+            float[] costs = fed.run(session, indices);
+            epochNanos += System.nanoTime() - start;
+            for (int j = 0; j < k; j++) {
+              costSum += costs[j];
+              listener.stepFinished(i + j);
+            }
+          }
+        }
+        for (; i < steps; i++) {
           try (Batch batch = train.nextBatch(options.batchSize())) {
             long start = System.nanoTime();
             Session.Runner runner =

@@ -1,0 +1,170 @@
+package org.dnnlessons.train;
+
+import org.dnnlessons.data.DataSet;
+import org.dnnlessons.nn.Mlp;
+import org.dnnlessons.nn.UnrolledTraining;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.VarHandleOp;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TUint8;
+
+/**
+ * The fast training path: the training split held in the graph (its pixels as uint8 and its labels,
+ * in two resource variables, loaded once) and {@code k} steps per {@code Session.run}, each run fed
+ * only the indices of its {@code k} batches. The pixels are gathered, cast and scaled in the graph
+ * ({@code uint8 -> float32 * (1/255)}, the very floats {@link DataSet} makes), the labels one-hot
+ * encoded there, and the steps are the network's own ({@link UnrolledTraining}): on the same
+ * batches the weights end bit-identical to the plain path's ({@code GraphFedTrainingTest}).
+ *
+ * <p>The data variables are resource variables, not {@code VariableV2}: checkpoints of the network
+ * do not include them.
+ */
+public final class GraphFedTraining {
+
+  private final DataSet data;
+  private final UnrolledTraining steps;
+  private final Placeholder<TInt32> indices;
+  private final Placeholder<TUint8> pixelsIn;
+  private final Placeholder<TInt32> labelsIn;
+  private final Op loadPixels;
+  private final Op loadLabels;
+
+  private GraphFedTraining(
+      DataSet data,
+      UnrolledTraining steps,
+      Placeholder<TInt32> indices,
+      Placeholder<TUint8> pixelsIn,
+      Placeholder<TInt32> labelsIn,
+      Op loadPixels,
+      Op loadLabels) {
+    this.data = data;
+    this.steps = steps;
+    this.indices = indices;
+    this.pixelsIn = pixelsIn;
+    this.labelsIn = labelsIn;
+    this.loadPixels = loadPixels;
+    this.loadLabels = loadLabels;
+  }
+
+  /**
+   * Adds the data variables and {@code stepsPerRun} unrolled steps to {@code net}'s graph.
+   *
+   * @throws IllegalArgumentException for a network with dropout or sizes below 1
+   */
+  public static GraphFedTraining build(
+      Mlp.Network net, Mlp.Options options, DataSet data, int stepsPerRun, int batchSize) {
+    Ops tf = net.model().tf().withSubScope("data");
+    int n = data.numExamples();
+    Shape imageShape = Shape.of(n, data.imageRows(), data.imageColumns(), 1);
+    var images =
+        tf.withName("images")
+            .varHandleOp(
+                TUint8.class,
+                imageShape,
+                VarHandleOp.sharedName(tf.scope().makeUnique("dnn_lessons_images")));
+    var classes =
+        tf.withName("labels")
+            .varHandleOp(
+                TInt32.class,
+                Shape.of(n),
+                VarHandleOp.sharedName(tf.scope().makeUnique("dnn_lessons_labels")));
+    Placeholder<TUint8> pixelsIn =
+        tf.withName("pixels_in").placeholder(TUint8.class, Placeholder.shape(imageShape));
+    Placeholder<TInt32> labelsIn =
+        tf.withName("labels_in").placeholder(TInt32.class, Placeholder.shape(Shape.of(n)));
+    Op loadPixels = tf.assignVariableOp(images, pixelsIn);
+    Op loadLabels = tf.assignVariableOp(classes, labelsIn);
+    Placeholder<TInt32> indices =
+        tf.withName("batch_indices")
+            .placeholder(TInt32.class, Placeholder.shape(Shape.of((long) stepsPerRun * batchSize)));
+    Operand<TFloat32> xs =
+        tf.math.mul(
+            tf.dtypes.cast(
+                tf.gather(tf.readVariableOp(images, TUint8.class), indices, tf.constant(0)),
+                TFloat32.class),
+            tf.constant((float) (1.0 / 255.0)));
+    Operand<TFloat32> ys =
+        tf.oneHot(
+            tf.gather(tf.readVariableOp(classes, TInt32.class), indices, tf.constant(0)),
+            tf.constant(Mlp.NUM_CLASSES),
+            tf.constant(1.0f),
+            tf.constant(0.0f));
+    UnrolledTraining unrolled =
+        UnrolledTraining.build(
+            net,
+            options,
+            stepsPerRun,
+            batchSize,
+            net.model().tf().withSubScope("unrolled"),
+            xs,
+            ys);
+    return new GraphFedTraining(
+        data, unrolled, indices, pixelsIn, labelsIn, loadPixels, loadLabels);
+  }
+
+  /** Steps per run. */
+  public int stepsPerRun() {
+    return steps.steps();
+  }
+
+  /** Copies the training split into the graph's variables; call once per session. */
+  public void load(Session session) {
+    int n = data.numExamples();
+    int size = data.imageSize();
+    byte[] pixels = new byte[n * size];
+    int[] labels = new int[n];
+    for (int i = 0; i < n; i++) {
+      labels[i] = data.label(i);
+      for (int r = 0; r < data.imageRows(); r++) {
+        for (int c = 0; c < data.imageColumns(); c++) {
+          pixels[i * size + r * data.imageColumns() + c] = (byte) data.pixel(i, r, c);
+        }
+      }
+    }
+    try (TUint8 p =
+            TUint8.tensorOf(
+                Shape.of(n, data.imageRows(), data.imageColumns(), 1),
+                DataBuffers.of(pixels, true, false));
+        TInt32 l = TInt32.tensorOf(Shape.of(n), DataBuffers.of(labels, true, false))) {
+      session
+          .runner()
+          .feed(pixelsIn, p)
+          .feed(labelsIn, l)
+          .addTarget(loadPixels)
+          .addTarget(loadLabels)
+          .run()
+          .close();
+    }
+  }
+
+  /**
+   * Runs {@link #stepsPerRun()} steps on the given batches ({@code stepsPerRun * batchSize} indices
+   * into the split, batch after batch).
+   *
+   * @return each step's cost
+   */
+  public float[] run(Session session, int[] batchIndices) {
+    try (TInt32 ix =
+            TInt32.tensorOf(
+                Shape.of(batchIndices.length), DataBuffers.of(batchIndices, true, false));
+        Result r =
+            session
+                .runner()
+                .feed(indices, ix)
+                .addTarget(steps.trainOp())
+                .fetch(steps.costs())
+                .run()) {
+      float[] costs = new float[steps.steps()];
+      ((TFloat32) r.get(0)).copyTo(DataBuffers.of(costs, false, false));
+      return costs;
+    }
+  }
+}
