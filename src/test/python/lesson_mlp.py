@@ -8,56 +8,13 @@ next_batch logic (validation = first images, leftovers open the next batch) is r
 Prints `value lesson_mlp_test_accuracy a1 a2 ...`, one accuracy per seed.
 """
 import argparse
-import gzip
-import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-import numpy as np
-import tensorflow.compat.v1 as tf
-
-tf.disable_v2_behavior()
-
-
-def read(path, offset):
-    with gzip.open(path, "rb") as f:
-        return np.frombuffer(f.read(), np.uint8, offset=offset)
-
-
-class DataSet:
-    def __init__(self, images, labels, rng):
-        self.images, self.labels, self.rng = images, labels, rng
-        self.n, self.index, self.epochs = len(images), 0, 0
-
-    def next_batch(self, size):
-        start = self.index
-        if self.epochs == 0 and start == 0:
-            perm = self.rng.permutation(self.n)
-            self.images, self.labels = self.images[perm], self.labels[perm]
-        if start + size > self.n:
-            self.epochs += 1
-            rest_i, rest_l = self.images[start:], self.labels[start:]
-            perm = self.rng.permutation(self.n)
-            self.images, self.labels = self.images[perm], self.labels[perm]
-            self.index = size - (self.n - start)
-            return (np.concatenate([rest_i, self.images[:self.index]]),
-                    np.concatenate([rest_l, self.labels[:self.index]]))
-        self.index += size
-        return self.images[start:self.index], self.labels[start:self.index]
+from lesson_graphs import DataSet, read_mnist, tf
 
 
 def load(data_dir, validation_size, seed):
-    def images(name):
-        return (read(os.path.join(data_dir, name), 16).reshape(-1, 28, 28, 1)
-                .astype(np.float32) * (1.0 / 255.0))
-
-    def labels(name):
-        return np.eye(10, dtype=np.float32)[read(os.path.join(data_dir, name), 8)]
-
-    train_i, train_l = images("train-images-idx3-ubyte.gz"), labels("train-labels-idx1-ubyte.gz")
-    test_i, test_l = images("t10k-images-idx3-ubyte.gz"), labels("t10k-labels-idx1-ubyte.gz")
-    rng = np.random.RandomState(seed)
-    return (DataSet(train_i[validation_size:], train_l[validation_size:], rng),
-            (test_i, test_l))
+    train_x, train_y, test_x, test_y = read_mnist(data_dir, validation_size)
+    return DataSet(train_x, train_y, seed), (test_x, test_y)
 
 
 def lesson(data_dir, seed, epochs, validation_size):

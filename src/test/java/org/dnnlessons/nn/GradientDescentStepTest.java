@@ -3,7 +3,6 @@ package org.dnnlessons.nn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.dnnlessons.data.Batch;
 import org.dnnlessons.data.DataSet;
@@ -12,9 +11,7 @@ import org.dnnlessons.data.MnistDataSets;
 import org.dnnlessons.testing.Close;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.types.TFloat32;
 
 /**
  * Training is deterministic: the same seeds and batches give bit-identical weights, run after run
@@ -50,12 +47,7 @@ class GradientDescentStepTest {
                 .close();
           }
         }
-        List<float[]> values = new ArrayList<>();
-        for (NamedVariable<TFloat32> v : net.variables()) {
-          try (Result r = s.runner().fetch(v).run()) {
-            values.add(Tensors.toArray((TFloat32) r.get(0)));
-          }
-        }
+        List<float[]> values = org.dnnlessons.testing.Variables.values(s, net.variables());
         return values;
       }
     }

@@ -12,9 +12,7 @@ import org.dnnlessons.data.MnistDataSets;
 import org.dnnlessons.testing.Close;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.types.TFloat32;
 
 /** Unrolled steps leave the weights bit-identical to as many single steps on the same batches. */
 class UnrolledTrainingTest {
@@ -62,12 +60,7 @@ class UnrolledTrainingTest {
             }
           }
         }
-        List<float[]> values = new ArrayList<>();
-        for (NamedVariable<TFloat32> v : net.variables()) {
-          try (Result r = s.runner().fetch(v).run()) {
-            values.add(Tensors.toArray((TFloat32) r.get(0)));
-          }
-        }
+        List<float[]> values = org.dnnlessons.testing.Variables.values(s, net.variables());
         return values;
       }
     }

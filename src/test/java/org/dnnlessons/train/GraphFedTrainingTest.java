@@ -2,19 +2,14 @@ package org.dnnlessons.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.dnnlessons.data.EmbeddedMnist;
 import org.dnnlessons.data.MnistDataSets;
 import org.dnnlessons.nn.Mlp;
-import org.dnnlessons.nn.NamedVariable;
-import org.dnnlessons.nn.Tensors;
 import org.dnnlessons.testing.Close;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.types.TFloat32;
 
 /**
  * The fast path (data in the graph, several steps per run) trains the same weights, bit for bit, as
@@ -53,12 +48,7 @@ class GraphFedTrainingTest {
                 TrainingListener.NONE,
                 null,
                 fed);
-        List<float[]> weights = new ArrayList<>();
-        for (NamedVariable<TFloat32> v : net.variables()) {
-          try (Result r = s.runner().fetch(v).run()) {
-            weights.add(Tensors.toArray((TFloat32) r.get(0)));
-          }
-        }
+        List<float[]> weights = org.dnnlessons.testing.Variables.values(s, net.variables());
         return new Run(weights, result);
       }
     }
