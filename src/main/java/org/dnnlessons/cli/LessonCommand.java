@@ -194,26 +194,7 @@ final class LessonCommand implements Runnable {
 
     @CommandLine.Mixin NetworkOptions network = new NetworkOptions();
 
-    @Option(
-        names = "--epochs",
-        paramLabel = "N",
-        defaultValue = "20",
-        description = "Training epochs (default: ${DEFAULT-VALUE}).")
-    int epochs;
-
-    @Option(
-        names = "--batch-size",
-        paramLabel = "B",
-        defaultValue = "128",
-        description = "Examples per step (default: ${DEFAULT-VALUE}).")
-    int batchSize;
-
-    @Option(
-        names = "--learning-rate",
-        paramLabel = "R",
-        defaultValue = "0.001",
-        description = "Gradient-descent step size (default: ${DEFAULT-VALUE}).")
-    double learningRate;
+    @CommandLine.Mixin LoopOptions loop = new LoopOptions();
 
     @Option(names = "--seed", paramLabel = "S", description = "Graph and shuffling seed.")
     Long seed;
@@ -225,8 +206,8 @@ final class LessonCommand implements Runnable {
               spec,
               () ->
                   new MlpLesson.Options(
-                      network.lesson().withLearningRate(learningRate).withGraphSeed(seed),
-                      TrainOptions.lesson().withEpochs(epochs).withBatchSize(batchSize),
+                      network.lesson().withLearningRate(loop.learningRate).withGraphSeed(seed),
+                      TrainOptions.lesson().withEpochs(loop.epochs).withBatchSize(loop.batchSize),
                       data.source(null),
                       seed != null ? seed : System.nanoTime()));
       MlpLesson.run(options, out());

@@ -43,26 +43,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin NetworkOptions network = new NetworkOptions();
 
-  @Option(
-      names = "--epochs",
-      paramLabel = "N",
-      defaultValue = "20",
-      description = "Passes over the training split (default: ${DEFAULT-VALUE}).")
-  int epochs;
-
-  @Option(
-      names = "--batch-size",
-      paramLabel = "B",
-      defaultValue = "128",
-      description = "Examples per step (default: ${DEFAULT-VALUE}).")
-  int batchSize;
-
-  @Option(
-      names = "--learning-rate",
-      paramLabel = "R",
-      defaultValue = "0.001",
-      description = "Gradient-descent step size (default: ${DEFAULT-VALUE}, the lesson's).")
-  double learningRate;
+  @Mixin LoopOptions loop = new LoopOptions();
 
   @Option(
       names = "--init-stddev",
@@ -146,14 +127,14 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintStream out = main.out();
     TrainOptions training =
-        Main.options(spec, () -> new TrainOptions(epochs, batchSize, keepProb, false, 1));
+        Main.options(spec, () -> new TrainOptions(loop.epochs, loop.batchSize, keepProb, false, 1));
     Mlp.Options netOptions =
         Main.options(
             spec,
             () ->
                 network
                     .lesson()
-                    .withLearningRate(learningRate)
+                    .withLearningRate(loop.learningRate)
                     .withInitStddev(initStddev)
                     .withDropout(keepProb < 1.0)
                     .withGraphSeed(seed));
@@ -189,11 +170,11 @@ final class TrainCommand implements Callable<Integer> {
                         .withReshape(false)
                         .withSeed(dataSeed)
                         .withValidationSize(validationSize)));
-    if (batchSize > sets.train().numExamples()) {
+    if (loop.batchSize > sets.train().numExamples()) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
           "--batch-size "
-              + batchSize
+              + loop.batchSize
               + " is larger than the training split ("
               + sets.train().numExamples()
               + " examples)");
@@ -217,7 +198,7 @@ final class TrainCommand implements Callable<Integer> {
       // the fast path: data in the graph, several steps per run (same weights, bit for bit)
       GraphFedTraining fed =
           stepsPerRun > 1
-              ? GraphFedTraining.build(net, sized, sets.train(), stepsPerRun, batchSize)
+              ? GraphFedTraining.build(net, sized, sets.train(), stepsPerRun, loop.batchSize)
               : null;
       Saver saver = save != null || export != null ? Saver.builder(graph).build() : null;
       try (Session session = net.model().newSession();
@@ -240,7 +221,7 @@ final class TrainCommand implements Callable<Integer> {
               }
               if (saveEvery > 0
                   && (summary.epoch() + 1) % saveEvery == 0
-                  && summary.epoch() + 1 < epochs) {
+                  && summary.epoch() + 1 < loop.epochs) {
                 saver.save(session, save.toString(), globalStep);
               }
             };
@@ -283,7 +264,7 @@ final class TrainCommand implements Callable<Integer> {
         if (plot != null) {
           LearningCurvePlot.write(
               result.epochs(),
-              "hidden " + network.hidden + ", learning rate " + learningRate,
+              "hidden " + network.hidden + ", learning rate " + loop.learningRate,
               plot);
           out.println("Plotted " + plot);
         }
