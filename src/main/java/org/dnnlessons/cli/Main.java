@@ -128,16 +128,16 @@ public final class Main implements Runnable {
     return e.getMessage();
   }
 
-  /** A step that may fail with a checked I/O or data error. */
+  /** A step that may fail with a checked error (I/O, data, checkpoint). */
   interface Step<T> {
-    T get() throws java.io.IOException;
+    T get() throws Exception;
   }
 
   /**
    * Runs a step that validates options, turning an {@link IllegalArgumentException} into a
    * command-line error, so a bad option exits with {@link #EXIT_USAGE}; other failures pass.
    */
-  static <T> T options(CommandSpec spec, Step<T> step) throws java.io.IOException {
+  static <T> T options(CommandSpec spec, Step<T> step) throws Exception {
     try {
       return step.get();
     } catch (IllegalArgumentException e) {

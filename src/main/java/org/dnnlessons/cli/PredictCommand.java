@@ -32,7 +32,7 @@ final class PredictCommand implements Callable<Integer> {
 
   @Mixin DataOptions data = new DataOptions();
 
-  @Mixin NetworkOptions network = new NetworkOptions();
+  @Mixin RestoredNetworkOptions network = new RestoredNetworkOptions();
 
   @Mixin CheckpointOption checkpointOption = new CheckpointOption();
 
@@ -45,7 +45,8 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    org.dnnlessons.nn.Mlp.Options netOptions = Main.options(spec, network::lesson);
+    org.dnnlessons.nn.Mlp.Options netOptions =
+        Main.options(spec, () -> network.resolve(checkpointOption.checkpoint));
     DataSource source = Main.options(spec, () -> data.source(null));
     DataSet test =
         MnistDataSets.read(source, MnistDataSets.Options.defaults().withReshape(false)).test();

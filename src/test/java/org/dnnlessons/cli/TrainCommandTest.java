@@ -68,8 +68,7 @@ class TrainCommandTest {
     }
     assertEquals(List.of("model.ckpt-54", "model.ckpt-108", "model.ckpt-162"), kept);
 
-    CliRun eval =
-        CliRun.of("evaluate", "--hidden", "64,32", "--checkpoint", dir.resolve("run").toString());
+    CliRun eval = CliRun.of("evaluate", "--checkpoint", dir.resolve("run").toString());
     assertEquals(0, eval.status(), eval.err());
     assertEquals(testAccuracy(train.out()), testAccuracy(eval.out()));
     assertTrue(Double.parseDouble(testAccuracy(eval.out())) > 0.8, eval.out());
@@ -126,6 +125,20 @@ class TrainCommandTest {
             + absent
             + ": no such directory; expected a directory of MNIST-format"
             + " IDX files",
+        r.err().strip());
+  }
+
+  @Test
+  void evaluateReadsTheWidthsFromTheCheckpointOrSaysWhyItCannot() {
+    String prefix = dir.resolve("vars.ckpt").toString();
+    assertEquals(0, CliRun.of("lesson", "save-variables", "--file", prefix).status());
+    CliRun r = CliRun.of("evaluate", "--checkpoint", prefix);
+    assertEquals(Main.EXIT_FAILURE, r.status());
+    assertEquals(
+        "error: "
+            + prefix
+            + ": no hidden_layer/weights and out/weights: not a checkpoint"
+            + " of the lesson's MLP; pass --hidden to say its layers",
         r.err().strip());
   }
 }

@@ -63,8 +63,6 @@ class PythonToJavaIT {
             new PrintStream(out, true, StandardCharsets.UTF_8),
             System.err,
             "evaluate",
-            "--hidden",
-            "32",
             "--checkpoint",
             fixtures.resolve("mlp").toString());
     assertEquals(0, status);
