@@ -13,6 +13,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.VarHandleOp;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TUint8;
 
@@ -36,6 +37,9 @@ public final class GraphFedTraining {
   private final Placeholder<TInt32> labelsIn;
   private final Op loadPixels;
   private final Op loadLabels;
+  private final Op accumulateCost;
+  private final Operand<TFloat64> costSum;
+  private final Op resetCost;
 
   private GraphFedTraining(
       DataSet data,
@@ -44,7 +48,10 @@ public final class GraphFedTraining {
       Placeholder<TUint8> pixelsIn,
       Placeholder<TInt32> labelsIn,
       Op loadPixels,
-      Op loadLabels) {
+      Op loadLabels,
+      Op accumulateCost,
+      Operand<TFloat64> costSum,
+      Op resetCost) {
     this.data = data;
     this.steps = steps;
     this.indices = indices;
@@ -52,6 +59,9 @@ public final class GraphFedTraining {
     this.labelsIn = labelsIn;
     this.loadPixels = loadPixels;
     this.loadLabels = loadLabels;
+    this.accumulateCost = accumulateCost;
+    this.costSum = costSum;
+    this.resetCost = resetCost;
   }
 
   /**
@@ -106,8 +116,29 @@ public final class GraphFedTraining {
             net.model().tf().withSubScope("unrolled"),
             xs,
             ys);
+    // the steps' costs add up in the graph; fetching them every run would cost about 15%
+    var sum =
+        tf.withName("cost_sum")
+            .varHandleOp(
+                TFloat64.class,
+                Shape.scalar(),
+                VarHandleOp.sharedName(tf.scope().makeUnique("dnn_lessons_cost_sum")));
+    Op accumulate =
+        tf.assignAddVariableOp(
+            sum, tf.sum(tf.dtypes.cast(unrolled.costs(), TFloat64.class), tf.constant(0)));
+    Op reset = tf.assignVariableOp(sum, tf.constant(0.0));
+    Operand<TFloat64> read = tf.readVariableOp(sum, TFloat64.class);
     return new GraphFedTraining(
-        data, unrolled, indices, pixelsIn, labelsIn, loadPixels, loadLabels);
+        data,
+        unrolled,
+        indices,
+        pixelsIn,
+        labelsIn,
+        loadPixels,
+        loadLabels,
+        accumulate,
+        read,
+        reset);
   }
 
   /** Steps per run. */
@@ -115,7 +146,10 @@ public final class GraphFedTraining {
     return steps.steps();
   }
 
-  /** Copies the training split into the graph's variables; call once per session. */
+  /**
+   * Copies the training split into the graph's variables and zeroes the cost sum; call once per
+   * session.
+   */
   public void load(Session session) {
     int n = data.numExamples();
     int size = data.imageSize();
@@ -143,28 +177,33 @@ public final class GraphFedTraining {
           .run()
           .close();
     }
+    session.run(resetCost);
   }
 
   /**
    * Runs {@link #stepsPerRun()} steps on the given batches ({@code stepsPerRun * batchSize} indices
-   * into the split, batch after batch).
-   *
-   * @return each step's cost
+   * into the split, batch after batch), adding their costs to the graph's running sum.
    */
-  public float[] run(Session session, int[] batchIndices) {
+  public void run(Session session, int[] batchIndices) {
     try (TInt32 ix =
-            TInt32.tensorOf(
-                Shape.of(batchIndices.length), DataBuffers.of(batchIndices, true, false));
-        Result r =
-            session
-                .runner()
-                .feed(indices, ix)
-                .addTarget(steps.trainOp())
-                .fetch(steps.costs())
-                .run()) {
-      float[] costs = new float[steps.steps()];
-      ((TFloat32) r.get(0)).copyTo(DataBuffers.of(costs, false, false));
-      return costs;
+        TInt32.tensorOf(Shape.of(batchIndices.length), DataBuffers.of(batchIndices, true, false))) {
+      session
+          .runner()
+          .feed(indices, ix)
+          .addTarget(steps.trainOp())
+          .addTarget(accumulateCost)
+          .run()
+          .close();
     }
+  }
+
+  /** The sum of the costs of the steps run since the last call, and starts a new sum. */
+  public double takeCostSum(Session session) {
+    double sum;
+    try (Result r = session.runner().fetch(costSum).run()) {
+      sum = ((TFloat64) r.get(0)).getDouble();
+    }
+    session.run(resetCost);
+    return sum;
   }
 }

@@ -94,13 +94,13 @@ public final class Trainer {
               System.arraycopy(train.nextBatchIndices(b, true), 0, indices, j * b, b);
             }
             long start = System.nanoTime();
-            float[] costs = fed.run(session, indices);
+            fed.run(session, indices);
             epochNanos += System.nanoTime() - start;
             for (int j = 0; j < k; j++) {
-              costSum += costs[j];
               listener.stepFinished(i + j);
             }
           }
+          costSum += fed.takeCostSum(session);
         }
         for (; i < steps; i++) {
           try (Batch batch = train.nextBatch(options.batchSize())) {
