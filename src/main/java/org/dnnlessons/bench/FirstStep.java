@@ -26,12 +26,7 @@ public final class FirstStep {
       try (Session s = net.model().newSession();
           Batch b = train.nextBatch(128)) {
         s.run(net.init());
-        s.runner()
-            .feed(net.x(), b.images())
-            .feed(net.y(), b.oneHotLabels())
-            .addTarget(net.trainOp())
-            .run()
-            .close();
+        net.trainStep(s, b.images(), b.oneHotLabels());
       }
     }
   }

@@ -34,12 +34,7 @@ public final class TrainingBench {
             () -> {
               for (int i = 0; i < steps; i++) {
                 try (Batch b = train.nextBatch(batchSize)) {
-                  s.runner()
-                      .feed(net.x(), b.images())
-                      .feed(net.y(), b.oneHotLabels())
-                      .addTarget(net.trainOp())
-                      .run()
-                      .close();
+                  net.trainStep(s, b.images(), b.oneHotLabels());
                 }
               }
             });
@@ -65,18 +60,8 @@ public final class TrainingBench {
             reps,
             () -> {
               for (int i = 0; i < steps; i += perRun) {
-                int[] all = new int[perRun * batchSize];
-                for (int k = 0; k < perRun; k++) {
-                  System.arraycopy(
-                      train.nextBatchIndices(batchSize, true), 0, all, k * batchSize, batchSize);
-                }
-                try (Batch b = train.toBatch(all)) {
-                  s.runner()
-                      .feed(unrolled.xs(), b.images())
-                      .feed(unrolled.ys(), b.oneHotLabels())
-                      .addTarget(unrolled.trainOp())
-                      .run()
-                      .close();
+                try (Batch b = train.toBatch(train.nextBatchesIndices(perRun, batchSize, true))) {
+                  unrolled.trainSteps(s, b.images(), b.oneHotLabels());
                 }
               }
             });
@@ -98,17 +83,12 @@ public final class TrainingBench {
       try (Session s = net.model().newSession()) {
         s.run(net.init());
         fed.load(s);
-        int[] all = new int[perRun * batchSize];
         return Measurement.time(
             1,
             reps,
             () -> {
               for (int i = 0; i < steps; i += perRun) {
-                for (int k = 0; k < perRun; k++) {
-                  System.arraycopy(
-                      train.nextBatchIndices(batchSize, true), 0, all, k * batchSize, batchSize);
-                }
-                fed.run(s, all);
+                fed.run(s, train.nextBatchesIndices(perRun, batchSize, true));
               }
             });
       }
@@ -140,7 +120,6 @@ public final class TrainingBench {
       Mlp.Network net = Mlp.build(graph, Mlp.Options.lesson().withGraphSeed(1L));
       try (Session s = net.model().newSession()) {
         s.run(net.init());
-        long after = 0;
         long before = 0;
         for (int i = 0; i < warmup + steps; i++) {
           if (i == warmup) {
@@ -148,17 +127,11 @@ public final class TrainingBench {
             before = Rss.kilobytes();
           }
           try (Batch b = train.nextBatch(128)) {
-            s.runner()
-                .feed(net.x(), b.images())
-                .feed(net.y(), b.oneHotLabels())
-                .addTarget(net.trainOp())
-                .run()
-                .close();
+            net.trainStep(s, b.images(), b.oneHotLabels());
           }
         }
         System.gc();
-        after = Rss.kilobytes();
-        return new long[] {before, after};
+        return new long[] {before, Rss.kilobytes()};
       }
     }
   }

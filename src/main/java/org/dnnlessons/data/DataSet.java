@@ -183,6 +183,18 @@ public final class DataSet {
     return batch;
   }
 
+  /**
+   * The positions of the next {@code count} batches, one after the other in one array, advancing
+   * exactly as {@code count} calls of {@link #nextBatchIndices(int, boolean)} do.
+   */
+  public int[] nextBatchesIndices(int count, int batchSize, boolean shuffle) {
+    int[] all = new int[count * batchSize];
+    for (int k = 0; k < count; k++) {
+      System.arraycopy(nextBatchIndices(batchSize, shuffle), 0, all, k * batchSize, batchSize);
+    }
+    return all;
+  }
+
   /** Every example, in file order, as one batch; the caller closes it. */
   public Batch all() {
     int[] indices = new int[numExamples];

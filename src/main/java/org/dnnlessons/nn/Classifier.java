@@ -1,6 +1,8 @@
 package org.dnnlessons.nn;
 
 import org.tensorflow.Operand;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
 import org.tensorflow.op.Op;
 import org.tensorflow.types.TFloat32;
 
@@ -27,4 +29,12 @@ public interface Classifier {
 
   /** The fraction of a batch classified correctly. */
   Operand<TFloat32> accuracy();
+
+  /**
+   * Runs one training step on a batch: feeds {@code images} to {@link #x()} and {@code labels} to
+   * {@link #y()} and runs {@link #trainOp()}; {@code keep_prob} stays at its default.
+   */
+  default void trainStep(Session session, Tensor images, Tensor labels) {
+    session.runner().feed(x(), images).feed(y(), labels).addTarget(trainOp()).run().close();
+  }
 }

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -134,5 +136,13 @@ public record UnrolledTraining(
     Op trainOp = tf.withName("train_op").withControlDependencies(previousUpdates).noOp();
     Operand<TFloat32> costVector = tf.withName("costs").stack(costs);
     return new UnrolledTraining(xs, ys, costVector, trainOp, steps, batchSize);
+  }
+
+  /**
+   * Runs the {@link #steps()} steps on fed batches: {@code images} and {@code labels} hold them
+   * batch after batch. Only for an instance whose {@code xs} and {@code ys} are placeholders.
+   */
+  public void trainSteps(Session session, Tensor images, Tensor labels) {
+    session.runner().feed(xs, images).feed(ys, labels).addTarget(trainOp).run().close();
   }
 }

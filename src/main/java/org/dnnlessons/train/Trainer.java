@@ -88,11 +88,8 @@ public final class Trainer {
         if (fed != null) {
           int k = fed.stepsPerRun();
           int b = options.batchSize();
-          int[] indices = new int[k * b];
           for (; i + k <= steps; i += k) {
-            for (int j = 0; j < k; j++) {
-              System.arraycopy(train.nextBatchIndices(b, true), 0, indices, j * b, b);
-            }
+            int[] indices = train.nextBatchesIndices(k, b, true);
             long start = System.nanoTime();
             fed.run(session, indices);
             epochNanos += System.nanoTime() - start;

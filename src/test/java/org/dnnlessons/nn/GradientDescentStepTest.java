@@ -39,12 +39,7 @@ class GradientDescentStepTest {
             indices[i] = (step * 128 + i) % data.numExamples();
           }
           try (Batch b = data.toBatch(indices)) {
-            s.runner()
-                .feed(net.x(), b.images())
-                .feed(net.y(), b.oneHotLabels())
-                .addTarget(net.trainOp())
-                .run()
-                .close();
+            net.trainStep(s, b.images(), b.oneHotLabels());
           }
         }
         List<float[]> values = org.dnnlessons.testing.Variables.values(s, net.variables());

@@ -40,23 +40,13 @@ class UnrolledTrainingTest {
               System.arraycopy(batches.get(i + k), 0, all, k * BATCH, BATCH);
             }
             try (Batch b = data.toBatch(all)) {
-              s.runner()
-                  .feed(u.xs(), b.images())
-                  .feed(u.ys(), b.oneHotLabels())
-                  .addTarget(u.trainOp())
-                  .run()
-                  .close();
+              u.trainSteps(s, b.images(), b.oneHotLabels());
             }
           }
         } else {
           for (int[] indices : batches) {
             try (Batch b = data.toBatch(indices)) {
-              s.runner()
-                  .feed(net.x(), b.images())
-                  .feed(net.y(), b.oneHotLabels())
-                  .addTarget(net.trainOp())
-                  .run()
-                  .close();
+              net.trainStep(s, b.images(), b.oneHotLabels());
             }
           }
         }
