@@ -126,7 +126,7 @@ public final class Benchmark {
     Measurement inGraph = TrainingBench.trainInGraph(128, steps, 8, reps);
     report.add(
         new BenchmarkReport.Row(
-            "train the lesson MLP, batch 128, data in the graph, 8" + " steps per run",
+            "train the lesson MLP, batch 128, data in the graph, 8 steps per run",
             inGraph,
             new Measurement(python.get("train_b128")),
             steps,

@@ -55,7 +55,7 @@ public final class PythonPeer {
     Path script = SCRIPTS.resolve(scriptName);
     if (!Files.isRegularFile(script)) {
       throw new IOException(
-          script + ": the Python benchmark script is missing; run from the" + " repository root");
+          script + ": the Python benchmark script is missing; run from the repository root");
     }
     List<String> command = new ArrayList<>(List.of(python.toString(), script.toString()));
     command.addAll(args);

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
     name = "evaluate",
     mixinStandardHelpOptions = true,
     description =
-        "Restores a checkpoint of the multilayer perceptron and prints its test" + " accuracy.")
+        "Restores a checkpoint of the multilayer perceptron and prints its test accuracy.")
 final class EvaluateCommand implements Callable<Integer> {
 
   @ParentCommand Main main;

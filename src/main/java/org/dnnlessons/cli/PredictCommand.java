@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
     name = "predict",
     mixinStandardHelpOptions = true,
     description =
-        "Shows one test image, its label and the class probabilities a checkpoint" + " predicts.")
+        "Shows one test image, its label and the class probabilities a checkpoint predicts.")
 final class PredictCommand implements Callable<Integer> {
 
   @ParentCommand Main main;
