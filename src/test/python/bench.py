@@ -6,7 +6,12 @@ Prints one line per task, `time NAME t1 t2 ...` (seconds per repetition, after o
   --train-batches 32,128,512 --steps N
                         the lesson's MLP (784-256-10, GradientDescent 0.001), tf.compat.v1 Session
                         with feed_dict, N steps of next_batch + sess.run(train_op) per repetition
+                        (the Java benchmark uses --serve instead, to interleave the two sides)
   --eval                accuracy over the 2,000 embedded test digits in one run
+  --serve               training on request, so that Java can interleave its repetitions with
+                        Python's: reads `train BATCH STEPS` lines on stdin and answers each with
+                        `time train_bBATCH SECONDS` (one session per batch size, kept between
+                        requests); `quit` or end of input stops
   --ckpt DIR            tf.compat.v1 Saver save and restore of 64 float32 variables of 4 MB
 """
 import argparse
@@ -41,22 +46,56 @@ def load_idx_images(path):
     return np.frombuffer(data, np.uint8, offset=16).reshape(count, rows, cols)
 
 
+class TrainingLoop:
+    """The lesson's MLP in its own graph and session: steps of next_batch + sess.run(train_op)."""
+
+    def __init__(self, batch, train_x, train_y):
+        from lesson_graphs import DataSet, Mlp, tf
+        self.batch = batch
+        self.graph = tf.Graph()
+        with self.graph.as_default():
+            self.net = Mlp([256], seed=1)
+            self.sess = tf.Session(graph=self.graph)
+            self.sess.run(tf.global_variables_initializer())
+        self.ds = DataSet(train_x, train_y, seed=1)
+
+    def run_steps(self, steps):
+        for _ in range(steps):
+            bx, by = self.ds.next_batch(self.batch)
+            self.sess.run(self.net.train_op, {self.net.x: bx, self.net.y: by})
+
+
+def serve(data, requests, answers):
+    from lesson_graphs import read_mnist
+    train_x, train_y, _, _ = read_mnist(data, 1000)
+    loops = {}
+    print("ready", file=answers, flush=True)
+    for line in requests:
+        words = line.split()
+        if not words or words[0] == "quit":
+            break
+        if words[0] != "train" or len(words) != 3:
+            raise SystemExit("bench.py --serve: expected 'train BATCH STEPS', got %r" % line)
+        batch, steps = int(words[1]), int(words[2])
+        if batch not in loops:
+            loops[batch] = TrainingLoop(batch, train_x, train_y)
+        start = time.perf_counter()
+        loops[batch].run_steps(steps)
+        print("time train_b%d %.6f" % (batch, time.perf_counter() - start), file=answers,
+              flush=True)
+
+
 def training(reps, batches, steps, data):
-    from lesson_graphs import DataSet, Mlp, read_mnist, tf
-    train_x, train_y, test_x, test_y = read_mnist(data, 1000)
+    from lesson_graphs import read_mnist
+    train_x, train_y, _, _ = read_mnist(data, 1000)
     for batch in batches:
-        with tf.Graph().as_default():
-            net = Mlp([256], seed=1)
-            with tf.Session() as sess:
-                sess.run(tf.global_variables_initializer())
-                ds = DataSet(train_x, train_y, seed=1)
+        loop = TrainingLoop(batch, train_x, train_y)
+        emit("train_b%d" % batch, timed(reps, lambda: loop.run_steps(steps)))
 
-                def run_steps():
-                    for _ in range(steps):
-                        bx, by = ds.next_batch(batch)
-                        sess.run(net.train_op, {net.x: bx, net.y: by})
 
-                emit("train_b%d" % batch, timed(reps, run_steps))
+def evaluation(reps, data):
+    from lesson_graphs import Mlp, read_mnist, tf
+    _, _, test_x, test_y = read_mnist(data, 1000)
     with tf.Graph().as_default():
         net = Mlp([256], seed=1)
         with tf.Session() as sess:
@@ -89,11 +128,18 @@ def main():
     p.add_argument("--eval", action="store_true")
     p.add_argument("--ckpt")
     p.add_argument("--data", default="data/mnist")
+    p.add_argument("--serve", action="store_true")
     a = p.parse_args()
+    if a.serve:
+        import sys
+        serve(a.data, sys.stdin, sys.stdout)
+        return
     if a.fashion:
         emit("load_fashion_train_images", timed(a.reps, lambda: load_idx_images(a.fashion)))
     if a.train_batches:
         training(a.reps, [int(b) for b in a.train_batches.split(",")], a.steps, a.data)
+    if a.eval:
+        evaluation(a.reps, a.data)
     if a.ckpt:
         os.makedirs(a.ckpt, exist_ok=True)
         checkpoints(a.reps, a.ckpt)

@@ -22,6 +22,12 @@ import org.dnnlessons.train.TrainOptions;
  * lesson_mlp.py}); each cell is the median of several repetitions after a warm-up, with the spread.
  * The machine, the thread settings and the matmul ceiling are printed above the table.
  *
+ * <p>The training rows run in interleaved rounds against a Python process that keeps its sessions
+ * between requests ({@link PythonTrainingServer}, {@link InterleavedTiming}): on a shared machine
+ * whose speed drifts, each round's Python and Java timings see the same machine, and the speed-up
+ * is the median of the rounds' ratios. Above the table, the kernel floor ({@link KernelFloor})
+ * bounds what any driver of these kernels can reach at batch 128.
+ *
  * <p>Rows: training steps/s of the lesson's MLP at batch 32, 128 and 512; evaluation images/s;
  * loading Fashion-MNIST's 60,000 training images; checkpoint save and restore of 64 variables of 4
  * MB next to {@code dd}; {@code inspect}; process start to the first training step. Below the
@@ -42,7 +48,6 @@ public final class Benchmark {
   /** Runs every row and prints the table; returns it. */
   public static BenchmarkReport run(Options options, PrintStream out) throws Exception {
     int reps = options.quick() ? 3 : 5;
-    int steps = options.quick() ? 200 : 500;
     PythonPeer peer = new PythonPeer(options.python());
     Path fashion = Path.of(DatasetCatalog.FASHION_MNIST_DIR, DataSource.TRAIN_IMAGES + ".gz");
     if (!Files.isRegularFile(fashion)) {
@@ -52,7 +57,9 @@ public final class Benchmark {
               + " dataset-fashion-mnist' to benchmark data loading");
     }
 
+    int trainingReps = options.quick() ? 3 : 7;
     Measurement matmul = MatmulPeak.measure(reps);
+    Measurement floor = KernelFloor.measure(options.quick() ? 800 : 2000, reps);
     double peak = MatmulPeak.flops() / matmul.median();
     out.println(
         "CPU: "
@@ -67,7 +74,8 @@ public final class Benchmark {
             + " (TensorFlow 2.21)");
     out.println(
         "Threads: TensorFlow's defaults on both sides (intra-op and inter-op pools sized"
-            + " to the cores); sessions fed with feed_dict / Session.Runner.feed, one run per step.");
+            + " to the cores). Python's loop is the lesson's: a tf.compat.v1 Session, feed_dict,"
+            + " one run per step.");
     out.printf(
         Locale.ROOT,
         "Matmul ceiling: a 2048^3 float32 product runs at %.0f GFLOP/s here;"
@@ -75,7 +83,19 @@ public final class Benchmark {
         peak / 1e9,
         MatmulPeak.trainingStepFlops(128) / 1e6,
         peak / MatmulPeak.trainingStepFlops(128));
-    out.println("Each cell: median (spread over the repetitions, n) after one warm-up.");
+    out.printf(
+        Locale.ROOT,
+        "Kernel floor: the step's two large products and the update of W1 alone, chained as"
+            + " training chains them, take %.0f us per step at batch 128 (%.0f-%.0f): at most %.0f"
+            + " steps/s on these kernels, whichever language drives them.%n",
+        floor.median() * 1e6,
+        floor.min() * 1e6,
+        floor.max() * 1e6,
+        1 / floor.median());
+    out.println(
+        "Each cell: median (spread over the repetitions, n) after one warm-up. Training rows"
+            + " run in interleaved rounds (Python, then each Java loop, the order rotating), and"
+            + " their speed-up is the median of the rounds' ratios.");
     out.println();
 
     Path scratch = Files.createTempDirectory("dnn-lessons-bench");
@@ -86,55 +106,85 @@ public final class Benchmark {
                 Integer.toString(reps),
                 "--fashion",
                 fashion.toString(),
-                "--train-batches",
-                "32,128,512",
-                "--steps",
-                Integer.toString(steps),
+                "--eval",
                 "--ckpt",
                 scratch.resolve("python").toString()));
     Map<String, double[]> python = peer.run("bench.py", pythonArgs, 1800);
 
     BenchmarkReport report = new BenchmarkReport();
-    for (int batch : TrainingBench.BATCH_SIZES) {
-      Measurement java = TrainingBench.train(batch, steps, reps);
-      double limit = peak / MatmulPeak.trainingStepFlops(batch);
-      report.add(
-          new BenchmarkReport.Row(
-              "train the lesson MLP, batch " + batch,
-              java,
-              new Measurement(python.get("train_b" + batch)),
-              steps,
-              "steps/s",
-              String.format(
-                  Locale.ROOT,
-                  "Java at %.0f%% of the matmul-bound %.0f steps/s",
-                  100 * (steps / java.median()) / limit,
-                  limit)));
-    }
-    Measurement unrolled = TrainingBench.trainUnrolled(128, steps, 4, reps);
-    report.add(
-        new BenchmarkReport.Row(
+    double limit128 = peak / MatmulPeak.trainingStepFlops(128);
+    try (PythonTrainingServer pythonLoop =
+        PythonTrainingServer.start(options.python(), Path.of("data", "mnist"))) {
+      for (int batch : TrainingBench.BATCH_SIZES) {
+        int batchSteps = trainingSteps(batch, options.quick());
+        if (batch != 128) {
+          try (TrainingBench.Loop plain = TrainingBench.plain(batch, batchSteps)) {
+            List<Measurement> m =
+                InterleavedTiming.run(
+                    trainingReps,
+                    List.of(
+                        () -> pythonLoop.train(batch, batchSteps),
+                        InterleavedTiming.wallClock(plain)));
+            double limit = peak / MatmulPeak.trainingStepFlops(batch);
+            report.add(
+                new BenchmarkReport.Row(
+                    "train the lesson MLP, batch " + batch,
+                    m.get(1),
+                    m.get(0),
+                    batchSteps,
+                    "steps/s",
+                    String.format(
+                        Locale.ROOT,
+                        "Java at %.0f%% of the matmul-bound %.0f steps/s",
+                        100 * (batchSteps / m.get(1).median()) / limit,
+                        limit),
+                    InterleavedTiming.ratios(m.get(0), m.get(1))));
+          }
+          continue;
+        }
+        try (TrainingBench.Loop plain = TrainingBench.plain(batch, batchSteps);
+            TrainingBench.Loop unrolled = TrainingBench.unrolled(batch, batchSteps, 4);
+            TrainingBench.Loop inGraph = TrainingBench.inGraph(batch, batchSteps, 8)) {
+          List<Measurement> m =
+              InterleavedTiming.run(
+                  trainingReps,
+                  List.of(
+                      () -> pythonLoop.train(batch, batchSteps),
+                      InterleavedTiming.wallClock(plain),
+                      InterleavedTiming.wallClock(unrolled),
+                      InterleavedTiming.wallClock(inGraph)));
+          Measurement python128 = m.get(0);
+          String[] tasks = {
+            "train the lesson MLP, batch 128",
             "train the lesson MLP, batch 128, 4 steps per run",
-            unrolled,
-            new Measurement(python.get("train_b128")),
-            steps,
-            "steps/s",
-            String.format(
-                Locale.ROOT,
-                "same math, bit-identical weights; %.0f%% of the bound",
-                100 * (steps / unrolled.median()) / (peak / MatmulPeak.trainingStepFlops(128)))));
-    Measurement inGraph = TrainingBench.trainInGraph(128, steps, 8, reps);
-    report.add(
-        new BenchmarkReport.Row(
-            "train the lesson MLP, batch 128, data in the graph, 8 steps per run",
-            inGraph,
-            new Measurement(python.get("train_b128")),
-            steps,
-            "steps/s",
-            String.format(
-                Locale.ROOT,
-                "train --steps-per-run 8: the same weights; %.0f%% of the bound",
-                100 * (steps / inGraph.median()) / (peak / MatmulPeak.trainingStepFlops(128)))));
+            "train the lesson MLP, batch 128, data in the graph, 8 steps per run"
+          };
+          String[] notes = {
+            "the lesson's loop on both sides",
+            "fed batches, same math, bit-identical weights",
+            "train's default (--steps-per-run 8): the same weights"
+          };
+          for (int i = 0; i < tasks.length; i++) {
+            Measurement java = m.get(i + 1);
+            double rate = batchSteps / java.median();
+            report.add(
+                new BenchmarkReport.Row(
+                    tasks[i],
+                    java,
+                    python128,
+                    batchSteps,
+                    "steps/s",
+                    String.format(
+                        Locale.ROOT,
+                        "%s; %.0f%% of the matmul bound, %.0f%% of the kernel floor",
+                        notes[i],
+                        100 * rate / limit128,
+                        100 * rate * floor.median()),
+                    InterleavedTiming.ratios(python128, java)));
+          }
+        }
+      }
+    }
     report.add(
         new BenchmarkReport.Row(
             "evaluate 2,000 test digits",
@@ -235,6 +285,12 @@ public final class Benchmark {
         "Difference of the means: %.1f points.%n",
         100 * Math.abs(mean(javaAccuracy) - mean(pythonAccuracy)));
     return report;
+  }
+
+  /** Steps per timed repetition at {@code batch}: about half a second on a 2-core machine. */
+  static int trainingSteps(int batch, boolean quick) {
+    int steps = batch >= 512 ? 250 : 1000;
+    return quick ? steps / 2 : steps;
   }
 
   static double mean(double[] values) {

@@ -21,18 +21,54 @@ public final class BenchmarkReport {
    *     seconds
    * @param unit the rate's unit, e.g. {@code steps/s}
    * @param note anything else the row needs, e.g. the fraction of a hardware limit
+   * @param pairedSpeedups for tasks timed in interleaved rounds ({@link InterleavedTiming}), each
+   *     round's Python time over Java's; {@code null} when the two sides ran one after the other
    */
   public record Row(
-      String task, Measurement java, Measurement python, double work, String unit, String note) {
+      String task,
+      Measurement java,
+      Measurement python,
+      double work,
+      String unit,
+      String note,
+      double[] pairedSpeedups) {
+
+    /** Copies the ratios. */
+    public Row {
+      pairedSpeedups = pairedSpeedups == null ? null : pairedSpeedups.clone();
+    }
+
+    /** A row whose two sides ran one after the other. */
+    public Row(
+        String task, Measurement java, Measurement python, double work, String unit, String note) {
+      this(task, java, python, work, unit, note, null);
+    }
 
     /** A row of times in seconds. */
     public static Row times(String task, Measurement java, Measurement python, String note) {
       return new Row(task, java, python, 0, "s", note);
     }
 
-    /** Python's median time over Java's: above 1 means Java is faster. */
+    /**
+     * Above 1 means Java is faster: the median of the rounds' ratios for interleaved rows, else
+     * Python's median time over Java's.
+     */
     public double speedup() {
+      if (pairedSpeedups != null) {
+        return new Measurement(pairedSpeedups).median();
+      }
       return java == null || python == null ? Double.NaN : python.median() / java.median();
+    }
+
+    String describeSpeedup() {
+      if (Double.isNaN(speedup())) {
+        return "-";
+      }
+      if (pairedSpeedups == null) {
+        return String.format(Locale.ROOT, "%.2fx", speedup());
+      }
+      Measurement m = new Measurement(pairedSpeedups);
+      return String.format(Locale.ROOT, "%.2fx (%.2f-%.2f, paired)", m.median(), m.min(), m.max());
     }
 
     String describe(Measurement m) {
@@ -82,7 +118,7 @@ public final class BenchmarkReport {
           r.task(),
           r.describe(r.java()),
           r.describe(r.python()),
-          Double.isNaN(r.speedup()) ? "-" : String.format(Locale.ROOT, "%.2fx", r.speedup()),
+          r.describeSpeedup(),
           r.note() == null ? "" : r.note());
     }
   }

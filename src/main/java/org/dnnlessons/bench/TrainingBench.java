@@ -21,78 +21,98 @@ public final class TrainingBench {
 
   private TrainingBench() {}
 
-  /** Seconds per {@code steps} steps at {@code batchSize}, per repetition. */
-  static Measurement train(int batchSize, int steps, int reps) throws Exception {
-    DataSet train = data().train();
-    try (Graph graph = new Graph()) {
-      Mlp.Network net = Mlp.build(graph, Mlp.Options.lesson().withGraphSeed(1L));
-      try (Session s = net.model().newSession()) {
-        s.run(net.init());
-        return Measurement.time(
-            1,
-            reps,
-            () -> {
-              for (int i = 0; i < steps; i++) {
-                try (Batch b = train.nextBatch(batchSize)) {
-                  net.trainStep(s, b.images(), b.oneHotLabels());
-                }
-              }
-            });
-      }
+  /**
+   * A training loop ready to be timed: its graph built, its variables initialized, its data loaded.
+   * {@link #run()} runs the loop's {@code steps} steps.
+   */
+  static final class Loop implements AutoCloseable, Measurement.Task {
+    private final Graph graph;
+    private final Session session;
+    private final Measurement.Task steps;
+
+    private Loop(Graph graph, Session session, Measurement.Task steps) {
+      this.graph = graph;
+      this.session = session;
+      this.steps = steps;
+    }
+
+    @Override
+    public void run() throws Exception {
+      steps.run();
+    }
+
+    @Override
+    public void close() {
+      session.close();
+      graph.close();
     }
   }
 
-  /**
-   * Seconds per {@code steps} steps at {@code batchSize}, {@code perRun} steps to a {@code
-   * Session.run} ({@link UnrolledTraining}): the same math on the same batches.
-   */
-  static Measurement trainUnrolled(int batchSize, int steps, int perRun, int reps)
-      throws Exception {
+  /** The lesson's loop: {@code steps} times a {@code nextBatch} and one run of {@code train_op}. */
+  static Loop plain(int batchSize, int steps) throws Exception {
     DataSet train = data().train();
-    Mlp.Options options = Mlp.Options.lesson().withGraphSeed(1L);
-    try (Graph graph = new Graph()) {
-      Mlp.Network net = Mlp.build(graph, options);
-      UnrolledTraining unrolled = UnrolledTraining.build(net, options, perRun, batchSize);
-      try (Session s = net.model().newSession()) {
-        s.run(net.init());
-        return Measurement.time(
-            1,
-            reps,
-            () -> {
-              for (int i = 0; i < steps; i += perRun) {
-                try (Batch b = train.toBatch(train.nextBatchesIndices(perRun, batchSize, true))) {
-                  unrolled.trainSteps(s, b.images(), b.oneHotLabels());
-                }
-              }
-            });
-      }
-    }
+    Graph graph = new Graph();
+    Mlp.Network net = Mlp.build(graph, Mlp.Options.lesson().withGraphSeed(1L));
+    Session s = net.model().newSession();
+    s.run(net.init());
+    return new Loop(
+        graph,
+        s,
+        () -> {
+          for (int i = 0; i < steps; i++) {
+            try (Batch b = train.nextBatch(batchSize)) {
+              net.trainStep(s, b.images(), b.oneHotLabels());
+            }
+          }
+        });
   }
 
   /**
-   * As {@link #trainUnrolled}, with the training split held in the graph: {@code train
-   * --steps-per-run}'s fast path ({@link GraphFedTraining}), each step's cost fetched as the
-   * trainer fetches it.
+   * {@code steps} steps at {@code batchSize}, {@code perRun} steps to a {@code Session.run} ({@link
+   * UnrolledTraining}), the batches fed: the same math on the same batches.
    */
-  static Measurement trainInGraph(int batchSize, int steps, int perRun, int reps) throws Exception {
+  static Loop unrolled(int batchSize, int steps, int perRun) throws Exception {
     DataSet train = data().train();
     Mlp.Options options = Mlp.Options.lesson().withGraphSeed(1L);
-    try (Graph graph = new Graph()) {
-      Mlp.Network net = Mlp.build(graph, options);
-      GraphFedTraining fed = GraphFedTraining.build(net, options, train, perRun, batchSize);
-      try (Session s = net.model().newSession()) {
-        s.run(net.init());
-        fed.load(s);
-        return Measurement.time(
-            1,
-            reps,
-            () -> {
-              for (int i = 0; i < steps; i += perRun) {
-                fed.run(s, train.nextBatchesIndices(perRun, batchSize, true));
-              }
-            });
-      }
-    }
+    Graph graph = new Graph();
+    Mlp.Network net = Mlp.build(graph, options);
+    UnrolledTraining unrolled = UnrolledTraining.build(net, options, perRun, batchSize);
+    Session s = net.model().newSession();
+    s.run(net.init());
+    return new Loop(
+        graph,
+        s,
+        () -> {
+          for (int i = 0; i < steps; i += perRun) {
+            try (Batch b = train.toBatch(train.nextBatchesIndices(perRun, batchSize, true))) {
+              unrolled.trainSteps(s, b.images(), b.oneHotLabels());
+            }
+          }
+        });
+  }
+
+  /**
+   * As {@link #unrolled}, with the training split held in the graph: {@code train
+   * --steps-per-run}'s fast path ({@link GraphFedTraining}), the steps' costs summed in the graph
+   * as the trainer sums them.
+   */
+  static Loop inGraph(int batchSize, int steps, int perRun) throws Exception {
+    DataSet train = data().train();
+    Mlp.Options options = Mlp.Options.lesson().withGraphSeed(1L);
+    Graph graph = new Graph();
+    Mlp.Network net = Mlp.build(graph, options);
+    GraphFedTraining fed = GraphFedTraining.build(net, options, train, perRun, batchSize);
+    Session s = net.model().newSession();
+    s.run(net.init());
+    fed.load(s);
+    return new Loop(
+        graph,
+        s,
+        () -> {
+          for (int i = 0; i < steps; i += perRun) {
+            fed.run(s, train.nextBatchesIndices(perRun, batchSize, true));
+          }
+        });
   }
 
   /** Seconds per accuracy run over the 2,000 test digits. */

@@ -1,0 +1,55 @@
+package org.dnnlessons.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class InterleavedTimingTest {
+
+  @Test
+  void roundsRotateTheOrderAndTheWarmUpRoundIsNotKept() throws Exception {
+    List<String> calls = new ArrayList<>();
+    double[] next = {0};
+    List<InterleavedTiming.Timed> tasks = new ArrayList<>();
+    for (String name : List.of("a", "b", "c")) {
+      tasks.add(
+          () -> {
+            calls.add(name);
+            return ++next[0];
+          });
+    }
+    List<Measurement> m = InterleavedTiming.run(2, tasks);
+
+    // warm-up round starts with the last task, then each round starts one later
+    assertEquals(List.of("c", "a", "b", "a", "b", "c", "b", "c", "a"), calls);
+    // the values 1..3 of the warm-up round are dropped; round 0 gave a=4 b=5 c=6,
+    // round 1 gave b=7 c=8 a=9
+    assertArrayEquals(new double[] {4, 9}, m.get(0).seconds());
+    assertArrayEquals(new double[] {5, 7}, m.get(1).seconds());
+    assertArrayEquals(new double[] {6, 8}, m.get(2).seconds());
+  }
+
+  @Test
+  void ratiosAreTakenRoundByRound() {
+    Measurement python = new Measurement(new double[] {3, 2, 6});
+    Measurement java = new Measurement(new double[] {2, 2, 3});
+    assertArrayEquals(new double[] {1.5, 1.0, 2.0}, InterleavedTiming.ratios(python, java), 1e-12);
+  }
+
+  @Test
+  void wallClockMeasuresTheTask() throws Exception {
+    double s = InterleavedTiming.wallClock(() -> Thread.sleep(20)).seconds();
+    assertEquals(0.02, s, 0.5, "seconds of a 20 ms sleep: " + s);
+    assertEquals(true, s >= 0.019, "at least the sleep: " + s);
+  }
+
+  @Test
+  void refusesNoRoundsOrNoTasks() {
+    assertThrows(IllegalArgumentException.class, () -> InterleavedTiming.run(0, List.of(() -> 1)));
+    assertThrows(IllegalArgumentException.class, () -> InterleavedTiming.run(1, List.of()));
+  }
+}
