@@ -156,6 +156,96 @@ public final class CheckpointReader {
   public CheckpointTensor read(String name) throws CheckpointException {
     TensorInfo info = info(name);
     BundleEntry entry = entries.get(name);
+    Path shard = locate(name, info, entry);
+    byte[] bytes = readRange(shard, entry.offset(), entry.size(), name);
+    CRC32C crc = new CRC32C();
+    long n = info.numElements();
+    int elementSize = Dtypes.elementSize(info.dtype());
+    if (elementSize > 0) {
+      if (n * elementSize != bytes.length) {
+        throw new CheckpointException(
+            shard,
+            entry.offset(),
+            "tensor '"
+                + name
+                + "' of shape "
+                + info.compactShape()
+                + " needs "
+                + n * elementSize
+                + " bytes, its entry gives "
+                + bytes.length);
+      }
+      crc.update(bytes, 0, bytes.length);
+      checkCrc(shard, entry, name, (int) crc.getValue());
+      return new CheckpointTensor(info, bytes, List.of());
+    }
+    return new CheckpointTensor(info, new byte[0], strings(shard, entry, name, bytes, n));
+  }
+
+  /**
+   * Reads the bytes of a fixed-size tensor (every dtype but string) straight into {@code target},
+   * from its position to its limit, and verifies their checksum: the bundle holds a tensor's
+   * elements as they lie in memory (little-endian, row-major), so {@code target} may be the memory
+   * of a TensorFlow tensor of the saved dtype and shape. On return {@code target}'s position is at
+   * its limit; after an exception its contents are undefined.
+   *
+   * @throws CheckpointException when the tensor is missing, a string, partitioned, not {@code
+   *     target.remaining()} bytes long, unreadable, or fails its checksum
+   */
+  public void readInto(String name, ByteBuffer target) throws CheckpointException {
+    TensorInfo info = info(name);
+    BundleEntry entry = entries.get(name);
+    Path shard = locate(name, info, entry);
+    int elementSize = Dtypes.elementSize(info.dtype());
+    if (elementSize <= 0) {
+      throw new CheckpointException(
+          prefix,
+          CheckpointException.NO_OFFSET,
+          "tensor '" + name + "' holds strings; read it with read(name)");
+    }
+    long expected = info.numElements() * elementSize;
+    if (entry.size() != expected || target.remaining() != expected) {
+      throw new CheckpointException(
+          shard,
+          entry.offset(),
+          "tensor '"
+              + name
+              + "' of shape "
+              + info.compactShape()
+              + " needs "
+              + expected
+              + " bytes, its entry gives "
+              + entry.size()
+              + " and the target holds "
+              + target.remaining());
+    }
+    int start = target.position();
+    try (FileChannel ch = FileChannel.open(shard, StandardOpenOption.READ)) {
+      checkRange(shard, ch.size(), entry.offset(), entry.size(), name);
+      long position = entry.offset();
+      while (target.hasRemaining()) {
+        int n = ch.read(target, position);
+        if (n < 0) {
+          throw new CheckpointException(shard, position, "file ended early");
+        }
+        position += n;
+      }
+    } catch (NoSuchFileException e) {
+      throw new CheckpointException(
+          shard, CheckpointException.NO_OFFSET, "no such file (the data shard of '" + name + "')");
+    } catch (IOException e) {
+      throw new CheckpointException(shard, entry.offset(), "cannot read: " + e.getMessage(), e);
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(target.duplicate().position(start));
+    checkCrc(shard, entry, name, (int) crc.getValue());
+  }
+
+  /**
+   * Checks that {@code name} can be read (not partitioned, a supported dtype, a shard that exists
+   * in the bundle) and returns its shard's path.
+   */
+  private Path locate(String name, TensorInfo info, BundleEntry entry) throws CheckpointException {
     if (entry.slices() > 0) {
       throw new CheckpointException(
           prefix,
@@ -184,32 +274,8 @@ public final class CheckpointReader {
               + numShards
               + "-shard bundle");
     }
-    Path shard =
-        Path.of(
-            String.format(Locale.ROOT, "%s.data-%05d-of-%05d", prefix, entry.shardId(), numShards));
-    byte[] bytes = readRange(shard, entry.offset(), entry.size(), name);
-    CRC32C crc = new CRC32C();
-    long n = info.numElements();
-    int elementSize = Dtypes.elementSize(info.dtype());
-    if (elementSize > 0) {
-      if (n * elementSize != bytes.length) {
-        throw new CheckpointException(
-            shard,
-            entry.offset(),
-            "tensor '"
-                + name
-                + "' of shape "
-                + info.compactShape()
-                + " needs "
-                + n * elementSize
-                + " bytes, its entry gives "
-                + bytes.length);
-      }
-      crc.update(bytes, 0, bytes.length);
-      checkCrc(shard, entry, name, (int) crc.getValue());
-      return new CheckpointTensor(info, bytes, List.of());
-    }
-    return new CheckpointTensor(info, new byte[0], strings(shard, entry, name, bytes, n));
+    return Path.of(
+        String.format(Locale.ROOT, "%s.data-%05d-of-%05d", prefix, entry.shardId(), numShards));
   }
 
   /** DT_STRING: varint64 lengths, their masked CRC32C, then the bytes of every string. */
@@ -313,24 +379,28 @@ public final class CheckpointReader {
     }
   }
 
+  private static void checkRange(Path shard, long fileSize, long offset, long size, String name)
+      throws CheckpointException {
+    if (offset < 0 || size < 0 || offset > fileSize || size > fileSize - offset) {
+      throw new CheckpointException(
+          shard,
+          offset,
+          "tensor '"
+              + name
+              + "' claims "
+              + size
+              + " bytes at offset "
+              + offset
+              + ", beyond the end of the "
+              + fileSize
+              + "-byte file");
+    }
+  }
+
   private static byte[] readRange(Path shard, long offset, long size, String name)
       throws CheckpointException {
     try (FileChannel ch = FileChannel.open(shard, StandardOpenOption.READ)) {
-      long fileSize = ch.size();
-      if (offset < 0 || size < 0 || offset > fileSize || size > fileSize - offset) {
-        throw new CheckpointException(
-            shard,
-            offset,
-            "tensor '"
-                + name
-                + "' claims "
-                + size
-                + " bytes at offset "
-                + offset
-                + ", beyond the end of the "
-                + fileSize
-                + "-byte file");
-      }
+      checkRange(shard, ch.size(), offset, size, name);
       if (size > Integer.MAX_VALUE - 16) {
         throw new CheckpointException(
             shard,

@@ -1,6 +1,7 @@
 package org.dnnlessons.checkpoint;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -18,6 +19,8 @@ import org.tensorflow.Operand;
 import org.tensorflow.Operation;
 import org.tensorflow.Output;
 import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.internal.types.registry.TensorTypeRegistry;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -34,8 +37,9 @@ import org.tensorflow.types.TString;
  *
  * <p>Like Python's Saver, it adds its ops to the graph when built, in a {@code save} name scope:
  * {@code save/Const} (the file name), {@code save/SaveV2}, {@code save/control_dependency}, {@code
- * save/RestoreV2}, {@code save/Assign_N} and {@code save/restore_all}. Build it after the last
- * variable it must cover.
+ * save/RestoreV2}, {@code save/Assign_N} and {@code save/restore_all}, which Python's {@code
+ * import_meta_graph} uses; and, for its own faster restore, {@code save/restore_fed/value_N} and
+ * {@code save/restore_fed/Assign_N}. Build it after the last variable it must cover.
  *
  * <pre>{@code
  * Saver saver = Saver.builder(graph).build();          // every variable, keyed by op name
@@ -57,6 +61,8 @@ public final class Saver {
   private final Operation saveOp;
   private final GraphOperation restoreOp;
   private final List<Operation> assignOps;
+  private final List<Output<?>> fedValues;
+  private final List<Operation> fedAssignOps;
   private final int maxToKeep;
   private final SaverDef saverDef;
   private final boolean writeMetaGraph;
@@ -146,6 +152,30 @@ public final class Saver {
     }
     Operation restoreAll =
         save.withName("restore_all").withControlDependencies(assignAsOps).noOp().op();
+    // Java's own restore path (see restore): a placeholder and an Assign per variable, fed tensors
+    // the pure-Java reader filled; Python never runs these.
+    Ops fed = save.withSubScope("restore_fed");
+    List<Output<?>> values = new ArrayList<>();
+    List<Operation> fedAssigns = new ArrayList<>();
+    for (int i = 0; i < keyArray.length; i++) {
+      Output<?> value =
+          graph
+              .opBuilder("Placeholder", fed.scope().makeOpName("value"), fed.scope())
+              .setAttr("dtype", dtypes[i])
+              .build()
+              .output(0);
+      values.add(value);
+      fedAssigns.add(
+          graph
+              .opBuilder("Assign", fed.scope().makeOpName("Assign"), fed.scope())
+              .addInput(tensors[i])
+              .addInput(value)
+              .setAttr("validate_shape", true)
+              .setAttr("use_locking", true)
+              .build());
+    }
+    this.fedValues = List.copyOf(values);
+    this.fedAssignOps = List.copyOf(fedAssigns);
     this.saverDef =
         SaverDef.newBuilder()
             .setFilenameTensorName(filename.asOutput().op().name() + ":0")
@@ -352,6 +382,9 @@ public final class Saver {
     if (keys.isEmpty()) {
       return;
     }
+    if (restoreFromJava(session, reader)) {
+      return;
+    }
     // One run: RestoreV2 reads everything before any Assign runs, so a data error assigns nothing.
     try (TString name = TString.scalarOf(prefix)) {
       Session.Runner restore = session.runner().feed(filename, name);
@@ -361,6 +394,52 @@ public final class Saver {
       // TensorFlow reports run failures as TensorFlowException or IllegalArgumentException
       throw new CheckpointException(
           path, CheckpointException.NO_OFFSET, explainRestoreFailure(e.getMessage()), e);
+    }
+  }
+
+  /**
+   * Restores through the pure-Java reader: every saved tensor is read straight into the memory of a
+   * new tensor and its checksum verified there ({@link CheckpointReader#readInto}), then one run
+   * assigns them all. It does what {@code RestoreV2} does, about twice as fast: TensorFlow's own
+   * reader copies every byte once more and checks it with a slower CRC32C. All tensors are read and
+   * checked before the run, so a corrupt file assigns nothing.
+   *
+   * @return false, having changed nothing, when a variable's dtype has no fixed element size
+   *     (strings) or a tensor's memory is not native: the caller then uses {@code RestoreV2}
+   */
+  private boolean restoreFromJava(Session session, CheckpointReader reader)
+      throws CheckpointException {
+    for (Output<?> v : variables) {
+      if (Dtypes.elementSize(baseType(v.dataType())) <= 0) {
+        return false;
+      }
+    }
+    List<Tensor> tensors = new ArrayList<>();
+    try {
+      for (int i = 0; i < keys.size(); i++) {
+        TensorInfo saved = reader.info(keys.get(i));
+        Tensor t =
+            Tensor.of(TensorTypeRegistry.find(saved.dtype()).type(), Shape.of(saved.shape()));
+        tensors.add(t);
+        ByteBuffer memory = t.numBytes() == 0 ? ByteBuffer.allocate(0) : TensorMemory.of(t);
+        if (memory == null) {
+          return false;
+        }
+        reader.readInto(keys.get(i), memory);
+      }
+      Session.Runner run = session.runner();
+      for (int i = 0; i < keys.size(); i++) {
+        run.feed(fedValues.get(i), tensors.get(i));
+      }
+      fedAssignOps.forEach(run::addTarget);
+      run.run().close();
+      return true;
+    } catch (RuntimeException e) {
+      // TensorFlow reports run failures as TensorFlowException or IllegalArgumentException
+      throw new CheckpointException(
+          reader.prefix(), CheckpointException.NO_OFFSET, explainRestoreFailure(e.getMessage()), e);
+    } finally {
+      tensors.forEach(Tensor::close);
     }
   }
 
