@@ -44,6 +44,24 @@ public final class PythonPeer {
   }
 
   /**
+   * Starts {@code builder}'s command, whose interpreter is {@code python}.
+   *
+   * @throws IOException naming the interpreter, and how to choose another, when it cannot start
+   */
+  static Process start(Path python, ProcessBuilder builder) throws IOException {
+    try {
+      return builder.start();
+    } catch (IOException e) {
+      throw new IOException(
+          python
+              + ": cannot start the Python interpreter ("
+              + e.getMessage()
+              + "); set DNN_LESSONS_PYTHON or pass --python",
+          e);
+    }
+  }
+
+  /**
    * Runs {@code SCRIPTS/scriptName} with the given arguments. The script prints {@code time NAME t1
    * t2 ...} or {@code value NAME v1 v2 ...} lines.
    *
@@ -62,21 +80,10 @@ public final class PythonPeer {
     Path out = Files.createTempFile("bench-python", ".txt");
     Path err = Files.createTempFile("bench-python", ".err");
     try {
-      Process p;
-      try {
-        p =
-            new ProcessBuilder(command)
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile())
-                .start();
-      } catch (IOException e) {
-        throw new IOException(
-            python
-                + ": cannot start the Python interpreter ("
-                + e.getMessage()
-                + "); set DNN_LESSONS_PYTHON or pass --python",
-            e);
-      }
+      Process p =
+          start(
+              python,
+              new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()));
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IOException(script + ": did not finish in " + timeoutSeconds + " s");

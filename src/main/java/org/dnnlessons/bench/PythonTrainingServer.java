@@ -51,18 +51,14 @@ public final class PythonTrainingServer implements AutoCloseable {
     Process process;
     try {
       process =
-          new ProcessBuilder(
-                  python.toString(), script.toString(), "--serve", "--data", data.toString())
-              .redirectError(errors.toFile())
-              .start();
+          PythonPeer.start(
+              python,
+              new ProcessBuilder(
+                      python.toString(), script.toString(), "--serve", "--data", data.toString())
+                  .redirectError(errors.toFile()));
     } catch (IOException e) {
       Files.deleteIfExists(errors);
-      throw new IOException(
-          python
-              + ": cannot start the Python interpreter ("
-              + e.getMessage()
-              + "); set DNN_LESSONS_PYTHON or pass --python",
-          e);
+      throw e;
     }
     PythonTrainingServer server = new PythonTrainingServer(process, errors);
     try {

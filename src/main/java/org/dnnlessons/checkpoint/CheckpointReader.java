@@ -163,17 +163,7 @@ public final class CheckpointReader {
     int elementSize = Dtypes.elementSize(info.dtype());
     if (elementSize > 0) {
       if (n * elementSize != bytes.length) {
-        throw new CheckpointException(
-            shard,
-            entry.offset(),
-            "tensor '"
-                + name
-                + "' of shape "
-                + info.compactShape()
-                + " needs "
-                + n * elementSize
-                + " bytes, its entry gives "
-                + bytes.length);
+        throw wrongSize(shard, entry, info, n * elementSize, "its entry gives " + bytes.length);
       }
       crc.update(bytes, 0, bytes.length);
       checkCrc(shard, entry, name, (int) crc.getValue());
@@ -205,19 +195,12 @@ public final class CheckpointReader {
     }
     long expected = info.numElements() * elementSize;
     if (entry.size() != expected || target.remaining() != expected) {
-      throw new CheckpointException(
+      throw wrongSize(
           shard,
-          entry.offset(),
-          "tensor '"
-              + name
-              + "' of shape "
-              + info.compactShape()
-              + " needs "
-              + expected
-              + " bytes, its entry gives "
-              + entry.size()
-              + " and the target holds "
-              + target.remaining());
+          entry,
+          info,
+          expected,
+          "its entry gives " + entry.size() + " and the target holds " + target.remaining());
     }
     int start = target.position();
     try (FileChannel ch = FileChannel.open(shard, StandardOpenOption.READ)) {
@@ -377,6 +360,21 @@ public final class CheckpointReader {
               expected,
               actual));
     }
+  }
+
+  private static CheckpointException wrongSize(
+      Path shard, BundleEntry entry, TensorInfo info, long needed, String found) {
+    return new CheckpointException(
+        shard,
+        entry.offset(),
+        "tensor '"
+            + info.name()
+            + "' of shape "
+            + info.compactShape()
+            + " needs "
+            + needed
+            + " bytes, "
+            + found);
   }
 
   private static void checkRange(Path shard, long fileSize, long offset, long size, String name)
