@@ -29,6 +29,7 @@ import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.SaverDef;
 import org.tensorflow.types.TString;
+import org.tensorflow.types.family.TType;
 
 /**
  * Saves and restores graph variables in TensorFlow's checkpoint format (the V2 bundle that Python's
@@ -405,21 +406,25 @@ public final class Saver {
    * checked before the run, so a corrupt file assigns nothing.
    *
    * @return false, having changed nothing, when a variable's dtype has no fixed element size
-   *     (strings) or a tensor's memory is not native: the caller then uses {@code RestoreV2}
+   *     (strings) or no TensorFlow Java type (int8, int16, uint32, uint64), or a tensor's memory is
+   *     not native: the caller then uses {@code RestoreV2}
    */
   private boolean restoreFromJava(Session session, CheckpointReader reader)
       throws CheckpointException {
+    List<Class<? extends TType>> types = new ArrayList<>();
     for (Output<?> v : variables) {
-      if (Dtypes.elementSize(baseType(v.dataType())) <= 0) {
+      DataType dtype = baseType(v.dataType());
+      Class<? extends TType> type = javaType(dtype);
+      if (Dtypes.elementSize(dtype) <= 0 || type == null) {
         return false;
       }
+      types.add(type);
     }
     List<Tensor> tensors = new ArrayList<>();
     try {
       for (int i = 0; i < keys.size(); i++) {
         TensorInfo saved = reader.info(keys.get(i));
-        Tensor t =
-            Tensor.of(TensorTypeRegistry.find(saved.dtype()).type(), Shape.of(saved.shape()));
+        Tensor t = Tensor.of(types.get(i), Shape.of(saved.shape()));
         tensors.add(t);
         ByteBuffer memory = t.numBytes() == 0 ? ByteBuffer.allocate(0) : TensorMemory.of(t);
         if (memory == null) {
@@ -440,6 +445,15 @@ public final class Saver {
           reader.prefix(), CheckpointException.NO_OFFSET, explainRestoreFailure(e.getMessage()), e);
     } finally {
       tensors.forEach(Tensor::close);
+    }
+  }
+
+  /** TensorFlow Java's tensor class for {@code dtype}, or {@code null} when it has none. */
+  private static Class<? extends TType> javaType(DataType dtype) {
+    try {
+      return TensorTypeRegistry.find(dtype).type();
+    } catch (IllegalArgumentException e) {
+      return null;
     }
   }
 

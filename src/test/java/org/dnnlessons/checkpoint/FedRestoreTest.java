@@ -126,6 +126,65 @@ class FedRestoreTest {
     }
   }
 
+  /**
+   * An int8 variable (a dtype TensorFlow Java has no class for, as in graphs imported from Python)
+   * with {@code values}; returns its value read back as int32 after {@code action}.
+   */
+  private static int[] withInt8Variable(int[] values, SessionAction action) throws Exception {
+    try (Graph graph = new Graph()) {
+      Ops tf = Ops.create(graph);
+      var variable =
+          graph
+              .opBuilder("VariableV2", "small", tf.scope())
+              .setAttr("dtype", org.tensorflow.proto.DataType.DT_INT8)
+              .setAttr("shape", Shape.of(values.length))
+              .build()
+              .output(0);
+      var int8 =
+          graph
+              .opBuilder("Cast", "to_int8", tf.scope())
+              .addInput(tf.constant(values).asOutput())
+              .setAttr("DstT", org.tensorflow.proto.DataType.DT_INT8)
+              .build()
+              .output(0);
+      var init =
+          graph
+              .opBuilder("Assign", "small/Assign", tf.scope())
+              .addInput(variable)
+              .addInput(int8)
+              .build();
+      var back =
+          graph
+              .opBuilder("Cast", "to_int32", tf.scope())
+              .addInput(variable)
+              .setAttr("DstT", org.tensorflow.proto.DataType.DT_INT32)
+              .build()
+              .output(0);
+      Saver saver = Saver.builder(graph).build();
+      try (Session s = new Session(graph)) {
+        s.runner().addTarget(init).run().close();
+        action.run(saver, s);
+        try (Result r = s.runner().fetch(back).run()) {
+          var t = (org.tensorflow.types.TInt32) r.get(0);
+          int[] out = new int[values.length];
+          for (int i = 0; i < out.length; i++) {
+            out[i] = t.getInt(i);
+          }
+          return out;
+        }
+      }
+    }
+  }
+
+  @Test
+  void aDtypeWithoutAJavaClassRestoresThroughRestoreV2() throws Exception {
+    String prefix = dir.resolve("int8.ckpt").toString();
+    withInt8Variable(new int[] {-128, 5, 127}, (sv, s) -> sv.save(s, prefix));
+    assertArrayEquals(
+        new int[] {-128, 5, 127},
+        withInt8Variable(new int[] {0, 0, 0}, (sv, s) -> sv.restore(s, prefix)));
+  }
+
   @Test
   void aCorruptDataFileAssignsNothing() throws Exception {
     String prefix = dir.resolve("model.ckpt").toString();
