@@ -13,6 +13,7 @@ Prints one line per task, `time NAME t1 t2 ...` (seconds per repetition, after o
                         `time train_bBATCH SECONDS` (one session per batch size, kept between
                         requests); `quit` or end of input stops
   --ckpt DIR            tf.compat.v1 Saver save and restore of 64 float32 variables of 4 MB
+                        (--ckpt-reps N repetitions: this machine's disk stalls a save now and then)
 """
 import argparse
 import gzip
@@ -24,13 +25,17 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np
 
 
-def timed(reps, fn):
-    fn()  # warm-up
+def timed(reps, fn, before=None):
+    """Seconds of each of reps calls of fn, after one warm-up call; before, when given, runs
+    untimed ahead of every call."""
     out = []
-    for _ in range(reps):
+    for rep in range(reps + 1):
+        if before:
+            before()
         start = time.perf_counter()
         fn()
-        out.append(time.perf_counter() - start)
+        if rep > 0:
+            out.append(time.perf_counter() - start)
     return out
 
 
@@ -113,8 +118,11 @@ def checkpoints(reps, directory):
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
             prefix = os.path.join(directory, "big.ckpt")
+            # every save starts with no dirty pages left by the one before (os.sync, untimed),
+            # as Java's do: otherwise the kernel's write-back decides who is faster
             emit("ckpt_save", timed(reps, lambda: saver.save(sess, prefix,
-                                                             write_meta_graph=False)))
+                                                             write_meta_graph=False),
+                                    before=os.sync))
             emit("ckpt_restore", timed(reps, lambda: saver.restore(sess, prefix)))
     shutil.rmtree(directory, ignore_errors=True)
 
@@ -122,6 +130,7 @@ def checkpoints(reps, directory):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--reps", type=int, default=5)
+    p.add_argument("--ckpt-reps", type=int, help="repetitions of the checkpoint rows (--reps)")
     p.add_argument("--fashion")
     p.add_argument("--train-batches")
     p.add_argument("--steps", type=int, default=500)
@@ -142,7 +151,7 @@ def main():
         evaluation(a.reps, a.data)
     if a.ckpt:
         os.makedirs(a.ckpt, exist_ok=True)
-        checkpoints(a.reps, a.ckpt)
+        checkpoints(a.ckpt_reps or a.reps, a.ckpt)
 
 
 if __name__ == "__main__":

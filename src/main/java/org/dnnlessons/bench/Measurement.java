@@ -52,14 +52,23 @@ public record Measurement(double[] seconds) {
    * Times {@code task} {@code warmups + repetitions} times and keeps the last {@code repetitions}.
    */
   public static Measurement time(int warmups, int repetitions, Task task) throws Exception {
-    for (int i = 0; i < warmups; i++) {
-      task.run();
-    }
+    return time(warmups, repetitions, () -> {}, task);
+  }
+
+  /**
+   * As {@link #time(int, int, Task)}, running {@code before} untimed ahead of every run of {@code
+   * task}, warm-ups included.
+   */
+  public static Measurement time(int warmups, int repetitions, Task before, Task task)
+      throws Exception {
     double[] s = new double[repetitions];
-    for (int i = 0; i < repetitions; i++) {
+    for (int i = -warmups; i < repetitions; i++) {
+      before.run();
       long start = System.nanoTime();
       task.run();
-      s[i] = (System.nanoTime() - start) / 1e9;
+      if (i >= 0) {
+        s[i] = (System.nanoTime() - start) / 1e9;
+      }
     }
     return new Measurement(s);
   }

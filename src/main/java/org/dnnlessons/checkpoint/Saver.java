@@ -18,6 +18,7 @@ import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Operation;
 import org.tensorflow.Output;
+import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.internal.types.registry.TensorTypeRegistry;
@@ -41,6 +42,12 @@ import org.tensorflow.types.family.TType;
  * save/RestoreV2}, {@code save/Assign_N} and {@code save/restore_all}, which Python's {@code
  * import_meta_graph} uses; and, for its own faster restore, {@code save/restore_fed/value_N} and
  * {@code save/restore_fed/Assign_N}. Build it after the last variable it must cover.
+ *
+ * <p>Java writes and reads the files itself when every variable has a fixed-size dtype that
+ * TensorFlow Java knows (all but strings, int8, int16, uint32 and uint64): {@link BundleWriter}
+ * writes what {@code SaveV2} would, {@link CheckpointReader#readInto} reads into tensor memory,
+ * both about twice as fast as TensorFlow 2.18's kernels. Otherwise it runs {@code SaveV2} and
+ * {@code RestoreV2}.
  *
  * <pre>{@code
  * Saver saver = Saver.builder(graph).build();          // every variable, keyed by op name
@@ -274,8 +281,12 @@ public final class Saver {
     // Write under a temporary prefix, then rename: no reader sees a half-written file.
     String tmpPrefix =
         dir.resolve("." + path.getFileName() + ".tmp-" + System.nanoTime()).toString();
-    try (TString name = TString.scalarOf(tmpPrefix)) {
-      session.runner().feed(filename, name).addTarget(saveOp).run().close();
+    try {
+      if (!writeFromJava(session, tmpPrefix)) {
+        try (TString name = TString.scalarOf(tmpPrefix)) {
+          session.runner().feed(filename, name).addTarget(saveOp).run().close();
+        }
+      }
       List<String> suffixes = List.of(DATA_SUFFIX, ".index");
       if (withMeta) {
         Files.write(Path.of(tmpPrefix + ".meta"), metaGraph().toByteArray());
@@ -411,14 +422,9 @@ public final class Saver {
    */
   private boolean restoreFromJava(Session session, CheckpointReader reader)
       throws CheckpointException {
-    List<Class<? extends TType>> types = new ArrayList<>();
-    for (Output<?> v : variables) {
-      DataType dtype = baseType(v.dataType());
-      Class<? extends TType> type = javaType(dtype);
-      if (Dtypes.elementSize(dtype) <= 0 || type == null) {
-        return false;
-      }
-      types.add(type);
+    List<Class<? extends TType>> types = fixedSizeTypes();
+    if (types == null) {
+      return false;
     }
     List<Tensor> tensors = new ArrayList<>();
     try {
@@ -446,6 +452,48 @@ public final class Saver {
     } finally {
       tensors.forEach(Tensor::close);
     }
+  }
+
+  /**
+   * Writes the bundle in Java ({@link BundleWriter}): one run fetches every variable, and each
+   * value goes from TensorFlow's memory to the data file with its CRC32C computed on the way. The
+   * files are those {@code SaveV2} writes, about twice as fast (TensorFlow 2.18's writer copies the
+   * bytes once more and checks them with a slower CRC32C).
+   *
+   * @return false, having written nothing, when a variable's dtype has no fixed element size or no
+   *     TensorFlow Java type: the caller then runs {@code SaveV2}
+   */
+  private boolean writeFromJava(Session session, String tmpPrefix) throws IOException {
+    if (fixedSizeTypes() == null) {
+      return false;
+    }
+    Session.Runner fetch = session.runner();
+    variables.forEach(fetch::fetch);
+    try (Result values = fetch.run()) {
+      Map<String, Tensor> byKey = new LinkedHashMap<>();
+      for (int i = 0; i < keys.size(); i++) {
+        byKey.put(keys.get(i), values.get(i));
+      }
+      BundleWriter.write(tmpPrefix, byKey);
+    }
+    return true;
+  }
+
+  /**
+   * Every variable's TensorFlow Java class, in order; {@code null} when a dtype has no fixed
+   * element size (strings) or no class (int8, int16, uint32, uint64).
+   */
+  private List<Class<? extends TType>> fixedSizeTypes() {
+    List<Class<? extends TType>> types = new ArrayList<>();
+    for (Output<?> v : variables) {
+      DataType dtype = baseType(v.dataType());
+      Class<? extends TType> type = javaType(dtype);
+      if (Dtypes.elementSize(dtype) <= 0 || type == null) {
+        return null;
+      }
+      types.add(type);
+    }
+    return types;
   }
 
   /** TensorFlow Java's tensor class for {@code dtype}, or {@code null} when it has none. */

@@ -1,0 +1,109 @@
+package org.dnnlessons.checkpoint;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+import org.tensorflow.Tensor;
+import org.tensorflow.proto.BundleEntryProto;
+import org.tensorflow.proto.BundleHeaderProto;
+import org.tensorflow.proto.TensorShapeProto;
+import org.tensorflow.proto.VersionDef;
+
+/**
+ * Writes a one-shard tensor bundle ({@code prefix.data-00000-of-00001} and {@code prefix.index})
+ * from tensors in memory: what TensorFlow's {@code SaveV2} writes, in pure Java. Each tensor's
+ * bytes go from its own memory ({@link TensorMemory}) to the data file, their CRC32C computed on
+ * the way; the index holds the bundle header (one shard, little-endian, version 1) and a {@code
+ * BundleEntryProto} per tensor, sorted by key as the table requires.
+ *
+ * <p>Only fixed-size dtypes: string tensors are TensorFlow's to write.
+ */
+final class BundleWriter {
+
+  /** TensorFlow's {@code kTensorBundleVersion}. */
+  private static final int BUNDLE_VERSION = 1;
+
+  private BundleWriter() {}
+
+  /**
+   * Writes {@code tensors} under their keys.
+   *
+   * @throws IOException when a file cannot be written
+   * @throws IllegalArgumentException for a string tensor
+   */
+  static void write(String prefix, Map<String, ? extends Tensor> tensors) throws IOException {
+    List<String> keys = new ArrayList<>(tensors.keySet());
+    keys.sort((a, b) -> Arrays.compareUnsigned(utf8(a), utf8(b)));
+    IndexTableWriter table = new IndexTableWriter();
+    table.add(
+        new byte[0],
+        BundleHeaderProto.newBuilder()
+            .setNumShards(1)
+            .setEndianness(BundleHeaderProto.Endianness.LITTLE)
+            .setVersion(VersionDef.newBuilder().setProducer(BUNDLE_VERSION))
+            .build()
+            .toByteArray());
+    try (FileChannel data =
+        FileChannel.open(
+            Path.of(prefix + Saver.DATA_SUFFIX),
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+      long offset = 0;
+      for (String key : keys) {
+        Tensor t = tensors.get(key);
+        if (Dtypes.elementSize(t.dataType()) <= 0) {
+          throw new IllegalArgumentException(
+              "tensor '" + key + "' holds " + t.dataType() + ": only fixed-size dtypes");
+        }
+        ByteBuffer bytes = bytes(t);
+        CRC32C crc = new CRC32C();
+        crc.update(bytes.duplicate());
+        long size = bytes.remaining();
+        while (bytes.hasRemaining()) {
+          data.write(bytes);
+        }
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        for (long d : t.shape().asArray()) {
+          shape.addDim(TensorShapeProto.Dim.newBuilder().setSize(d));
+        }
+        table.add(
+            utf8(key),
+            BundleEntryProto.newBuilder()
+                .setDtype(t.dataType())
+                .setShape(shape)
+                .setOffset(offset)
+                .setSize(size)
+                .setCrc32C(IndexTable.mask((int) crc.getValue()))
+                .build()
+                .toByteArray());
+        offset += size;
+      }
+    }
+    Files.write(Path.of(prefix + ".index"), table.finish());
+  }
+
+  /** The tensor's bytes: its own memory when native, else a copy. */
+  private static ByteBuffer bytes(Tensor t) {
+    ByteBuffer memory = t.numBytes() == 0 ? ByteBuffer.allocate(0) : TensorMemory.of(t);
+    if (memory != null) {
+      return memory;
+    }
+    byte[] copy = new byte[Math.toIntExact(t.numBytes())];
+    t.asRawTensor().data().read(copy);
+    return ByteBuffer.wrap(copy);
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}
