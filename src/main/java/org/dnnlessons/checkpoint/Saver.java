@@ -282,7 +282,14 @@ public final class Saver {
     String tmpPrefix =
         dir.resolve("." + path.getFileName() + ".tmp-" + System.nanoTime()).toString();
     try {
-      if (!writeFromJava(session, tmpPrefix)) {
+      boolean written;
+      try {
+        written = writeFromJava(session, tmpPrefix);
+      } catch (IOException e) {
+        throw new CheckpointException(
+            path, CheckpointException.NO_OFFSET, "cannot write the checkpoint: " + e, e);
+      }
+      if (!written) {
         try (TString name = TString.scalarOf(tmpPrefix)) {
           session.runner().feed(filename, name).addTarget(saveOp).run().close();
         }
