@@ -7,7 +7,7 @@ Prints one line per task, `time NAME t1 t2 ...` (seconds per repetition, after o
                         the lesson's MLP (784-256-10, GradientDescent 0.001), tf.compat.v1 Session
                         with feed_dict, N steps of next_batch + sess.run(train_op) per repetition
                         (the Java benchmark uses --serve instead, to interleave the two sides)
-  --eval                accuracy over the 2,000 embedded test digits in one run
+  --eval                accuracy over the 2,000 embedded test digits, 50 runs per repetition
   --serve               training on request, so that Java can interleave its repetitions with
                         Python's: reads `train BATCH STEPS` lines on stdin and answers each with
                         `time train_bBATCH SECONDS` (one session per batch size, kept between
@@ -98,6 +98,9 @@ def training(reps, batches, steps, data):
         emit("train_b%d" % batch, timed(reps, lambda: loop.run_steps(steps)))
 
 
+EVAL_RUNS = 50  # accuracy runs per repetition: one run is a few milliseconds
+
+
 def evaluation(reps, data):
     from lesson_graphs import Mlp, read_mnist, tf
     _, _, test_x, test_y = read_mnist(data, 1000)
@@ -105,8 +108,11 @@ def evaluation(reps, data):
         net = Mlp([256], seed=1)
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
-            emit("eval", timed(reps, lambda: sess.run(net.accuracy,
-                                                      {net.x: test_x, net.y: test_y})))
+            def runs():
+                for _ in range(EVAL_RUNS):
+                    sess.run(net.accuracy, {net.x: test_x, net.y: test_y})
+
+            emit("eval", timed(reps, runs))
 
 
 def checkpoints(reps, directory):
