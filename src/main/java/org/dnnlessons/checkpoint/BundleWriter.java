@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
 import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.buffer.ByteDataBuffer;
 import org.tensorflow.proto.BundleEntryProto;
 import org.tensorflow.proto.BundleHeaderProto;
 import org.tensorflow.proto.TensorShapeProto;
@@ -21,9 +22,10 @@ import org.tensorflow.proto.VersionDef;
 /**
  * Writes a one-shard tensor bundle ({@code prefix.data-00000-of-00001} and {@code prefix.index})
  * from tensors in memory: what TensorFlow's {@code SaveV2} writes, in pure Java. Each tensor's
- * bytes go from its own memory ({@link TensorMemory}) to the data file, their CRC32C computed on
- * the way; the index holds the bundle header (one shard, little-endian, version 1) and a {@code
- * BundleEntryProto} per tensor, sorted by key as the table requires.
+ * bytes go from its own memory ({@link TensorMemory}) to the data file (through a heap buffer, a
+ * chunk at a time, for a tensor over 2 GiB), their CRC32C computed on the way; the index holds the
+ * bundle header (one shard, little-endian, version 1) and a {@code BundleEntryProto} per tensor,
+ * sorted by key as the table requires.
  *
  * <p>Only fixed-size dtypes: string tensors are TensorFlow's to write.
  */
@@ -65,13 +67,8 @@ final class BundleWriter {
           throw new IllegalArgumentException(
               "tensor '" + key + "' holds " + t.dataType() + ": only fixed-size dtypes");
         }
-        ByteBuffer bytes = bytes(t);
-        CRC32C crc = new CRC32C();
-        crc.update(bytes.duplicate());
-        long size = bytes.remaining();
-        while (bytes.hasRemaining()) {
-          data.write(bytes);
-        }
+        long size = t.numBytes();
+        int crc = append(data, t, COPY_CHUNK);
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (long d : t.shape().asArray()) {
           shape.addDim(TensorShapeProto.Dim.newBuilder().setSize(d));
@@ -83,7 +80,7 @@ final class BundleWriter {
                 .setShape(shape)
                 .setOffset(offset)
                 .setSize(size)
-                .setCrc32C(IndexTable.mask((int) crc.getValue()))
+                .setCrc32C(IndexTable.mask(crc))
                 .build()
                 .toByteArray());
         offset += size;
@@ -92,15 +89,50 @@ final class BundleWriter {
     Files.write(Path.of(prefix + ".index"), table.finish());
   }
 
-  /** The tensor's bytes: its own memory when native, else a copy. */
-  private static ByteBuffer bytes(Tensor t) {
+  /** Bytes copied at a time when a tensor's memory cannot be seen as a buffer (over 2 GiB). */
+  static final int COPY_CHUNK = 1 << 26;
+
+  /**
+   * Appends the tensor's bytes to {@code out}, straight from its memory when that can be seen as a
+   * buffer, else through {@link #appendCopied}.
+   *
+   * @return the CRC32C of the bytes
+   */
+  static int append(FileChannel out, Tensor t, int chunk) throws IOException {
     ByteBuffer memory = t.numBytes() == 0 ? ByteBuffer.allocate(0) : TensorMemory.of(t);
-    if (memory != null) {
-      return memory;
+    if (memory == null) {
+      return appendCopied(out, t, chunk);
     }
-    byte[] copy = new byte[Math.toIntExact(t.numBytes())];
-    t.asRawTensor().data().read(copy);
-    return ByteBuffer.wrap(copy);
+    CRC32C crc = new CRC32C();
+    crc.update(memory.duplicate());
+    writeFully(out, memory);
+    return (int) crc.getValue();
+  }
+
+  /**
+   * Appends the tensor's bytes through a heap buffer of {@code chunk} bytes at a time: for tensors
+   * whose memory no buffer can span (over 2 GiB).
+   *
+   * @return the CRC32C of the bytes
+   */
+  static int appendCopied(FileChannel out, Tensor t, int chunk) throws IOException {
+    CRC32C crc = new CRC32C();
+    ByteDataBuffer raw = t.asRawTensor().data();
+    long n = t.numBytes();
+    byte[] copy = new byte[(int) Math.min(n, chunk)];
+    for (long position = 0; position < n; position += copy.length) {
+      int length = (int) Math.min(copy.length, n - position);
+      raw.slice(position, length).read(copy, 0, length);
+      crc.update(copy, 0, length);
+      writeFully(out, ByteBuffer.wrap(copy, 0, length));
+    }
+    return (int) crc.getValue();
+  }
+
+  private static void writeFully(FileChannel out, ByteBuffer bytes) throws IOException {
+    while (bytes.hasRemaining()) {
+      out.write(bytes);
+    }
   }
 
   private static byte[] utf8(String s) {

@@ -154,6 +154,36 @@ class BundleWriterTest {
   }
 
   @Test
+  void copyingInChunksWritesTheSameBytesAndChecksumAsTheDirectPath() throws Exception {
+    try (TInt64 t = TInt64.vectorOf(1, -2, Long.MAX_VALUE, 4, 5)) {
+      Path direct = dir.resolve("direct.bin");
+      Path copied = dir.resolve("copied.bin");
+      int crcDirect;
+      int crcCopied;
+      try (var out =
+          java.nio.channels.FileChannel.open(
+              direct,
+              java.nio.file.StandardOpenOption.CREATE,
+              java.nio.file.StandardOpenOption.WRITE)) {
+        crcDirect = BundleWriter.append(out, t, BundleWriter.COPY_CHUNK);
+      }
+      try (var out =
+          java.nio.channels.FileChannel.open(
+              copied,
+              java.nio.file.StandardOpenOption.CREATE,
+              java.nio.file.StandardOpenOption.WRITE)) {
+        crcCopied = BundleWriter.appendCopied(out, t, 7); // 40 bytes in chunks of 7
+      }
+      assertArrayEquals(bytes(t), Files.readAllBytes(direct));
+      assertArrayEquals(bytes(t), Files.readAllBytes(copied));
+      java.util.zip.CRC32C expected = new java.util.zip.CRC32C();
+      expected.update(bytes(t));
+      assertEquals((int) expected.getValue(), crcDirect);
+      assertEquals((int) expected.getValue(), crcCopied);
+    }
+  }
+
+  @Test
   void anEmptyTableParses() throws Exception {
     byte[] table = new IndexTableWriter().finish();
     assertEquals(0, IndexTable.parse(dir.resolve("empty.index"), table).size());
