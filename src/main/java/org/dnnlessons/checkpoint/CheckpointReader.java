@@ -203,22 +203,7 @@ public final class CheckpointReader {
           "its entry gives " + entry.size() + " and the target holds " + target.remaining());
     }
     int start = target.position();
-    try (FileChannel ch = FileChannel.open(shard, StandardOpenOption.READ)) {
-      checkRange(shard, ch.size(), entry.offset(), entry.size(), name);
-      long position = entry.offset();
-      while (target.hasRemaining()) {
-        int n = ch.read(target, position);
-        if (n < 0) {
-          throw new CheckpointException(shard, position, "file ended early");
-        }
-        position += n;
-      }
-    } catch (NoSuchFileException e) {
-      throw new CheckpointException(
-          shard, CheckpointException.NO_OFFSET, "no such file (the data shard of '" + name + "')");
-    } catch (IOException e) {
-      throw new CheckpointException(shard, entry.offset(), "cannot read: " + e.getMessage(), e);
-    }
+    readRange(shard, entry.offset(), entry.size(), name, size -> target);
     CRC32C crc = new CRC32C();
     crc.update(target.duplicate().position(start));
     checkCrc(shard, entry, name, (int) crc.getValue());
@@ -397,21 +382,51 @@ public final class CheckpointReader {
 
   private static byte[] readRange(Path shard, long offset, long size, String name)
       throws CheckpointException {
-    try (FileChannel ch = FileChannel.open(shard, StandardOpenOption.READ)) {
-      checkRange(shard, ch.size(), offset, size, name);
-      if (size > Integer.MAX_VALUE - 16) {
-        throw new CheckpointException(
+    return readRange(
             shard,
             offset,
-            "tensor '" + name + "' is " + size + " bytes, more than the 2 GiB a Java array holds");
-      }
-      ByteBuffer buffer = ByteBuffer.allocate((int) size);
+            size,
+            name,
+            n -> {
+              if (n > Integer.MAX_VALUE - 16) {
+                throw new CheckpointException(
+                    shard,
+                    offset,
+                    "tensor '"
+                        + name
+                        + "' is "
+                        + n
+                        + " bytes, more than the 2 GiB a Java array holds");
+              }
+              return ByteBuffer.allocate((int) n);
+            })
+        .array();
+  }
+
+  /** Where {@link #readRange(Path, long, long, String, Target)} puts the bytes. */
+  private interface Target {
+    /** A buffer with exactly {@code size} bytes remaining, asked for once the range is checked. */
+    ByteBuffer of(long size) throws CheckpointException;
+  }
+
+  /**
+   * Reads {@code size} bytes at {@code offset} of {@code shard} into the buffer {@code target}
+   * gives, once the range is known to lie inside the file; returns that buffer, filled.
+   */
+  private static ByteBuffer readRange(
+      Path shard, long offset, long size, String name, Target target) throws CheckpointException {
+    try (FileChannel ch = FileChannel.open(shard, StandardOpenOption.READ)) {
+      checkRange(shard, ch.size(), offset, size, name);
+      ByteBuffer buffer = target.of(size);
+      long position = offset;
       while (buffer.hasRemaining()) {
-        if (ch.read(buffer, offset + buffer.position()) < 0) {
-          throw new CheckpointException(shard, offset + buffer.position(), "file ended early");
+        int n = ch.read(buffer, position);
+        if (n < 0) {
+          throw new CheckpointException(shard, position, "file ended early");
         }
+        position += n;
       }
-      return buffer.array();
+      return buffer;
     } catch (NoSuchFileException e) {
       throw new CheckpointException(
           shard, CheckpointException.NO_OFFSET, "no such file (the data shard of '" + name + "')");
