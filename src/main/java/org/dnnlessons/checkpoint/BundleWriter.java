@@ -99,7 +99,7 @@ final class BundleWriter {
    * @return the CRC32C of the bytes
    */
   static int append(FileChannel out, Tensor t, int chunk) throws IOException {
-    ByteBuffer memory = t.numBytes() == 0 ? ByteBuffer.allocate(0) : TensorMemory.of(t);
+    ByteBuffer memory = TensorMemory.of(t);
     if (memory == null) {
       return appendCopied(out, t, chunk);
     }

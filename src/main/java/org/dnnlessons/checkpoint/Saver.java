@@ -439,7 +439,7 @@ public final class Saver {
         TensorInfo saved = reader.info(keys.get(i));
         Tensor t = Tensor.of(types.get(i), Shape.of(saved.shape()));
         tensors.add(t);
-        ByteBuffer memory = t.numBytes() == 0 ? ByteBuffer.allocate(0) : TensorMemory.of(t);
+        ByteBuffer memory = TensorMemory.of(t);
         if (memory == null) {
           return false;
         }

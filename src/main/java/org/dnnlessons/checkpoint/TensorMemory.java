@@ -19,10 +19,14 @@ final class TensorMemory {
   private TensorMemory() {}
 
   /**
-   * The tensor's bytes as a direct buffer (position 0, limit its size in bytes), or {@code null}
-   * when the tensor's storage is not native memory.
+   * The tensor's bytes as a direct buffer (position 0, limit its size in bytes; an empty buffer for
+   * an empty tensor), or {@code null} when the tensor's storage is not native memory or too large
+   * for one buffer.
    */
   static ByteBuffer of(Tensor tensor) {
+    if (tensor.numBytes() == 0) {
+      return ByteBuffer.allocate(0);
+    }
     return tensor
         .asRawTensor()
         .data()

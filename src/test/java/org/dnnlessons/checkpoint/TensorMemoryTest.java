@@ -36,4 +36,13 @@ class TensorMemoryTest {
       assertEquals(Long.MIN_VALUE, view.order(ByteOrder.LITTLE_ENDIAN).getLong(32));
     }
   }
+
+  @Test
+  void anEmptyTensorGivesAnEmptyBuffer() {
+    try (TFloat32 t = TFloat32.tensorOf(Shape.of(0, 2))) {
+      ByteBuffer view = TensorMemory.of(t);
+      assertNotNull(view);
+      assertEquals(0, view.remaining());
+    }
+  }
 }
