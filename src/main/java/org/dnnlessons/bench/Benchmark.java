@@ -82,16 +82,18 @@ public final class Benchmark {
     out.printf(
         Locale.ROOT,
         "Matmul ceiling: a 2048^3 float32 product runs at %.0f GFLOP/s here;"
-            + " a lesson step at batch 128 is %.0f MFLOP, so at most %.0f steps/s.%n",
+            + " a lesson step at batch %d is %.0f MFLOP, so at most %.0f steps/s.%n",
         peak / 1e9,
-        MatmulPeak.trainingStepFlops(128) / 1e6,
-        peak / MatmulPeak.trainingStepFlops(128));
+        KernelFloor.BATCH,
+        MatmulPeak.trainingStepFlops(KernelFloor.BATCH) / 1e6,
+        peak / MatmulPeak.trainingStepFlops(KernelFloor.BATCH));
     out.printf(
         Locale.ROOT,
         "Kernel floor: the step's two large products and the update of W1 alone, chained as"
-            + " training chains them, take %.0f us per step at batch 128 (%.0f-%.0f): at most %.0f"
+            + " training chains them, take %.0f us per step at batch %d (%.0f-%.0f): at most %.0f"
             + " steps/s on these kernels, whichever language drives them.%n",
         floor.median() * 1e6,
+        KernelFloor.BATCH,
         floor.min() * 1e6,
         floor.max() * 1e6,
         1 / floor.median());
@@ -117,77 +119,17 @@ public final class Benchmark {
     Map<String, double[]> python = peer.run("bench.py", pythonArgs, 1800);
 
     BenchmarkReport report = new BenchmarkReport();
-    double limit128 = peak / MatmulPeak.trainingStepFlops(128);
     try (PythonTrainingServer pythonLoop =
         PythonTrainingServer.start(options.python(), Path.of("data", "mnist"))) {
       for (int batch : TrainingBench.BATCH_SIZES) {
-        int batchSteps = trainingSteps(batch, options.quick());
-        if (batch != 128) {
-          try (TrainingBench.Loop plain = TrainingBench.plain(batch, batchSteps)) {
-            List<Measurement> m =
-                InterleavedTiming.run(
-                    trainingReps,
-                    List.of(
-                        () -> pythonLoop.train(batch, batchSteps),
-                        InterleavedTiming.wallClock(plain)));
-            double limit = peak / MatmulPeak.trainingStepFlops(batch);
-            report.add(
-                new BenchmarkReport.Row(
-                    "train the lesson MLP, batch " + batch,
-                    m.get(1),
-                    m.get(0),
-                    batchSteps,
-                    "steps/s",
-                    String.format(
-                        Locale.ROOT,
-                        "Java at %.0f%% of the matmul-bound %.0f steps/s",
-                        100 * (batchSteps / m.get(1).median()) / limit,
-                        limit),
-                    InterleavedTiming.ratios(m.get(0), m.get(1))));
-          }
-          continue;
-        }
-        try (TrainingBench.Loop plain = TrainingBench.plain(batch, batchSteps);
-            TrainingBench.Loop unrolled = TrainingBench.unrolled(batch, batchSteps, 4);
-            TrainingBench.Loop inGraph = TrainingBench.inGraph(batch, batchSteps, 8)) {
-          List<Measurement> m =
-              InterleavedTiming.run(
-                  trainingReps,
-                  List.of(
-                      () -> pythonLoop.train(batch, batchSteps),
-                      InterleavedTiming.wallClock(plain),
-                      InterleavedTiming.wallClock(unrolled),
-                      InterleavedTiming.wallClock(inGraph)));
-          Measurement python128 = m.get(0);
-          String[] tasks = {
-            "train the lesson MLP, batch 128",
-            "train the lesson MLP, batch 128, 4 steps per run",
-            "train the lesson MLP, batch 128, data in the graph, 8 steps per run"
-          };
-          String[] notes = {
-            "the lesson's loop on both sides",
-            "fed batches, same math, bit-identical weights",
-            "train's default (--steps-per-run 8): the same weights"
-          };
-          for (int i = 0; i < tasks.length; i++) {
-            Measurement java = m.get(i + 1);
-            double rate = batchSteps / java.median();
-            report.add(
-                new BenchmarkReport.Row(
-                    tasks[i],
-                    java,
-                    python128,
-                    batchSteps,
-                    "steps/s",
-                    String.format(
-                        Locale.ROOT,
-                        "%s; %.0f%% of the matmul bound, %.0f%% of the kernel floor",
-                        notes[i],
-                        100 * rate / limit128,
-                        100 * rate * floor.median()),
-                    InterleavedTiming.ratios(python128, java)));
-          }
-        }
+        addTrainingRows(
+            report,
+            pythonLoop,
+            batch,
+            trainingSteps(batch, options.quick()),
+            trainingReps,
+            peak,
+            floor);
       }
     }
     report.add(
@@ -291,6 +233,76 @@ public final class Benchmark {
         "Difference of the means: %.1f points.%n",
         100 * Math.abs(mean(javaAccuracy) - mean(pythonAccuracy)));
     return report;
+  }
+
+  /** One Java training loop of the table: its row's task, the start of its note, the loop. */
+  private record TrainingRow(String task, String note, TrainingBench.Loop loop) {}
+
+  /**
+   * The training rows at {@code batch}, timed in interleaved rounds against Python's loop: the
+   * lesson's loop, and at the kernel floor's batch also the two faster loops.
+   */
+  private static void addTrainingRows(
+      BenchmarkReport report,
+      PythonTrainingServer python,
+      int batch,
+      int steps,
+      int rounds,
+      double peak,
+      Measurement floor)
+      throws Exception {
+    List<TrainingRow> rows = new ArrayList<>();
+    try {
+      rows.add(
+          new TrainingRow(
+              "train the lesson MLP, batch " + batch,
+              "the lesson's loop on both sides",
+              TrainingBench.plain(batch, steps)));
+      if (batch == KernelFloor.BATCH) {
+        rows.add(
+            new TrainingRow(
+                "train the lesson MLP, batch " + batch + ", 4 steps per run",
+                "fed batches, same math, bit-identical weights",
+                TrainingBench.unrolled(batch, steps, 4)));
+        rows.add(
+            new TrainingRow(
+                "train the lesson MLP, batch " + batch + ", data in the graph, 8 steps per run",
+                "train's default (--steps-per-run 8): the same weights",
+                TrainingBench.inGraph(batch, steps, 8)));
+      }
+      List<InterleavedTiming.Timed> tasks = new ArrayList<>();
+      tasks.add(() -> python.train(batch, steps));
+      rows.forEach(r -> tasks.add(InterleavedTiming.wallClock(r.loop())));
+      List<Measurement> m = InterleavedTiming.run(rounds, tasks);
+      Measurement pythonTimes = m.get(0);
+      double limit = peak / MatmulPeak.trainingStepFlops(batch);
+      for (int i = 0; i < rows.size(); i++) {
+        Measurement java = m.get(i + 1);
+        double rate = steps / java.median();
+        String note =
+            String.format(
+                    Locale.ROOT,
+                    "%s; %.0f%% of the matmul-bound %.0f steps/s",
+                    rows.get(i).note(),
+                    100 * rate / limit,
+                    limit)
+                + (batch == KernelFloor.BATCH
+                    ? String.format(
+                        Locale.ROOT, ", %.0f%% of the kernel floor", 100 * rate * floor.median())
+                    : "");
+        report.add(
+            new BenchmarkReport.Row(
+                rows.get(i).task(),
+                java,
+                pythonTimes,
+                steps,
+                "steps/s",
+                note,
+                InterleavedTiming.ratios(pythonTimes, java)));
+      }
+    } finally {
+      rows.forEach(r -> r.loop().close());
+    }
   }
 
   /** Steps per timed repetition at {@code batch}: about half a second on a 2-core machine. */

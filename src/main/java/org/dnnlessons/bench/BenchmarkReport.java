@@ -61,14 +61,12 @@ public final class BenchmarkReport {
     }
 
     String describeSpeedup() {
-      if (Double.isNaN(speedup())) {
-        return "-";
+      if (pairedSpeedups != null) {
+        Measurement m = new Measurement(pairedSpeedups);
+        return String.format(
+            Locale.ROOT, "%.2fx (%.2f-%.2f, paired)", m.median(), m.min(), m.max());
       }
-      if (pairedSpeedups == null) {
-        return String.format(Locale.ROOT, "%.2fx", speedup());
-      }
-      Measurement m = new Measurement(pairedSpeedups);
-      return String.format(Locale.ROOT, "%.2fx (%.2f-%.2f, paired)", m.median(), m.min(), m.max());
+      return Double.isNaN(speedup()) ? "-" : String.format(Locale.ROOT, "%.2fx", speedup());
     }
 
     String describe(Measurement m) {

@@ -1,6 +1,6 @@
 package org.dnnlessons.bench;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -51,9 +51,7 @@ final class KernelFloor {
         Operand<TFloat32> hidden = step.linalg.matMul(x, w);
         // the hidden activations stand in for their gradient: same shape, same product
         Operand<TFloat32> gradient = step.linalg.matMul(x, hidden, MatMul.transposeA(true));
-        List<Op> update = new ArrayList<>();
-        update.add(step.train.applyGradientDescent(w, rate, gradient));
-        previous = update;
+        previous = List.of(step.train.applyGradientDescent(w, rate, gradient));
       }
       Op run = tf.withControlDependencies(previous).noOp();
       try (Session s = new Session(graph)) {
@@ -67,11 +65,8 @@ final class KernelFloor {
                     s.run(run);
                   }
                 });
-        double[] perStep = m.seconds();
-        for (int i = 0; i < perStep.length; i++) {
-          perStep[i] /= steps;
-        }
-        return new Measurement(perStep);
+        return new Measurement(
+            Arrays.stream(m.seconds()).map(seconds -> seconds / steps).toArray());
       }
     }
   }
