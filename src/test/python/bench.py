@@ -3,15 +3,13 @@
 Prints one line per task, `time NAME t1 t2 ...` (seconds per repetition, after one warm-up) or
 `value NAME v1 v2 ...`. Every task mirrors the Java one it is compared with:
   --fashion FILE        gzip + frombuffer of Fashion-MNIST's training images
-  --train-batches 32,128,512 --steps N
-                        the lesson's MLP (784-256-10, GradientDescent 0.001), tf.compat.v1 Session
-                        with feed_dict, N steps of next_batch + sess.run(train_op) per repetition
-                        (the Java benchmark uses --serve instead, to interleave the two sides)
   --eval                accuracy over the 2,000 embedded test digits, 50 runs per repetition
-  --serve               training on request, so that Java can interleave its repetitions with
-                        Python's: reads `train BATCH STEPS` lines on stdin and answers each with
-                        `time train_bBATCH SECONDS` (one session per batch size, kept between
-                        requests); `quit` or end of input stops
+  --serve               the lesson's MLP (784-256-10, GradientDescent 0.001) trained on request, so
+                        that Java can interleave its repetitions with Python's: reads
+                        `train BATCH STEPS` lines on stdin, runs STEPS of next_batch +
+                        sess.run(train_op, feed_dict) in a tf.compat.v1 Session (one per batch
+                        size, kept between requests) and answers `time train_bBATCH SECONDS`;
+                        `quit` or end of input stops
   --ckpt DIR            tf.compat.v1 Saver save and restore of 64 float32 variables of 4 MB
                         (--ckpt-reps N repetitions: this machine's disk stalls a save now and then)
 """
@@ -90,14 +88,6 @@ def serve(data, requests, answers):
               flush=True)
 
 
-def training(reps, batches, steps, data):
-    from lesson_graphs import read_mnist
-    train_x, train_y, _, _ = read_mnist(data, 1000)
-    for batch in batches:
-        loop = TrainingLoop(batch, train_x, train_y)
-        emit("train_b%d" % batch, timed(reps, lambda: loop.run_steps(steps)))
-
-
 EVAL_RUNS = 50  # accuracy runs per repetition: one run is a few milliseconds
 
 
@@ -138,8 +128,6 @@ def main():
     p.add_argument("--reps", type=int, default=5)
     p.add_argument("--ckpt-reps", type=int, help="repetitions of the checkpoint rows (--reps)")
     p.add_argument("--fashion")
-    p.add_argument("--train-batches")
-    p.add_argument("--steps", type=int, default=500)
     p.add_argument("--eval", action="store_true")
     p.add_argument("--ckpt")
     p.add_argument("--data", default="data/mnist")
@@ -151,8 +139,6 @@ def main():
         return
     if a.fashion:
         emit("load_fashion_train_images", timed(a.reps, lambda: load_idx_images(a.fashion)))
-    if a.train_batches:
-        training(a.reps, [int(b) for b in a.train_batches.split(",")], a.steps, a.data)
     if a.eval:
         evaluation(a.reps, a.data)
     if a.ckpt:
