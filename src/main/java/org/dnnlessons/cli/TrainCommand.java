@@ -1,26 +1,10 @@
 package org.dnnlessons.cli;
 
-import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.dnnlessons.checkpoint.Saver;
-import org.dnnlessons.data.DataSource;
-import org.dnnlessons.data.MnistDataSets;
 import org.dnnlessons.nn.Mlp;
-import org.dnnlessons.train.ConsoleProgress;
-import org.dnnlessons.train.EpochSummary;
-import org.dnnlessons.train.Evaluator;
-import org.dnnlessons.train.GraphFedTraining;
-import org.dnnlessons.train.LearningCurvePlot;
-import org.dnnlessons.train.SavedModelExport;
-import org.dnnlessons.train.TensorBoardLog;
 import org.dnnlessons.train.TrainOptions;
-import org.dnnlessons.train.Trainer;
-import org.dnnlessons.train.TrainingResult;
-import org.tensorflow.Graph;
-import org.tensorflow.Session;
-import picocli.CommandLine;
+import org.dnnlessons.train.TrainingRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -70,9 +54,7 @@ final class TrainCommand implements Callable<Integer> {
           "Training steps per Session.run, with the training split held in the graph; the"
               + " weights are the same as with 1, only faster. Default: 8, or 1 with"
               + " --keep-prob below 1 (dropout is not unrolled).")
-  Integer stepsPerRunOption;
-
-  int stepsPerRun;
+  Integer stepsPerRun;
 
   @Option(
       names = "--seed",
@@ -125,160 +107,28 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintStream out = main.out();
-    TrainOptions training =
-        Main.options(spec, () -> new TrainOptions(loop.epochs, loop.batchSize, keepProb, false, 1));
-    Mlp.Options netOptions =
-        Main.options(
-            spec,
-            () ->
-                network
-                    .lesson()
-                    .withLearningRate(loop.learningRate)
-                    .withInitStddev(initStddev)
-                    .withDropout(keepProb < 1.0)
-                    .withGraphSeed(seed));
-    if (stepsPerRunOption != null && stepsPerRunOption < 1) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "--steps-per-run must be at least 1, found " + stepsPerRunOption);
-    }
-    if (stepsPerRunOption != null && stepsPerRunOption > 1 && keepProb < 1.0) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(),
-          "--steps-per-run above 1 cannot be combined with dropout"
-              + " (--keep-prob "
-              + keepProb
-              + ")");
-    }
-    stepsPerRun = stepsPerRunOption != null ? stepsPerRunOption : keepProb < 1.0 ? 1 : 8;
-    if (saveEvery < 0) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "--save-every must be 0 or more, found " + saveEvery);
-    }
-    if (saveEvery > 0 && save == null) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--save-every needs --save");
-    }
-    DataSource source = Main.options(spec, () -> data.source(null));
-    long dataSeed = seed != null ? seed : System.nanoTime();
-    MnistDataSets sets =
-        Main.options(
-            spec,
-            () ->
-                MnistDataSets.read(
-                    source,
-                    MnistDataSets.Options.defaults()
-                        .withReshape(false)
-                        .withSeed(dataSeed)
-                        .withValidationSize(validationSize)));
-    if (loop.batchSize > sets.train().numExamples()) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(),
-          "--batch-size "
-              + loop.batchSize
-              + " is larger than the training split ("
-              + sets.train().numExamples()
-              + " examples)");
-    }
-    out.println(
-        "Training on "
-            + source.describe()
-            + ": "
-            + sets.train().numExamples()
-            + " train, "
-            + sets.validation().numExamples()
-            + " validation, "
-            + sets.test().numExamples()
-            + " test; hidden "
-            + network.hidden);
-
-    try (Graph graph = new Graph()) {
-      Mlp.Options sized =
-          netOptions.withImageSize(sets.train().imageRows(), sets.train().imageColumns());
-      Mlp.Network net = Mlp.build(graph, sized);
-      // the fast path: data in the graph, several steps per run (same weights, bit for bit)
-      GraphFedTraining fed =
-          stepsPerRun > 1
-              ? GraphFedTraining.build(net, sized, sets.train(), stepsPerRun, loop.batchSize)
-              : null;
-      Saver saver = save != null || export != null ? Saver.builder(graph).build() : null;
-      try (Session session = net.model().newSession();
-          TensorBoardLog board = logdir != null ? new TensorBoardLog(logdir) : null) {
-        session.run(net.init());
-        if (board != null) {
-          board.graph(graph);
-        }
-        int steps = training.stepsPerEpoch(sets.train().numExamples());
-        boolean[] warnedDivergence = {false};
-        Trainer.EpochHook hook =
-            summary -> {
-              long globalStep = (long) (summary.epoch() + 1) * steps;
-              if (board != null) {
-                board.scalar("cost", globalStep, summary.meanCost());
-                if (summary.validated()) {
-                  board.scalar("validation_accuracy", globalStep, summary.validationAccuracy());
-                }
-                board.flush();
-              }
-              if (saveEvery > 0
-                  && (summary.epoch() + 1) % saveEvery == 0
-                  && summary.epoch() + 1 < loop.epochs) {
-                saver.save(session, save.toString(), globalStep);
-              }
-            };
-        TrainingResult result =
-            Trainer.train(
-                session,
-                net,
-                sets.train(),
-                sets.validation(),
-                training,
-                ConsoleProgress.forConsole(
-                    out,
-                    s -> {
-                      out.println(epochLine(s));
-                      if (Double.isNaN(s.meanCost()) && !warnedDivergence[0]) {
-                        warnedDivergence[0] = true;
-                        main.err()
-                            .println(
-                                "warning: the training cost became NaN in epoch "
-                                    + s.epoch()
-                                    + ": training diverged; try a smaller --learning-rate or"
-                                    + " --init-stddev");
-                      }
-                    }),
-                hook,
-                fed);
-        float test = Evaluator.accuracy(session, net, sets.test());
-        out.println(String.format(Locale.ROOT, "Test Accuracy: %.4f", test));
-        if (board != null) {
-          board.scalar("test_accuracy", result.steps(), test);
-        }
-        if (save != null) {
-          String written = saver.save(session, save.toString(), result.steps());
-          out.println("Saved " + written);
-        }
-        if (export != null) {
-          SavedModelExport.export(session, net, saver, export);
-          out.println("Exported SavedModel to " + export);
-        }
-        if (plot != null) {
-          LearningCurvePlot.write(
-              result.epochs(),
-              "hidden " + network.hidden + ", learning rate " + loop.learningRate,
-              plot);
-          out.println("Plotted " + plot);
-        }
-        out.println(result.summaryLine());
-      }
-    }
+    TrainingRun run = Main.options(spec, this::prepare);
+    run.run(main.out(), main.err());
     return Main.EXIT_OK;
   }
 
-  static String epochLine(EpochSummary s) {
-    String line = String.format(Locale.ROOT, "Epoch %-3d - cost: %.6f", s.epoch(), s.meanCost());
-    if (s.validated()) {
-      line += String.format(Locale.ROOT, " - Validation Accuracy: %.4f", s.validationAccuracy());
-    }
-    return line;
+  /** The run these options describe, its data read; bad options throw IllegalArgumentException. */
+  private TrainingRun prepare() throws Exception {
+    TrainOptions training = new TrainOptions(loop.epochs, loop.batchSize, keepProb, false, 1);
+    Mlp.Options net =
+        network.lesson().withLearningRate(loop.learningRate).withInitStddev(initStddev);
+    return TrainingRun.prepare(
+        TrainingRun.Options.builder(data.source(null))
+            .validationSize(validationSize)
+            .seed(seed)
+            .network(net)
+            .training(training)
+            .stepsPerRun(stepsPerRun)
+            .save(save)
+            .saveEvery(saveEvery)
+            .logdir(logdir)
+            .export(export)
+            .plot(plot)
+            .build());
   }
 }
