@@ -4,8 +4,6 @@ import java.io.PrintStream;
 import java.util.List;
 import org.dnnlessons.format.NumpyFormat;
 import org.dnnlessons.nn.Dropout;
-import org.dnnlessons.nn.Initializers;
-import org.dnnlessons.nn.Layers;
 import org.dnnlessons.nn.ModelGraph;
 import org.dnnlessons.nn.NamedVariable;
 import org.dnnlessons.nn.Tensors;
@@ -93,19 +91,22 @@ public final class DropoutQuiz {
               g.variable(tf, tf.constant(ReluQuiz.OUT_WEIGHTS)));
       List<NamedVariable<TFloat32>> biases =
           List.of(
-              g.variable(tf, Initializers.zeros(tf, Shape.of(3))),
-              g.variable(tf, Initializers.zeros(tf, Shape.of(2))));
+              g.variable(tf, tf.zeros(tf.constant(new long[] {3}), TFloat32.class)),
+              g.variable(tf, tf.zeros(tf.constant(new long[] {2}), TFloat32.class)));
 
       // Input
       NamedVariable<TFloat32> features = g.variable(tf, tf.constant(FEATURES));
 
       // Model with dropout
       Placeholder<TFloat32> keepProb =
-          g.placeholder(tf, "keep_prob", TFloat32.class, Shape.scalar());
+          tf.withName("keep_prob").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
       Operand<TFloat32> hiddenLayer =
-          Layers.relu(tf, Layers.linear(tf, features, weights.get(0), biases.get(0)));
+          tf.math.add(tf.linalg.matMul(features, weights.get(0)), biases.get(0));
+      hiddenLayer = tf.nn.relu(hiddenLayer);
+      // TensorFlow Java has no tf.nn.dropout: the project's Dropout builds Python's ops
       Operand<TFloat32> droppedHidden = Dropout.apply(g, tf, hiddenLayer, keepProb, null);
-      Operand<TFloat32> logits = Layers.linear(tf, droppedHidden, weights.get(1), biases.get(1));
+      Operand<TFloat32> logits =
+          tf.math.add(tf.linalg.matMul(droppedHidden, weights.get(1)), biases.get(1));
 
       try (Session session = g.newSession();
           TFloat32 keepProbValue = TFloat32.scalarOf((float) options.keepProb())) {

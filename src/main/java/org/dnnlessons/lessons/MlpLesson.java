@@ -1,13 +1,21 @@
 package org.dnnlessons.lessons;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.dnnlessons.data.DataSource;
 import org.dnnlessons.data.DatasetException;
 import org.dnnlessons.data.EmbeddedMnist;
 import org.dnnlessons.data.MnistDataSets;
 import org.dnnlessons.format.NumpyFormat;
+import org.dnnlessons.nn.Dropout;
+import org.dnnlessons.nn.Initializers;
 import org.dnnlessons.nn.Mlp;
+import org.dnnlessons.nn.ModelGraph;
+import org.dnnlessons.nn.NamedVariable;
 import org.dnnlessons.train.EpochSummary;
 import org.dnnlessons.train.Evaluator;
 import org.dnnlessons.train.TrainOptions;
@@ -15,7 +23,15 @@ import org.dnnlessons.train.Trainer;
 import org.dnnlessons.train.TrainingListener;
 import org.dnnlessons.train.TrainingResult;
 import org.tensorflow.Graph;
+import org.tensorflow.Operand;
 import org.tensorflow.Session;
+import org.tensorflow.framework.optimizers.GradientDescent;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.PlaceholderWithDefault;
+import org.tensorflow.types.TFloat32;
 
 /**
  * The notebook's "Deep Neural Network in TensorFlow" walkthrough: MNIST read with {@code
@@ -78,7 +94,7 @@ public final class MlpLesson {
     MnistDataSets mnist = read(options);
     try (Graph graph = new Graph()) {
       Mlp.Network net =
-          Mlp.build(
+          buildGraph(
               graph,
               options
                   .network()
@@ -101,6 +117,134 @@ public final class MlpLesson {
         return new Result(training, test);
       }
     }
+  }
+
+  /**
+   * The lesson's graph, written op by op as the notebook's cells write it: the {@code weights} and
+   * {@code biases} maps keyed {@code "hidden_layer"} and {@code "out"} (one more key per deeper
+   * layer: {@code "hidden_layer_2"}, ...), the placeholders {@code x} and {@code y}, {@code
+   * x_flat}, {@code matMul}, {@code add} and {@code relu} for each hidden layer, the logits, the
+   * mean softmax cross-entropy as {@code cost}, and TensorFlow Java's {@code GradientDescent}
+   * optimizer minimizing it. The graph is exactly the one {@link Mlp#build} makes for the same
+   * options (same ops, names, inputs and attributes, in the same order; {@code LessonGraphsTest}),
+   * so everything that trains, saves or serves an {@code Mlp} works on it. Besides the lesson's ops
+   * it creates those of the project's documented contract: {@code keep_prob} (a placeholder with
+   * default 1.0, which the dropout section feeds), {@code probabilities} and {@code accuracy}.
+   *
+   * @param graph an empty graph
+   * @param options the network's settings (the lesson: {@link Mlp.Options#lesson()})
+   */
+  public static Mlp.Network buildGraph(Graph graph, Mlp.Options options) {
+    ModelGraph g =
+        options.graphSeed() == null
+            ? ModelGraph.create(graph)
+            : ModelGraph.create(graph, options.graphSeed());
+    Ops tf = g.tf();
+    int nInput = options.imageRows() * options.imageColumns(); // MNIST data input (28*28)
+    int nClasses = Mlp.NUM_CLASSES; // MNIST total classes (0-9 digits)
+    float stddev = (float) options.initStddev(); // the lesson: tf.random_normal's 1.0
+
+    // One name scope per layer, created once: hidden_layer (hidden_layer_2, ...), then out
+    Map<String, Ops> layers = new LinkedHashMap<>();
+    for (int i = 0; i < options.hidden().size(); i++) {
+      layers.put(Mlp.hiddenScope(i), tf.withSubScope(Mlp.hiddenScope(i)));
+    }
+    layers.put("out", tf.withSubScope("out"));
+    List<Integer> widths = new ArrayList<>(options.hidden());
+    widths.add(nClasses);
+
+    // Store layers weight & bias
+    Map<String, NamedVariable<TFloat32>> weights = new LinkedHashMap<>();
+    int nIn = nInput;
+    int i = 0;
+    for (Map.Entry<String, Ops> layer : layers.entrySet()) {
+      Ops scope = layer.getValue();
+      Shape shape = Shape.of(nIn, widths.get(i));
+      weights.put(
+          layer.getKey(),
+          g.variable(
+              scope, "weights", Initializers.randomNormal(g, scope, shape, 0.0f, stddev, null)));
+      nIn = widths.get(i++);
+    }
+    Map<String, NamedVariable<TFloat32>> biases = new LinkedHashMap<>();
+    i = 0;
+    for (Map.Entry<String, Ops> layer : layers.entrySet()) {
+      Ops scope = layer.getValue();
+      Shape shape = Shape.of(widths.get(i++));
+      biases.put(
+          layer.getKey(),
+          g.variable(
+              scope, "biases", Initializers.randomNormal(g, scope, shape, 0.0f, stddev, null)));
+    }
+
+    // tf Graph input
+    Placeholder<TFloat32> x =
+        tf.withName("x")
+            .placeholder(
+                TFloat32.class,
+                Placeholder.shape(Shape.of(-1, options.imageRows(), options.imageColumns(), 1)));
+    Placeholder<TFloat32> y =
+        tf.withName("y").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, nClasses)));
+    PlaceholderWithDefault<TFloat32> keepProb =
+        tf.withName("keep_prob").placeholderWithDefault(tf.constant(1.0f), Shape.scalar());
+    Operand<TFloat32> xFlat = tf.withName("x_flat").reshape(x, tf.constant(new int[] {-1, nInput}));
+
+    // Hidden layer(s) with RELU activation (and dropout when asked)
+    Operand<TFloat32> layer1 = xFlat;
+    for (Map.Entry<String, Ops> layer : layers.entrySet()) {
+      if (layer.getKey().equals("out")) {
+        break;
+      }
+      Ops scope = layer.getValue();
+      layer1 =
+          scope.math.add(
+              scope.linalg.matMul(layer1, weights.get(layer.getKey())), biases.get(layer.getKey()));
+      layer1 = scope.nn.relu(layer1);
+      if (options.dropout()) {
+        layer1 = Dropout.apply(g, scope, layer1, keepProb, null);
+      }
+    }
+    // Output layer with linear activation
+    Ops out = layers.get("out");
+    Operand<TFloat32> logits =
+        tf.withName("logits")
+            .identity(
+                out.math.add(out.linalg.matMul(layer1, weights.get("out")), biases.get("out")));
+    Operand<TFloat32> probabilities = tf.withName("probabilities").nn.softmax(logits);
+
+    // Define loss and optimizer
+    Operand<TFloat32> cost =
+        tf.withName("cost")
+            .math
+            .mean(tf.nn.softmaxCrossEntropyWithLogits(logits, y).loss(), tf.constant(0));
+    Op optimizer =
+        new GradientDescent(graph, (float) options.learningRate()).minimize(cost, "train_op");
+
+    // Calculate accuracy
+    Operand<TFloat32> correctPrediction =
+        tf.dtypes.cast(
+            tf.math.equal(
+                tf.math.argMax(logits, tf.constant(1)), tf.math.argMax(y, tf.constant(1))),
+            TFloat32.class);
+    Operand<TFloat32> accuracy =
+        tf.withName("accuracy").math.mean(correctPrediction, tf.constant(0));
+
+    // Initializing the variables
+    Op init = g.globalVariablesInitializer();
+    List<NamedVariable<TFloat32>> variables = new ArrayList<>(weights.values());
+    variables.addAll(biases.values());
+    return new Mlp.Network(
+        g,
+        x,
+        y,
+        keepProb,
+        logits,
+        probabilities,
+        cost,
+        accuracy,
+        optimizer,
+        init,
+        List.copyOf(variables));
   }
 
   static MnistDataSets read(Options options) throws DatasetException {

@@ -3,15 +3,12 @@ package org.dnnlessons.lessons;
 import java.io.PrintStream;
 import java.util.List;
 import org.dnnlessons.format.NumpyFormat;
-import org.dnnlessons.nn.Initializers;
-import org.dnnlessons.nn.Layers;
 import org.dnnlessons.nn.ModelGraph;
 import org.dnnlessons.nn.NamedVariable;
 import org.dnnlessons.nn.Tensors;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
@@ -70,16 +67,18 @@ public final class ReluQuiz {
               g.variable(tf, tf.constant(OUT_WEIGHTS)));
       List<NamedVariable<TFloat32>> biases =
           List.of(
-              g.variable(tf, Initializers.zeros(tf, Shape.of(3))),
-              g.variable(tf, Initializers.zeros(tf, Shape.of(2))));
+              g.variable(tf, tf.zeros(tf.constant(new long[] {3}), TFloat32.class)),
+              g.variable(tf, tf.zeros(tf.constant(new long[] {2}), TFloat32.class)));
 
       // Input
       NamedVariable<TFloat32> features = g.variable(tf, tf.constant(FEATURES));
 
       // Model: hidden = relu(features W0 + b0); output = hidden W1 + b1
       Operand<TFloat32> hiddenLayer =
-          Layers.relu(tf, Layers.linear(tf, features, weights.get(0), biases.get(0)));
-      Operand<TFloat32> output = Layers.linear(tf, hiddenLayer, weights.get(1), biases.get(1));
+          tf.math.add(tf.linalg.matMul(features, weights.get(0)), biases.get(0));
+      hiddenLayer = tf.nn.relu(hiddenLayer);
+      Operand<TFloat32> output =
+          tf.math.add(tf.linalg.matMul(hiddenLayer, weights.get(1)), biases.get(1));
 
       try (Session session = g.newSession()) {
         session.run(g.globalVariablesInitializer());

@@ -1,13 +1,12 @@
 package org.dnnlessons.lessons;
 
 import org.dnnlessons.nn.Classifier;
-import org.dnnlessons.nn.GradientDescentStep;
 import org.dnnlessons.nn.Initializers;
-import org.dnnlessons.nn.Layers;
 import org.dnnlessons.nn.ModelGraph;
 import org.dnnlessons.nn.NamedVariable;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
+import org.tensorflow.framework.optimizers.GradientDescent;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -50,13 +49,11 @@ record SingleLayerModel(
     NamedVariable<TFloat32> bias =
         g.variable(tf, Initializers.randomNormal(g, tf, Shape.of(N_CLASSES)));
     // Logits - xW + b
-    Operand<TFloat32> logits = Layers.linear(tf, features, weights, bias);
+    Operand<TFloat32> logits = tf.math.add(tf.linalg.matMul(features, weights), bias);
     // Define loss and optimizer
     Operand<TFloat32> cost =
         tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, labels).loss(), tf.constant(0));
-    Op optimizer =
-        GradientDescentStep.build(
-            tf, "GradientDescent", cost, java.util.List.of(weights, bias), LEARNING_RATE);
+    Op optimizer = new GradientDescent(graph, (float) LEARNING_RATE).minimize(cost);
     // Calculate accuracy
     Operand<TInt64> predicted = tf.math.argMax(logits, tf.constant(1));
     Operand<TInt64> actual = tf.math.argMax(labels, tf.constant(1));

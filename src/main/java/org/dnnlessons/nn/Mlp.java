@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
+import org.tensorflow.framework.optimizers.GradientDescent;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -40,9 +41,14 @@ import org.tensorflow.types.TInt64;
  * lesson's order: every layer's weights, then every layer's biases. Each hidden layer is {@code
  * relu(x W + b)}, followed by dropout with {@code keep_prob} when {@link Options#dropout()} is set.
  *
- * <p>The training step takes gradients of {@code cost} with respect to exactly the listed variables
- * ({@code tf.gradients} over an explicit variable list) and applies {@code ApplyGradientDescent} to
- * each, the ops Python's {@code GradientDescentOptimizer.minimize} adds.
+ * <p>The ops are created in the lesson's order (the weights and biases, then the placeholders, the
+ * layers, the cost, the optimizer, the accuracy), so {@code MlpLesson}, which writes the same graph
+ * op by op as the notebook does, builds exactly this graph. The training step is TensorFlow Java's
+ * own {@link GradientDescent} optimizer, {@code minimize(cost)} as in Python: gradients of {@code
+ * cost} with respect to every variable of the graph (the network's, since it is built into an empty
+ * graph), every {@code ApplyGradientDescent} waiting for all gradients. From the same seeds and
+ * batches its weights are bit-identical to Python's {@code
+ * GradientDescentOptimizer(learning_rate).minimize(cost)} ({@code TrainingParityIT}).
  */
 public final class Mlp {
 
@@ -187,15 +193,6 @@ public final class Mlp {
     Ops tf = g.tf();
     int nInput = options.imageRows() * options.imageColumns();
 
-    // tf Graph input
-    Placeholder<TFloat32> x =
-        g.placeholder(
-            tf, "x", TFloat32.class, Shape.of(-1, options.imageRows(), options.imageColumns(), 1));
-    Placeholder<TFloat32> y = g.placeholder(tf, "y", TFloat32.class, Shape.of(-1, NUM_CLASSES));
-    PlaceholderWithDefault<TFloat32> keepProb =
-        tf.withName("keep_prob").placeholderWithDefault(tf.constant(1.0f), Shape.scalar());
-    Operand<TFloat32> xFlat = tf.withName("x_flat").reshape(x, tf.constant(new int[] {-1, nInput}));
-
     // Store layers weight & bias: every weight first, then every bias, as the lesson's dicts do
     List<Integer> widths = new ArrayList<>();
     widths.add(nInput);
@@ -227,6 +224,15 @@ public final class Mlp {
               Initializers.randomNormal(g, s, Shape.of(widths.get(i + 1)), 0.0f, stddev, null)));
     }
 
+    // tf Graph input
+    Placeholder<TFloat32> x =
+        g.placeholder(
+            tf, "x", TFloat32.class, Shape.of(-1, options.imageRows(), options.imageColumns(), 1));
+    Placeholder<TFloat32> y = g.placeholder(tf, "y", TFloat32.class, Shape.of(-1, NUM_CLASSES));
+    PlaceholderWithDefault<TFloat32> keepProb =
+        tf.withName("keep_prob").placeholderWithDefault(tf.constant(1.0f), Shape.scalar());
+    Operand<TFloat32> xFlat = tf.withName("x_flat").reshape(x, tf.constant(new int[] {-1, nInput}));
+
     // Hidden layers with ReLU activation (and dropout), then the linear output layer
     Operand<TFloat32> layer = xFlat;
     for (int i = 0; i < layers - 1; i++) {
@@ -247,7 +253,8 @@ public final class Mlp {
     Operand<TFloat32> cost = tf.withName("cost").math.mean(crossEntropy, tf.constant(0));
     List<NamedVariable<TFloat32>> variables = new ArrayList<>(weights);
     variables.addAll(biases);
-    Op trainOp = GradientDescentStep.build(tf, "train_op", cost, variables, options.learningRate());
+    Op trainOp =
+        new GradientDescent(graph, (float) options.learningRate()).minimize(cost, "train_op");
 
     // Calculate accuracy
     Operand<TInt64> predicted = tf.math.argMax(logits, tf.constant(1));

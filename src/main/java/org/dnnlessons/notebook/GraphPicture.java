@@ -46,6 +46,8 @@ public final class GraphPicture {
       GraphOperation op = it.next();
       String name = op.name();
       String scope = name.contains("/") ? name.substring(0, name.indexOf('/')) : name;
+      // TensorFlow Java's optimizer names its ops GradientDescent, GradientDescent_1, ...
+      scope = scope.replaceFirst("^GradientDescent_\\d+$", "GradientDescent");
       if (HIDDEN_SCOPES.contains(scope)
           || HIDDEN_TYPES.contains(op.type())
           || name.contains("/random_normal")

@@ -15,11 +15,12 @@ import org.tensorflow.Session;
 
 /**
  * Training is deterministic: the same seeds and batches give bit-identical weights, run after run
- * in one process. Without the gate on the updates (see {@link GradientDescentStep}) an update raced
- * with back-propagation reading the same weights: results drifted between runs and this
- * configuration sometimes diverged to NaN.
+ * in one process. A variable's {@code read} shares its memory, so an update that did not wait for
+ * every gradient would race with back-propagation still reading the same weights (results drifting
+ * between runs, this configuration sometimes diverging to NaN). TensorFlow Java's {@code
+ * GradientDescent} optimizer, which {@link Mlp} uses, makes every update wait for all gradients.
  */
-class GradientDescentStepTest {
+class TrainingDeterminismTest {
 
   private static List<float[]> train(DataSet data) {
     try (Graph graph = new Graph()) {
