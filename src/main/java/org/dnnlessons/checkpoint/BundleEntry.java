@@ -19,7 +19,8 @@ import java.util.List;
  * @param offset where they start in that file
  * @param size how many bytes they are
  * @param crc32c the masked CRC32C of the bytes
- * @param slices how many slices a partitioned tensor has (0 for a whole tensor)
+ * @param slices the slices a partitioned tensor is stored as, each under its own key (empty for a
+ *     whole tensor)
  */
 record BundleEntry(
     int dtype,
@@ -29,7 +30,7 @@ record BundleEntry(
     long offset,
     long size,
     int crc32c,
-    int slices) {
+    List<TensorSlice> slices) {
 
   /**
    * The parts of a {@code BundleHeaderProto} the reader needs.
@@ -39,8 +40,9 @@ record BundleEntry(
    */
   record Header(int numShards, int endianness) {}
 
-  static Header parseHeader(Path file, byte[] bytes) throws CheckpointException {
-    Wire w = new Wire(file, bytes, 0, bytes.length, "bundle header");
+  static Header parseHeader(Path file, byte[] bytes, int from, int length)
+      throws CheckpointException {
+    Wire w = new Wire(file, bytes, from, from + length, "bundle header");
     int numShards = 0;
     int endianness = 0;
     while (w.more()) {
@@ -54,8 +56,10 @@ record BundleEntry(
     return new Header(numShards, endianness);
   }
 
-  static BundleEntry parse(Path file, String key, byte[] bytes) throws CheckpointException {
-    Wire w = new Wire(file, bytes, 0, bytes.length, "entry for '" + key + "'");
+  /** Parses the entry of {@code key} at {@code bytes[from, from + length)}. */
+  static BundleEntry parse(Path file, String key, byte[] bytes, int from, int length)
+      throws CheckpointException {
+    Wire w = new Wire(file, bytes, from, from + length, "entry for " + key);
     int dtype = 0;
     List<Long> dims = new ArrayList<>();
     boolean[] unknownRank = {false};
@@ -63,7 +67,7 @@ record BundleEntry(
     long offset = 0;
     long size = 0;
     int crc = 0;
-    int slices = 0;
+    List<TensorSlice> slices = new ArrayList<>();
     while (w.more()) {
       long tag = w.varint();
       switch ((int) (tag >>> 3)) {
@@ -73,10 +77,7 @@ record BundleEntry(
         case 4 -> offset = w.varintField(tag);
         case 5 -> size = w.varintField(tag);
         case 6 -> crc = w.fixed32Field(tag);
-        case 7 -> {
-          w.message(tag);
-          slices++;
-        }
+        case 7 -> slices.add(parseSlice(w.message(tag)));
         default -> w.skip(tag);
       }
     }
@@ -88,7 +89,37 @@ record BundleEntry(
         offset,
         size,
         crc,
-        slices);
+        List.copyOf(slices));
+  }
+
+  /** A {@code TensorSliceProto}: repeated {@code Extent {int64 start = 1; int64 length = 2}}. */
+  static TensorSlice parseSlice(Wire w) throws CheckpointException {
+    List<long[]> extents = new ArrayList<>();
+    while (w.more()) {
+      long tag = w.varint();
+      if ((tag >>> 3) == 1) {
+        Wire e = w.message(tag);
+        long[] extent = {0, -1};
+        while (e.more()) {
+          long t = e.varint();
+          switch ((int) (t >>> 3)) {
+            case 1 -> extent[0] = e.varintField(t);
+            case 2 -> extent[1] = e.varintField(t);
+            default -> e.skip(t);
+          }
+        }
+        if (extent[1] < 0) {
+          extent[0] = 0;
+          extent[1] = -1; // no length: the whole dimension
+        }
+        extents.add(extent);
+      } else {
+        w.skip(tag);
+      }
+    }
+    return new TensorSlice(
+        extents.stream().mapToLong(e -> e[0]).toArray(),
+        extents.stream().mapToLong(e -> e[1]).toArray());
   }
 
   private static void parseShape(Wire w, List<Long> dims, boolean[] unknownRank)
@@ -116,11 +147,11 @@ record BundleEntry(
   }
 
   /** A bounded reader of protobuf's wire format. */
-  private static final class Wire {
+  static final class Wire {
     private final Path file;
     private final byte[] b;
-    private int pos;
-    private final int limit;
+    int pos;
+    final int limit;
     private final String what;
 
     Wire(Path file, byte[] b, int pos, int limit, String what) {
@@ -204,9 +235,8 @@ record BundleEntry(
       pos += n;
     }
 
-    private CheckpointException error(String reason) {
-      return new CheckpointException(
-          file, CheckpointException.NO_OFFSET, "unreadable " + what + ": " + reason);
+    CheckpointException error(String reason) {
+      return new CheckpointException(file, pos, "unreadable " + what + ": " + reason);
     }
   }
 }

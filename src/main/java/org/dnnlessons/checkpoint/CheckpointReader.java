@@ -2,12 +2,10 @@ package org.dnnlessons.checkpoint;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -15,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.zip.CRC32C;
 import org.tensorflow.proto.DataType;
 
 /**
@@ -32,25 +29,43 @@ import org.tensorflow.proto.DataType;
  * <p>The {@code .index} table is parsed when the reader opens ({@link IndexTable}); tensors are
  * read from the {@code .data-NNNNN-of-NNNNN} shards on demand, each checked against the masked
  * CRC32C its entry records. Supported dtypes: float32, float64, float16, bfloat16, int8, int16,
- * int32, int64, uint8, uint16, uint32, uint64, bool and string. Partitioned (sliced) tensors are
- * reported, not read.
+ * int32, int64, uint8, uint16, uint32, uint64, bool and string. A partitioned variable (Python's
+ * {@code get_variable(..., partitioner=...)}) is listed once, with its full shape, as {@code
+ * tf.train.list_variables} lists it, and read whole: its slices, each stored under a binary key,
+ * are assembled as {@code tf.train.load_checkpoint(...).get_tensor(name)} assembles them.
  *
  * <p>Every problem (a missing file, a corrupt table, an entry pointing outside its shard, a
  * checksum mismatch) is a {@link CheckpointException} with the file, the byte offset and the
- * reason. Sizes are checked against the files before anything is allocated.
+ * reason. Sizes are checked against the files before anything is allocated: when the reader opens,
+ * every tensor's byte count must equal its shape times its dtype's size and lie inside its data
+ * shard, so no shape read from an index asks for memory the files cannot back.
  */
 public final class CheckpointReader {
 
   /** Index files larger than this are refused (real ones are kilobytes to a few megabytes). */
   static final long MAX_INDEX_BYTES = 1L << 30;
 
-  private final Path prefix;
-  private final int numShards;
-  private final Map<String, BundleEntry> entries;
+  /** Slices per partitioned tensor accepted (real partitioners use a handful to a few hundred). */
+  static final int MAX_SLICES = 1 << 12;
 
-  private CheckpointReader(Path prefix, int numShards, Map<String, BundleEntry> entries) {
+  private final Path prefix;
+  private final Map<String, Stored> entries;
+
+  /**
+   * A tensor as stored: its info and where its values are, whole (one piece, {@code slice} null) or
+   * as slices.
+   */
+  record Stored(TensorInfo info, List<Piece> pieces) {
+    boolean partitioned() {
+      return pieces.size() != 1 || pieces.get(0).slice() != null;
+    }
+  }
+
+  /** One stored piece of a tensor: the part it covers ({@code null} for all) and its values. */
+  record Piece(TensorSlice slice, BundleValues values) {}
+
+  private CheckpointReader(Path prefix, Map<String, Stored> entries) {
     this.prefix = prefix;
-    this.numShards = numShards;
     this.entries = entries;
   }
 
@@ -81,33 +96,264 @@ public final class CheckpointReader {
       throw new CheckpointException(
           index, CheckpointException.NO_OFFSET, "cannot read: " + e.getMessage(), e);
     }
-    Map<String, byte[]> table = IndexTable.parse(index, bytes);
-    byte[] headerBytes = table.get("");
-    if (headerBytes == null) {
+    List<IndexTable.Entry> table = IndexTable.parse(index, bytes);
+    if (table.isEmpty() || table.get(0).key().length != 0) {
       throw new CheckpointException(
           index,
-          CheckpointException.NO_OFFSET,
+          table.isEmpty() ? CheckpointException.NO_OFFSET : table.get(0).keyOffset(),
           "no bundle header (the entry with the empty key): not a tensor bundle");
     }
-    BundleEntry.Header header = BundleEntry.parseHeader(index, headerBytes);
+    IndexTable.Entry first = table.get(0);
+    BundleEntry.Header header =
+        BundleEntry.parseHeader(index, bytes, first.valueOffset(), first.valueLength());
     if (header.numShards() < 1 || header.numShards() > 100_000) {
       throw new CheckpointException(
           index,
-          CheckpointException.NO_OFFSET,
+          first.valueOffset(),
           "bundle header gives " + header.numShards() + " shards, expected 1 to 100000");
     }
     if (header.endianness() != 0) {
       throw new CheckpointException(
-          index, CheckpointException.NO_OFFSET, "big-endian bundles are not supported");
+          index, first.valueOffset(), "big-endian bundles are not supported");
     }
-    Map<String, BundleEntry> entries = new TreeMap<>();
-    for (Map.Entry<String, byte[]> e : table.entrySet()) {
-      if (e.getKey().isEmpty()) {
-        continue;
+    return new Opening(prefix, index, bytes, header.numShards())
+        .open(table.subList(1, table.size()));
+  }
+
+  /** The state of {@link #open}: the index's entries turned into tensors, each checked. */
+  private static final class Opening {
+    private final Path prefix;
+    private final Path index;
+    private final byte[] bytes;
+    private final int numShards;
+    private final long[] shardSizes;
+
+    Opening(Path prefix, Path index, byte[] bytes, int numShards) {
+      this.prefix = prefix;
+      this.index = index;
+      this.bytes = bytes;
+      this.numShards = numShards;
+      this.shardSizes = new long[numShards];
+      java.util.Arrays.fill(shardSizes, -1);
+    }
+
+    CheckpointReader open(List<IndexTable.Entry> table) throws CheckpointException {
+      Map<ByteBuffer, IndexTable.Entry> sliceKeys = new java.util.HashMap<>();
+      List<IndexTable.Entry> named = new ArrayList<>();
+      for (IndexTable.Entry e : table) {
+        if (e.key()[0] == 0) {
+          if (TensorSlice.decode(e.key()) == null) {
+            throw new CheckpointException(
+                index,
+                e.keyOffset(),
+                "key "
+                    + IndexTable.printable(e.key())
+                    + " is neither a tensor name nor a tensor slice's key");
+          }
+          sliceKeys.put(ByteBuffer.wrap(e.key()), e);
+        } else {
+          named.add(e);
+        }
       }
-      entries.put(e.getKey(), BundleEntry.parse(index, e.getKey(), e.getValue()));
+      Map<String, Stored> out = new TreeMap<>();
+      for (IndexTable.Entry e : named) {
+        String name = name(e);
+        BundleEntry entry =
+            BundleEntry.parse(
+                index, IndexTable.printable(e.key()), bytes, e.valueOffset(), e.valueLength());
+        TensorInfo info = info(index, e.keyOffset(), name, entry);
+        List<Piece> pieces = new ArrayList<>();
+        if (entry.slices().isEmpty()) {
+          pieces.add(new Piece(null, values(e.keyOffset(), info, entry)));
+        } else {
+          checkSlices(e.keyOffset(), info, entry.slices());
+          for (TensorSlice slice : entry.slices()) {
+            IndexTable.Entry se = sliceKeys.get(ByteBuffer.wrap(slice.key(name)));
+            if (se == null) {
+              throw new CheckpointException(
+                  index,
+                  e.keyOffset(),
+                  "partitioned tensor '" + name + "' lists slice " + slice + ", which is missing");
+            }
+            BundleEntry sliceEntry =
+                BundleEntry.parse(
+                    index,
+                    "slice " + slice + " of '" + name + "'",
+                    bytes,
+                    se.valueOffset(),
+                    se.valueLength());
+            TensorInfo sliceInfo =
+                info(index, se.keyOffset(), name + " (slice " + slice + ")", sliceEntry);
+            if (sliceInfo.dtype() != info.dtype()
+                || !java.util.Arrays.equals(sliceInfo.shape(), slice.shape(info.shape()))) {
+              throw new CheckpointException(
+                  index,
+                  se.keyOffset(),
+                  "slice "
+                      + slice
+                      + " of '"
+                      + name
+                      + "' is stored as "
+                      + sliceInfo.dtype()
+                      + " "
+                      + sliceInfo.compactShape()
+                      + ", expected "
+                      + info.dtype()
+                      + " "
+                      + new TensorInfo(name, info.dtype(), slice.shape(info.shape()))
+                          .compactShape());
+            }
+            pieces.add(new Piece(slice, values(se.keyOffset(), sliceInfo, sliceEntry)));
+          }
+        }
+        out.put(name, new Stored(info, List.copyOf(pieces)));
+      }
+      return new CheckpointReader(prefix, out);
     }
-    return new CheckpointReader(prefix, header.numShards(), entries);
+
+    /** The entry's key as a tensor name: UTF-8 text, as TensorFlow's names are. */
+    private String name(IndexTable.Entry e) throws CheckpointException {
+      try {
+        return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(e.key())).toString();
+      } catch (java.nio.charset.CharacterCodingException x) {
+        throw new CheckpointException(
+            index,
+            e.keyOffset(),
+            "key " + IndexTable.printable(e.key()) + " is not UTF-8 text, as tensor names are");
+      }
+    }
+
+    /**
+     * The slices must lie inside the tensor, not overlap, and cover it: then they hold exactly its
+     * elements.
+     */
+    private void checkSlices(long offset, TensorInfo info, List<TensorSlice> slices)
+        throws CheckpointException {
+      long[] shape = info.shape();
+      if (slices.size() > MAX_SLICES) {
+        throw new CheckpointException(
+            index,
+            offset,
+            "tensor '"
+                + info.name()
+                + "' has "
+                + slices.size()
+                + " slices, more than the "
+                + MAX_SLICES
+                + " accepted");
+      }
+      long covered = 0;
+      for (int i = 0; i < slices.size(); i++) {
+        TensorSlice s = slices.get(i);
+        if (!s.fitsIn(shape)) {
+          throw new CheckpointException(
+              index,
+              offset,
+              "slice "
+                  + s
+                  + " of '"
+                  + info.name()
+                  + "' does not fit its shape "
+                  + info.compactShape());
+        }
+        for (int j = 0; j < i; j++) {
+          if (s.overlaps(slices.get(j), shape)) {
+            throw new CheckpointException(
+                index,
+                offset,
+                "slices " + slices.get(j) + " and " + s + " of '" + info.name() + "' overlap");
+          }
+        }
+        covered += new TensorInfo(info.name(), info.dtype(), s.shape(shape)).numElements();
+      }
+      if (covered != info.numElements()) {
+        throw new CheckpointException(
+            index,
+            offset,
+            "the slices of '"
+                + info.name()
+                + "' hold "
+                + covered
+                + " of its "
+                + info.numElements()
+                + " elements");
+      }
+    }
+
+    /**
+     * Where a whole tensor's (or slice's) bytes are, once its size agrees with its shape and dtype
+     * and its range lies inside its data shard.
+     */
+    private BundleValues values(long keyOffset, TensorInfo info, BundleEntry entry)
+        throws CheckpointException {
+      if (entry.shardId() < 0 || entry.shardId() >= numShards) {
+        throw new CheckpointException(
+            index,
+            keyOffset,
+            "tensor '"
+                + info.name()
+                + "' is in shard "
+                + entry.shardId()
+                + " of a "
+                + numShards
+                + "-shard bundle");
+      }
+      Path shard =
+          Path.of(
+              String.format(
+                  Locale.ROOT, "%s.data-%05d-of-%05d", prefix, entry.shardId(), numShards));
+      int elementSize = Dtypes.elementSize(info.dtype());
+      long n = info.numElements();
+      if (elementSize > 0) {
+        long needed = multiplyOrFail(index, keyOffset, n, elementSize, info.name());
+        if (entry.size() != needed) {
+          throw new CheckpointException(
+              index,
+              keyOffset,
+              "tensor '"
+                  + info.name()
+                  + "' of shape "
+                  + info.compactShape()
+                  + " and dtype "
+                  + info.numpyType()
+                  + " needs "
+                  + needed
+                  + " bytes, its entry gives "
+                  + entry.size());
+        }
+      } else if (elementSize < 0 && n > entry.size()) {
+        throw new CheckpointException(
+            index,
+            keyOffset,
+            "string tensor '"
+                + info.name()
+                + "' has "
+                + n
+                + " elements, more than its "
+                + entry.size()
+                + " bytes can hold");
+      }
+      checkRange(
+          shard, shardSize(entry.shardId(), shard), entry.offset(), entry.size(), info.name());
+      return new BundleValues(shard, entry);
+    }
+
+    private long shardSize(int id, Path shard) throws CheckpointException {
+      if (shardSizes[id] == -1) {
+        try {
+          shardSizes[id] = Files.size(shard);
+        } catch (NoSuchFileException e) {
+          throw new CheckpointException(
+              shard,
+              CheckpointException.NO_OFFSET,
+              "no such file (data shard " + id + " of " + numShards + " of this checkpoint)");
+        } catch (IOException e) {
+          throw new CheckpointException(
+              shard, CheckpointException.NO_OFFSET, "cannot read: " + e.getMessage(), e);
+        }
+      }
+      return shardSizes[id];
+    }
   }
 
   /** The checkpoint prefix. */
@@ -115,11 +361,14 @@ public final class CheckpointReader {
     return prefix;
   }
 
-  /** Every tensor, sorted by name, as {@code tf.train.list_variables} lists them. */
-  public List<TensorInfo> tensors() throws CheckpointException {
+  /**
+   * Every tensor, sorted by name, as {@code tf.train.list_variables} lists them: a partitioned
+   * variable once, with its full shape.
+   */
+  public List<TensorInfo> tensors() {
     List<TensorInfo> out = new ArrayList<>();
-    for (Map.Entry<String, BundleEntry> e : entries.entrySet()) {
-      out.add(info(e.getKey(), e.getValue()));
+    for (Stored t : entries.values()) {
+      out.add(t.info());
     }
     return Collections.unmodifiableList(out);
   }
@@ -135,57 +384,118 @@ public final class CheckpointReader {
    * @throws CheckpointException naming the closest keys when it is missing
    */
   public TensorInfo info(String name) throws CheckpointException {
-    BundleEntry entry = entries.get(name);
-    if (entry == null) {
+    return stored(name).info();
+  }
+
+  /** Whether {@code name} is stored as slices (a variable Python partitioned). */
+  public boolean partitioned(String name) throws CheckpointException {
+    return stored(name).partitioned();
+  }
+
+  private Stored stored(String name) throws CheckpointException {
+    Stored stored = entries.get(name);
+    if (stored == null) {
       throw new CheckpointException(
           prefix, CheckpointException.NO_OFFSET, "no tensor named '" + name + "'" + closest(name));
     }
-    return info(name, entry);
+    return stored;
   }
 
   /** The sum of every tensor's element count, as Python's inspect_checkpoint totals it. */
-  public long totalParameters() throws CheckpointException {
+  public long totalParameters() {
     long total = 0;
-    for (TensorInfo t : tensors()) {
-      total += t.numElements();
+    for (Stored t : entries.values()) {
+      total += t.info().numElements();
     }
     return total;
   }
 
-  /** Reads one tensor's values, verifying its checksum. */
+  /**
+   * Reads one tensor's values, verifying their checksums; a partitioned tensor is assembled from
+   * its slices.
+   *
+   * @throws CheckpointException when the tensor is missing, of a dtype this reader does not decode,
+   *     more than the 2 GiB a Java array holds (see {@link #readInto}), unreadable, or fails its
+   *     checksum
+   */
   public CheckpointTensor read(String name) throws CheckpointException {
-    TensorInfo info = info(name);
-    BundleEntry entry = entries.get(name);
-    Path shard = locate(name, info, entry);
-    byte[] bytes = readRange(shard, entry.offset(), entry.size(), name);
-    CRC32C crc = new CRC32C();
-    long n = info.numElements();
+    Stored stored = stored(name);
+    TensorInfo info = stored.info();
+    checkSupported(info);
     int elementSize = Dtypes.elementSize(info.dtype());
-    if (elementSize > 0) {
-      if (n * elementSize != bytes.length) {
-        throw wrongSize(shard, entry, info, n * elementSize, "its entry gives " + bytes.length);
+    long n = info.numElements();
+    if (elementSize < 0) {
+      if (!stored.partitioned()) {
+        return new CheckpointTensor(
+            info, new byte[0], stored.pieces().get(0).values().strings(name, n));
       }
-      crc.update(bytes, 0, bytes.length);
-      checkCrc(shard, entry, name, (int) crc.getValue());
-      return new CheckpointTensor(info, bytes, List.of());
+      if (n > MAX_ARRAY_BYTES / 8) {
+        throw new CheckpointException(
+            prefix,
+            CheckpointException.NO_OFFSET,
+            "string tensor '" + name + "' has " + n + " elements, more than this reader holds");
+      }
+      List<byte[]> all = new ArrayList<>(java.util.Collections.nCopies((int) n, (byte[]) null));
+      for (Piece p : stored.pieces()) {
+        long[] sliceShape = p.slice().shape(info.shape());
+        List<byte[]> part =
+            p.values().strings(name, new TensorInfo(name, info.dtype(), sliceShape).numElements());
+        Slices.copy(
+            info.shape(),
+            p.slice(),
+            1,
+            (from, to, count) -> {
+              for (int k = 0; k < count; k++) {
+                all.set((int) to + k, part.get((int) from + k));
+              }
+            });
+      }
+      return new CheckpointTensor(info, new byte[0], List.copyOf(all));
     }
-    return new CheckpointTensor(info, new byte[0], strings(shard, entry, name, bytes, n));
+    long total = n * elementSize; // checked when the reader opened
+    if (total > MAX_ARRAY_BYTES) {
+      throw new CheckpointException(
+          prefix,
+          CheckpointException.NO_OFFSET,
+          "tensor '"
+              + name
+              + "' is "
+              + total
+              + " bytes, more than the 2 GiB a Java array holds; read it with readInto");
+    }
+    if (!stored.partitioned()) {
+      return new CheckpointTensor(info, stored.pieces().get(0).values().bytes(name), List.of());
+    }
+    byte[] full = new byte[(int) total];
+    for (Piece p : stored.pieces()) {
+      byte[] part = p.values().bytes(name);
+      Slices.copy(
+          info.shape(),
+          p.slice(),
+          elementSize,
+          (from, to, count) -> System.arraycopy(part, (int) from, full, (int) to, (int) count));
+    }
+    return new CheckpointTensor(info, full, List.of());
   }
+
+  /** The largest tensor {@link #read} returns, in bytes. */
+  static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 16;
 
   /**
    * Reads the bytes of a fixed-size tensor (every dtype but string) straight into {@code target},
    * from its position to its limit, and verifies their checksum: the bundle holds a tensor's
    * elements as they lie in memory (little-endian, row-major), so {@code target} may be the memory
-   * of a TensorFlow tensor of the saved dtype and shape. On return {@code target}'s position is at
-   * its limit; after an exception its contents are undefined.
+   * of a TensorFlow tensor of the saved dtype and shape. A partitioned tensor's slices are placed
+   * where they belong. On return {@code target}'s position is at its limit; after an exception its
+   * contents are undefined.
    *
-   * @throws CheckpointException when the tensor is missing, a string, partitioned, not {@code
+   * @throws CheckpointException when the tensor is missing, a string, not {@code
    *     target.remaining()} bytes long, unreadable, or fails its checksum
    */
   public void readInto(String name, ByteBuffer target) throws CheckpointException {
-    TensorInfo info = info(name);
-    BundleEntry entry = entries.get(name);
-    Path shard = locate(name, info, entry);
+    Stored stored = stored(name);
+    TensorInfo info = stored.info();
+    checkSupported(info);
     int elementSize = Dtypes.elementSize(info.dtype());
     if (elementSize <= 0) {
       throw new CheckpointException(
@@ -194,175 +504,49 @@ public final class CheckpointReader {
           "tensor '" + name + "' holds strings; read it with read(name)");
     }
     long expected = info.numElements() * elementSize;
-    if (entry.size() != expected || target.remaining() != expected) {
-      throw wrongSize(
-          shard,
-          entry,
-          info,
-          expected,
-          "its entry gives " + entry.size() + " and the target holds " + target.remaining());
-    }
-    int start = target.position();
-    readRange(shard, entry.offset(), entry.size(), name, size -> target);
-    CRC32C crc = new CRC32C();
-    crc.update(target.duplicate().position(start));
-    checkCrc(shard, entry, name, (int) crc.getValue());
-  }
-
-  /**
-   * Checks that {@code name} can be read (not partitioned, a supported dtype, a shard that exists
-   * in the bundle) and returns its shard's path.
-   */
-  private Path locate(String name, TensorInfo info, BundleEntry entry) throws CheckpointException {
-    if (entry.slices() > 0) {
+    if (target.remaining() != expected) {
       throw new CheckpointException(
           prefix,
           CheckpointException.NO_OFFSET,
-          "tensor '" + name + "' is partitioned into " + entry.slices() + " slices; not supported");
+          "tensor '"
+              + name
+              + "' of shape "
+              + info.compactShape()
+              + " needs "
+              + expected
+              + " bytes, the target holds "
+              + target.remaining());
     }
+    if (!stored.partitioned()) {
+      stored.pieces().get(0).values().readInto(name, target);
+      return;
+    }
+    int start = target.position();
+    for (Piece p : stored.pieces()) {
+      byte[] part = p.values().bytes(name);
+      Slices.copy(
+          info.shape(),
+          p.slice(),
+          elementSize,
+          (from, to, count) -> target.put(start + (int) to, part, (int) from, (int) count));
+    }
+    target.position(target.limit());
+  }
+
+  private void checkSupported(TensorInfo info) throws CheckpointException {
     if (!Dtypes.supported(info.dtype())) {
       throw new CheckpointException(
           prefix,
           CheckpointException.NO_OFFSET,
           "tensor '"
-              + name
+              + info.name()
               + "' has dtype "
               + info.dtype()
               + ", which this reader does not decode");
     }
-    if (entry.shardId() < 0 || entry.shardId() >= numShards) {
-      throw new CheckpointException(
-          prefix,
-          CheckpointException.NO_OFFSET,
-          "tensor '"
-              + name
-              + "' is in shard "
-              + entry.shardId()
-              + " of a "
-              + numShards
-              + "-shard bundle");
-    }
-    return Path.of(
-        String.format(Locale.ROOT, "%s.data-%05d-of-%05d", prefix, entry.shardId(), numShards));
   }
 
-  /** DT_STRING: varint64 lengths, their masked CRC32C, then the bytes of every string. */
-  private List<byte[]> strings(Path shard, BundleEntry entry, String name, byte[] bytes, long n)
-      throws CheckpointException {
-    if (n > bytes.length) {
-      throw new CheckpointException(
-          shard,
-          entry.offset(),
-          "string tensor '"
-              + name
-              + "' has "
-              + n
-              + " elements, more than its "
-              + bytes.length
-              + " bytes can hold");
-    }
-    CRC32C crc = new CRC32C();
-    long[] lengths = new long[(int) n];
-    int pos = 0;
-    ByteBuffer le = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-    for (int i = 0; i < n; i++) {
-      long v = 0;
-      int shift = 0;
-      while (true) {
-        if (pos >= bytes.length || shift > 63) {
-          throw new CheckpointException(
-              shard,
-              entry.offset() + pos,
-              "truncated length of string " + i + " in tensor '" + name + "'");
-        }
-        int b = bytes[pos++] & 0xFF;
-        v |= (long) (b & 0x7F) << shift;
-        shift += 7;
-        if ((b & 0x80) == 0) {
-          break;
-        }
-      }
-      lengths[i] = v;
-      le.clear();
-      if (v >= 0 && v <= 0xFFFFFFFFL) {
-        le.putInt((int) v);
-        crc.update(le.array(), 0, 4);
-      } else {
-        le.putLong(v);
-        crc.update(le.array(), 0, 8);
-      }
-    }
-    if (pos + 4 > bytes.length) {
-      throw new CheckpointException(
-          shard,
-          entry.offset() + pos,
-          "string tensor '" + name + "' ends before its length checksum");
-    }
-    int stored = ByteBuffer.wrap(bytes, pos, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-    if (stored != IndexTable.mask((int) crc.getValue())) {
-      throw new CheckpointException(
-          shard, entry.offset() + pos, "string lengths checksum mismatch in tensor '" + name + "'");
-    }
-    crc.update(bytes, pos, 4);
-    pos += 4;
-    List<byte[]> out = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      if (lengths[i] < 0 || lengths[i] > bytes.length - pos) {
-        throw new CheckpointException(
-            shard,
-            entry.offset() + pos,
-            "string "
-                + i
-                + " of tensor '"
-                + name
-                + "' claims "
-                + lengths[i]
-                + " bytes, "
-                + (bytes.length - pos)
-                + " remain");
-      }
-      byte[] s = java.util.Arrays.copyOfRange(bytes, pos, pos + (int) lengths[i]);
-      crc.update(s, 0, s.length);
-      pos += s.length;
-      out.add(s);
-    }
-    checkCrc(shard, entry, name, (int) crc.getValue());
-    return List.copyOf(out);
-  }
-
-  private static void checkCrc(Path shard, BundleEntry entry, String name, int crc)
-      throws CheckpointException {
-    int expected = entry.crc32c();
-    int actual = IndexTable.mask(crc);
-    if (expected != actual) {
-      throw new CheckpointException(
-          shard,
-          entry.offset(),
-          String.format(
-              Locale.ROOT,
-              "checksum mismatch in tensor '%s': stored 0x%08x, computed 0x%08x",
-              name,
-              expected,
-              actual));
-    }
-  }
-
-  private static CheckpointException wrongSize(
-      Path shard, BundleEntry entry, TensorInfo info, long needed, String found) {
-    return new CheckpointException(
-        shard,
-        entry.offset(),
-        "tensor '"
-            + info.name()
-            + "' of shape "
-            + info.compactShape()
-            + " needs "
-            + needed
-            + " bytes, "
-            + found);
-  }
-
-  private static void checkRange(Path shard, long fileSize, long offset, long size, String name)
+  static void checkRange(Path shard, long fileSize, long offset, long size, String name)
       throws CheckpointException {
     if (offset < 0 || size < 0 || offset > fileSize || size > fileSize - offset) {
       throw new CheckpointException(
@@ -380,95 +564,35 @@ public final class CheckpointReader {
     }
   }
 
-  private static byte[] readRange(Path shard, long offset, long size, String name)
+  private static TensorInfo info(Path index, long offset, String name, BundleEntry entry)
       throws CheckpointException {
-    return readRange(
-            shard,
-            offset,
-            size,
-            name,
-            n -> {
-              if (n > Integer.MAX_VALUE - 16) {
-                throw new CheckpointException(
-                    shard,
-                    offset,
-                    "tensor '"
-                        + name
-                        + "' is "
-                        + n
-                        + " bytes, more than the 2 GiB a Java array holds");
-              }
-              return ByteBuffer.allocate((int) n);
-            })
-        .array();
-  }
-
-  /** Where {@link #readRange(Path, long, long, String, Target)} puts the bytes. */
-  private interface Target {
-    /** A buffer with exactly {@code size} bytes remaining, asked for once the range is checked. */
-    ByteBuffer of(long size) throws CheckpointException;
-  }
-
-  /**
-   * Reads {@code size} bytes at {@code offset} of {@code shard} into the buffer {@code target}
-   * gives, once the range is known to lie inside the file; returns that buffer, filled.
-   */
-  private static ByteBuffer readRange(
-      Path shard, long offset, long size, String name, Target target) throws CheckpointException {
-    try (FileChannel ch = FileChannel.open(shard, StandardOpenOption.READ)) {
-      checkRange(shard, ch.size(), offset, size, name);
-      ByteBuffer buffer = target.of(size);
-      long position = offset;
-      while (buffer.hasRemaining()) {
-        int n = ch.read(buffer, position);
-        if (n < 0) {
-          throw new CheckpointException(shard, position, "file ended early");
-        }
-        position += n;
-      }
-      return buffer;
-    } catch (NoSuchFileException e) {
-      throw new CheckpointException(
-          shard, CheckpointException.NO_OFFSET, "no such file (the data shard of '" + name + "')");
-    } catch (IOException e) {
-      throw new CheckpointException(shard, offset, "cannot read: " + e.getMessage(), e);
-    }
-  }
-
-  private TensorInfo info(String name, BundleEntry entry) throws CheckpointException {
     if (entry.unknownRank()) {
-      throw new CheckpointException(
-          prefix, CheckpointException.NO_OFFSET, "tensor '" + name + "' has an unknown rank");
+      throw new CheckpointException(index, offset, "tensor '" + name + "' has an unknown rank");
     }
     long[] dims = entry.dims();
     long elements = 1;
     for (long d : dims) {
       if (d < 0) {
         throw new CheckpointException(
-            prefix,
-            CheckpointException.NO_OFFSET,
-            "tensor '" + name + "' has dimension " + d + ", expected 0 or more");
+            index, offset, "tensor '" + name + "' has dimension " + d + ", expected 0 or more");
       }
-      elements = d == 0 ? 0 : multiplyOrFail(elements, d, name);
+      elements = d == 0 ? 0 : multiplyOrFail(index, offset, elements, d, name);
     }
     DataType dtype = DataType.forNumber(entry.dtype());
     if (dtype == null || dtype == DataType.UNRECOGNIZED) {
       throw new CheckpointException(
-          prefix,
-          CheckpointException.NO_OFFSET,
-          "tensor '" + name + "' has an unknown dtype number " + entry.dtype());
+          index, offset, "tensor '" + name + "' has an unknown dtype number " + entry.dtype());
     }
     return new TensorInfo(name, dtype, dims);
   }
 
-  private long multiplyOrFail(long a, long b, String name) throws CheckpointException {
+  private static long multiplyOrFail(Path index, long offset, long a, long b, String name)
+      throws CheckpointException {
     try {
       return Math.multiplyExact(a, b);
     } catch (ArithmeticException e) {
       throw new CheckpointException(
-          prefix,
-          CheckpointException.NO_OFFSET,
-          "tensor '" + name + "' has more than 2^63 elements");
+          index, offset, "tensor '" + name + "' has more than 2^63 elements or bytes");
     }
   }
 

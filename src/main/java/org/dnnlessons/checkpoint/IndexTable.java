@@ -3,9 +3,9 @@ package org.dnnlessons.checkpoint;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
@@ -23,7 +23,11 @@ import java.util.zip.CRC32C;
  *
  * <p>Every length and offset is checked against the bytes actually present before it is used, so a
  * corrupt file gives a {@link CheckpointException} naming the offset, never an exception from
- * deeper down or an allocation the file cannot back.
+ * deeper down or an allocation the file cannot back. Keys are compared as bytes (they need not be
+ * text: the keys of partitioned tensors' slices are binary). Prefix compression lets a small file
+ * describe keys whose lengths add up quadratically, so a key is at most {@link #MAX_KEY_BYTES} and
+ * the keys together at most {@link #maxKeyBytes(long)}; data blocks must follow one another without
+ * overlapping, so parsing reads each byte of the file at most a few times.
  */
 final class IndexTable {
 
@@ -34,26 +38,54 @@ final class IndexTable {
   private static final int BLOCK_TRAILER_SIZE = 5;
   private static final int MASK_DELTA = 0xa282ead8;
 
+  /**
+   * The longest key accepted, in bytes. TensorFlow's keys are tensor names (and, for slices, a name
+   * and a few numbers); real ones are well under a kilobyte.
+   */
+  static final int MAX_KEY_BYTES = 1 << 16;
+
   private final Path file;
   private final byte[] bytes;
+  private final long keyBudget;
+  private long keyBytes;
 
   private IndexTable(Path file, byte[] bytes) {
     this.file = file;
     this.bytes = bytes;
+    this.keyBudget = maxKeyBytes(bytes.length);
   }
+
+  /**
+   * The most key bytes, all keys together, that a table file of {@code fileSize} bytes may expand
+   * to: eight times the file, and at least 16 MiB. A real table's keys share short prefixes, so
+   * they expand to a small multiple of the file; a crafted one's could expand quadratically.
+   */
+  static long maxKeyBytes(long fileSize) {
+    return Math.max(16L << 20, 8 * fileSize);
+  }
+
+  /**
+   * One entry of the table.
+   *
+   * @param key the key's bytes
+   * @param keyOffset where the entry starts in the file, for messages
+   * @param valueOffset where its value starts in the file
+   * @param valueLength the value's length
+   */
+  record Entry(byte[] key, int keyOffset, int valueOffset, int valueLength) {}
 
   /**
    * Parses every entry of the table.
    *
    * @param file the file's name, for messages
    * @param bytes the whole file
-   * @return key to value, in the table's (sorted) order
+   * @return the entries in the table's order: keys strictly increasing as unsigned bytes
    */
-  static Map<String, byte[]> parse(Path file, byte[] bytes) throws CheckpointException {
+  static List<Entry> parse(Path file, byte[] bytes) throws CheckpointException {
     return new IndexTable(file, bytes).entries();
   }
 
-  private Map<String, byte[]> entries() throws CheckpointException {
+  private List<Entry> entries() throws CheckpointException {
     if (bytes.length < FOOTER_SIZE) {
       throw error(
           0,
@@ -76,27 +108,58 @@ final class IndexTable {
     Cursor c = new Cursor(footer, footer + 40);
     c.handle("metaindex block handle"); // not needed: TensorFlow bundles keep it empty
     long[] index = c.handle("index block handle");
-    Map<String, byte[]> entries = new LinkedHashMap<>();
-    for (Entry handleEntry : block(index, "index block")) {
+    List<Entry> entries = new ArrayList<>();
+    long nextBlock = 0; // data blocks follow one another and precede the index block
+    byte[] previous = null;
+    for (Entry handleEntry : block(index, "index block", 0)) {
       Cursor h =
-          new Cursor(handleEntry.valueOffset, handleEntry.valueOffset + handleEntry.value.length);
+          new Cursor(handleEntry.valueOffset, handleEntry.valueOffset + handleEntry.valueLength);
       long[] data = h.handle("data block handle");
-      for (Entry e : block(data, "data block")) {
-        if (entries.put(e.key, e.value) != null) {
-          throw error(e.keyOffset, "duplicate key '" + e.key + "'");
-        }
+      if (data[0] < nextBlock || data[0] >= index[0]) {
+        throw error(
+            handleEntry.valueOffset,
+            "data block at offset "
+                + data[0]
+                + " overlaps another block (expected an offset from "
+                + nextBlock
+                + " to before the index block at "
+                + index[0]
+                + ")");
       }
+      for (Entry e : block(data, "data block", index[0])) {
+        if (previous != null && Arrays.compareUnsigned(e.key, previous) <= 0) {
+          throw error(
+              e.keyOffset,
+              (Arrays.equals(e.key, previous) ? "duplicate key " : "keys out of order: ")
+                  + printable(e.key)
+                  + (Arrays.equals(e.key, previous) ? "" : " after " + printable(previous)));
+        }
+        entries.add(e);
+        previous = e.key;
+      }
+      nextBlock = data[0] + data[1] + BLOCK_TRAILER_SIZE;
     }
     return entries;
   }
 
-  private record Entry(String key, byte[] value, int keyOffset, int valueOffset) {}
+  /** The bytes of the whole file. */
+  byte[] bytes() {
+    return bytes;
+  }
 
-  /** Reads and checks the block at {@code handle = {offset, size}}. */
-  private java.util.List<Entry> block(long[] handle, String what) throws CheckpointException {
+  /**
+   * Reads and checks the block at {@code handle = {offset, size}}, which must end before {@code
+   * limit} (the footer when 0).
+   */
+  private List<Entry> block(long[] handle, String what, long limit) throws CheckpointException {
     long offset = handle[0];
     long size = handle[1];
-    if (offset < 0 || size < 0 || offset + size + BLOCK_TRAILER_SIZE > bytes.length - FOOTER_SIZE) {
+    long end0 = limit > 0 ? limit : bytes.length - FOOTER_SIZE;
+    if (offset < 0
+        || size < 0
+        || offset > end0
+        || size > end0 - offset
+        || BLOCK_TRAILER_SIZE > end0 - offset - size) {
       throw error(
           offset,
           what
@@ -132,9 +195,9 @@ final class IndexTable {
     if (size < 4) {
       throw error(start, what + " is " + size + " bytes, too short for its restart count");
     }
-    int numRestarts = ByteBuffer.wrap(bytes, end - 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-    long restartsStart = end - 4 - 4L * numRestarts;
-    if (numRestarts < 0 || restartsStart < start) {
+    long numRestarts =
+        ByteBuffer.wrap(bytes, end - 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFFFFFFL;
+    if (numRestarts > (size - 4) / 4) {
       throw error(
           end - 4,
           what
@@ -144,8 +207,9 @@ final class IndexTable {
               + size
               + " bytes hold");
     }
-    java.util.List<Entry> out = new java.util.ArrayList<>();
-    Cursor c = new Cursor(start, (int) restartsStart);
+    int restartsStart = (int) (end - 4 - 4 * numRestarts);
+    List<Entry> out = new ArrayList<>();
+    Cursor c = new Cursor(start, restartsStart);
     byte[] lastKey = new byte[0];
     while (c.pos < c.limit) {
       int entryOffset = c.pos;
@@ -157,7 +221,7 @@ final class IndexTable {
             entryOffset,
             "entry shares " + shared + " key bytes with a previous key of " + lastKey.length);
       }
-      if (unshared + valueLength > c.limit - c.pos) {
+      if (unshared > c.limit - c.pos || valueLength > c.limit - c.pos - unshared) {
         throw error(
             entryOffset,
             "entry claims "
@@ -168,24 +232,41 @@ final class IndexTable {
                 + (c.limit - c.pos)
                 + " left");
       }
-      byte[] key = Arrays.copyOf(lastKey, (int) (shared + unshared));
+      long keyLength = shared + unshared;
+      if (keyLength > MAX_KEY_BYTES) {
+        throw error(
+            entryOffset,
+            "key of " + keyLength + " bytes, more than the " + MAX_KEY_BYTES + " accepted");
+      }
+      keyBytes += keyLength;
+      if (keyBytes > keyBudget) {
+        throw error(
+            entryOffset,
+            "keys expand to more than "
+                + keyBudget
+                + " bytes (8 times the file): shared prefixes out of proportion to the file");
+      }
+      byte[] key = Arrays.copyOf(lastKey, (int) keyLength);
       System.arraycopy(bytes, c.pos, key, (int) shared, (int) unshared);
       c.pos += (int) unshared;
       int valueOffset = c.pos;
-      byte[] value = Arrays.copyOfRange(bytes, c.pos, c.pos + (int) valueLength);
       c.pos += (int) valueLength;
       if (out.size() > 0 && Arrays.compareUnsigned(key, lastKey) <= 0) {
         throw error(
-            entryOffset, "keys out of order: '" + utf8(key) + "' after '" + utf8(lastKey) + "'");
+            entryOffset,
+            (Arrays.equals(key, lastKey) ? "duplicate key " : "keys out of order: ")
+                + printable(key)
+                + (Arrays.equals(key, lastKey) ? "" : " after " + printable(lastKey)));
       }
-      out.add(new Entry(utf8(key), value, entryOffset, valueOffset));
+      out.add(new Entry(key, entryOffset, valueOffset, (int) valueLength));
       lastKey = key;
     }
     return out;
   }
 
-  private static String utf8(byte[] b) {
-    return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+  /** A key for a message: quoted text when it is printable UTF-8, else Python-style bytes. */
+  static String printable(byte[] key) {
+    return org.dnnlessons.format.PythonBytes.repr(key, 80);
   }
 
   /** LevelDB's CRC mask: rotate right by 15 bits and add a constant. */

@@ -36,8 +36,21 @@ final class RestoredNetworkOptions {
     CheckpointReader reader = CheckpointReader.open(checkpoint);
     List<Integer> widths = new ArrayList<>();
     for (int i = 0; reader.contains(Mlp.hiddenScope(i) + "/weights"); i++) {
-      long[] shape = reader.info(Mlp.hiddenScope(i) + "/weights").shape();
-      widths.add(Math.toIntExact(shape[1]));
+      String name = Mlp.hiddenScope(i) + "/weights";
+      long[] shape = reader.info(name).shape();
+      if (shape.length != 2 || shape[1] < 1 || shape[1] > Integer.MAX_VALUE) {
+        throw new CheckpointException(
+            reader.prefix(),
+            CheckpointException.NO_OFFSET,
+            "'"
+                + name
+                + "' has shape "
+                + reader.info(name).compactShape()
+                + ", expected [inputs, width] with a width from 1 to "
+                + Integer.MAX_VALUE
+                + "; pass --hidden to say the layers");
+      }
+      widths.add((int) shape[1]);
     }
     if (widths.isEmpty() || !reader.contains("out/weights")) {
       throw new CheckpointException(

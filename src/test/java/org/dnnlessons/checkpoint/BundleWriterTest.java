@@ -130,7 +130,9 @@ class BundleWriterTest {
         new ArrayList<>(
             IndexTable.parse(
                     Path.of(prefix + ".index"), Files.readAllBytes(Path.of(prefix + ".index")))
-                .keySet());
+                .stream()
+                .map(e -> new String(e.key(), StandardCharsets.UTF_8))
+                .toList());
     assertEquals("", keys.get(0), "the bundle header comes first");
     for (int i = 2; i < keys.size(); i++) {
       byte[] a = keys.get(i - 1).getBytes(StandardCharsets.UTF_8);
