@@ -63,7 +63,13 @@ public final class DataSet {
       throw new IllegalArgumentException(
           "image size must be positive, found " + rows + "x" + columns);
     }
-    if ((long) labels.length * rows * columns != pixels.length) {
+    long expected;
+    try {
+      expected = Math.multiplyExact(Math.multiplyExact((long) labels.length, rows), columns);
+    } catch (ArithmeticException e) {
+      expected = -1; // never an array length: reported below
+    }
+    if (expected != pixels.length || (long) rows * columns > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(
           "images and labels disagree: "
               + labels.length
@@ -188,7 +194,7 @@ public final class DataSet {
    * exactly as {@code count} calls of {@link #nextBatchIndices(int, boolean)} do.
    */
   public int[] nextBatchesIndices(int count, int batchSize, boolean shuffle) {
-    int[] all = new int[count * batchSize];
+    int[] all = new int[Math.multiplyExact(count, batchSize)];
     for (int k = 0; k < count; k++) {
       System.arraycopy(nextBatchIndices(batchSize, shuffle), 0, all, k * batchSize, batchSize);
     }
@@ -208,7 +214,7 @@ public final class DataSet {
   public Batch toBatch(int[] indices) {
     int n = indices.length;
     int size = imageSize();
-    float[] images = new float[n * size];
+    float[] images = new float[Math.multiplyExact(n, size)];
     for (int b = 0; b < n; b++) {
       int src = indices[b] * size;
       int dst = b * size;

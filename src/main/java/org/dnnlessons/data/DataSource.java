@@ -31,6 +31,18 @@ public interface DataSource {
    */
   Opened open(String baseName) throws DatasetException;
 
-  /** An open file and how to name it in messages. */
-  record Opened(InputStream stream, String name) {}
+  /**
+   * An open file and how to name it in messages.
+   *
+   * @param stream the file's bytes, as stored (gzip-compressed or raw)
+   * @param name how to name the file in messages
+   * @param size the file's length in bytes, or -1 when unknown (a class path resource)
+   */
+  record Opened(InputStream stream, String name, long size) {
+
+    /** An open file of unknown length. */
+    public Opened(InputStream stream, String name) {
+      this(stream, name, -1);
+    }
+  }
 }

@@ -44,7 +44,8 @@ public final class DirectorySource implements DataSource {
           dir.toString(), "missing " + baseName + ".gz (or " + baseName + " uncompressed)");
     }
     try {
-      return new Opened(Files.newInputStream(file), file.toString());
+      long size = Files.size(file);
+      return new Opened(Files.newInputStream(file), file.toString(), size);
     } catch (IOException e) {
       throw new DatasetException(file.toString(), "cannot open: " + e.getMessage(), e);
     }

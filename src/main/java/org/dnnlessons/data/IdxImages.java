@@ -11,6 +11,41 @@ package org.dnnlessons.data;
  */
 public record IdxImages(int count, int rows, int columns, byte[] pixels) {
 
+  /**
+   * Checks that the sizes agree, without overflow.
+   *
+   * @throws IllegalArgumentException for a negative count, a dimension below 1, or {@code count x
+   *     rows x columns} other than the number of pixel bytes (overflow included)
+   */
+  public IdxImages {
+    if (count < 0 || rows < 1 || columns < 1) {
+      throw new IllegalArgumentException(
+          "expected a count of 0 or more and positive rows and columns, found "
+              + count
+              + " images of "
+              + rows
+              + "x"
+              + columns);
+    }
+    long expected;
+    try {
+      expected = Math.multiplyExact(Math.multiplyExact((long) count, rows), columns);
+    } catch (ArithmeticException e) {
+      expected = -1;
+    }
+    if (expected != pixels.length || (long) rows * columns > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          count
+              + " images of "
+              + rows
+              + "x"
+              + columns
+              + " do not match "
+              + pixels.length
+              + " pixel bytes");
+    }
+  }
+
   /** Pixels per image. */
   public int imageSize() {
     return rows * columns;

@@ -98,22 +98,26 @@ public record MnistDataSets(DataSet train, DataSet validation, DataSet test) {
               + trainImages.columns());
     }
 
+    checkNotEmpty(source, DataSource.TRAIN_IMAGES, trainImages);
+    checkNotEmpty(source, DataSource.TEST_IMAGES, testImages);
+
     int numTrain = trainImages.count();
     int validationSize =
         options.validationSize() != null
             ? options.validationSize()
             : defaultValidationSize(numTrain);
-    if (validationSize > numTrain) {
+    if (validationSize >= numTrain) {
       throw new IllegalArgumentException(
-          "validation size must be between 0 and the number of"
-              + " training images ("
+          "validation size must be between 0 and "
+              + (numTrain - 1)
+              + " (the training file holds "
               + numTrain
-              + "), found "
+              + " images and the training split needs at least one), found "
               + validationSize);
     }
     int rows = trainImages.rows();
     int cols = trainImages.columns();
-    int size = rows * cols;
+    int size = trainImages.imageSize(); // IdxImages holds count * size bytes: no overflow below
     byte[] px = trainImages.pixels();
     DataSet validation =
         new DataSet(
@@ -153,7 +157,7 @@ public record MnistDataSets(DataSet train, DataSet validation, DataSet test) {
   private static IdxImages images(DataSource source, String baseName) throws DatasetException {
     DataSource.Opened f = source.open(baseName);
     try (InputStream in = f.stream()) {
-      return IdxReader.readImages(in, f.name());
+      return IdxReader.readImages(in, f.name(), f.size(), IdxReader.defaultPayloadLimit());
     } catch (DatasetException e) {
       throw e;
     } catch (IOException e) {
@@ -164,11 +168,20 @@ public record MnistDataSets(DataSet train, DataSet validation, DataSet test) {
   private static byte[] labels(DataSource source, String baseName) throws DatasetException {
     DataSource.Opened f = source.open(baseName);
     try (InputStream in = f.stream()) {
-      return IdxReader.readLabels(in, f.name());
+      return IdxReader.readLabels(in, f.name(), f.size(), IdxReader.defaultPayloadLimit());
     } catch (DatasetException e) {
       throw e;
     } catch (IOException e) {
       throw new DatasetException(f.name(), "cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  // An empty split gives NaN accuracies and zero-step epochs: refuse it where the file is named.
+  private static void checkNotEmpty(DataSource source, String imagesName, IdxImages images)
+      throws DatasetException {
+    if (images.count() == 0) {
+      throw new DatasetException(
+          source.describe(), imagesName + " holds 0 images; expected at least 1");
     }
   }
 

@@ -148,4 +148,21 @@ class DataSetTest {
       assertEquals(2 * (float) (1.0 / 255.0), images.getFloat(2, 0));
     }
   }
+
+  @Test
+  void sizesThatOverflowAreRejectedNotWrapped() {
+    // 2^22 labels of 2^21 x 2^21 images is 2^64 pixel bytes, which wraps to 0 in a long
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new DataSet(new byte[0], new byte[1 << 22], 1 << 21, 1 << 21, true, true, 0));
+    assertEquals(
+        "images and labels disagree: 4194304 labels but 0 pixel bytes of 2097152x2097152 images",
+        e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new IdxImages(1 << 22, 1 << 21, 1 << 21, new byte[0]));
+    assertEquals("4194304 images of 2097152x2097152 do not match 0 pixel bytes", e.getMessage());
+  }
 }

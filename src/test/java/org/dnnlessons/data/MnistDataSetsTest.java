@@ -44,7 +44,8 @@ class MnistDataSetsTest {
             IllegalArgumentException.class,
             () -> MnistDataSets.read(dir, MnistDataSets.Options.defaults().withValidationSize(31)));
     assertEquals(
-        "validation size must be between 0 and the number of training images (30)," + " found 31",
+        "validation size must be between 0 and 29 (the training file holds 30 images and the"
+            + " training split needs at least one), found 31",
         e.getMessage());
   }
 
@@ -94,6 +95,35 @@ class MnistDataSetsTest {
     assertEquals(
         absent + ": no such directory; expected a directory of MNIST-format IDX files",
         e.getMessage());
+  }
+
+  @Test
+  void emptySplitsAreRefused() throws IOException {
+    // a test file of 0 images printed "Test Accuracy: NaN" and exited 0
+    IdxFiles.writeSet(dir, 30, 0);
+    DatasetException e =
+        assertThrows(
+            DatasetException.class,
+            () -> MnistDataSets.read(dir, MnistDataSets.Options.defaults()));
+    assertEquals(
+        dir + ": t10k-images-idx3-ubyte holds 0 images; expected at least 1", e.getMessage());
+    IdxFiles.writeSet(dir, 0, 7);
+    e =
+        assertThrows(
+            DatasetException.class,
+            () -> MnistDataSets.read(dir, MnistDataSets.Options.defaults()));
+    assertEquals(
+        dir + ": train-images-idx3-ubyte holds 0 images; expected at least 1", e.getMessage());
+    // a validation split that takes every training image leaves an empty training split
+    IdxFiles.writeSet(dir, 30, 7);
+    IllegalArgumentException all =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> MnistDataSets.read(dir, MnistDataSets.Options.defaults().withValidationSize(30)));
+    assertEquals(
+        "validation size must be between 0 and 29 (the training file holds 30 images and the"
+            + " training split needs at least one), found 30",
+        all.getMessage());
   }
 
   @Test
