@@ -28,7 +28,19 @@ install_notebooks() {
   }
 }
 
+# Keras 3 and h5py come with tensorflow-cpu; the Keras interop tests (keras_models.py, keras_load.py)
+# import them, so a venv that lost them gets them back
+KERAS_PACKAGES="keras h5py"
+install_keras() {
+  "$VENV/bin/python" -c "import keras, h5py" 2>/dev/null \
+    || "$VENV/bin/pip" install --quiet --retries 0 --timeout 5 $KERAS_PACKAGES || {
+    echo "error: could not install $KERAS_PACKAGES into $VENV; or skip with -Dinterop.skip=true" >&2
+    exit 1
+  }
+}
+
 if [ -x "$VENV/bin/python" ] && check; then
+  install_keras
   install_notebooks
   echo "interop: Python TensorFlow $TF_VERSION and nbclient ready in $VENV"
   exit 0
@@ -53,5 +65,6 @@ if ! "$VENV/bin/pip" install --quiet --retries 0 --timeout 5 "tensorflow-cpu==$T
   exit 1
 fi
 check || { echo "error: $VENV has no working TensorFlow $TF_VERSION" >&2; exit 1; }
+install_keras
 install_notebooks
 echo "interop: Python TensorFlow $TF_VERSION and nbclient ready in $VENV"

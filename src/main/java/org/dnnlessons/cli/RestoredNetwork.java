@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import org.dnnlessons.checkpoint.CheckpointState;
 import org.dnnlessons.checkpoint.Saver;
 import org.dnnlessons.data.DataSet;
+import org.dnnlessons.keras.MlpWeights;
 import org.dnnlessons.nn.Mlp;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
@@ -22,18 +23,24 @@ record RestoredNetwork(Graph graph, Mlp.Network net, Session session) implements
   /**
    * Builds the network for images shaped like {@code data}'s and restores it.
    *
-   * @param checkpoint a prefix, or a directory (its latest checkpoint)
+   * @param checkpoint a prefix, or a directory (its latest checkpoint), or any form of a Keras
+   *     model {@link MlpWeights#read} accepts
    */
   static RestoredNetwork open(Mlp.Options options, DataSet data, Path checkpoint) throws Exception {
-    Path prefix = CheckpointState.resolve(checkpoint);
+    // Keras's forms (TF2 object checkpoints, SavedModels, .weights.h5, .keras) map onto the names
+    MlpWeights keras = MlpWeights.isKerasForm(checkpoint) ? MlpWeights.read(checkpoint) : null;
+    Path prefix = keras != null ? null : CheckpointState.resolve(checkpoint);
     Graph graph = new Graph();
     Session session = null;
     try {
       Mlp.Network net =
           Mlp.build(graph, options.withImageSize(data.imageRows(), data.imageColumns()));
-      Saver saver = Saver.builder(graph).build();
       session = net.model().newSession();
-      saver.restore(session, prefix.toString());
+      if (keras != null) {
+        keras.restore(session, net);
+      } else {
+        Saver.builder(graph).build().restore(session, prefix.toString());
+      }
       return new RestoredNetwork(graph, net, session);
     } catch (Exception | Error e) {
       if (session != null) {

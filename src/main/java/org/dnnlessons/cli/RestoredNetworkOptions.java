@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.checkpoint.CheckpointReader;
+import org.dnnlessons.keras.MlpWeights;
 import org.dnnlessons.nn.Mlp;
 import picocli.CommandLine.Option;
 
@@ -33,6 +34,9 @@ final class RestoredNetworkOptions {
    * @throws CheckpointException when the checkpoint does not hold the MLP's names
    */
   static List<Integer> widthsIn(Path checkpoint) throws CheckpointException {
+    if (MlpWeights.isKerasForm(checkpoint)) {
+      return MlpWeights.read(checkpoint).hidden();
+    }
     CheckpointReader reader = CheckpointReader.open(checkpoint);
     List<Integer> widths = new ArrayList<>();
     for (int i = 0; reader.contains(Mlp.hiddenScope(i) + "/weights"); i++) {

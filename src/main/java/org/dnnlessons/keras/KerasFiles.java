@@ -1,0 +1,522 @@
+package org.dnnlessons.keras;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import io.jhdf.HdfFile;
+import io.jhdf.api.Dataset;
+import io.jhdf.api.Group;
+import io.jhdf.api.Node;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import org.dnnlessons.checkpoint.CheckpointException;
+import org.dnnlessons.checkpoint.CheckpointTensor;
+import org.dnnlessons.checkpoint.TensorInfo;
+import org.tensorflow.proto.DataType;
+
+/**
+ * Keras 3's own files: the weights file {@code m.save_weights("m.weights.h5")} (HDF5, read with
+ * jHDF) and the archive {@code m.save("m.keras")} (a zip of {@code config.json}, {@code
+ * model.weights.h5} and {@code metadata.json}).
+ *
+ * <p>In the HDF5 file each layer is a group {@code layers/<name>/vars} holding its weights as
+ * datasets {@code 0}, {@code 1}, ... (a Dense layer: kernel, bias); the group names are the layers'
+ * class names in snake case, numbered per class in model order ({@code dense}, {@code dense_1},
+ * ...). {@code config.json} gives the layers in order with their classes, units and activations.
+ * Every size read from a file is checked before anything is allocated: zip entries are copied with
+ * a byte limit (never trusting the sizes they declare), datasets' shapes are multiplied with
+ * overflow checks against {@link #MAX_ELEMENTS}.
+ */
+final class KerasFiles {
+
+  /** The weights entry of a {@code .keras} archive. */
+  static final String WEIGHTS_ENTRY = "model.weights.h5";
+
+  /** The model description entry of a {@code .keras} archive. */
+  static final String CONFIG_ENTRY = "config.json";
+
+  /** The metadata entry of a {@code .keras} archive. */
+  static final String METADATA_ENTRY = "metadata.json";
+
+  /** {@code config.json} entries larger than this are refused (an MLP's is a few kilobytes). */
+  static final long MAX_CONFIG_BYTES = 16L << 20;
+
+  /** {@code model.weights.h5} entries larger than this are refused. */
+  static final long MAX_WEIGHTS_BYTES = 4L << 30;
+
+  /** Datasets with more elements than this are refused (1 GiB of float32). */
+  static final long MAX_ELEMENTS = 1L << 28;
+
+  /** Datasets with more dimensions than this are refused. */
+  static final int MAX_RANK = 8;
+
+  private static final byte[] HDF5_SIGNATURE = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+
+  private KerasFiles() {}
+
+  /** True when the file starts as a zip archive does ({@code PK\3\4}). */
+  static boolean isZip(Path file) {
+    byte[] head = head(file, 4);
+    return head.length == 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
+  }
+
+  /** True when the file starts with HDF5's signature. */
+  static boolean isHdf5(Path file) {
+    byte[] head = head(file, HDF5_SIGNATURE.length);
+    return java.util.Arrays.equals(head, HDF5_SIGNATURE);
+  }
+
+  private static byte[] head(Path file, int n) {
+    try (InputStream in = Files.newInputStream(file)) {
+      return in.readNBytes(n);
+    } catch (IOException e) {
+      return new byte[0];
+    }
+  }
+
+  /** The lesson-named weights of {@code m.save_weights(...)}'s file. */
+  static MlpWeights readWeightsH5(Path file) throws CheckpointException {
+    return DenseStack.map(file, MlpWeights.Format.KERAS_WEIGHTS_H5, layersByGroup(file, file));
+  }
+
+  /** The lesson-named weights of {@code m.save(...)}'s archive. */
+  static MlpWeights readArchive(Path file) throws CheckpointException {
+    try (ZipFile zip = openZip(file)) {
+      JsonObject config = parseConfig(file, entryBytes(file, zip, CONFIG_ENTRY, MAX_CONFIG_BYTES));
+      Path weights = extractWeights(file, zip);
+      try {
+        return DenseStack.map(
+            file, MlpWeights.Format.KERAS_ARCHIVE, layersByConfig(file, config, weights));
+      } finally {
+        deleteQuietly(weights);
+      }
+    } catch (IOException e) {
+      throw new CheckpointException(
+          file, CheckpointException.NO_OFFSET, "cannot read the archive: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Every dataset of the HDF5 file ({@code .weights.h5}) or of the archive's weights ({@code
+   * .keras}), by its path in the file ({@code layers/dense/vars/0}), sorted by path, with values.
+   */
+  static List<CheckpointTensor> allDatasets(Path file) throws CheckpointException {
+    if (isZip(file)) {
+      try (ZipFile zip = openZip(file)) {
+        Path weights = extractWeights(file, zip);
+        try {
+          return allDatasets(file, weights);
+        } finally {
+          deleteQuietly(weights);
+        }
+      } catch (IOException e) {
+        throw new CheckpointException(
+            file, CheckpointException.NO_OFFSET, "cannot read the archive: " + e.getMessage(), e);
+      }
+    }
+    return allDatasets(file, file);
+  }
+
+  private static List<CheckpointTensor> allDatasets(Path file, Path h5) throws CheckpointException {
+    List<CheckpointTensor> out = new ArrayList<>();
+    try (HdfFile hdf = openHdf(file, h5)) {
+      collect(file, hdf, out);
+    } catch (RuntimeException e) {
+      throw hdfError(file, e);
+    }
+    out.sort(Comparator.comparing(t -> t.info().name()));
+    return out;
+  }
+
+  private static void collect(Path file, Group group, List<CheckpointTensor> out)
+      throws CheckpointException {
+    for (Node node : group.getChildren().values()) {
+      if (node instanceof Dataset d) {
+        out.add(read(file, d, d.getPath().replaceFirst("^/", "")));
+      } else if (node instanceof Group g) {
+        collect(file, g, out);
+      }
+    }
+  }
+
+  private static ZipFile openZip(Path file) throws CheckpointException {
+    try {
+      return new ZipFile(file.toFile());
+    } catch (ZipException e) {
+      throw new CheckpointException(
+          file, CheckpointException.NO_OFFSET, "not a readable zip archive: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new CheckpointException(
+          file, CheckpointException.NO_OFFSET, "cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /** An entry's bytes, read with a limit: the size the entry declares is never trusted. */
+  private static byte[] entryBytes(Path file, ZipFile zip, String name, long limit)
+      throws CheckpointException, IOException {
+    ZipEntry entry = zip.getEntry(name);
+    if (entry == null) {
+      throw new CheckpointException(
+          file, CheckpointException.NO_OFFSET, "no " + name + " in the archive: not a .keras file");
+    }
+    try (InputStream in = zip.getInputStream(entry)) {
+      byte[] bytes = in.readNBytes((int) limit + 1);
+      if (bytes.length > limit) {
+        throw tooLarge(file, name, limit);
+      }
+      return bytes;
+    }
+  }
+
+  /** Copies {@code model.weights.h5} to a temporary file, with a byte limit. */
+  private static Path extractWeights(Path file, ZipFile zip)
+      throws CheckpointException, IOException {
+    ZipEntry entry = zip.getEntry(WEIGHTS_ENTRY);
+    if (entry == null) {
+      throw new CheckpointException(
+          file,
+          CheckpointException.NO_OFFSET,
+          "no " + WEIGHTS_ENTRY + " in the archive (sharded or .npz weights are not supported)");
+    }
+    Path tmp = Files.createTempFile("dnn-lessons-keras", ".weights.h5");
+    try (InputStream in = zip.getInputStream(entry);
+        OutputStream out = Files.newOutputStream(tmp)) {
+      byte[] buffer = new byte[1 << 16];
+      long total = 0;
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        total += n;
+        if (total > MAX_WEIGHTS_BYTES) {
+          throw tooLarge(file, WEIGHTS_ENTRY, MAX_WEIGHTS_BYTES);
+        }
+        out.write(buffer, 0, n);
+      }
+      return tmp;
+    } catch (CheckpointException | IOException | RuntimeException e) {
+      deleteQuietly(tmp);
+      throw e;
+    }
+  }
+
+  private static CheckpointException tooLarge(Path file, String name, long limit) {
+    return new CheckpointException(
+        file,
+        CheckpointException.NO_OFFSET,
+        name + " in the archive is larger than the " + limit + " bytes this reader accepts");
+  }
+
+  private static void deleteQuietly(Path tmp) {
+    try {
+      Files.deleteIfExists(tmp);
+    } catch (IOException e) {
+      // a temporary file left behind; nothing the caller can do about it
+    }
+  }
+
+  private static JsonObject parseConfig(Path file, byte[] bytes) throws CheckpointException {
+    try {
+      JsonElement root = JsonParser.parseString(new String(bytes, StandardCharsets.UTF_8));
+      if (!root.isJsonObject()) {
+        throw new JsonParseException("expected an object");
+      }
+      return root.getAsJsonObject();
+    } catch (JsonParseException | IllegalStateException | StackOverflowError e) {
+      throw new CheckpointException(
+          file, CheckpointException.NO_OFFSET, CONFIG_ENTRY + " is not a JSON object", e);
+    }
+  }
+
+  /** The layers in {@code config.json}'s order, each with its weights from the HDF5 file. */
+  private static List<KerasLayer> layersByConfig(Path file, JsonObject config, Path h5)
+      throws CheckpointException {
+    String modelClass = string(config, "class_name");
+    JsonElement inner = config.get("config");
+    if (!("Sequential".equals(modelClass) || "Functional".equals(modelClass))
+        || inner == null
+        || !inner.isJsonObject()
+        || !(inner.getAsJsonObject().get("layers") instanceof JsonArray)) {
+      throw new CheckpointException(
+          file,
+          CheckpointException.NO_OFFSET,
+          CONFIG_ENTRY
+              + " describes a "
+              + modelClass
+              + ", expected a Sequential or Functional model with a list of layers");
+    }
+    JsonArray layers = inner.getAsJsonObject().getAsJsonArray("layers");
+    List<KerasLayer> out = new ArrayList<>();
+    Map<String, Integer> used = new HashMap<>();
+    try (HdfFile hdf = openHdf(file, h5)) {
+      Group layersGroup = layersGroup(file, hdf);
+      for (JsonElement e : layers) {
+        if (!e.isJsonObject()) {
+          throw new CheckpointException(
+              file,
+              CheckpointException.NO_OFFSET,
+              CONFIG_ENTRY + " lists a layer that is no object");
+        }
+        JsonObject layer = e.getAsJsonObject();
+        String className = string(layer, "class_name");
+        JsonObject layerConfig = layer.get("config") instanceof JsonObject c ? c : new JsonObject();
+        String name = string(layerConfig, "name");
+        if (className == null) {
+          throw new CheckpointException(
+              file,
+              CheckpointException.NO_OFFSET,
+              CONFIG_ENTRY + " lists a layer without class_name");
+        }
+        String label = name != null ? name : className;
+        if (className.equals("InputLayer")) {
+          continue;
+        }
+        // Keras names a layer's group by its class in snake case, numbered per class in order
+        String snake = snakeCase(className);
+        int n = used.merge(snake, 1, Integer::sum) - 1;
+        String group = n == 0 ? snake : snake + "_" + n;
+        List<CheckpointTensor> weights = groupWeights(file, layersGroup, group, label);
+        out.add(new KerasLayer(label, className, activation(layerConfig, className), weights));
+      }
+    } catch (RuntimeException e) {
+      throw hdfError(file, e);
+    }
+    return out;
+  }
+
+  /** A Dense layer's activation as {@code config.json} gives it; {@code null} for other layers. */
+  private static String activation(JsonObject layerConfig, String className) {
+    if (!className.equals("Dense")) {
+      return null;
+    }
+    JsonElement a = layerConfig.get("activation");
+    if (a == null || a.isJsonNull()) {
+      return "linear";
+    }
+    if (a.isJsonPrimitive()) {
+      return a.getAsString();
+    }
+    if (a.isJsonObject()) {
+      String config = string(a.getAsJsonObject(), "config");
+      return config != null ? config : "custom " + string(a.getAsJsonObject(), "class_name");
+    }
+    return a.toString();
+  }
+
+  /** The layers of a weights file alone: its groups, the Dense ones ordered by their number. */
+  private static List<KerasLayer> layersByGroup(Path file, Path h5) throws CheckpointException {
+    List<KerasLayer> out = new ArrayList<>();
+    try (HdfFile hdf = openHdf(file, h5)) {
+      Group layers = layersGroup(file, hdf);
+      List<String> names = new ArrayList<>(layers.getChildren().keySet());
+      names.sort(Comparator.comparing(KerasFiles::baseName).thenComparing(KerasFiles::number));
+      for (String group : names) {
+        String className =
+            switch (baseName(group)) {
+              case "dense" -> "Dense";
+              case "flatten" -> "Flatten";
+              case "dropout" -> "Dropout";
+              case "input_layer" -> "InputLayer";
+              default -> group;
+            };
+        out.add(new KerasLayer(group, className, null, groupWeights(file, layers, group, group)));
+      }
+    } catch (RuntimeException e) {
+      throw hdfError(file, e);
+    }
+    return out;
+  }
+
+  private static String baseName(String group) {
+    int underscore = group.lastIndexOf('_');
+    if (underscore > 0 && group.substring(underscore + 1).matches("[0-9]{1,9}")) {
+      return group.substring(0, underscore);
+    }
+    return group;
+  }
+
+  private static int number(String group) {
+    String base = baseName(group);
+    return base.length() == group.length()
+        ? 0
+        : Integer.parseInt(group.substring(base.length() + 1));
+  }
+
+  private static Group layersGroup(Path file, HdfFile hdf) throws CheckpointException {
+    Node layers = hdf.getChildren().get("layers");
+    if (!(layers instanceof Group g)) {
+      throw new CheckpointException(
+          file,
+          CheckpointException.NO_OFFSET,
+          "no 'layers' group: not a Keras 3 weights file (the file has "
+              + String.join(", ", hdf.getChildren().keySet())
+              + ")");
+    }
+    return g;
+  }
+
+  /** The datasets {@code 0, 1, ...} of {@code layers/<group>/vars}, in order. */
+  private static List<CheckpointTensor> groupWeights(
+      Path file, Group layers, String group, String label) throws CheckpointException {
+    Node node = layers.getChildren().get(group);
+    if (!(node instanceof Group g)) {
+      throw new CheckpointException(
+          file,
+          CheckpointException.NO_OFFSET,
+          "layer '"
+              + label
+              + "' has no group layers/"
+              + group
+              + " in "
+              + WEIGHTS_ENTRY
+              + " (the file has "
+              + String.join(", ", layers.getChildren().keySet())
+              + ")");
+    }
+    Node vars = g.getChildren().get("vars");
+    List<CheckpointTensor> out = new ArrayList<>();
+    if (!(vars instanceof Group v)) {
+      return out;
+    }
+    Map<String, Node> children = v.getChildren();
+    for (int i = 0; i < children.size(); i++) {
+      Node d = children.get(Integer.toString(i));
+      if (!(d instanceof Dataset dataset)) {
+        throw new CheckpointException(
+            file,
+            CheckpointException.NO_OFFSET,
+            "layers/"
+                + group
+                + "/vars holds "
+                + children.keySet()
+                + ", expected datasets 0 to "
+                + (children.size() - 1));
+      }
+      out.add(read(file, dataset, "layers/" + group + "/vars/" + i));
+    }
+    return out;
+  }
+
+  /** One dataset as a little-endian tensor; shape and type checked before anything is read. */
+  private static CheckpointTensor read(Path file, Dataset d, String name)
+      throws CheckpointException {
+    int[] dims = d.getDimensions();
+    if (dims.length > MAX_RANK) {
+      throw new CheckpointException(
+          file,
+          CheckpointException.NO_OFFSET,
+          "dataset "
+              + name
+              + " has "
+              + dims.length
+              + " dimensions, at most "
+              + MAX_RANK
+              + " accepted");
+    }
+    long elements = 1;
+    long[] shape = new long[dims.length];
+    for (int i = 0; i < dims.length; i++) {
+      if (dims[i] < 0) {
+        throw new CheckpointException(
+            file, CheckpointException.NO_OFFSET, "dataset " + name + " has a negative dimension");
+      }
+      shape[i] = dims[i];
+      elements = Math.multiplyExact(elements, (long) dims[i]);
+      if (elements > MAX_ELEMENTS) {
+        throw new CheckpointException(
+            file,
+            CheckpointException.NO_OFFSET,
+            "dataset "
+                + name
+                + " has more than "
+                + MAX_ELEMENTS
+                + " elements, more than this"
+                + " reader accepts");
+      }
+    }
+    Class<?> type = d.getJavaType();
+    if (type != float.class && type != double.class) {
+      // not a weight the lesson's MLP can use; listed with its shape and no values
+      return new CheckpointTensor(
+          new TensorInfo(name, dtypeOf(type), shape), new byte[0], List.of());
+    }
+    if (d.isScalar() || d.isEmpty()) {
+      Object data = d.getData();
+      float[] one = d.isEmpty() ? new float[0] : new float[] {((Number) data).floatValue()};
+      return type == float.class
+          ? MlpWeights.floatTensor(name, shape, one)
+          : doubleTensor(name, shape, new double[] {((Number) data).doubleValue()});
+    }
+    Object flat = d.getDataFlat();
+    if (flat instanceof float[] f) {
+      return MlpWeights.floatTensor(name, shape, f);
+    }
+    return doubleTensor(name, shape, (double[]) flat);
+  }
+
+  private static CheckpointTensor doubleTensor(String name, long[] shape, double[] values) {
+    java.nio.ByteBuffer bytes =
+        java.nio.ByteBuffer.allocate(values.length * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    bytes.asDoubleBuffer().put(values);
+    return new CheckpointTensor(
+        new TensorInfo(name, DataType.DT_DOUBLE, shape), bytes.array(), List.of());
+  }
+
+  private static DataType dtypeOf(Class<?> type) {
+    if (type == long.class) {
+      return DataType.DT_INT64;
+    }
+    if (type == int.class) {
+      return DataType.DT_INT32;
+    }
+    if (type == short.class) {
+      return DataType.DT_INT16;
+    }
+    if (type == byte.class) {
+      return DataType.DT_INT8;
+    }
+    if (type == boolean.class) {
+      return DataType.DT_BOOL;
+    }
+    return DataType.DT_STRING;
+  }
+
+  private static HdfFile openHdf(Path file, Path h5) throws CheckpointException {
+    try {
+      return new HdfFile(h5);
+    } catch (RuntimeException e) {
+      throw hdfError(file, e);
+    }
+  }
+
+  private static CheckpointException hdfError(Path file, RuntimeException e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return new CheckpointException(
+        file, CheckpointException.NO_OFFSET, "not a readable HDF5 file: " + message, e);
+  }
+
+  private static String string(JsonObject o, String key) {
+    JsonElement e = o.get(key);
+    return e != null && e.isJsonPrimitive() ? e.getAsString() : null;
+  }
+
+  /**
+   * Keras's {@code to_snake_case}: {@code Dense} -> {@code dense}, {@code Conv2D} -> {@code
+   * conv2d}.
+   */
+  static String snakeCase(String name) {
+    String s = name.replaceAll("(.)([A-Z][a-z]+)", "$1_$2");
+    return s.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+  }
+}

@@ -1,0 +1,195 @@
+package org.dnnlessons.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.dnnlessons.cli.Main;
+import org.dnnlessons.data.Batch;
+import org.dnnlessons.data.DataSet;
+import org.dnnlessons.data.EmbeddedMnist;
+import org.dnnlessons.data.MnistDataSets;
+import org.dnnlessons.keras.MlpWeights;
+import org.dnnlessons.nn.Mlp;
+import org.dnnlessons.nn.Tensors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Keras 3 models trained and saved by real Python ({@code keras_models.py}) in all four forms,
+ * evaluated by Java: the accuracy {@code evaluate} prints equals Keras's to 4 decimals, and the
+ * logits equal Keras's pre-softmax outputs within 1e-5. Two of the models were fitted with Adam, so
+ * their TF2 checkpoints hold moments with each kernel's shape that must never be restored.
+ */
+class KerasToJavaIT {
+
+  /** float32 logits computed by two libraries' kernels: {@code |a-b| <= atol + rtol*|b|}. */
+  private static final double TOLERANCE = 1e-5;
+
+  private static final List<String> MODELS = List.of("one_hidden", "two_hidden", "uncompiled");
+
+  private static final List<String> FORMS =
+      List.of("ckpt", "model.weights.h5", "model.keras", "saved_model");
+
+  @TempDir static Path dir;
+
+  private static Map<String, String> python;
+
+  @BeforeAll
+  static void kerasTrainsAndSavesTheModels() throws Exception {
+    python = PythonTensorFlow.run("keras_models.py", dir.toString(), "--data", "data/mnist");
+  }
+
+  static Stream<Arguments> modelsAndForms() {
+    List<Arguments> out = new ArrayList<>();
+    for (String model : MODELS) {
+      for (String form : FORMS) {
+        out.add(Arguments.of(model, form));
+      }
+    }
+    return out.stream();
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("modelsAndForms")
+  void evaluatePrintsKerassAccuracy(String model, String form) {
+    String[] fields = python.get(model).split(" ");
+    String expected =
+        String.format(Locale.ROOT, "Test Accuracy: %.4f", Double.parseDouble(fields[0]));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status =
+        Main.execute(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            "evaluate",
+            "--checkpoint",
+            dir.resolve(model).resolve(form).toString());
+    assertEquals(0, status, () -> err.toString(StandardCharsets.UTF_8));
+    assertEquals(expected, out.toString(StandardCharsets.UTF_8).strip());
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("modelsAndForms")
+  void logitsMatchKeras(String model, String form) throws Exception {
+    MlpWeights weights = MlpWeights.read(dir.resolve(model).resolve(form));
+    String[] fields = python.get(model).split(" ");
+    List<Integer> hidden = Arrays.stream(fields[1].split(",")).map(Integer::valueOf).toList();
+    assertEquals(hidden, weights.hidden());
+    float[][] keras = readLogits(dir.resolve(model).resolve("logits.txt"));
+    float[] java = javaLogits(weights, keras.length);
+    double maxDiff = 0;
+    for (int i = 0; i < keras.length; i++) {
+      for (int c = 0; c < Mlp.NUM_CLASSES; c++) {
+        double expected = keras[i][c];
+        double actual = java[i * Mlp.NUM_CLASSES + c];
+        double diff = Math.abs(actual - expected);
+        maxDiff = Math.max(maxDiff, diff);
+        if (!(diff <= TOLERANCE + TOLERANCE * Math.abs(expected))) {
+          throw new AssertionError(
+              model
+                  + " "
+                  + form
+                  + " logit ["
+                  + i
+                  + ","
+                  + c
+                  + "]: Java "
+                  + actual
+                  + ", Keras "
+                  + expected);
+        }
+      }
+    }
+    System.out.printf(
+        Locale.ROOT, "KERAS->JAVA %s %s max |logit diff| %.3g%n", model, form, maxDiff);
+  }
+
+  @Test
+  void adamsMomentsAreNeverRestored() throws Exception {
+    // after fit, Adam's moments have the kernels' shapes; the model's kernel is the one the
+    // weights file holds for the same layer
+    MlpWeights weights = MlpWeights.read(dir.resolve("one_hidden/ckpt"));
+    float[] kernel = weights.tensors().get("hidden_layer/weights").floats();
+    float[] fromH5 =
+        MlpWeights.read(dir.resolve("one_hidden/model.weights.h5"))
+            .tensors()
+            .get("hidden_layer/weights")
+            .floats();
+    assertTrue(Arrays.equals(fromH5, kernel), "the checkpoint's kernel is the model's kernel");
+  }
+
+  @ParameterizedTest(name = "conv {0}")
+  @MethodSource("forms")
+  void aConv2DModelIsRefusedWithOneLine(String form) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status =
+        Main.execute(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            "evaluate",
+            "--checkpoint",
+            dir.resolve("conv").resolve(form).toString());
+    String message = err.toString(StandardCharsets.UTF_8).strip();
+    assertNotEquals(0, status);
+    assertEquals(1, message.lines().count(), message);
+    assertTrue(
+        message.contains("Conv2D") || message.contains("conv2d") || message.contains("[3,3,1,4]"),
+        message);
+  }
+
+  static Stream<String> forms() {
+    return FORMS.stream();
+  }
+
+  private static float[] javaLogits(MlpWeights weights, int count) throws Exception {
+    DataSet test =
+        MnistDataSets.read(new EmbeddedMnist(), MnistDataSets.Options.defaults().withReshape(false))
+            .test();
+    int[] first = new int[count];
+    Arrays.setAll(first, i -> i);
+    try (Graph graph = new Graph()) {
+      Mlp.Network net = Mlp.build(graph, Mlp.Options.lesson().withHidden(weights.hidden()));
+      try (Session s = net.model().newSession();
+          Batch b = test.toBatch(first)) {
+        weights.restore(s, net);
+        try (Result r = s.runner().feed(net.x(), b.images()).fetch(net.logits()).run()) {
+          return Tensors.toArray((TFloat32) r.get(0));
+        }
+      }
+    }
+  }
+
+  private static float[][] readLogits(Path file) throws Exception {
+    List<String> lines = Files.readAllLines(file);
+    float[][] out = new float[lines.size()][];
+    for (int i = 0; i < out.length; i++) {
+      String[] v = lines.get(i).trim().split("\\s+");
+      out[i] = new float[v.length];
+      for (int c = 0; c < v.length; c++) {
+        out[i][c] = Float.parseFloat(v[c]);
+      }
+    }
+    return out;
+  }
+}
