@@ -65,7 +65,9 @@ final class NotebookCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description =
           "Runs the notebooks again and compares every cell's output with the stored"
-              + " one (numbers free in cells marked \"check\": \"shape\").")
+              + " one: decimal numbers within the cell's tolerance (metadata \"dnn_lessons\":"
+              + " rtol, atol; 1e-6 each by default), the rest exact; numbers free in cells"
+              + " marked \"check\": \"shape\".")
   static final class Verify implements Callable<Integer> {
     @ParentCommand NotebookCommand parent;
 

@@ -17,8 +17,9 @@ import org.tensorflow.types.TFloat32;
  * single-layer network into a two-layer, non-linear one.
  *
  * <p>Run it with {@code java -jar target/dnn-lessons.jar lesson relu}; it prints the result as
- * numpy prints it, exactly what the notebook's cell prints under Python TensorFlow 2.21 (the
- * float32 sum 8.44 comes out one unit in the last place high in both languages):
+ * numpy prints it, exactly what the notebook's cell prints under Python TensorFlow 2.21 on the same
+ * machine. On an AVX-512 machine the float32 sum 8.44 comes out one unit in the last place high in
+ * both languages:
  *
  * <pre>
  * [[ 5.11      8.440001]
@@ -26,8 +27,9 @@ import org.tensorflow.types.TFloat32;
  *  [24.01     38.24    ]]
  * </pre>
  *
- * The middle row is all zeros because its features are all negative: the ReLU switches every hidden
- * unit off.
+ * The last digits follow the CPU's matrix-multiply kernel and match Python's on the same machine
+ * (oneDNN's AVX2 kernel gives {@code [[ 5.1099997 8.44 ]}). The middle row is all zeros because its
+ * features are all negative: the ReLU switches every hidden unit off.
  */
 public final class ReluQuiz {
 

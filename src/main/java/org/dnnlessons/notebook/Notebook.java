@@ -124,17 +124,17 @@ public final class Notebook {
     }
 
     /**
-     * How verification compares this cell's outputs: {@code exact} (the default) or {@code shape}
-     * for cells whose numbers change from run to run (dropout without a seed, timings), set as
-     * {@code "dnn_lessons": {"check": "shape"}} in the cell's metadata.
+     * How verification compares this cell's outputs with the stored ones, from the cell's metadata
+     * {@code "dnn_lessons"} ({@link OutputCheck}; numbers within a float32 tolerance when unset).
+     *
+     * @throws IllegalArgumentException when that metadata is malformed, saying what was expected
      */
-    public String check() {
-      JsonObject meta = json.getAsJsonObject("metadata");
-      if (meta == null || !meta.has("dnn_lessons")) {
-        return "exact";
+    public OutputCheck outputCheck() {
+      JsonElement meta = json.get("metadata");
+      if (meta == null || !meta.isJsonObject()) {
+        return OutputCheck.DEFAULT;
       }
-      JsonObject ours = meta.getAsJsonObject("dnn_lessons");
-      return ours.has("check") ? ours.get("check").getAsString() : "exact";
+      return OutputCheck.fromMetadata(meta.getAsJsonObject().get(OutputCheck.METADATA_KEY));
     }
 
     /** The text of the cell's outputs: streams, then results, concatenated in order. */

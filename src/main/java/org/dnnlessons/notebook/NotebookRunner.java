@@ -6,18 +6,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
+import java.util.Optional;
 
 /**
  * Runs a notebook's Java cells in order with {@link JavaCells} and records or checks their outputs:
  * {@code notebook run FILE} writes the outputs into the notebook, {@code notebook verify FILE} runs
- * it again and compares. Deterministic cells must print exactly what is stored; a cell marked
- * {@code "check": "shape"} (random, timed) must print the same text with its numbers free.
+ * it again and compares, cell by cell, as each cell's metadata says ({@link OutputCheck}): by
+ * default the same text with every decimal number within a float32 tolerance, since the last digits
+ * of a float32 result follow the CPU's kernels and the stored outputs may come from another
+ * machine; {@code "check": "shape"} (random, timed) frees the numbers entirely.
  */
 public final class NotebookRunner {
-
-  private static final Pattern NUMBER =
-      Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
 
   private NotebookRunner() {}
 
@@ -67,42 +66,65 @@ public final class NotebookRunner {
   }
 
   /**
-   * Runs the notebook and compares each code cell's output with the stored one.
+   * Runs the notebook and compares each code cell's output with the stored one, as the cell's
+   * metadata says ({@link OutputCheck}: numbers within a float32 tolerance by default).
    *
    * @return one line per cell that differs (empty when the notebook verifies)
+   * @throws NotebookException when a cell fails, or a cell's metadata is malformed (checked before
+   *     anything runs)
    */
   public static List<String> verify(Path file) throws NotebookException {
     Notebook notebook = Notebook.read(file);
+    for (Notebook.Cell cell : notebook.cells()) {
+      if (cell.type().equals("code")) {
+        check(file, cell);
+      }
+    }
     List<String> problems = new ArrayList<>();
     for (CellOutput o : execute(notebook)) {
-      String stored = o.cell().outputText();
       String printed = o.text() + (Display.PNG_PLACEHOLDER + "\n").repeat(o.images().size());
-      boolean same =
-          o.cell().check().equals("shape")
-              ? shape(stored).equals(shape(printed))
-              : stored.equals(printed);
-      if (!same) {
-        problems.add(
-            file
-                + ": cell "
-                + o.cell().number()
-                + " printed "
-                + quote(printed)
-                + ", the notebook stores "
-                + quote(stored)
-                + (o.cell().check().equals("shape") ? " (compared with numbers free)" : ""));
-      }
+      compare(file, o.cell(), printed).ifPresent(problems::add);
     }
     return problems;
   }
 
-  /** The text with every number replaced by # and the blanks (alignment) removed. */
-  static String shape(String text) {
-    return NUMBER.matcher(text).replaceAll("#").replaceAll("[ \\t]+", "").strip();
+  /**
+   * Compares what a code cell printed (images as {@link Display#PNG_PLACEHOLDER} lines) with what
+   * the notebook stores for it, as its metadata says.
+   *
+   * @param file the notebook, for the message
+   * @return empty when they match, else one line naming the notebook, the cell, the first
+   *     difference (for numbers: the line, both numbers and the tolerance) and both texts
+   * @throws NotebookException when the cell's metadata is malformed
+   */
+  public static Optional<String> compare(Path file, Notebook.Cell cell, String printed)
+      throws NotebookException {
+    String stored = cell.outputText();
+    return check(file, cell)
+        .compare(stored, printed)
+        .map(
+            why ->
+                file
+                    + ": cell "
+                    + cell.number()
+                    + ": "
+                    + why
+                    + "; printed "
+                    + quote(printed)
+                    + ", the notebook stores "
+                    + quote(stored));
+  }
+
+  private static OutputCheck check(Path file, Notebook.Cell cell) throws NotebookException {
+    try {
+      return cell.outputCheck();
+    } catch (IllegalArgumentException e) {
+      throw new NotebookException(file + ": cell " + cell.number() + ": " + e.getMessage(), e);
+    }
   }
 
   private static String quote(String s) {
     String flat = s.replace("\n", "\\n");
-    return "\"" + (flat.length() > 200 ? flat.substring(0, 200) + "..." : flat) + "\"";
+    return "\"" + (flat.length() > 1000 ? flat.substring(0, 1000) + "..." : flat) + "\"";
   }
 }

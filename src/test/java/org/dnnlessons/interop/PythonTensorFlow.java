@@ -55,6 +55,25 @@ final class PythonTensorFlow {
   /** As {@link #run(String, String...)}, with extra environment variables. */
   static Map<String, String> run(Map<String, String> env, String script, String... args)
       throws IOException, InterruptedException {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (String line : output(env, script, args).lines().toList()) {
+      int space = line.indexOf(' ');
+      if (space > 0) {
+        values.put(line.substring(0, space), line.substring(space + 1));
+      }
+    }
+    return values;
+  }
+
+  /**
+   * Runs {@code script} with {@code args} and extra environment variables (the rest, {@code
+   * ONEDNN_MAX_CPU_ISA} included, is this JVM's); fails the test with Python's output when it exits
+   * with an error.
+   *
+   * @return everything it printed on standard output
+   */
+  static String output(Map<String, String> env, String script, String... args)
+      throws IOException, InterruptedException {
     List<String> command =
         new ArrayList<>(List.of(python().toString(), SCRIPTS.resolve(script).toString()));
     command.addAll(List.of(args));
@@ -68,14 +87,7 @@ final class PythonTensorFlow {
       Process p = pb.start();
       assertTrue(p.waitFor(300, TimeUnit.SECONDS), script + " did not finish in 300 s");
       assertEquals(0, p.exitValue(), () -> script + " failed:\n" + read(err));
-      Map<String, String> values = new LinkedHashMap<>();
-      for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
-        int space = line.indexOf(' ');
-        if (space > 0) {
-          values.put(line.substring(0, space), line.substring(space + 1));
-        }
-      }
-      return values;
+      return Files.readString(out, StandardCharsets.UTF_8);
     } finally {
       Files.deleteIfExists(out);
       Files.deleteIfExists(err);

@@ -63,7 +63,10 @@ class NotebookRunnerTest {
     assertTrue(
         problems
             .get(0)
-            .contains("cell 2 printed \"x = 48\\n\", the notebook stores" + " \"x = 42\\n\""),
+            .endsWith(
+                ": cell 2: first difference at rtol 0.000001, atol 0.000001: line 1: expected 42,"
+                    + " found 48 (integers are compared digit for digit); printed \"x = 48\\n\","
+                    + " the notebook stores \"x = 42\\n\""),
         problems.get(0));
   }
 
@@ -83,11 +86,108 @@ class NotebookRunnerTest {
         e.getMessage());
   }
 
+  /** One code cell with its source, stored stdout and metadata object. */
+  private Path storedCell(String source, String stored, String metadata) throws Exception {
+    com.google.gson.Gson gson = new com.google.gson.Gson();
+    Path file = dir.resolve("stored.ipynb");
+    Files.writeString(
+        file,
+        "{\"cells\":[{\"cell_type\":\"code\",\"metadata\":"
+            + metadata
+            + ",\"execution_count\":1,\"outputs\":[{\"output_type\":\"stream\","
+            + "\"name\":\"stdout\",\"text\":"
+            + gson.toJson(stored)
+            + "}],\"source\":"
+            + gson.toJson(source)
+            + "}],\"metadata\":{},\"nbformat\":4,\"nbformat_minor\":5}");
+    return file;
+  }
+
+  private static final String RELU_CELL =
+      "System.out.println(\"[[ 5.1099997  8.44     ]\\n [24.01      38.24     ]]\");";
+
   @Test
-  void shapeComparisonFreesNumbersAndAlignment() {
+  void numbersAreComparedWithinAFloat32ToleranceByDefault() throws Exception {
+    // Stored on an AVX-512 machine, printed here as oneDNN's AVX2 kernels print it.
+    Path file = storedCell(RELU_CELL, "[[ 5.11      8.440001]\n [24.01     38.24    ]]\n", "{}");
+    assertEquals(List.of(), NotebookRunner.verify(file));
+  }
+
+  @Test
+  void aNumberBeyondTheToleranceIsNamedWithBothTexts() throws Exception {
+    Path file = storedCell(RELU_CELL, "[[ 5.11      8.440001]\n [24.01     38.25    ]]\n", "{}");
+    List<String> problems = NotebookRunner.verify(file);
+    assertEquals(1, problems.size());
     assertEquals(
-        NotebookRunner.shape("[[ 1.1        6.6000004]\n [48.02  76.48 ]]"),
-        NotebookRunner.shape("[[ 9.559999  16.       ]\n [ 9.56       4.78     ]]"));
-    assertTrue(!NotebookRunner.shape("[[1. 2.]]").equals(NotebookRunner.shape("[[1. 2. 3.]]")));
+        file
+            + ": cell 1: first difference at rtol 0.000001, atol 0.000001: line 2: expected"
+            + " 38.25, found 38.24 (|diff| 0.0100 > atol 0.000001 + rtol 0.000001 *"
+            + " |expected|); printed \"[[ 5.1099997  8.44     ]\\n [24.01      38.24     ]]\\n\","
+            + " the notebook stores \"[[ 5.11      8.440001]\\n [24.01     38.25    ]]\\n\"",
+        problems.get(0));
+  }
+
+  @Test
+  void aCellsMetadataSetsItsTolerance() throws Exception {
+    String cell = "System.out.println(\"Test Accuracy: 0.2290\");";
+    String stored = "Test Accuracy: 0.2285\n";
+    assertEquals(1, NotebookRunner.verify(storedCell(cell, stored, "{}")).size());
+    assertEquals(
+        List.of(),
+        NotebookRunner.verify(storedCell(cell, stored, "{\"dnn_lessons\": {\"atol\": 0.001}}")));
+    assertEquals(
+        1,
+        NotebookRunner.verify(storedCell(cell, stored, "{\"dnn_lessons\": {\"atol\": 0.0001}}"))
+            .size());
+    assertEquals(
+        List.of(),
+        NotebookRunner.verify(storedCell(cell, stored, "{\"dnn_lessons\": {\"rtol\": 0.01}}")));
+    // exact: the same value written differently is a difference
+    String exact = "{\"dnn_lessons\": {\"check\": \"exact\"}}";
+    assertEquals(
+        1,
+        NotebookRunner.verify(storedCell("System.out.println(\"0.50\");", "0.5\n", exact)).size());
+    assertEquals(
+        List.of(),
+        NotebookRunner.verify(storedCell("System.out.println(\"0.5\");", "0.5\n", exact)));
+  }
+
+  @Test
+  void shapeFreesTheNumbers() throws Exception {
+    Path file =
+        storedCell(
+            RELU_CELL,
+            "[[ 1.1        6.6000004]\n [48.02  76.48 ]]\n",
+            "{\"dnn_lessons\": {\"check\": \"shape\"}}");
+    assertEquals(List.of(), NotebookRunner.verify(file));
+  }
+
+  @Test
+  void malformedMetadataNamesTheCellBeforeAnythingRuns() throws Exception {
+    String never = "throw new IllegalStateException(\"ran\");";
+    Path file = storedCell(never, "", "{\"dnn_lessons\": {\"atol\": \"a lot\"}}");
+    NotebookException e = assertThrows(NotebookException.class, () -> NotebookRunner.verify(file));
+    assertEquals(
+        file + ": cell 1: metadata \"dnn_lessons\".atol must be a number >= 0, found \"a lot\"",
+        e.getMessage());
+    Path negative = storedCell(never, "", "{\"dnn_lessons\": {\"rtol\": -1}}");
+    e = assertThrows(NotebookException.class, () -> NotebookRunner.verify(negative));
+    assertEquals(
+        negative + ": cell 1: metadata \"dnn_lessons\".rtol must be a finite number >= 0, found -1",
+        e.getMessage());
+    Path unknown = storedCell(never, "", "{\"dnn_lessons\": {\"check\": \"loose\"}}");
+    e = assertThrows(NotebookException.class, () -> NotebookRunner.verify(unknown));
+    assertEquals(
+        unknown
+            + ": cell 1: metadata \"dnn_lessons\".check must be \"close\", \"exact\" or"
+            + " \"shape\", found \"loose\"",
+        e.getMessage());
+    Path mixed = storedCell(never, "", "{\"dnn_lessons\": {\"check\": \"shape\", \"atol\": 1}}");
+    e = assertThrows(NotebookException.class, () -> NotebookRunner.verify(mixed));
+    assertEquals(
+        mixed
+            + ": cell 1: metadata \"dnn_lessons\": rtol and atol apply to \"check\": \"close\","
+            + " found \"check\": \"shape\"",
+        e.getMessage());
   }
 }
