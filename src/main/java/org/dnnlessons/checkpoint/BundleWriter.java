@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -37,7 +36,8 @@ final class BundleWriter {
   private BundleWriter() {}
 
   /**
-   * Writes {@code tensors} under their keys.
+   * Writes {@code tensors} under their keys into new files (neither may exist), each fsynced before
+   * it is closed.
    *
    * @throws IOException when a file cannot be written
    * @throws IllegalArgumentException for a string tensor
@@ -54,12 +54,10 @@ final class BundleWriter {
             .setVersion(VersionDef.newBuilder().setProducer(BUNDLE_VERSION))
             .build()
             .toByteArray());
+    Path dataFile = Path.of(prefix + Saver.DATA_SUFFIX);
+    DurableFiles.step(DurableFiles.Step.WRITE, dataFile);
     try (FileChannel data =
-        FileChannel.open(
-            Path.of(prefix + Saver.DATA_SUFFIX),
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
+        FileChannel.open(dataFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       long offset = 0;
       for (String key : keys) {
         Tensor t = tensors.get(key);
@@ -85,8 +83,10 @@ final class BundleWriter {
                 .toByteArray());
         offset += size;
       }
+      DurableFiles.step(DurableFiles.Step.FSYNC, dataFile);
+      data.force(true);
     }
-    Files.write(Path.of(prefix + ".index"), table.finish());
+    DurableFiles.write(Path.of(prefix + ".index"), table.finish());
   }
 
   /** Bytes copied at a time when a tensor's memory cannot be seen as a buffer (over 2 GiB). */

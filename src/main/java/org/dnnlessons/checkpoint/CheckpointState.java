@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,7 +19,7 @@ import java.util.List;
  * </pre>
  *
  * Paths inside the directory are written relative to it, as Python writes them. The file is
- * replaced atomically (written under a temporary name, then renamed).
+ * replaced atomically and durably (see {@link #write}).
  *
  * @param latest the newest checkpoint prefix ({@code model_checkpoint_path})
  * @param all every kept prefix, oldest first ({@code all_model_checkpoint_paths})
@@ -81,7 +80,11 @@ public record CheckpointState(String latest, List<String> all) {
     return new CheckpointState(latest, all);
   }
 
-  /** Writes {@code dir/checkpoint} atomically. */
+  /**
+   * Writes {@code dir/checkpoint} atomically and durably: a temporary file ({@code
+   * .checkpoint.tmp-PID-N}) is written and fsynced, renamed over the state file, and the directory
+   * fsynced. The file's mode honours the umask (0644 under umask 022), as Python's does.
+   */
   public void write(Path dir) throws CheckpointException {
     StringBuilder s = new StringBuilder();
     s.append("model_checkpoint_path: ").append(quote(latest)).append('\n');
@@ -89,17 +92,36 @@ public record CheckpointState(String latest, List<String> all) {
       s.append("all_model_checkpoint_paths: ").append(quote(p)).append('\n');
     }
     Path file = dir.resolve(FILE_NAME);
+    Path tmp = DurableFiles.temporary(dir, FILE_NAME);
     try {
-      Path tmp = Files.createTempFile(dir, "." + FILE_NAME, ".tmp");
       try {
-        Files.writeString(tmp, s, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        DurableFiles.write(tmp, s.toString().getBytes(StandardCharsets.UTF_8));
+        DurableFiles.move(tmp, file);
+        DurableFiles.forceDirectory(dir);
       } finally {
         Files.deleteIfExists(tmp);
       }
     } catch (IOException e) {
       throw new CheckpointException(
-          file, CheckpointException.NO_OFFSET, "cannot write the state file: " + e.getMessage(), e);
+          file,
+          CheckpointException.NO_OFFSET,
+          "cannot write the state file: " + DurableFiles.describe(e),
+          e);
+    }
+  }
+
+  /** Deletes {@code dir/checkpoint} (when it names no checkpoint any more), durably. */
+  static void delete(Path dir) throws CheckpointException {
+    Path file = dir.resolve(FILE_NAME);
+    try {
+      DurableFiles.delete(file);
+      DurableFiles.forceDirectory(dir);
+    } catch (IOException e) {
+      throw new CheckpointException(
+          file,
+          CheckpointException.NO_OFFSET,
+          "cannot delete the state file: " + DurableFiles.describe(e),
+          e);
     }
   }
 

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,7 +60,7 @@ import org.tensorflow.types.family.TType;
  * it throws a {@link CheckpointException} naming the variable and both shapes, and no variable has
  * been changed: the session is in the state it was before the call.
  */
-public final class Saver {
+public final class Saver implements AutoCloseable {
 
   private final Graph graph;
   private final List<String> keys;
@@ -75,6 +75,7 @@ public final class Saver {
   private final SaverDef saverDef;
   private final boolean writeMetaGraph;
   private final List<String> recent = new ArrayList<>();
+  private final Map<Path, CheckpointDirectoryLock> locks = new HashMap<>();
 
   /** The data file of a one-shard checkpoint. */
   static final String DATA_SUFFIX = ".data-00000-of-00001";
@@ -219,9 +220,24 @@ public final class Saver {
   }
 
   /**
-   * Saves every variable to {@code prefix.index} and {@code prefix.data-00000-of-00001} and records
-   * {@code prefix} as the latest checkpoint in the directory's {@code checkpoint} state file,
-   * creating the directory when missing.
+   * Saves every variable to {@code prefix.index} and {@code prefix.data-00000-of-00001} (and the
+   * graph to {@code prefix.meta}) and records {@code prefix} as the latest checkpoint in the
+   * directory's {@code checkpoint} state file, creating the directory when missing.
+   *
+   * <p><b>A save is atomic as a set, and nothing is lost when it is killed.</b> The files are
+   * written under temporary names ({@code .model.ckpt.tmp-PID-N.*}) and fsynced, then renamed into
+   * place, the {@code .index} last, and the directory fsynced; the state file is replaced the same
+   * way (temporary file, fsync, rename, directory fsync); only then are checkpoints beyond {@code
+   * maxToKeep} deleted, as Python does. Overwriting an existing prefix first takes it out of the
+   * state file and deletes its {@code .index}: a save killed at any point leaves that prefix
+   * complete (old or new) or absent, never a mix, and the state file always names complete
+   * checkpoints. Temporary files of a killed save are deleted by the next save into the directory.
+   *
+   * <p><b>One writing process per directory.</b> The first save into a directory takes a lock
+   * ({@code .checkpoint.lock}, holding the process id) that this saver keeps until {@link #close}
+   * or the end of the process; a saver of another process then fails with a {@link
+   * CheckpointException} naming that process, instead of interleaving its checkpoints with this
+   * one's. Savers of one process share the lock and save one at a time. Python has no such lock.
    *
    * @return the prefix written, as Python's {@code Saver.save} returns it
    * @throws CheckpointException when the files cannot be written
@@ -242,18 +258,98 @@ public final class Saver {
   }
 
   private String saveAs(Session session, String prefix) throws CheckpointException {
-    Path path = writeFiles(session, prefix, writeMetaGraph);
-    recordInState(path.toAbsolutePath().getParent(), path);
+    Path path = Path.of(Objects.requireNonNull(prefix, "prefix"));
+    Path dir = createDirectory(path);
+    CheckpointDirectoryLock lock = lock(path, dir);
+    lock.serial().lock();
+    try {
+      try {
+        DurableFiles.deleteStale(dir);
+      } catch (IOException e) {
+        throw new CheckpointException(
+            dir,
+            CheckpointException.NO_OFFSET,
+            "cannot clean up a dead writer's temporary files: " + DurableFiles.describe(e),
+            e);
+      }
+      writeFiles(session, path, dir, writeMetaGraph, true);
+      recordInState(dir, path);
+    } finally {
+      lock.serial().unlock();
+    }
     return prefix;
   }
 
   /**
+   * Takes the lock of the directory {@code prefix} will be saved in now (creating the directory),
+   * rather than at the first {@link #save}: a command that trains before it saves calls it first,
+   * so that a second writer is refused before any training. The lock is held until {@link #close}
+   * or the end of the process; see {@link #save} for what it guards.
+   *
+   * @throws CheckpointException when another process writes checkpoints in that directory, naming
+   *     its process id, or the directory cannot be created
+   */
+  public void lockDirectory(String prefix) throws CheckpointException {
+    Path path = Path.of(Objects.requireNonNull(prefix, "prefix"));
+    lock(path, createDirectory(path));
+  }
+
+  /**
+   * Releases the directory locks this saver took (see {@link #save}); a later save takes them
+   * again. The files written are complete whether or not it is called.
+   */
+  @Override
+  public void close() {
+    synchronized (locks) {
+      locks.values().forEach(CheckpointDirectoryLock::release);
+      locks.clear();
+    }
+  }
+
+  private CheckpointDirectoryLock lock(Path path, Path dir) throws CheckpointException {
+    synchronized (locks) {
+      Path key;
+      try {
+        key = dir.toRealPath();
+      } catch (IOException e) {
+        throw new CheckpointException(
+            path,
+            CheckpointException.NO_OFFSET,
+            "cannot open the checkpoint directory: " + DurableFiles.describe(e),
+            e);
+      }
+      CheckpointDirectoryLock held = locks.get(key);
+      if (held == null) {
+        held = CheckpointDirectoryLock.acquire(key);
+        locks.put(key, held);
+      }
+      return held;
+    }
+  }
+
+  private static Path createDirectory(Path path) throws CheckpointException {
+    Path dir = path.toAbsolutePath().getParent();
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new CheckpointException(
+          path,
+          CheckpointException.NO_OFFSET,
+          "cannot create the checkpoint directory: " + DurableFiles.describe(e),
+          e);
+    }
+    return dir;
+  }
+
+  /**
    * Writes only the tensor bundle, {@code prefix.index} and {@code prefix.data-00000-of-00001}
-   * (atomically, as {@link #save} does), without a {@code .meta} file and without touching the
-   * {@code checkpoint} state file: the variables of a SavedModel, for example.
+   * (atomically, as {@link #save} does), without a {@code .meta} file, without touching the {@code
+   * checkpoint} state file and without the directory lock: the variables of a SavedModel, for
+   * example, written into a directory nobody else knows yet.
    */
   public void writeBundle(Session session, String prefix) throws CheckpointException {
-    writeFiles(session, prefix, false);
+    Path path = Path.of(Objects.requireNonNull(prefix, "prefix"));
+    writeFiles(session, path, createDirectory(path), false, false);
   }
 
   /**
@@ -264,49 +360,60 @@ public final class Saver {
     return MetaGraphs.export(graph, saverDef, variables);
   }
 
-  private Path writeFiles(Session session, String prefix, boolean withMeta)
+  /**
+   * Writes the checkpoint's files under temporary names, fsyncs them, then switches them in: an
+   * existing checkpoint at {@code path} is first taken out of the state file (when {@code
+   * retireFromState}) and its {@code .index} deleted, so that in between the prefix is absent,
+   * never a mix of two saves; then the data file, the meta file and the index, last, are renamed
+   * into place and the directory is fsynced.
+   */
+  private void writeFiles(
+      Session session, Path path, Path dir, boolean withMeta, boolean retireFromState)
       throws CheckpointException {
-    Objects.requireNonNull(prefix, "prefix");
-    Path path = Path.of(prefix);
-    Path dir = path.toAbsolutePath().getParent();
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new CheckpointException(
-          path,
-          CheckpointException.NO_OFFSET,
-          "cannot create the checkpoint directory: " + e.getMessage(),
-          e);
-    }
-    // Write under a temporary prefix, then rename: no reader sees a half-written file.
-    String tmpPrefix =
-        dir.resolve("." + path.getFileName() + ".tmp-" + System.nanoTime()).toString();
+    String tmpPrefix = DurableFiles.temporary(dir, path.getFileName().toString()).toString();
+    String prefix = path.toString();
+    boolean moved = false;
     try {
       boolean written;
       try {
         written = writeFromJava(session, tmpPrefix);
       } catch (IOException e) {
         throw new CheckpointException(
-            path, CheckpointException.NO_OFFSET, "cannot write the checkpoint: " + e, e);
+            path,
+            CheckpointException.NO_OFFSET,
+            "cannot write the checkpoint: " + DurableFiles.describe(e),
+            e);
       }
       if (!written) {
         try (TString name = TString.scalarOf(tmpPrefix)) {
           session.runner().feed(filename, name).addTarget(saveOp).run().close();
         }
+        DurableFiles.force(Path.of(tmpPrefix + DATA_SUFFIX));
+        DurableFiles.force(Path.of(tmpPrefix + ".index"));
       }
-      List<String> suffixes = List.of(DATA_SUFFIX, ".index");
+      List<String> suffixes = new ArrayList<>(List.of(DATA_SUFFIX));
       if (withMeta) {
-        Files.write(Path.of(tmpPrefix + ".meta"), metaGraph().toByteArray());
-        suffixes = List.of(DATA_SUFFIX, ".meta", ".index");
+        DurableFiles.write(Path.of(tmpPrefix + ".meta"), metaGraph().toByteArray());
+        suffixes.add(".meta");
       }
-      // the index goes last: a prefix whose .index exists is complete
+      suffixes.add(".index"); // last: a prefix whose .index exists is complete
+      if (Files.exists(Path.of(prefix + ".index")) || Files.exists(Path.of(prefix + DATA_SUFFIX))) {
+        if (retireFromState) {
+          retireFromState(dir, path);
+        }
+        // The old index goes first: from here until the new one is renamed in, the prefix is
+        // absent, never the new data with the old index.
+        DurableFiles.delete(Path.of(prefix + ".index"));
+        DurableFiles.forceDirectory(dir);
+        if (!withMeta) {
+          DurableFiles.delete(Path.of(prefix + ".meta")); // the old graph would not match
+        }
+      }
+      moved = true;
       for (String suffix : suffixes) {
-        Files.move(
-            Path.of(tmpPrefix + suffix),
-            Path.of(prefix + suffix),
-            StandardCopyOption.REPLACE_EXISTING,
-            StandardCopyOption.ATOMIC_MOVE);
+        DurableFiles.move(Path.of(tmpPrefix + suffix), Path.of(prefix + suffix));
       }
+      DurableFiles.forceDirectory(dir);
     } catch (RuntimeException e) {
       // TensorFlow reports run failures as TensorFlowException or IllegalArgumentException
       throw new CheckpointException(
@@ -318,29 +425,90 @@ public final class Saver {
       throw new CheckpointException(
           path,
           CheckpointException.NO_OFFSET,
-          "cannot move the checkpoint into place: " + e.getMessage(),
+          (moved ? "cannot move the checkpoint into place: " : "cannot write the checkpoint: ")
+              + DurableFiles.describe(e),
           e);
     } finally {
-      deleteQuietly(tmpPrefix);
+      deleteTemporary(dir, Path.of(tmpPrefix).getFileName().toString());
     }
-    return path;
   }
 
-  // Python keeps the list of its own recent checkpoints in memory; so does this saver.
+  /** Deletes what remains of this save's temporary files (all of them after a failure). */
+  private static void deleteTemporary(Path dir, String tmpName) {
+    try (java.nio.file.DirectoryStream<Path> files =
+        Files.newDirectoryStream(dir, f -> f.getFileName().toString().startsWith(tmpName + "."))) {
+      for (Path f : files) {
+        DurableFiles.delete(f);
+      }
+    } catch (IOException e) {
+      // the next save in this directory deletes them (DurableFiles.deleteStale)
+    }
+  }
+
+  /**
+   * Before an existing checkpoint at {@code path} is overwritten, the state file stops naming it
+   * (it then names the newest other checkpoint it lists, or is deleted when there is none), so that
+   * a save killed in the middle never leaves a state file naming a checkpoint being replaced.
+   */
+  private void retireFromState(Path dir, Path path) throws CheckpointException {
+    Path target = path.toAbsolutePath().normalize();
+    recent.removeIf(p -> dir.resolve(p).normalize().equals(target));
+    CheckpointState state;
+    try {
+      state = CheckpointState.read(dir);
+    } catch (CheckpointException e) {
+      return; // unreadable: it is replaced after this save anyway
+    }
+    if (state == null) {
+      return;
+    }
+    List<String> kept = new ArrayList<>();
+    for (String p : state.all()) {
+      if (!dir.resolve(p).normalize().equals(target)) {
+        kept.add(p);
+      }
+    }
+    boolean latestRetired = dir.resolve(state.latest()).normalize().equals(target);
+    if (!latestRetired && kept.size() == state.all().size()) {
+      return;
+    }
+    if (!latestRetired) {
+      new CheckpointState(state.latest(), kept).write(dir);
+    } else if (!kept.isEmpty()) {
+      new CheckpointState(kept.get(kept.size() - 1), kept).write(dir);
+    } else {
+      CheckpointState.delete(dir);
+    }
+  }
+
+  // Python keeps the list of its own recent checkpoints in memory; so does this saver. The state
+  // file names the new checkpoint before any old one is deleted, as in Python.
   private void recordInState(Path dir, Path path) throws CheckpointException {
     String relative = dir.relativize(path.toAbsolutePath()).toString();
     recent.remove(relative);
     recent.add(relative);
-    while (recent.size() > maxToKeep) {
-      deleteQuietly(dir.resolve(recent.remove(0)).toString());
+    List<String> expired = new ArrayList<>();
+    while (maxToKeep > 0 && recent.size() > maxToKeep) {
+      expired.add(recent.remove(0));
     }
     new CheckpointState(relative, recent).write(dir);
+    for (String old : expired) {
+      deleteCheckpoint(dir.resolve(old).toString());
+    }
+    if (!expired.isEmpty()) {
+      try {
+        DurableFiles.forceDirectory(dir);
+      } catch (IOException e) {
+        // the deletions are not needed for the new checkpoint to be safe
+      }
+    }
   }
 
-  private static void deleteQuietly(String prefix) {
+  /** Deletes a checkpoint's files, the index first (so that it is absent, never partial). */
+  private static void deleteCheckpoint(String prefix) {
     for (String suffix : List.of(".index", DATA_SUFFIX, ".meta")) {
       try {
-        Files.deleteIfExists(Path.of(prefix + suffix));
+        DurableFiles.delete(Path.of(prefix + suffix));
       } catch (IOException e) {
         // a leftover old checkpoint file is harmless; the state file no longer names it
       }
