@@ -20,8 +20,9 @@ final class CheckpointChecks {
 
   /**
    * Every checkpoint in {@code dir} (every {@code .index} not under a temporary name) reads whole,
-   * checksums included, and holds one value written by one save, one of {@code allowed}; the state
-   * file parses, and every checkpoint it lists, the latest first, has its files.
+   * checksums included, and holds one value written by one save, one of {@code allowed} (any value
+   * when null); the state file parses, and every checkpoint it lists, the latest first, has its
+   * files.
    *
    * @return the latest checkpoint the state file names, or null when there is no state file
    */
@@ -31,7 +32,9 @@ final class CheckpointChecks {
       if (n.endsWith(".index") && !DurableFiles.isTemporary(n)) {
         Path prefix = dir.resolve(n.substring(0, n.length() - ".index".length()));
         float v = readValue(prefix, where);
-        assertTrue(allowed.contains(v), where + ": " + prefix + " holds " + v + ", not " + allowed);
+        assertTrue(
+            allowed == null || allowed.contains(v),
+            where + ": " + prefix + " holds " + v + ", not " + allowed);
       }
     }
     CheckpointState state = CheckpointState.read(dir);

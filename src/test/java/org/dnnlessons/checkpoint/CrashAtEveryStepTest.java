@@ -282,7 +282,10 @@ class CrashAtEveryStepTest {
               "a file of " + prefix + " renamed after its index: " + steps);
         }
         int dirSync = indexOf(steps, i + 1, "FSYNC_DIR");
-        assertTrue(dirSync > i, "no directory fsync after " + target + ": " + steps);
+        int nextWrite = indexOf(steps, i + 1, "WRITE");
+        assertTrue(
+            dirSync > i && (nextWrite < 0 || dirSync < nextWrite),
+            "no directory fsync after " + target + " before the next write: " + steps);
       }
       if (target.equals(CheckpointState.FILE_NAME)) {
         assertEquals("FSYNC_DIR", steps.get(i + 1).split(" ")[0], "dir fsync after the state");
