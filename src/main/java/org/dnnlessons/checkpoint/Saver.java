@@ -93,6 +93,9 @@ public final class Saver implements AutoCloseable {
     Operand<TString> filenameInput =
         save.withName("filename").placeholderWithDefault(defaultName, Shape.scalar());
     this.filename = save.withName("Const").placeholderWithDefault(filenameInput, Shape.scalar());
+    // "save", or "save_1", "save_2", ... for a graph's second, third, ... Saver, as in Python
+    String filenameOp = filename.op().name();
+    String scopeName = filenameOp.substring(0, filenameOp.lastIndexOf('/'));
 
     String[] keyArray = keys.toArray(new String[0]);
     String[] slices = new String[keyArray.length];
@@ -106,7 +109,7 @@ public final class Saver implements AutoCloseable {
     Ops saveV2 = save.withSubScope("SaveV2");
     this.saveOp =
         graph
-            .opBuilder("SaveV2", "save/SaveV2", save.scope())
+            .opBuilder("SaveV2", scopeName + "/SaveV2", save.scope())
             .addInput(filename.asOutput())
             .addInput(
                 saveV2
@@ -129,7 +132,7 @@ public final class Saver implements AutoCloseable {
     this.restoreOp =
         (GraphOperation)
             graph
-                .opBuilder("RestoreV2", "save/RestoreV2", save.scope())
+                .opBuilder("RestoreV2", scopeName + "/RestoreV2", save.scope())
                 .addInput(filename.asOutput())
                 .addInput(
                     restoreV2

@@ -76,6 +76,30 @@ class SaverTest {
   }
 
   @Test
+  void aSecondSaverOnTheSameGraphGetsItsOwnScopeAndWorks() throws CheckpointException {
+    try (Graph graph = new Graph()) {
+      ModelGraph g = ModelGraph.create(graph);
+      NamedVariable<TFloat32> w = g.variable(g.tf(), "w", g.tf().constant(new float[] {1f, 2f}));
+      Saver first = Saver.builder(graph).build();
+      Saver second = Saver.builder(graph).build();
+      // Python names a graph's second Saver's ops save_1/...
+      assertEquals("save/restore_all", first.saverDef().getRestoreOpName());
+      assertEquals("save_1/restore_all", second.saverDef().getRestoreOpName());
+      assertTrue(
+          graph.operation("save_1/SaveV2") != null && graph.operation("save/SaveV2") != null);
+      String prefix = dir.resolve("twice.ckpt").toString();
+      try (Session s = g.newSession()) {
+        s.run(g.globalVariablesInitializer());
+        second.save(s, prefix);
+      }
+      try (Session s = g.newSession()) {
+        first.restore(s, prefix);
+        Close.assertBitwiseEqual(new float[] {1f, 2f}, fetch(s, w), "w");
+      }
+    }
+  }
+
+  @Test
   void failedRestoreLeavesEveryVariableUnchanged() throws CheckpointException {
     String prefix =
         saveFloats("model.ckpt", Map.of("a", new float[] {1, 2}, "z", new float[] {1, 2, 3, 4}));
