@@ -597,7 +597,7 @@ public final class CheckpointReader {
   }
 
   /** "; closest names in the checkpoint: a, b, c" for a missing key, by edit distance. */
-  String closestNames(String name) {
+  public String closestNames(String name) {
     return closest(name);
   }
 

@@ -484,6 +484,23 @@ public final class Saver implements AutoCloseable {
     }
   }
 
+  /**
+   * Takes over checkpoints an earlier saver wrote, oldest first, as if this saver had written them,
+   * so that {@code maxToKeep} counts them and deletes the oldest in turn: Python's {@code
+   * saver.recover_last_checkpoints(checkpoint_state.all_model_checkpoint_paths)}, which a resumed
+   * run calls. Prefixes whose {@code .index} is gone are skipped; all must lie in the directory
+   * this saver saves into.
+   */
+  public void recoverLastCheckpoints(List<Path> prefixes) {
+    for (Path p : prefixes) {
+      if (Files.isRegularFile(Path.of(p + ".index"))) {
+        String name = p.getFileName().toString();
+        recent.remove(name);
+        recent.add(name);
+      }
+    }
+  }
+
   // Python keeps the list of its own recent checkpoints in memory; so does this saver. The state
   // file names the new checkpoint before any old one is deleted, as in Python.
   private void recordInState(Path dir, Path path) throws CheckpointException {

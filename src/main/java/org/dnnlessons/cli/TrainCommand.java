@@ -1,6 +1,8 @@
 package org.dnnlessons.cli;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.dnnlessons.nn.Mlp;
 import org.dnnlessons.train.TrainOptions;
@@ -105,6 +107,41 @@ final class TrainCommand implements Callable<Integer> {
       description = "Draw the learning curve (training cost, validation accuracy) as a PNG.")
   Path plot;
 
+  @Option(
+      names = "--init-from",
+      paramLabel = "CKPT",
+      description =
+          "Warm start: a checkpoint prefix, or a directory (its latest checkpoint). Variables that"
+              + " match by name and shape are loaded, the rest initialized as usual; a table says"
+              + " which. Layer widths come from the checkpoint unless --hidden is given.")
+  Path initFrom;
+
+  @Option(
+      names = "--init-map",
+      paramLabel = "OLD=NEW",
+      split = ",",
+      mapFallbackValue = "",
+      description =
+          "With --init-from: load checkpoint key OLD into variable NEW (e.g."
+              + " hidden_layer/weights=hidden_layer_2/weights), or scope OLD/ into NEW/;"
+              + " comma-separated. A key that is missing or a shape that differs is an error.")
+  Map<String, String> initMap = new LinkedHashMap<>();
+
+  @Option(
+      names = "--resume",
+      description =
+          "Continue the run whose latest checkpoint is in --save's directory: weights, global"
+              + " step, epochs, batch order, history. --epochs stays the total, as in Keras's"
+              + " fit(epochs, initial_epoch).")
+  boolean resume;
+
+  @Option(
+      names = "--overwrite",
+      description =
+          "Save even though --save's directory holds checkpoints of another run (refused"
+              + " otherwise, unless --resume or --init-from).")
+  boolean overwrite;
+
   @Override
   public Integer call() throws Exception {
     TrainingRun run = Main.options(spec, this::prepare);
@@ -129,6 +166,11 @@ final class TrainCommand implements Callable<Integer> {
             .logdir(logdir)
             .export(export)
             .plot(plot)
+            .initFrom(initFrom)
+            .initMap(initMap)
+            .resume(resume)
+            .overwrite(overwrite)
+            .widthsFromCheckpoint(!spec.commandLine().getParseResult().hasMatchedOption("--hidden"))
             .build());
   }
 }

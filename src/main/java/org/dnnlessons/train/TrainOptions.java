@@ -12,9 +12,17 @@ import org.dnnlessons.nn.Dropout;
  *     Model" cell), {@code int(n / batchSize)} when false (the walkthrough)
  * @param validateEvery measure validation accuracy every this many epochs (and after the last); 0
  *     never
+ * @param initialEpoch the epoch to start at, counted from 0, as Keras's {@code fit(epochs,
+ *     initial_epoch)}: {@code epochs} stays the total, so a run resumed after 2 of 4 epochs trains
+ *     epochs 2 and 3 (default 0)
  */
 public record TrainOptions(
-    int epochs, int batchSize, double keepProb, boolean roundUpBatches, int validateEvery) {
+    int epochs,
+    int batchSize,
+    double keepProb,
+    boolean roundUpBatches,
+    int validateEvery,
+    int initialEpoch) {
 
   /** The lesson's epochs. */
   public static final int EPOCHS_DEFAULT = 20;
@@ -35,6 +43,16 @@ public record TrainOptions(
       throw new IllegalArgumentException(
           "validation interval must be 0 or more, found " + validateEvery);
     }
+    if (initialEpoch < 0 || initialEpoch >= epochs) {
+      throw new IllegalArgumentException(
+          "initial epoch must be in [0, epochs " + epochs + "), found " + initialEpoch);
+    }
+  }
+
+  /** Options starting at epoch 0. */
+  public TrainOptions(
+      int epochs, int batchSize, double keepProb, boolean roundUpBatches, int validateEvery) {
+    this(epochs, batchSize, keepProb, roundUpBatches, validateEvery, 0);
   }
 
   /** The walkthrough's settings: 20 epochs of batch 128, no dropout, validation every epoch. */
@@ -44,27 +62,33 @@ public record TrainOptions(
 
   /** These options with another number of epochs. */
   public TrainOptions withEpochs(int value) {
-    return new TrainOptions(value, batchSize, keepProb, roundUpBatches, validateEvery);
+    return new TrainOptions(
+        value, batchSize, keepProb, roundUpBatches, validateEvery, initialEpoch);
   }
 
   /** These options with another batch size. */
   public TrainOptions withBatchSize(int value) {
-    return new TrainOptions(epochs, value, keepProb, roundUpBatches, validateEvery);
+    return new TrainOptions(epochs, value, keepProb, roundUpBatches, validateEvery, initialEpoch);
   }
 
   /** These options with another keep probability. */
   public TrainOptions withKeepProb(double value) {
-    return new TrainOptions(epochs, batchSize, value, roundUpBatches, validateEvery);
+    return new TrainOptions(epochs, batchSize, value, roundUpBatches, validateEvery, initialEpoch);
   }
 
   /** These options with the other rule for steps per epoch. */
   public TrainOptions withRoundUpBatches(boolean value) {
-    return new TrainOptions(epochs, batchSize, keepProb, value, validateEvery);
+    return new TrainOptions(epochs, batchSize, keepProb, value, validateEvery, initialEpoch);
   }
 
   /** These options with another validation interval. */
   public TrainOptions withValidateEvery(int value) {
-    return new TrainOptions(epochs, batchSize, keepProb, roundUpBatches, value);
+    return new TrainOptions(epochs, batchSize, keepProb, roundUpBatches, value, initialEpoch);
+  }
+
+  /** These options starting at another epoch (Keras's {@code initial_epoch}). */
+  public TrainOptions withInitialEpoch(int value) {
+    return new TrainOptions(epochs, batchSize, keepProb, roundUpBatches, validateEvery, value);
   }
 
   /** Steps in one epoch of {@code numExamples}. */

@@ -28,7 +28,8 @@ public final class Trainer {
   }
 
   /**
-   * Trains {@code net} in {@code session}; the variables must be initialized or restored.
+   * Trains {@code net} in {@code session}; the variables must be initialized or restored. Epochs
+   * run from {@code options.initialEpoch()} to {@code options.epochs() - 1}.
    *
    * @param validation the split to validate on (may be empty)
    * @param hook called after every epoch, or {@code null}
@@ -80,7 +81,7 @@ public final class Trainer {
     long trainNanos = 0;
     List<EpochSummary> epochs = new ArrayList<>();
     try (TFloat32 keepProb = TFloat32.scalarOf((float) options.keepProb())) {
-      for (int epoch = 0; epoch < options.epochs(); epoch++) {
+      for (int epoch = options.initialEpoch(); epoch < options.epochs(); epoch++) {
         listener.epochStarted(epoch, steps);
         double costSum = 0;
         long epochNanos = 0;

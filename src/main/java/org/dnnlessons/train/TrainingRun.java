@@ -1,9 +1,20 @@
 package org.dnnlessons.train;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import org.dnnlessons.checkpoint.CheckpointException;
+import org.dnnlessons.checkpoint.CheckpointReader;
+import org.dnnlessons.checkpoint.CheckpointState;
 import org.dnnlessons.checkpoint.Saver;
 import org.dnnlessons.data.DataSource;
 import org.dnnlessons.data.DatasetException;
@@ -58,6 +69,16 @@ public final class TrainingRun {
    * @param logdir a directory for TensorBoard event files, or {@code null}
    * @param export a directory for a SavedModel, or {@code null}
    * @param plot a PNG file for the learning curve, or {@code null}
+   * @param initFrom warm start: a checkpoint prefix or directory whose variables the network starts
+   *     from where names and shapes fit ({@link WarmStart}), or {@code null}
+   * @param initMap checkpoint key to variable name for {@code initFrom} ({@code old=new}, or {@code
+   *     old_scope/=new_scope/}); empty for matching by name alone
+   * @param resume continue the run whose latest checkpoint is in {@code save}'s directory: its
+   *     weights, global step, epochs, batch order and history ({@link TrainState}); {@code
+   *     training.epochs()} stays the total
+   * @param overwrite save into a directory that already holds another run's checkpoints
+   * @param widthsFromCheckpoint with {@code initFrom} or {@code resume}, take the hidden layer
+   *     widths from the checkpoint instead of {@code network.hidden()}
    */
   public record Options(
       DataSource data,
@@ -70,7 +91,12 @@ public final class TrainingRun {
       int saveEvery,
       Path logdir,
       Path export,
-      Path plot) {
+      Path plot,
+      Path initFrom,
+      Map<String, String> initMap,
+      boolean resume,
+      boolean overwrite,
+      boolean widthsFromCheckpoint) {
 
     /** Validates the settings that do not need the data. */
     public Options {
@@ -93,6 +119,19 @@ public final class TrainingRun {
       if (saveEvery > 0 && save == null) {
         throw new IllegalArgumentException("--save-every needs --save");
       }
+      initMap = Collections.unmodifiableMap(new LinkedHashMap<>(initMap));
+      if (!initMap.isEmpty() && initFrom == null) {
+        throw new IllegalArgumentException("--init-map needs --init-from");
+      }
+      if (resume && save == null) {
+        throw new IllegalArgumentException(
+            "--resume needs --save PREFIX: it continues from the latest checkpoint there");
+      }
+      if (resume && initFrom != null) {
+        throw new IllegalArgumentException(
+            "--resume continues a run from its own checkpoints; it cannot be combined with"
+                + " --init-from");
+      }
     }
 
     /** A builder starting from the lesson's network and loop on {@code data}. */
@@ -113,6 +152,11 @@ public final class TrainingRun {
       b.logdir = logdir;
       b.export = export;
       b.plot = plot;
+      b.initFrom = initFrom;
+      b.initMap = initMap;
+      b.resume = resume;
+      b.overwrite = overwrite;
+      b.widthsFromCheckpoint = widthsFromCheckpoint;
       return b;
     }
 
@@ -137,6 +181,11 @@ public final class TrainingRun {
       private Path logdir;
       private Path export;
       private Path plot;
+      private Path initFrom;
+      private Map<String, String> initMap = Map.of();
+      private boolean resume;
+      private boolean overwrite;
+      private boolean widthsFromCheckpoint;
 
       private Builder(DataSource data) {
         this.data = data;
@@ -202,6 +251,36 @@ public final class TrainingRun {
         return this;
       }
 
+      /** See {@link Options#initFrom()}. */
+      public Builder initFrom(Path value) {
+        initFrom = value;
+        return this;
+      }
+
+      /** See {@link Options#initMap()}; default empty. */
+      public Builder initMap(Map<String, String> value) {
+        initMap = value != null ? value : Map.of();
+        return this;
+      }
+
+      /** See {@link Options#resume()}. */
+      public Builder resume(boolean value) {
+        resume = value;
+        return this;
+      }
+
+      /** See {@link Options#overwrite()}. */
+      public Builder overwrite(boolean value) {
+        overwrite = value;
+        return this;
+      }
+
+      /** See {@link Options#widthsFromCheckpoint()}. */
+      public Builder widthsFromCheckpoint(boolean value) {
+        widthsFromCheckpoint = value;
+        return this;
+      }
+
       /**
        * The options.
        *
@@ -219,7 +298,12 @@ public final class TrainingRun {
             saveEvery,
             logdir,
             export,
-            plot);
+            plot,
+            initFrom,
+            initMap,
+            resume,
+            overwrite,
+            widthsFromCheckpoint);
       }
     }
   }
@@ -227,32 +311,125 @@ public final class TrainingRun {
   /**
    * What a run did.
    *
-   * @param training the loop's steps, time and per-epoch summaries
+   * @param training this run's loop: its steps, time and per-epoch summaries (a resumed run's own
+   *     epochs only)
    * @param testAccuracy the accuracy on the test split after training
    * @param checkpoint the prefix of the checkpoint saved at the end, or {@code null} without {@link
-   *     Options#save()}
+   *     Options#save()} (or when a resumed run had nothing left to train)
+   * @param globalStep the global step at the end: steps run since the run's first epoch, resumed
+   *     runs included
+   * @param history every epoch's summary since the run's first epoch, resumed runs included
    */
-  public record Result(TrainingResult training, float testAccuracy, String checkpoint) {}
+  public record Result(
+      TrainingResult training,
+      float testAccuracy,
+      String checkpoint,
+      long globalStep,
+      List<EpochSummary> history) {}
+
+  /**
+   * Watches a run from Java: the loop's events ({@link TrainingListener}) and the moment the
+   * variables are ready, before the first step.
+   */
+  public interface Monitor extends TrainingListener {
+    /**
+     * Called once the variables are initialized, warm-started or resumed, before the first step.
+     */
+    default void initialized(Session session, Mlp.Network net) throws Exception {}
+
+    /** A monitor that ignores everything. */
+    Monitor NONE = new Monitor() {};
+  }
 
   private final Options options;
   private final MnistDataSets sets;
   private final long dataSeed;
+  private final Mlp.Options network;
+  private final WarmStart warmStart;
+  private final TrainState.Values resumed;
+  private final List<Path> earlierCheckpoints;
 
-  private TrainingRun(Options options, MnistDataSets sets, long dataSeed) {
+  private TrainingRun(
+      Options options,
+      MnistDataSets sets,
+      long dataSeed,
+      Mlp.Options network,
+      WarmStart warmStart,
+      TrainState.Values resumed,
+      List<Path> earlierCheckpoints) {
     this.options = options;
     this.sets = sets;
     this.dataSeed = dataSeed;
+    this.network = network;
+    this.warmStart = warmStart;
+    this.resumed = resumed;
+    this.earlierCheckpoints = earlierCheckpoints;
   }
 
   /**
-   * Reads the data and checks the options against it; builds and writes nothing.
+   * Reads the data and every checkpoint the run starts from, and checks the options against them;
+   * builds and writes nothing, so a run refused here leaves every file as it was.
    *
-   * @throws IllegalArgumentException when an option does not fit the data (a batch larger than the
-   *     training split, a validation split larger than the training file)
+   * @throws IllegalArgumentException when an option does not fit the data or the checkpoint (a
+   *     batch larger than the training split, a {@code --seed} other than the resumed run's, an
+   *     {@code --init-map} entry naming no variable of the model)
+   * @throws CheckpointException when the checkpoint to start from is missing, unreadable or does
+   *     not fit (an {@code --init-map} key it lacks, a shape that differs), or {@code save}'s
+   *     directory holds another run's checkpoints
    * @throws DatasetException when the data cannot be read
    */
-  public static TrainingRun prepare(Options options) throws DatasetException {
-    long dataSeed = options.seed() != null ? options.seed() : System.nanoTime();
+  public static TrainingRun prepare(Options options) throws DatasetException, CheckpointException {
+    Mlp.Options network = options.network();
+    TrainState.Values resumed = null;
+    Path resumeFrom = null;
+    Path initFrom = null;
+    List<Path> earlier = List.of();
+    if (options.resume()) {
+      Path dir = options.save().toAbsolutePath().getParent();
+      resumeFrom = CheckpointState.latestCheckpoint(dir);
+      if (resumeFrom == null) {
+        throw new CheckpointException(
+            options.save(),
+            CheckpointException.NO_OFFSET,
+            "--resume: no checkpoint to resume from in " + dir);
+      }
+      resumed = TrainState.read(CheckpointReader.open(resumeFrom));
+      if (resumed == null) {
+        throw new CheckpointException(
+            resumeFrom,
+            CheckpointException.NO_OFFSET,
+            "--resume: the checkpoint holds no global_step, so it was not saved by train;"
+                + " start from its weights with --init-from instead");
+      }
+      if (options.seed() != null && options.seed() != resumed.shuffleSeed()) {
+        throw new IllegalArgumentException(
+            "--seed "
+                + options.seed()
+                + " differs from the resumed run's shuffling seed "
+                + resumed.shuffleSeed()
+                + "; leave --seed out or give the same");
+      }
+      if (options.widthsFromCheckpoint()) {
+        network = network.withHidden(WarmStart.hiddenWidths(resumeFrom, Map.of()));
+      }
+      earlier = new ArrayList<>();
+      CheckpointState state = CheckpointState.read(dir);
+      for (String p : state.all()) {
+        earlier.add(dir.resolve(p));
+      }
+    } else if (options.initFrom() != null) {
+      initFrom = CheckpointState.resolve(options.initFrom());
+      if (options.widthsFromCheckpoint()) {
+        network = network.withHidden(WarmStart.hiddenWidths(initFrom, options.initMap()));
+      }
+    }
+    if (options.save() != null && !options.resume() && options.initFrom() == null) {
+      refuseAnotherRunsDirectory(options);
+    }
+    long dataSeed =
+        resumed != null
+            ? resumed.shuffleSeed()
+            : options.seed() != null ? options.seed() : System.nanoTime();
     MnistDataSets sets =
         MnistDataSets.read(
             options.data(),
@@ -269,7 +446,71 @@ public final class TrainingRun {
               + sets.train().numExamples()
               + " examples)");
     }
-    return new TrainingRun(options, sets, dataSeed);
+    if (resumed != null
+        && (resumed.batchSize() != batchSize
+            || resumed.trainExamples() != sets.train().numExamples())) {
+      throw new IllegalArgumentException(
+          "--resume: "
+              + resumeFrom
+              + " was trained with --batch-size "
+              + resumed.batchSize()
+              + " on "
+              + resumed.trainExamples()
+              + " training examples; these options give "
+              + batchSize
+              + " and "
+              + sets.train().numExamples()
+              + ", so its batch order cannot continue");
+    }
+    network =
+        network
+            .withDropout(options.training().keepProb() < 1.0)
+            .withGraphSeed(options.seed() != null ? options.seed() : graphSeedFor(resumed))
+            .withImageSize(sets.train().imageRows(), sets.train().imageColumns());
+    Map<String, long[]> shapes = WarmStart.variableShapes(network);
+    WarmStart warm = null;
+    if (resumeFrom != null) {
+      warm = WarmStart.exact(resumeFrom, shapes);
+    } else if (initFrom != null) {
+      warm = WarmStart.plan(initFrom, shapes, options.initMap());
+    }
+    return new TrainingRun(options, sets, dataSeed, network, warm, resumed, earlier);
+  }
+
+  private static Long graphSeedFor(TrainState.Values resumed) {
+    // a resumed run's variables all come from its checkpoint; the graph seed only matters for
+    // dropout, which then draws from the run's own seed as before
+    return resumed != null ? resumed.shuffleSeed() : null;
+  }
+
+  private static void refuseAnotherRunsDirectory(Options options) throws CheckpointException {
+    Path dir = options.save().toAbsolutePath().getParent();
+    if (!Files.isDirectory(dir) || options.overwrite()) {
+      return;
+    }
+    CheckpointState state = CheckpointState.read(dir);
+    String found = state != null ? state.latest() : null;
+    if (found == null) {
+      try (DirectoryStream<Path> indexes = Files.newDirectoryStream(dir, "*.index")) {
+        for (Path p : indexes) {
+          found = p.getFileName().toString();
+          break;
+        }
+      } catch (IOException e) {
+        throw new CheckpointException(
+            dir, CheckpointException.NO_OFFSET, "cannot list the directory: " + e.getMessage(), e);
+      }
+    }
+    if (found != null) {
+      throw new CheckpointException(
+          dir,
+          CheckpointException.NO_OFFSET,
+          "already holds checkpoints of another run ("
+              + found
+              + "); pass --resume to continue it, --init-from "
+              + dir
+              + " to start from its weights, or --overwrite to save over it");
+    }
   }
 
   /** Prepares and runs {@code options}: {@code prepare(options).run(out, err)}. */
@@ -287,21 +528,42 @@ public final class TrainingRun {
     return sets;
   }
 
-  /** The batch shuffling seed: {@link Options#seed()}, or the one drawn from the clock. */
+  /**
+   * The batch shuffling seed: {@link Options#seed()}, the resumed run's, or one drawn from the
+   * clock.
+   */
   public long dataSeed() {
     return dataSeed;
   }
 
   /**
-   * Trains, printing what {@code train} prints: the data line, one line per epoch (a progress bar
-   * on a terminal), {@code Test Accuracy: 0.xxxx}, what was written, and the summary line; a
-   * warning on {@code err} when the cost becomes NaN.
+   * The network this run builds: the options' or the checkpoint's widths, the data's image size.
+   */
+  public Mlp.Options network() {
+    return network;
+  }
+
+  /** How the variables start when warm-started or resumed, or {@code null}. */
+  public WarmStart warmStart() {
+    return warmStart;
+  }
+
+  /** Runs with no monitor: {@code run(out, err, Monitor.NONE)}. */
+  public Result run(PrintStream out, PrintStream err) throws Exception {
+    return run(out, err, Monitor.NONE);
+  }
+
+  /**
+   * Trains, printing what {@code train} prints: the data line, the warm-start table or the resume
+   * line, one line per epoch (a progress bar on a terminal), {@code Test Accuracy: 0.xxxx}, what
+   * was written, and the summary line; a warning on {@code err} when the cost becomes NaN.
    *
-   * @throws org.dnnlessons.checkpoint.CheckpointException when a checkpoint cannot be written
+   * @param monitor hears about the run as it goes (see {@link Monitor})
+   * @throws CheckpointException when a checkpoint cannot be read or written
    * @throws java.io.IOException when the TensorBoard log, the SavedModel or the plot cannot be
    *     written
    */
-  public Result run(PrintStream out, PrintStream err) throws Exception {
+  public Result run(PrintStream out, PrintStream err, Monitor monitor) throws Exception {
     Options o = options;
     TrainOptions training = o.training();
     int stepsPerRun = o.effectiveStepsPerRun();
@@ -315,92 +577,175 @@ public final class TrainingRun {
             + " validation, "
             + sets.test().numExamples()
             + " test; hidden "
-            + o.network().hidden());
+            + network.hidden());
+    int steps = training.stepsPerEpoch(sets.train().numExamples());
+    List<EpochSummary> history = new ArrayList<>();
+    long startStep = 0;
+    int startEpoch = 0;
+    if (resumed != null) {
+      history.addAll(resumed.history());
+      startStep = resumed.globalStep();
+      startEpoch = resumed.epoch();
+      out.println(
+          "Resuming from "
+              + warmStart.checkpoint()
+              + ": "
+              + startEpoch
+              + " of "
+              + training.epochs()
+              + " epochs done, global step "
+              + startStep);
+      // the data position: the batches the stopped run drew, drawn again and dropped
+      for (long i = 0; i < startStep; i++) {
+        sets.train().nextBatchIndices(training.batchSize(), true);
+      }
+    } else if (warmStart != null) {
+      out.print(warmStart.table());
+    }
+    boolean nothingLeft = startEpoch >= training.epochs();
+    if (nothingLeft) {
+      out.println(
+          "Nothing to train: the run already holds "
+              + startEpoch
+              + " epochs and --epochs is "
+              + training.epochs()
+              + " (the total, as in Keras's fit)");
+    } else {
+      training = training.withInitialEpoch(startEpoch);
+    }
 
     try (Graph graph = new Graph()) {
-      Mlp.Options sized =
-          o.network()
-              .withDropout(training.keepProb() < 1.0)
-              .withGraphSeed(o.seed())
-              .withImageSize(sets.train().imageRows(), sets.train().imageColumns());
-      Mlp.Network net = Mlp.build(graph, sized);
+      Mlp.Network net = Mlp.build(graph, network);
+      TrainState state = TrainState.build(net.model(), Math.max(training.epochs(), history.size()));
       // the fast path: data in the graph, several steps per run (same weights, bit for bit)
       GraphFedTraining fed =
-          stepsPerRun > 1
-              ? GraphFedTraining.build(net, sized, sets.train(), stepsPerRun, training.batchSize())
+          stepsPerRun > 1 && !nothingLeft
+              ? GraphFedTraining.build(
+                  net, network, sets.train(), stepsPerRun, training.batchSize())
               : null;
       Saver saver = o.save() != null || o.export() != null ? Saver.builder(graph).build() : null;
+      if (saver != null) {
+        saver.recoverLastCheckpoints(earlierCheckpoints);
+      }
       try (Session session = net.model().newSession();
           TensorBoardLog board = o.logdir() != null ? new TensorBoardLog(o.logdir()) : null) {
-        session.run(net.init());
+        if (warmStart != null) {
+          warmStart.initialize(session, net.variables(), net.init());
+        } else {
+          session.run(net.init());
+        }
+        long[] globalStep = {startStep};
+        TrainOptions t = training;
+        Runnable writeState =
+            () ->
+                state.write(
+                    session,
+                    new TrainState.Values(
+                        globalStep[0],
+                        history.size(),
+                        dataSeed,
+                        t.batchSize(),
+                        sets.train().numExamples(),
+                        history));
+        writeState.run();
+        monitor.initialized(session, net);
         if (board != null) {
           board.graph(graph);
         }
-        int steps = training.stepsPerEpoch(sets.train().numExamples());
-        Trainer.EpochHook hook =
-            summary -> {
-              long globalStep = (long) (summary.epoch() + 1) * steps;
-              if (board != null) {
-                board.scalar("cost", globalStep, summary.meanCost());
-                if (summary.validated()) {
-                  board.scalar("validation_accuracy", globalStep, summary.validationAccuracy());
+        TrainingResult result = new TrainingResult(0, 0, List.of());
+        if (!nothingLeft) {
+          Trainer.EpochHook hook =
+              summary -> {
+                globalStep[0] += summary.steps();
+                history.add(summary);
+                if (board != null) {
+                  board.scalar("cost", globalStep[0], summary.meanCost());
+                  if (summary.validated()) {
+                    board.scalar(
+                        "validation_accuracy", globalStep[0], summary.validationAccuracy());
+                  }
+                  board.flush();
                 }
-                board.flush();
-              }
-              if (o.saveEvery() > 0
-                  && (summary.epoch() + 1) % o.saveEvery() == 0
-                  && summary.epoch() + 1 < training.epochs()) {
-                saver.save(session, o.save().toString(), globalStep);
-              }
-            };
-        boolean[] warnedDivergence = {false};
-        TrainingResult result =
-            Trainer.train(
-                session,
-                net,
-                sets.train(),
-                sets.validation(),
-                training,
-                ConsoleProgress.forConsole(
-                    out,
-                    s -> {
-                      out.println(epochLine(s));
-                      if (Double.isNaN(s.meanCost()) && !warnedDivergence[0]) {
-                        warnedDivergence[0] = true;
-                        err.println(
-                            "warning: the training cost became NaN in epoch "
-                                + s.epoch()
-                                + ": training diverged; try a smaller --learning-rate or"
-                                + " --init-stddev");
-                      }
-                    }),
-                hook,
-                fed);
+                writeState.run();
+                if (o.saveEvery() > 0
+                    && (summary.epoch() + 1) % o.saveEvery() == 0
+                    && summary.epoch() + 1 < t.epochs()) {
+                  saver.save(session, o.save().toString(), globalStep[0]);
+                }
+              };
+          boolean[] warnedDivergence = {false};
+          ConsoleProgress console =
+              ConsoleProgress.forConsole(
+                  out,
+                  s -> {
+                    out.println(epochLine(s));
+                    if (Double.isNaN(s.meanCost()) && !warnedDivergence[0]) {
+                      warnedDivergence[0] = true;
+                      err.println(
+                          "warning: the training cost became NaN in epoch "
+                              + s.epoch()
+                              + ": training diverged; try a smaller --learning-rate or"
+                              + " --init-stddev");
+                    }
+                  });
+          result =
+              Trainer.train(
+                  session,
+                  net,
+                  sets.train(),
+                  sets.validation(),
+                  training,
+                  both(console, monitor),
+                  hook,
+                  fed);
+        }
         float test = Evaluator.accuracy(session, net, sets.test());
         out.println(String.format(Locale.ROOT, "Test Accuracy: %.4f", test));
         if (board != null) {
-          board.scalar("test_accuracy", result.steps(), test);
+          board.scalar("test_accuracy", globalStep[0], test);
         }
         String written = null;
-        if (o.save() != null) {
-          written = saver.save(session, o.save().toString(), result.steps());
+        if (o.save() != null && !nothingLeft) {
+          written = saver.save(session, o.save().toString(), globalStep[0]);
           out.println("Saved " + written);
         }
         if (o.export() != null) {
           SavedModelExport.export(session, net, saver, o.export());
           out.println("Exported SavedModel to " + o.export());
         }
-        if (o.plot() != null) {
+        if (o.plot() != null && !history.isEmpty()) {
           LearningCurvePlot.write(
-              result.epochs(),
-              "hidden " + o.network().hidden() + ", learning rate " + o.network().learningRate(),
+              history,
+              "hidden " + network.hidden() + ", learning rate " + network.learningRate(),
               o.plot());
           out.println("Plotted " + o.plot());
         }
         out.println(result.summaryLine());
-        return new Result(result, test, written);
+        return new Result(result, test, written, globalStep[0], List.copyOf(history));
       }
     }
+  }
+
+  private static TrainingListener both(TrainingListener a, TrainingListener b) {
+    return new TrainingListener() {
+      @Override
+      public void epochStarted(int epoch, int steps) {
+        a.epochStarted(epoch, steps);
+        b.epochStarted(epoch, steps);
+      }
+
+      @Override
+      public void stepFinished(int stepInEpoch) {
+        a.stepFinished(stepInEpoch);
+        b.stepFinished(stepInEpoch);
+      }
+
+      @Override
+      public void epochFinished(EpochSummary summary) {
+        a.epochFinished(summary);
+        b.epochFinished(summary);
+      }
+    };
   }
 
   /**

@@ -1,6 +1,7 @@
 package org.dnnlessons.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -140,5 +141,235 @@ class TrainCommandTest {
             + ": no hidden_layer/weights and out/weights: not a checkpoint"
             + " of the lesson's MLP; pass --hidden to say its layers",
         r.err().strip());
+  }
+
+  private static final String PYTHON_MLP =
+      "src/test/resources/org/dnnlessons/checkpoint/python/mlp";
+
+  /** Files under {@code root}, relative, with their sizes and modification times. */
+  private static List<String> listing(Path root) throws Exception {
+    List<String> files = new ArrayList<>();
+    if (Files.exists(root)) {
+      try (var walk = Files.walk(root)) {
+        for (Path p : (Iterable<Path>) walk.sorted()::iterator) {
+          files.add(
+              root.relativize(p)
+                  + " "
+                  + (Files.isRegularFile(p) ? Files.size(p) : -1)
+                  + " "
+                  + Files.getLastModifiedTime(p));
+        }
+      }
+    }
+    return files;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "hidden_layer/weight=hidden_layer/weights|--hidden 32|--init-map"
+            + " hidden_layer/weight=hidden_layer/weights: no tensor named 'hidden_layer/weight' in"
+            + " the checkpoint; closest names in the checkpoint: hidden_layer/weights,"
+            + " hidden_layer/biases, out/weights",
+        "hidden_layer/weights=hidden_layer/weights|--hidden 64|--init-map"
+            + " hidden_layer/weights=hidden_layer/weights: the model's variable has shape"
+            + " [784,64], shape differs (the checkpoint holds [784,32])",
+        "out/biases=hidden_layer_2/biases|--hidden 32,16|--init-map"
+            + " out/biases=hidden_layer_2/biases: the model's variable has shape [16], shape"
+            + " differs (the checkpoint holds [10])"
+      })
+  void initMapMismatchIsOneLineAndWritesNothing(String map, String hidden, String message)
+      throws Exception {
+    Path out = dir.resolve("out");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "train",
+                "--init-from",
+                PYTHON_MLP,
+                "--init-map",
+                map,
+                "--epochs",
+                "1",
+                "--save",
+                out.resolve("run/model.ckpt").toString(),
+                "--logdir",
+                out.resolve("logs").toString(),
+                "--plot",
+                out.resolve("curve.png").toString(),
+                "--export",
+                out.resolve("export").toString()));
+    args.addAll(List.of(hidden.split(" ")));
+    List<String> before = listing(Path.of(PYTHON_MLP));
+    CliRun r = CliRun.of(args.toArray(new String[0]));
+    assertEquals(Main.EXIT_FAILURE, r.status(), r.err());
+    assertEquals(
+        "error: " + Path.of(PYTHON_MLP).resolve("model.ckpt") + ": " + message + "\n", r.err());
+    assertFalse(Files.exists(out), "nothing written");
+    assertEquals(before, listing(Path.of(PYTHON_MLP)));
+  }
+
+  @Test
+  void initMapNamingNoVariableOfTheModelIsAUsageError() {
+    CliRun r =
+        CliRun.of(
+            "train",
+            "--init-from",
+            PYTHON_MLP,
+            "--init-map",
+            "out/weights=out/weight",
+            "--epochs",
+            "1");
+    assertEquals(Main.EXIT_USAGE, r.status(), r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertTrue(
+        r.err()
+            .startsWith(
+                "error: --init-map out/weights=out/weight: the model has no variable 'out/weight';"
+                    + " its variables: hidden_layer/weights, hidden_layer/biases, out/weights,"
+                    + " out/biases"),
+        r.err());
+  }
+
+  @Test
+  void savingIntoAnotherRunsDirectoryIsRefusedUnlessResumedWarmStartedOrOverwritten()
+      throws Exception {
+    Path run = dir.resolve("run");
+    String prefix = run.resolve("model.ckpt").toString();
+    assertEquals(
+        0, CliRun.of("train", "--hidden", "16", "--epochs", "1", "--save", prefix).status());
+    List<String> before = listing(run);
+
+    CliRun refused = CliRun.of("train", "--hidden", "16", "--epochs", "1", "--save", prefix);
+    assertEquals(Main.EXIT_FAILURE, refused.status());
+    assertEquals(
+        "error: "
+            + run
+            + ": already holds checkpoints of another run (model.ckpt-54); pass --resume to"
+            + " continue it, --init-from "
+            + run
+            + " to start from its weights, or --overwrite to save over it\n",
+        refused.err());
+    assertEquals(before, listing(run), "nothing written");
+    // another prefix in the same directory would repoint the same state file: refused too
+    CliRun other =
+        CliRun.of("train", "--epochs", "1", "--save", run.resolve("other.ckpt").toString());
+    assertEquals(Main.EXIT_FAILURE, other.status());
+    assertEquals(before, listing(run));
+
+    CliRun overwritten =
+        CliRun.of("train", "--hidden", "16", "--epochs", "1", "--save", prefix, "--overwrite");
+    assertEquals(0, overwritten.status(), overwritten.err());
+    CliRun warm =
+        CliRun.of("train", "--init-from", run.toString(), "--epochs", "2", "--save", prefix);
+    assertEquals(0, warm.status(), warm.err());
+    assertTrue(warm.out().contains("Warm start from " + prefix + "-54: 4 of 4 variables loaded"));
+  }
+
+  @Test
+  void resumeContinuesTheStepsEpochsAndCurveAndRefusesWhatDoesNotFit() throws Exception {
+    Path run = dir.resolve("run");
+    String prefix = run.resolve("model.ckpt").toString();
+    String[] common = {
+      "train",
+      "--hidden",
+      "16",
+      "--learning-rate",
+      "0.1",
+      "--seed",
+      "2",
+      "--save",
+      prefix,
+      "--save-every",
+      "1"
+    };
+    CliRun first = CliRun.of(concat(common, "--epochs", "2"));
+    assertEquals(0, first.status(), first.err());
+    CliRun resumed =
+        CliRun.of(
+            "train",
+            "--save",
+            prefix,
+            "--resume",
+            "--epochs",
+            "3",
+            "--learning-rate",
+            "0.1",
+            "--plot",
+            dir.resolve("curve.png").toString());
+    assertEquals(0, resumed.status(), resumed.err());
+    assertTrue(
+        resumed
+            .out()
+            .contains("Resuming from " + prefix + "-108: 2 of 3 epochs done, global step 108\n"),
+        resumed.out());
+    assertTrue(resumed.out().contains("hidden [16]"), resumed.out()); // widths from the checkpoint
+    assertFalse(resumed.out().contains("Epoch 1 "), resumed.out());
+    assertTrue(resumed.out().contains("\nEpoch 2   - cost: "), resumed.out());
+    assertTrue(resumed.out().contains("Saved " + prefix + "-162\n"), resumed.out());
+    assertTrue(resumed.out().contains("Trained 54 steps in "), resumed.out());
+
+    CliRun done = CliRun.of("train", "--save", prefix, "--resume", "--epochs", "3");
+    assertEquals(0, done.status(), done.err());
+    assertTrue(done.out().contains("Nothing to train"), done.out());
+
+    // max_to_keep (5) counts the checkpoints of the run before the resume too
+    CliRun longer =
+        CliRun.of(
+            "train",
+            "--save",
+            prefix,
+            "--resume",
+            "--epochs",
+            "7",
+            "--learning-rate",
+            "0.1",
+            "--save-every",
+            "1");
+    assertEquals(0, longer.status(), longer.err());
+    assertEquals(
+        List.of(
+            "model.ckpt-162",
+            "model.ckpt-216",
+            "model.ckpt-270",
+            "model.ckpt-324",
+            "model.ckpt-378"),
+        org.dnnlessons.checkpoint.CheckpointState.read(run).all());
+    assertFalse(Files.exists(run.resolve("model.ckpt-54.index")));
+    assertFalse(Files.exists(run.resolve("model.ckpt-108.index")));
+
+    CliRun wider =
+        CliRun.of("train", "--save", prefix, "--resume", "--epochs", "8", "--hidden", "32");
+    assertEquals(Main.EXIT_FAILURE, wider.status());
+    assertEquals(
+        "error: "
+            + prefix
+            + "-378: 'hidden_layer/weights' does not fit these options, which give it shape"
+            + " [784,32]: shape differs (the checkpoint holds [784,16])\n",
+        wider.err());
+    CliRun batch =
+        CliRun.of("train", "--save", prefix, "--resume", "--epochs", "8", "--batch-size", "64");
+    assertEquals(Main.EXIT_USAGE, batch.status());
+    assertEquals(1, batch.err().lines().count(), batch.err());
+    CliRun nothing =
+        CliRun.of("train", "--save", dir.resolve("empty/m.ckpt").toString(), "--resume");
+    assertEquals(Main.EXIT_FAILURE, nothing.status());
+    assertEquals(
+        "error: "
+            + dir.resolve("empty/m.ckpt")
+            + ": --resume: no checkpoint to resume from in "
+            + dir.resolve("empty")
+            + "\n",
+        nothing.err());
+    CliRun python = CliRun.of("train", "--save", PYTHON_MLP + "/model.ckpt", "--resume");
+    assertEquals(Main.EXIT_FAILURE, python.status());
+    assertTrue(python.err().contains("holds no global_step"), python.err());
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
   }
 }

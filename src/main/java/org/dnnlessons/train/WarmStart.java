@@ -1,0 +1,449 @@
+package org.dnnlessons.train;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.dnnlessons.checkpoint.CheckpointException;
+import org.dnnlessons.checkpoint.CheckpointReader;
+import org.dnnlessons.checkpoint.CheckpointState;
+import org.dnnlessons.checkpoint.TensorInfo;
+import org.dnnlessons.nn.Mlp;
+import org.dnnlessons.nn.NamedVariable;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Starts a network's variables from a checkpoint instead of their initializers: Python's {@code
+ * tf.compat.v1.train.init_from_checkpoint(ckpt, assignment_map)} and Keras's {@code
+ * load_weights(by_name=True, skip_mismatch=True)}, with every decision shown.
+ *
+ * <p>Each variable of the model is matched to a checkpoint key: the key named for it in the
+ * assignment map, else the key of its own name. A variable whose own name is missing from the
+ * checkpoint, or is saved with another dtype or shape (a layer made wider, a new number of
+ * classes), keeps its usual initializer, so a modified model starts from everything that still
+ * fits. A mismatch the user asked for is an error instead: an assignment-map key missing from the
+ * checkpoint, mapped to a variable the model does not have, or saved with another shape or dtype.
+ * So is a checkpoint of which nothing fits.
+ *
+ * <p>The loaded values are fed into the initializers' inputs while {@code init} runs, so the
+ * variables that are not loaded get exactly the values they would have had without warm start (same
+ * seeds, same numbers), and nothing is added to the graph.
+ *
+ * <pre>{@code
+ * WarmStart plan = WarmStart.plan(Path.of("python_run"), WarmStart.variableShapes(options),
+ *     Map.of("hidden_layer/", "hidden_layer_2/"));          // old_scope/ = new_scope/
+ * System.out.print(plan.table());
+ * plan.initialize(session, net.variables(), net.init());   // instead of session.run(net.init())
+ * }</pre>
+ */
+public final class WarmStart {
+
+  /**
+   * How one variable starts.
+   *
+   * @param variable the model's variable name, e.g. {@code hidden_layer/weights}
+   * @param shape its shape in the model
+   * @param key the checkpoint key it is loaded from, or {@code null} when it is initialized
+   * @param reason why it is initialized ({@code null} when loaded), e.g. {@code missing from the
+   *     checkpoint}
+   */
+  public record Entry(String variable, long[] shape, String key, String reason) {
+
+    /** Copies the shape. */
+    public Entry {
+      shape = shape.clone();
+    }
+
+    @Override
+    public long[] shape() {
+      return shape.clone();
+    }
+
+    /** True when the variable is loaded from the checkpoint. */
+    public boolean loaded() {
+      return key != null;
+    }
+  }
+
+  private final CheckpointReader reader;
+  private final List<Entry> entries;
+  private final List<String> unused;
+
+  private WarmStart(CheckpointReader reader, List<Entry> entries, List<String> unused) {
+    this.reader = reader;
+    this.entries = List.copyOf(entries);
+    this.unused = List.copyOf(unused);
+  }
+
+  /**
+   * The name and shape of every variable of the lesson's network built with {@code options}, layer
+   * by layer ({@code hidden_layer/weights}, {@code hidden_layer/biases}, ..., {@code out/biases}).
+   */
+  public static Map<String, long[]> variableShapes(Mlp.Options options) {
+    List<Integer> widths = new ArrayList<>();
+    widths.add(options.imageRows() * options.imageColumns());
+    widths.addAll(options.hidden());
+    widths.add(Mlp.NUM_CLASSES);
+    Map<String, long[]> shapes = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < widths.size(); i++) {
+      String scope = i + 2 == widths.size() ? "out" : Mlp.hiddenScope(i);
+      shapes.put(scope + "/weights", new long[] {widths.get(i), widths.get(i + 1)});
+      shapes.put(scope + "/biases", new long[] {widths.get(i + 1)});
+    }
+    return shapes;
+  }
+
+  /**
+   * The hidden layer widths of a checkpoint of the lesson's network ({@code hidden_layer/weights},
+   * {@code hidden_layer_2/weights}, ...), read through {@code initMap} (a key mapped to {@code
+   * hidden_layer/weights} counts as that variable).
+   *
+   * @throws CheckpointException when the checkpoint holds no hidden layer
+   */
+  public static List<Integer> hiddenWidths(Path checkpoint, Map<String, String> initMap)
+      throws CheckpointException {
+    CheckpointReader reader = CheckpointReader.open(checkpoint);
+    Map<String, String> renamed = new LinkedHashMap<>();
+    for (TensorInfo t : reader.tensors()) {
+      renamed.put(t.name(), t.name());
+    }
+    for (Map.Entry<String, String> e : initMap.entrySet()) {
+      for (TensorInfo t : reader.tensors()) {
+        String target = mapped(e, t.name());
+        if (target != null) {
+          renamed.put(target, t.name());
+        }
+      }
+    }
+    List<Integer> widths = new ArrayList<>();
+    for (int i = 0; renamed.containsKey(Mlp.hiddenScope(i) + "/weights"); i++) {
+      long[] shape = reader.info(renamed.get(Mlp.hiddenScope(i) + "/weights")).shape();
+      if (shape.length != 2 || shape[1] < 1 || shape[1] > Integer.MAX_VALUE) {
+        throw new CheckpointException(
+            reader.prefix(),
+            CheckpointException.NO_OFFSET,
+            Mlp.hiddenScope(i)
+                + "/weights has shape "
+                + Arrays.toString(shape)
+                + "; expected [inputs, width]");
+      }
+      widths.add((int) shape[1]);
+    }
+    if (widths.isEmpty()) {
+      throw new CheckpointException(
+          reader.prefix(),
+          CheckpointException.NO_OFFSET,
+          "no hidden_layer/weights: the layer widths cannot be read from this checkpoint;"
+              + " pass --hidden (and --init-map old=new to name its variables)");
+    }
+    return widths;
+  }
+
+  /**
+   * Matches the model's variables to a checkpoint, as described above.
+   *
+   * @param checkpoint a checkpoint prefix, or a directory (its latest checkpoint)
+   * @param model every variable's name and shape, e.g. {@link #variableShapes}
+   * @param initMap checkpoint key to variable name ({@code old=new}), or name scope to name scope
+   *     when both end in {@code /} ({@code hidden_layer/=hidden_layer_2/}); may be empty
+   * @throws CheckpointException when the checkpoint cannot be read, an assignment does not fit, or
+   *     nothing fits
+   */
+  public static WarmStart plan(
+      Path checkpoint, Map<String, long[]> model, Map<String, String> initMap)
+      throws CheckpointException {
+    CheckpointReader reader = CheckpointReader.open(CheckpointState.resolve(checkpoint));
+    Path prefix = reader.prefix();
+    Map<String, String> explicit = new LinkedHashMap<>(); // variable -> key
+    for (Map.Entry<String, String> e : initMap.entrySet()) {
+      String old = e.getKey();
+      String now = e.getValue();
+      if (old.isEmpty() || now.isEmpty() || old.endsWith("/") != now.endsWith("/")) {
+        throw new IllegalArgumentException(
+            "--init-map: expected old_name=new_name or old_scope/=new_scope/, found '"
+                + old
+                + "="
+                + now
+                + "'");
+      }
+      int before = explicit.size();
+      if (old.endsWith("/")) {
+        for (String variable : model.keySet()) {
+          if (variable.startsWith(now)) {
+            explicit.put(variable, old + variable.substring(now.length()));
+          }
+        }
+        if (explicit.size() == before) {
+          throw new IllegalArgumentException(
+              "--init-map "
+                  + old
+                  + "="
+                  + now
+                  + ": the model has no variable in "
+                  + now
+                  + "; its variables: "
+                  + String.join(", ", model.keySet()));
+        }
+      } else {
+        if (!model.containsKey(now)) {
+          throw new IllegalArgumentException(
+              "--init-map "
+                  + old
+                  + "="
+                  + now
+                  + ": the model has no variable '"
+                  + now
+                  + "'; its variables: "
+                  + String.join(", ", model.keySet()));
+        }
+        if (explicit.put(now, old) != null) {
+          throw new IllegalArgumentException("--init-map names '" + now + "' twice");
+        }
+      }
+    }
+    List<Entry> entries = new ArrayList<>();
+    Set<String> used = new LinkedHashSet<>();
+    for (Map.Entry<String, long[]> v : model.entrySet()) {
+      String variable = v.getKey();
+      long[] shape = v.getValue();
+      String key = explicit.get(variable);
+      if (key != null) {
+        if (!reader.contains(key)) {
+          throw new CheckpointException(
+              prefix,
+              CheckpointException.NO_OFFSET,
+              "--init-map "
+                  + key
+                  + "="
+                  + variable
+                  + ": no tensor named '"
+                  + key
+                  + "' in the checkpoint"
+                  + reader.closestNames(key));
+        }
+        TensorInfo saved = reader.info(key);
+        String mismatch = mismatch(saved, shape);
+        if (mismatch != null) {
+          throw new CheckpointException(
+              prefix,
+              CheckpointException.NO_OFFSET,
+              "--init-map "
+                  + key
+                  + "="
+                  + variable
+                  + ": the model's variable has shape "
+                  + compact(shape)
+                  + ", "
+                  + mismatch);
+        }
+        entries.add(new Entry(variable, shape, key, null));
+        used.add(key);
+      } else if (!reader.contains(variable)) {
+        entries.add(new Entry(variable, shape, null, "missing from the checkpoint"));
+      } else {
+        String mismatch = mismatch(reader.info(variable), shape);
+        if (mismatch != null) {
+          entries.add(new Entry(variable, shape, null, mismatch));
+        } else {
+          entries.add(new Entry(variable, shape, variable, null));
+          used.add(variable);
+        }
+      }
+    }
+    if (entries.stream().noneMatch(Entry::loaded)) {
+      List<String> keys = new ArrayList<>();
+      for (TensorInfo t : reader.tensors()) {
+        keys.add(t.name() + " " + t.compactShape());
+      }
+      throw new CheckpointException(
+          prefix,
+          CheckpointException.NO_OFFSET,
+          "no variable of the model matches the checkpoint by name and shape (it holds "
+              + abbreviate(keys)
+              + "); map names with --init-map old=new");
+    }
+    List<String> unused = new ArrayList<>();
+    for (TensorInfo t : reader.tensors()) {
+      if (!used.contains(t.name())) {
+        unused.add(t.name());
+      }
+    }
+    return new WarmStart(reader, entries, unused);
+  }
+
+  /**
+   * Every variable of the model loaded from the key of its own name, as a resume needs it.
+   *
+   * @throws CheckpointException naming the first variable that is missing or does not fit, and what
+   *     the options give
+   */
+  public static WarmStart exact(Path prefix, Map<String, long[]> model) throws CheckpointException {
+    CheckpointReader reader = CheckpointReader.open(prefix);
+    List<Entry> entries = new ArrayList<>();
+    for (Map.Entry<String, long[]> v : model.entrySet()) {
+      String variable = v.getKey();
+      if (!reader.contains(variable)) {
+        throw new CheckpointException(
+            reader.prefix(),
+            CheckpointException.NO_OFFSET,
+            "no tensor named '"
+                + variable
+                + "' in the checkpoint, which these options need"
+                + reader.closestNames(variable));
+      }
+      String mismatch = mismatch(reader.info(variable), v.getValue());
+      if (mismatch != null) {
+        throw new CheckpointException(
+            reader.prefix(),
+            CheckpointException.NO_OFFSET,
+            "'"
+                + variable
+                + "' does not fit these options, which give it shape "
+                + compact(v.getValue())
+                + ": "
+                + mismatch);
+      }
+      entries.add(new Entry(variable, v.getValue(), variable, null));
+    }
+    return new WarmStart(reader, entries, List.of());
+  }
+
+  private static String mismatch(TensorInfo saved, long[] shape) {
+    if (saved.dtype() != DataType.DT_FLOAT) {
+      return "dtype differs (the checkpoint holds " + saved.numpyType() + ", not float32)";
+    }
+    if (!Arrays.equals(saved.shape(), shape)) {
+      return "shape differs (the checkpoint holds " + saved.compactShape() + ")";
+    }
+    return null;
+  }
+
+  private static String mapped(Map.Entry<String, String> assignment, String key) {
+    String old = assignment.getKey();
+    if (old.endsWith("/")) {
+      return key.startsWith(old) ? assignment.getValue() + key.substring(old.length()) : null;
+    }
+    return key.equals(old) ? assignment.getValue() : null;
+  }
+
+  private static String compact(long[] shape) {
+    StringBuilder b = new StringBuilder("[");
+    for (int i = 0; i < shape.length; i++) {
+      b.append(i > 0 ? "," : "").append(shape[i]);
+    }
+    return b.append(']').toString();
+  }
+
+  private static String abbreviate(List<String> names) {
+    if (names.isEmpty()) {
+      return "nothing";
+    }
+    if (names.size() <= 6) {
+      return String.join(", ", names);
+    }
+    return String.join(", ", names.subList(0, 6)) + " and " + (names.size() - 6) + " more";
+  }
+
+  /** The checkpoint read. */
+  public Path checkpoint() {
+    return reader.prefix();
+  }
+
+  /** One entry per variable of the model, in the model's order. */
+  public List<Entry> entries() {
+    return entries;
+  }
+
+  /** Checkpoint keys no variable is loaded from, in the checkpoint's order. */
+  public List<String> unusedKeys() {
+    return unused;
+  }
+
+  /**
+   * The table {@code train --init-from} prints before training: a title line, then one line per
+   * variable (name, shape, {@code loaded from KEY} or {@code initialized: REASON}), then the keys
+   * not used.
+   */
+  public String table() {
+    int width = "variable".length();
+    for (Entry e : entries) {
+      width = Math.max(width, e.variable().length());
+    }
+    int shapeWidth = "shape".length();
+    for (Entry e : entries) {
+      shapeWidth = Math.max(shapeWidth, compact(e.shape()).length());
+    }
+    String format = "  %-" + width + "s  %-" + shapeWidth + "s  %s%n";
+    StringBuilder b = new StringBuilder();
+    long loaded = entries.stream().filter(Entry::loaded).count();
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "Warm start from %s: %d of %d variables loaded%n",
+            reader.prefix(),
+            loaded,
+            entries.size()));
+    b.append(String.format(Locale.ROOT, format, "variable", "shape", "start"));
+    for (Entry e : entries) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              format,
+              e.variable(),
+              compact(e.shape()),
+              e.loaded() ? "loaded from " + e.key() : "initialized: " + e.reason()));
+    }
+    if (!unused.isEmpty()) {
+      b.append("  not used from the checkpoint: ").append(abbreviate(unused)).append('\n');
+    }
+    return b.toString();
+  }
+
+  /**
+   * Runs {@code init} with the loaded variables' initial values replaced by the checkpoint's: the
+   * other variables get their usual initial values.
+   *
+   * @param variables the model's variables (those in {@link #entries()} must be among them)
+   * @throws CheckpointException when a tensor cannot be read (a corrupt data file)
+   */
+  public void initialize(Session session, List<? extends NamedVariable<?>> variables, Op init)
+      throws CheckpointException {
+    Map<String, NamedVariable<?>> byName = new LinkedHashMap<>();
+    for (NamedVariable<?> v : variables) {
+      byName.put(v.name(), v);
+    }
+    List<Tensor> fed = new ArrayList<>();
+    try {
+      Session.Runner runner = session.runner().addTarget(init);
+      for (Entry e : entries) {
+        if (!e.loaded()) {
+          continue;
+        }
+        NamedVariable<?> v = byName.get(e.variable());
+        if (v == null) {
+          throw new IllegalArgumentException("the graph has no variable '" + e.variable() + "'");
+        }
+        float[] values = reader.read(e.key()).floats();
+        TFloat32 t = TFloat32.tensorOf(Shape.of(e.shape()), DataBuffers.of(values, true, false));
+        fed.add(t);
+        // the initializer is Assign(variable, initial_value): feeding initial_value replaces it
+        runner.feed(((GraphOperation) v.initializer().op()).input(1), t);
+      }
+      runner.run().close();
+    } finally {
+      fed.forEach(Tensor::close);
+    }
+  }
+}
