@@ -418,7 +418,7 @@ public final class TrainingRun {
         earlier.add(dir.resolve(p));
       }
     } else if (options.initFrom() != null) {
-      initFrom = CheckpointState.resolve(options.initFrom());
+      initFrom = options.initFrom();
       if (options.widthsFromCheckpoint()) {
         network = network.withHidden(WarmStart.hiddenWidths(initFrom, options.initMap()));
       }

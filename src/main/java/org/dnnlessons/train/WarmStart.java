@@ -10,8 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.dnnlessons.checkpoint.CheckpointException;
-import org.dnnlessons.checkpoint.CheckpointReader;
-import org.dnnlessons.checkpoint.CheckpointState;
 import org.dnnlessons.checkpoint.TensorInfo;
 import org.dnnlessons.nn.Mlp;
 import org.dnnlessons.nn.NamedVariable;
@@ -77,11 +75,11 @@ public final class WarmStart {
     }
   }
 
-  private final CheckpointReader reader;
+  private final WeightSource reader;
   private final List<Entry> entries;
   private final List<String> unused;
 
-  private WarmStart(CheckpointReader reader, List<Entry> entries, List<String> unused) {
+  private WarmStart(WeightSource reader, List<Entry> entries, List<String> unused) {
     this.reader = reader;
     this.entries = List.copyOf(entries);
     this.unused = List.copyOf(unused);
@@ -114,7 +112,7 @@ public final class WarmStart {
    */
   public static List<Integer> hiddenWidths(Path checkpoint, Map<String, String> initMap)
       throws CheckpointException {
-    CheckpointReader reader = CheckpointReader.open(checkpoint);
+    WeightSource reader = WeightSource.open(checkpoint);
     Map<String, String> renamed = new LinkedHashMap<>();
     for (TensorInfo t : reader.tensors()) {
       renamed.put(t.name(), t.name());
@@ -132,7 +130,7 @@ public final class WarmStart {
       long[] shape = reader.info(renamed.get(Mlp.hiddenScope(i) + "/weights")).shape();
       if (shape.length != 2 || shape[1] < 1 || shape[1] > Integer.MAX_VALUE) {
         throw new CheckpointException(
-            reader.prefix(),
+            reader.path(),
             CheckpointException.NO_OFFSET,
             Mlp.hiddenScope(i)
                 + "/weights has shape "
@@ -143,7 +141,7 @@ public final class WarmStart {
     }
     if (widths.isEmpty()) {
       throw new CheckpointException(
-          reader.prefix(),
+          reader.path(),
           CheckpointException.NO_OFFSET,
           "no hidden_layer/weights: the layer widths cannot be read from this checkpoint;"
               + " pass --hidden (and --init-map old=new to name its variables)");
@@ -164,8 +162,8 @@ public final class WarmStart {
   public static WarmStart plan(
       Path checkpoint, Map<String, long[]> model, Map<String, String> initMap)
       throws CheckpointException {
-    CheckpointReader reader = CheckpointReader.open(CheckpointState.resolve(checkpoint));
-    Path prefix = reader.prefix();
+    WeightSource reader = WeightSource.open(checkpoint);
+    Path prefix = reader.path();
     Map<String, String> explicit = new LinkedHashMap<>(); // variable -> key
     for (Map.Entry<String, String> e : initMap.entrySet()) {
       String old = e.getKey();
@@ -290,13 +288,13 @@ public final class WarmStart {
    *     the options give
    */
   public static WarmStart exact(Path prefix, Map<String, long[]> model) throws CheckpointException {
-    CheckpointReader reader = CheckpointReader.open(prefix);
+    WeightSource reader = WeightSource.open(prefix);
     List<Entry> entries = new ArrayList<>();
     for (Map.Entry<String, long[]> v : model.entrySet()) {
       String variable = v.getKey();
       if (!reader.contains(variable)) {
         throw new CheckpointException(
-            reader.prefix(),
+            reader.path(),
             CheckpointException.NO_OFFSET,
             "no tensor named '"
                 + variable
@@ -306,7 +304,7 @@ public final class WarmStart {
       String mismatch = mismatch(reader.info(variable), v.getValue());
       if (mismatch != null) {
         throw new CheckpointException(
-            reader.prefix(),
+            reader.path(),
             CheckpointException.NO_OFFSET,
             "'"
                 + variable
@@ -356,9 +354,9 @@ public final class WarmStart {
     return String.join(", ", names.subList(0, 6)) + " and " + (names.size() - 6) + " more";
   }
 
-  /** The checkpoint read. */
+  /** The checkpoint or file read. */
   public Path checkpoint() {
-    return reader.prefix();
+    return reader.path();
   }
 
   /** One entry per variable of the model, in the model's order. */
@@ -392,7 +390,7 @@ public final class WarmStart {
         String.format(
             Locale.ROOT,
             "Warm start from %s: %d of %d variables loaded%n",
-            reader.prefix(),
+            reader.describe(),
             loaded,
             entries.size()));
     b.append(String.format(Locale.ROOT, format, "variable", "shape", "start"));
@@ -403,7 +401,9 @@ public final class WarmStart {
               format,
               e.variable(),
               compact(e.shape()),
-              e.loaded() ? "loaded from " + e.key() : "initialized: " + e.reason()));
+              e.loaded()
+                  ? "loaded from " + reader.describe(e.key())
+                  : "initialized: " + e.reason()));
     }
     if (!unused.isEmpty()) {
       b.append("  not used from the checkpoint: ").append(abbreviate(unused)).append('\n');
@@ -435,7 +435,7 @@ public final class WarmStart {
         if (v == null) {
           throw new IllegalArgumentException("the graph has no variable '" + e.variable() + "'");
         }
-        float[] values = reader.read(e.key()).floats();
+        float[] values = reader.floats(e.key());
         TFloat32 t = TFloat32.tensorOf(Shape.of(e.shape()), DataBuffers.of(values, true, false));
         fed.add(t);
         // the initializer is Assign(variable, initial_value): feeding initial_value replaces it

@@ -124,6 +124,42 @@ class KerasToJavaIT {
         Locale.ROOT, "KERAS->JAVA %s %s max |logit diff| %.3g%n", model, form, maxDiff);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("forms")
+  void trainInitFromEveryKerasFormStartsFromItsWeights(String form) throws Exception {
+    Path path = dir.resolve("two_hidden").resolve(form);
+    MlpWeights keras = MlpWeights.read(path);
+    Map<String, float[]> initial = new java.util.HashMap<>();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    org.dnnlessons.train.TrainingRun.prepare(
+            org.dnnlessons.train.TrainingRun.Options.builder(new EmbeddedMnist())
+                .initFrom(path)
+                .widthsFromCheckpoint(true)
+                .training(org.dnnlessons.train.TrainOptions.lesson().withEpochs(1))
+                .build())
+        .run(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            System.err,
+            new org.dnnlessons.train.TrainingRun.Monitor() {
+              @Override
+              public void initialized(Session session, Mlp.Network net) {
+                for (var v : net.variables()) {
+                  try (Result r = session.runner().fetch(v).run()) {
+                    initial.put(v.name(), Tensors.toArray((TFloat32) r.get(0)));
+                  }
+                }
+              }
+            });
+    assertEquals(keras.tensors().keySet(), initial.keySet());
+    for (String name : keras.tensors().keySet()) {
+      assertTrue(
+          Arrays.equals(keras.tensors().get(name).floats(), initial.get(name)),
+          name + " starts from Keras's value");
+    }
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains(": 6 of 6 variables loaded"), printed);
+  }
+
   @Test
   void adamsMomentsAreNeverRestored() throws Exception {
     // after fit, Adam's moments have the kernels' shapes; the model's kernel is the one the
