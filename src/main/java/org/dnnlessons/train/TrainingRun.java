@@ -627,7 +627,12 @@ public final class TrainingRun {
       if (saver != null) {
         saver.recoverLastCheckpoints(earlierCheckpoints);
       }
-      try (Session session = net.model().newSession();
+      if (o.save() != null) {
+        // a second process saving into this directory is refused now, not after training
+        saver.lockDirectory(o.save().toString());
+      }
+      try (Saver closing = saver;
+          Session session = net.model().newSession();
           TensorBoardLog board = o.logdir() != null ? new TensorBoardLog(o.logdir()) : null) {
         if (warmStart != null) {
           warmStart.initialize(session, net.variables(), net.init());
