@@ -171,9 +171,7 @@ public final class WarmStart {
       if (old.isEmpty() || now.isEmpty() || old.endsWith("/") != now.endsWith("/")) {
         throw new IllegalArgumentException(
             "--init-map: expected old_name=new_name or old_scope/=new_scope/, found '"
-                + old
-                + "="
-                + now
+                + (now.isEmpty() ? old : old + "=" + now)
                 + "'");
       }
       int before = explicit.size();
