@@ -76,8 +76,10 @@ final class TrainCommand implements Callable<Integer> {
       names = "--save",
       paramLabel = "PREFIX",
       description =
-          "Save the trained variables to PREFIX-STEP (.index, .data-00000-of-00001)"
-              + " and record it in the directory's 'checkpoint' file.")
+          "Save the trained variables and the run's progress (global_step, train_state/*) to"
+              + " PREFIX-STEP (.index, .data-00000-of-00001, .meta) and record it in the"
+              + " directory's 'checkpoint' file. A directory holding another run's checkpoints is"
+              + " refused unless --resume, --init-from or --overwrite is given.")
   Path save;
 
   @Option(

@@ -65,4 +65,63 @@ class TrainingRunTest {
     assertEquals(
         "--batch-size 9000 is larger than the training split (7000 examples)", e.getMessage());
   }
+
+  /** (tag, step) of every scalar in the TensorBoard event files under {@code logdir}, sorted. */
+  private static List<String> scalars(Path logdir) throws Exception {
+    List<String> found = new java.util.ArrayList<>();
+    try (var files = Files.list(logdir)) {
+      for (Path f : files.sorted().toList()) {
+        java.nio.ByteBuffer b =
+            java.nio.ByteBuffer.wrap(Files.readAllBytes(f)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        while (b.remaining() > 0) { // TFRecord: length, its CRC, the record, its CRC
+          int length = (int) b.getLong();
+          b.getInt();
+          byte[] record = new byte[length];
+          b.get(record);
+          b.getInt();
+          org.tensorflow.proto.Event e = org.tensorflow.proto.Event.parseFrom(record);
+          for (var v : e.getSummary().getValueList()) {
+            found.add(v.getTag() + "@" + e.getStep());
+          }
+        }
+      }
+    }
+    java.util.Collections.sort(found);
+    return found;
+  }
+
+  @Test
+  void resumedRunContinuesTheHistoryAndTheTensorBoardSteps() throws Exception {
+    Path logs = dir.resolve("logs");
+    TrainingRun.Options.Builder run =
+        small().save(dir.resolve("run/model.ckpt")).saveEvery(1).logdir(logs);
+    PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
+    TrainingRun.Result first = TrainingRun.run(run.build(), quiet, quiet);
+    TrainingRun.Result resumed =
+        TrainingRun.run(
+            run.seed(null).training(TrainOptions.lesson().withEpochs(3)).resume(true).build(),
+            quiet,
+            quiet);
+    assertEquals(162, resumed.globalStep());
+    assertEquals(54, resumed.training().steps());
+    assertEquals(3, resumed.history().size());
+    for (int e = 0; e < 2; e++) {
+      assertEquals(first.history().get(e).meanCost(), resumed.history().get(e).meanCost());
+      assertEquals(
+          first.history().get(e).validationAccuracy(),
+          resumed.history().get(e).validationAccuracy());
+    }
+    assertEquals(2, resumed.history().get(2).epoch());
+    assertEquals(
+        List.of(
+            "cost@108",
+            "cost@162",
+            "cost@54",
+            "test_accuracy@108",
+            "test_accuracy@162",
+            "validation_accuracy@108",
+            "validation_accuracy@162",
+            "validation_accuracy@54"),
+        scalars(logs));
+  }
 }
