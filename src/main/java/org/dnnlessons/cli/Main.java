@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.dnnlessons.checkpoint.CheckpointException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -145,17 +144,45 @@ public final class Main implements Runnable {
     }
   }
 
-  private static String oneLine(Exception e) {
+  static String oneLine(Exception e) {
     String message = e.getMessage();
-    if (e instanceof CheckpointException
+    if (e instanceof java.nio.file.FileSystemException f) {
+      // its message is often the bare path ("/tmp/x/model.ckpt"): say what went wrong with it
+      message = fileProblem(f);
+    } else if (!(e instanceof RuntimeException)
         || e instanceof IllegalArgumentException
-        || e instanceof IllegalStateException
-        || e instanceof java.io.IOException) {
+        || e instanceof IllegalStateException) {
+      // checked exceptions are the domain's (data, checkpoint, notebook, I/O): their message is
+      // the line; other runtime exceptions are bugs
       message = message == null ? e.getClass().getSimpleName() : message;
     } else {
       message = "unexpected " + e.getClass().getName() + (message == null ? "" : ": " + message);
     }
     int nl = message.indexOf('\n');
     return nl < 0 ? message : message.substring(0, nl);
+  }
+
+  /** "PATH: REASON" for a file system failure, naming the reason Java only gives as a class. */
+  private static String fileProblem(java.nio.file.FileSystemException f) {
+    String reason = f.getReason();
+    if (reason == null) {
+      reason =
+          f instanceof java.nio.file.NoSuchFileException
+              ? "no such file or directory"
+              : f instanceof java.nio.file.NotDirectoryException
+                  ? "not a directory"
+                  : f instanceof java.nio.file.AccessDeniedException
+                      ? "permission denied"
+                      : f instanceof java.nio.file.FileAlreadyExistsException
+                          ? "already exists"
+                          : f instanceof java.nio.file.DirectoryNotEmptyException
+                              ? "directory not empty"
+                              : f.getClass().getSimpleName();
+    }
+    String where = f.getFile() != null ? f.getFile() : "";
+    if (f.getOtherFile() != null) {
+      where += " -> " + f.getOtherFile();
+    }
+    return (where.isEmpty() ? "" : where + ": ") + reason;
   }
 }

@@ -5,8 +5,6 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,25 +34,11 @@ public final class Notebook {
   /**
    * Reads a notebook.
    *
-   * @throws NotebookException naming the file when it is not an nbformat 4 notebook
+   * @throws NotebookException naming the file when it is missing, larger than the limit, not JSON
+   *     or not an nbformat 4 notebook ({@link NotebookJson})
    */
   public static Notebook read(Path file) throws NotebookException {
-    try {
-      JsonElement root = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
-      if (!root.isJsonObject()
-          || !root.getAsJsonObject().has("cells")
-          || root.getAsJsonObject().get("nbformat").getAsInt() != 4) {
-        throw new NotebookException(
-            file
-                + ": not an nbformat 4 notebook (expected a JSON object"
-                + " with \"nbformat\": 4 and \"cells\")");
-      }
-      return new Notebook(file, root.getAsJsonObject());
-    } catch (IOException e) {
-      throw new NotebookException(file + ": cannot read: " + e.getMessage(), e);
-    } catch (JsonParseException | IllegalStateException | NullPointerException e) {
-      throw new NotebookException(file + ": not valid notebook JSON: " + e.getMessage(), e);
-    }
+    return new Notebook(file, NotebookJson.read(file));
   }
 
   /** The file this notebook was read from. */

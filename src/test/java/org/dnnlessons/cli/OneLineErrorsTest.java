@@ -1,0 +1,77 @@
+package org.dnnlessons.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import org.dnnlessons.notebook.NotebookException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A user's bad file is one line that says what is wrong, never "unexpected ...". */
+class OneLineErrorsTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void missingOrGarbledNotebookIsOneLine() throws IOException {
+    // was: "error: unexpected org.dnnlessons.notebook.NotebookException: ..."
+    Path missing = dir.resolve("missing.ipynb");
+    CliRun r = CliRun.of("notebook", "run", missing.toString());
+    assertEquals(Main.EXIT_FAILURE, r.status());
+    assertEquals("error: " + missing + ": no such file\n", r.err());
+    Path garbled = Files.writeString(dir.resolve("g.ipynb"), "{\"nbformat\": 4, \"cells\": [1]}");
+    r = CliRun.of("notebook", "verify", garbled.toString());
+    assertEquals(Main.EXIT_FAILURE, r.status());
+    assertEquals(
+        "error: " + garbled + ": cell 1: expected a JSON object, found a number\n", r.err());
+  }
+
+  @Test
+  void htmlPageSavedAsGzipSaysSo() throws IOException {
+    // was: "expected magic number 2051, found 1008813135"
+    Path page =
+        Files.writeString(
+            dir.resolve("train-images-idx3-ubyte.gz"),
+            "<html><head><title>Moved</title></head></html>",
+            StandardCharsets.US_ASCII);
+    for (String name :
+        new String[] {
+          "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"
+        }) {
+      Files.writeString(dir.resolve(name + ".gz"), "x");
+    }
+    CliRun r = CliRun.of("data", "info", dir.toString());
+    assertEquals(Main.EXIT_FAILURE, r.status());
+    assertEquals(
+        "error: "
+            + page
+            + ": not gzip data: starts with the text '<html><head><title>Moved...' (an HTML page,"
+            + " e.g. an error page saved in place of the file); expected gzip (1f 8b) or an IDX"
+            + " header (00 00 08 ..)\n",
+        r.err());
+  }
+
+  @Test
+  void fileSystemErrorsSayWhatWentWrongNotJustThePath() {
+    // Java's NotDirectoryException and friends carry only the path as their message
+    assertEquals(
+        "/a/file/x: not a directory", Main.oneLine(new NotDirectoryException("/a/file/x")));
+    assertEquals("/a/x: no such file or directory", Main.oneLine(new NoSuchFileException("/a/x")));
+    assertEquals("/a: permission denied", Main.oneLine(new AccessDeniedException("/a")));
+    assertEquals(
+        "/a -> /b: Read-only file system",
+        Main.oneLine(new java.nio.file.FileSystemException("/a", "/b", "Read-only file system")));
+    // the domain's checked exceptions are the user's line; runtime ones are bugs
+    assertEquals(
+        "n.ipynb: cell 2: boom", Main.oneLine(new NotebookException("n.ipynb: cell 2: boom")));
+    assertEquals(
+        "unexpected java.lang.NullPointerException: x",
+        Main.oneLine(new NullPointerException("x")));
+  }
+}
