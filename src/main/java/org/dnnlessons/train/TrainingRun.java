@@ -103,9 +103,14 @@ public final class TrainingRun {
       Objects.requireNonNull(data, "data");
       Objects.requireNonNull(network, "network");
       Objects.requireNonNull(training, "training");
-      if (stepsPerRun != null && stepsPerRun < 1) {
+      if (stepsPerRun != null
+          && (stepsPerRun < 1 || stepsPerRun > TrainingMemory.MAX_STEPS_PER_RUN)) {
         throw new IllegalArgumentException(
-            "--steps-per-run must be at least 1, found " + stepsPerRun);
+            "--steps-per-run must be between 1 and "
+                + TrainingMemory.MAX_STEPS_PER_RUN
+                + " (each step is unrolled into the graph, which then takes minutes to build),"
+                + " found "
+                + stepsPerRun);
       }
       if (stepsPerRun != null && stepsPerRun > 1 && training.keepProb() < 1.0) {
         throw new IllegalArgumentException(
@@ -370,9 +375,11 @@ public final class TrainingRun {
    * Reads the data and every checkpoint the run starts from, and checks the options against them;
    * builds and writes nothing, so a run refused here leaves every file as it was.
    *
-   * @throws IllegalArgumentException when an option does not fit the data or the checkpoint (a
-   *     batch larger than the training split, a {@code --seed} other than the resumed run's, an
-   *     {@code --init-map} entry naming no variable of the model)
+   * @throws IllegalArgumentException when an option does not fit the data, the checkpoint or the
+   *     machine (a batch larger than the training split, a {@code --seed} other than the resumed
+   *     run's, an {@code --init-map} entry naming no variable of the model, more steps per run than
+   *     an epoch has, tensors larger than the memory) or names an output target that cannot be
+   *     written ({@link RunChecks})
    * @throws CheckpointException when the checkpoint to start from is missing, unreadable or does
    *     not fit (an {@code --init-map} key it lacks, a shape that differs), or {@code save}'s
    *     directory holds another run's checkpoints
@@ -467,6 +474,7 @@ public final class TrainingRun {
             .withDropout(options.training().keepProb() < 1.0)
             .withGraphSeed(options.seed() != null ? options.seed() : graphSeedFor(resumed))
             .withImageSize(sets.train().imageRows(), sets.train().imageColumns());
+    RunChecks.check(options, network.hidden(), sets);
     Map<String, long[]> shapes = WarmStart.variableShapes(network);
     WarmStart warm = null;
     if (resumeFrom != null) {
@@ -566,7 +574,7 @@ public final class TrainingRun {
   public Result run(PrintStream out, PrintStream err, Monitor monitor) throws Exception {
     Options o = options;
     TrainOptions training = o.training();
-    int stepsPerRun = o.effectiveStepsPerRun();
+    int stepsPerRun = RunChecks.stepsPerRun(o, sets.train().numExamples());
     out.println(
         "Training on "
             + o.data().describe()

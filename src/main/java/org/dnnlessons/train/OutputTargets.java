@@ -1,0 +1,154 @@
+package org.dnnlessons.train;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+/**
+ * Checks, before a run starts, that every place it will write can be written: a run that trains for
+ * an hour must not fail at the end because {@code --save} names a directory under a file.
+ *
+ * <p>For each target the checks are: the path is not empty; every existing ancestor is a directory
+ * (the nearest one writable); and the target itself is of the kind the option writes. Each failure
+ * is an {@link IllegalArgumentException} whose message names the option, the path and what is in
+ * the way, e.g. {@code --save out/model.ckpt: out is a file, not a directory}.
+ */
+public final class OutputTargets {
+
+  private OutputTargets() {}
+
+  /**
+   * Checks a checkpoint prefix ({@code --save}): a path whose last part names the files ({@code
+   * run/model.ckpt} writes {@code run/model.ckpt-STEP.index}), not an existing directory.
+   *
+   * @throws IllegalArgumentException naming {@code option} when the prefix cannot be written
+   */
+  public static void checkPrefix(String option, Path prefix) {
+    checkNotEmpty(option, prefix, "a checkpoint prefix such as run/model.ckpt");
+    Path name = prefix.getFileName();
+    if (name == null || name.toString().equals(".") || name.toString().equals("..")) {
+      throw new IllegalArgumentException(
+          option
+              + " "
+              + prefix
+              + ": names a directory; expected a checkpoint prefix inside it, such as "
+              + prefix.resolve("model.ckpt"));
+    }
+    if (Files.isDirectory(prefix)) {
+      throw new IllegalArgumentException(
+          option
+              + " "
+              + prefix
+              + ": is a directory; expected a checkpoint prefix, such as "
+              + prefix.resolve("model.ckpt"));
+    }
+    checkParent(option, prefix);
+  }
+
+  /**
+   * Checks a directory that the run creates and that must not exist yet ({@code --export}).
+   *
+   * @throws IllegalArgumentException naming {@code option} when the path exists or cannot be made
+   */
+  public static void checkNewDirectory(String option, Path dir) {
+    checkNotEmpty(option, dir, "a directory to create");
+    if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      throw new IllegalArgumentException(
+          option
+              + " "
+              + dir
+              + ": already exists ("
+              + kind(dir)
+              + "); expected a new directory to export to");
+    }
+    checkParent(option, dir);
+  }
+
+  /**
+   * Checks a directory that the run creates or adds files to ({@code --logdir}).
+   *
+   * @throws IllegalArgumentException naming {@code option} when it is not a writable directory
+   */
+  public static void checkDirectory(String option, Path dir) {
+    checkNotEmpty(option, dir, "a directory");
+    if (Files.exists(dir)) {
+      if (!Files.isDirectory(dir)) {
+        throw new IllegalArgumentException(
+            option + " " + dir + ": is " + kind(dir) + ", not a directory");
+      }
+      if (!Files.isWritable(dir)) {
+        throw new IllegalArgumentException(
+            option + " " + dir + ": the directory is not writable (permission denied)");
+      }
+      return;
+    }
+    checkParent(option, dir);
+  }
+
+  /**
+   * Checks a file that the run writes or replaces ({@code --plot}).
+   *
+   * @throws IllegalArgumentException naming {@code option} when it is a directory or cannot be made
+   */
+  public static void checkFile(String option, Path file) {
+    checkNotEmpty(option, file, "a file name");
+    if (Files.isDirectory(file)) {
+      throw new IllegalArgumentException(
+          option + " " + file + ": is a directory; expected a file name such as curve.png");
+    }
+    checkParent(option, file);
+  }
+
+  private static void checkNotEmpty(String option, Path target, String expected) {
+    if (target.toString().isBlank()) {
+      throw new IllegalArgumentException(option + ": the path is empty; expected " + expected);
+    }
+  }
+
+  /** Every existing ancestor must be a directory and the nearest one writable. */
+  private static void checkParent(String option, Path target) {
+    Path parent = target.toAbsolutePath().normalize().getParent();
+    Path existing = parent;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      return; // nothing exists up to the root: creating it will say why it fails
+    }
+    if (!Files.isDirectory(existing)) {
+      throw new IllegalArgumentException(
+          option
+              + " "
+              + target
+              + ": "
+              + existing
+              + " is "
+              + kind(existing)
+              + ", not a directory, so nothing can be created under it");
+    }
+    if (!Files.isWritable(existing)) {
+      throw new IllegalArgumentException(
+          option
+              + " "
+              + target
+              + ": cannot create "
+              + (existing.equals(parent) ? "files" : parent)
+              + " in "
+              + existing
+              + " (permission denied)");
+    }
+  }
+
+  private static String kind(Path p) {
+    if (Files.isSymbolicLink(p) && !Files.exists(p)) {
+      return "a dangling symbolic link";
+    }
+    if (Files.isDirectory(p)) {
+      return "a directory";
+    }
+    if (Files.isRegularFile(p)) {
+      return "a file";
+    }
+    return "not a regular file";
+  }
+}

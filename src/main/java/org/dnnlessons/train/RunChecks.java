@@ -1,0 +1,80 @@
+package org.dnnlessons.train;
+
+import java.util.List;
+import org.dnnlessons.data.MnistDataSets;
+
+/**
+ * What {@link TrainingRun#prepare} checks once the data is read and before anything is built or
+ * written: every output target can be written ({@link OutputTargets}), the steps per run fit an
+ * epoch, and the run's tensors fit the machine ({@link TrainingMemory}). Each failure is an {@link
+ * IllegalArgumentException} naming the option.
+ */
+final class RunChecks {
+
+  private RunChecks() {}
+
+  /**
+   * Checks {@code options} against {@code sets} and this machine.
+   *
+   * @param hidden the hidden layer widths the run builds (from the options or a checkpoint)
+   * @throws IllegalArgumentException naming the option that cannot work
+   */
+  static void check(TrainingRun.Options options, List<Integer> hidden, MnistDataSets sets) {
+    if (options.save() != null) {
+      OutputTargets.checkPrefix("--save", options.save());
+    }
+    if (options.export() != null) {
+      OutputTargets.checkNewDirectory("--export", options.export());
+    }
+    if (options.logdir() != null) {
+      OutputTargets.checkDirectory("--logdir", options.logdir());
+    }
+    if (options.plot() != null) {
+      OutputTargets.checkFile("--plot", options.plot());
+    }
+    TrainOptions training = options.training();
+    int n = sets.train().numExamples();
+    int stepsPerEpoch = training.stepsPerEpoch(n);
+    if (options.stepsPerRun() != null && options.stepsPerRun() > stepsPerEpoch) {
+      throw new IllegalArgumentException(
+          "--steps-per-run "
+              + options.stepsPerRun()
+              + " is more than the "
+              + stepsPerEpoch
+              + " steps of an epoch ("
+              + n
+              + " training examples, --batch-size "
+              + training.batchSize()
+              + "); expected 1 to "
+              + stepsPerEpoch);
+    }
+    int stepsPerRun = stepsPerRun(options, n);
+    TrainingMemory memory =
+        TrainingMemory.estimate(
+            sets.train().imageSize(),
+            hidden,
+            training.batchSize(),
+            stepsPerRun,
+            n,
+            Math.max(sets.validation().numExamples(), sets.test().numExamples()));
+    memory.check(
+        TrainingMemory.availableBytes(),
+        "--hidden " + joined(hidden),
+        "--batch-size " + training.batchSize(),
+        stepsPerRun > 1 ? "--steps-per-run " + stepsPerRun : null);
+  }
+
+  /** The steps per run a run uses on {@code trainExamples}: never more than an epoch's steps. */
+  static int stepsPerRun(TrainingRun.Options options, int trainExamples) {
+    return Math.min(
+        options.effectiveStepsPerRun(), options.training().stepsPerEpoch(trainExamples));
+  }
+
+  private static String joined(List<Integer> hidden) {
+    StringBuilder s = new StringBuilder();
+    for (int h : hidden) {
+      s.append(s.length() == 0 ? "" : ",").append(h);
+    }
+    return s.toString();
+  }
+}

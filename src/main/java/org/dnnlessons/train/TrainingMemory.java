@@ -1,0 +1,198 @@
+package org.dnnlessons.train;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * An estimate, made before the graph is built, of the memory a training run's tensors take, so that
+ * {@code --hidden 2000000000} is refused at once with one line instead of running for a minute into
+ * TensorFlow's {@code ResourceExhausted}.
+ *
+ * <p>All float32 (4 bytes), with {@code I} pixels per image, {@code W} the sum of the hidden widths
+ * plus the 10 classes, {@code P} the parameters (weights and biases), {@code B} the batch size,
+ * {@code K} the steps per run, {@code n} the training examples and {@code m} the larger of the
+ * validation and test splits:
+ *
+ * <ul>
+ *   <li>{@code parameters}: {@code 16 P} bytes (the variables, their gradients, the initializers'
+ *       random values, a copy while saving);
+ *   <li>{@code step}: {@code 4 B (3 I + 5 W)} bytes (the fed batch in Java and in TensorFlow, each
+ *       layer's activations forward and back), plus {@code 9 K B I} for the {@code K} batches the
+ *       graph-fed loop gathers at once;
+ *   <li>{@code data}: {@code 3 n (I + 4)} bytes for the training split copied into the graph;
+ *   <li>{@code evaluation}: {@code 4 m (2 I + 20)} bytes for the whole split fed in one run, as the
+ *       lesson evaluates, and {@code 12 m W} for its activations.
+ * </ul>
+ *
+ * Every sum and product saturates at {@link Long#MAX_VALUE} instead of wrapping. The estimate is
+ * within a small factor of what TensorFlow allocates; it exists to refuse what cannot fit, not to
+ * predict the resident size.
+ *
+ * @param parameterBytes the network's variables and what training keeps beside them
+ * @param stepBytes one training step's (or run's, with several steps per run) tensors
+ * @param dataBytes the training split held in the graph (graph-fed loop), else 0
+ * @param evaluationBytes the larger of the validation and test splits fed in one run
+ * @param activationBytes the layers' activations on that split
+ * @param evaluationFloats the floats of that one evaluation batch (a Java array holds at most 2^31)
+ */
+public record TrainingMemory(
+    long parameterBytes,
+    long stepBytes,
+    long dataBytes,
+    long evaluationBytes,
+    long activationBytes,
+    long evaluationFloats) {
+
+  /** The most steps per run: the graph holds every step, and building it takes about 0.2 s each. */
+  public static final int MAX_STEPS_PER_RUN = 64;
+
+  /**
+   * Estimates a run's memory.
+   *
+   * @param imageSize pixels per image (784 for MNIST)
+   * @param hidden the hidden layer widths
+   * @param batchSize examples per step
+   * @param stepsPerRun steps per {@code Session.run}; above 1, the training split is in the graph
+   * @param trainExamples examples in the training split
+   * @param evaluationExamples examples in the larger of the validation and test splits
+   */
+  public static TrainingMemory estimate(
+      int imageSize,
+      List<Integer> hidden,
+      int batchSize,
+      int stepsPerRun,
+      int trainExamples,
+      int evaluationExamples) {
+    long parameters = 0;
+    long widths = 10;
+    long in = imageSize;
+    for (int h : hidden) {
+      parameters = add(parameters, add(mul(in, h), h));
+      widths = add(widths, h);
+      in = h;
+    }
+    parameters = add(parameters, add(mul(in, 10), 10));
+    long step = mul(mul(4, batchSize), add(mul(3, imageSize), mul(5, widths)));
+    long data = 0;
+    if (stepsPerRun > 1) {
+      step = add(step, mul(mul(9, stepsPerRun), mul(batchSize, imageSize)));
+      data = mul(mul(3, trainExamples), add(imageSize, 4));
+    }
+    long evaluationFloats = mul(evaluationExamples, imageSize);
+    long evaluation = mul(mul(4, evaluationExamples), add(mul(2, imageSize), 20));
+    long activations = mul(mul(12, evaluationExamples), widths);
+    return new TrainingMemory(
+        mul(16, parameters), step, data, evaluation, activations, evaluationFloats);
+  }
+
+  /** Everything together, saturating at {@link Long#MAX_VALUE}. */
+  public long totalBytes() {
+    return add(
+        add(add(parameterBytes, activationBytes), stepBytes), add(dataBytes, evaluationBytes));
+  }
+
+  /**
+   * Refuses a run whose estimate exceeds {@code availableBytes}, naming the option that takes the
+   * most: {@code --hidden} for the parameters, {@code --batch-size} for a step, {@code
+   * --steps-per-run} for the gathered batches, the splits for evaluation.
+   *
+   * @param options how the options were given, for the message, e.g. {@code "--hidden 2000000000"}
+   *     for the parameters, in the order: parameters, batch, steps per run, data
+   * @throws IllegalArgumentException when the run cannot fit
+   */
+  public void check(
+      long availableBytes, String hiddenOption, String batchOption, String stepsOption) {
+    if (evaluationFloats > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(
+          "evaluating a split of "
+              + evaluationFloats
+              + " pixels in one run needs more floats than a Java array holds (2^31); use"
+              + " smaller splits (--validation-size, a smaller test file)");
+    }
+    long total = totalBytes();
+    if (total <= availableBytes) {
+      return;
+    }
+    // the option whose share is largest; the layer widths drive both weights and activations
+    long network = add(parameterBytes, activationBytes);
+    long largest = Math.max(Math.max(network, stepBytes), Math.max(dataBytes, evaluationBytes));
+    String culprit;
+    if (largest == network) {
+      culprit =
+          hiddenOption
+              + ": the network's weights and their gradients need "
+              + bytes(parameterBytes)
+              + " and its activations on the split evaluated in one run "
+              + bytes(activationBytes);
+    } else if (largest == stepBytes) {
+      culprit =
+          (stepsOption != null ? batchOption + " with " + stepsOption : batchOption)
+              + ": one training run's tensors need "
+              + bytes(stepBytes);
+    } else if (largest == dataBytes) {
+      culprit =
+          (stepsOption != null ? stepsOption : "--steps-per-run")
+              + ": the training split held in the graph needs "
+              + bytes(dataBytes)
+              + " (--steps-per-run 1 keeps it out of the graph)";
+    } else {
+      culprit =
+          "the validation or test split fed in one run for evaluation needs "
+              + bytes(evaluationBytes);
+    }
+    throw new IllegalArgumentException(
+        culprit
+            + "; the run needs about "
+            + bytes(total)
+            + " in all, more than the "
+            + bytes(availableBytes)
+            + " of memory of this machine");
+  }
+
+  /**
+   * The memory a run may use: the machine's physical memory (or the container's limit), as the JVM
+   * sees it.
+   */
+  public static long availableBytes() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      long total = os.getTotalMemorySize();
+      if (total > 0) {
+        return total;
+      }
+    }
+    return Runtime.getRuntime().maxMemory();
+  }
+
+  /** {@code 1.5 GiB}, {@code 23.4 TiB}, {@code 12 MiB}: a byte count for the messages. */
+  static String bytes(long n) {
+    if (n == Long.MAX_VALUE) {
+      return "more than 8 EiB";
+    }
+    String[] units = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    double v = n;
+    int u = 0;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return u == 0 ? n + " bytes" : String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+  }
+
+  private static long mul(long a, long b) {
+    try {
+      return Math.multiplyExact(a, b);
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE; // every operand is 0 or more: overflow only upwards
+    }
+  }
+
+  private static long add(long a, long b) {
+    try {
+      return Math.addExact(a, b);
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+}
