@@ -335,7 +335,7 @@ public final class IdxReader {
       try {
         data = new GZIPInputStream(in, 1 << 16);
       } catch (ZipException | EOFException e) {
-        throw new DatasetException(name, "not a valid gzip stream: " + e.getMessage(), e);
+        throw new DatasetException(name, "not a valid gzip stream: " + gzipProblem(e), e);
       }
     } else if (n < 2 || start[0] != 0 || start[1] != 0) {
       // every IDX magic number starts with two zero bytes
@@ -455,7 +455,7 @@ public final class IdxReader {
       try {
         n = in.read(b, off + total, len - total);
       } catch (ZipException | EOFException e) {
-        throw new DatasetException(name, "corrupt or truncated gzip data: " + e.getMessage(), e);
+        throw new DatasetException(name, "corrupt or truncated gzip data: " + gzipProblem(e), e);
       }
       if (n < 0) {
         break;
@@ -463,6 +463,19 @@ public final class IdxReader {
       total += n;
     }
     return total;
+  }
+
+  /** What zlib said, as a user's words: Java's messages may be null or start "Unexpected". */
+  static String gzipProblem(IOException e) {
+    if (e instanceof EOFException) {
+      return "the compressed data ends early";
+    }
+    String m = e.getMessage();
+    if (m == null || m.isBlank()) {
+      return "the compressed data is damaged";
+    }
+    return m.replace("Unexpected end of", "early end of")
+        .replace("Not in GZIP format", "no gzip header");
   }
 
   private static String describeMagic(int magic) {
