@@ -14,12 +14,11 @@ final class RunChecks {
   private RunChecks() {}
 
   /**
-   * Checks {@code options} against {@code sets} and this machine.
+   * Checks every output target of {@code options}; needs nothing read, so it comes first.
    *
-   * @param hidden the hidden layer widths the run builds (from the options or a checkpoint)
-   * @throws IllegalArgumentException naming the option that cannot work
+   * @throws IllegalArgumentException naming the option whose target cannot be written
    */
-  static void check(TrainingRun.Options options, List<Integer> hidden, MnistDataSets sets) {
+  static void checkTargets(TrainingRun.Options options) {
     if (options.save() != null) {
       OutputTargets.checkPrefix("--save", options.save());
     }
@@ -32,6 +31,14 @@ final class RunChecks {
     if (options.plot() != null) {
       OutputTargets.checkFile("--plot", options.plot());
     }
+  }
+
+  /**
+   * Checks the steps per run against an epoch and the run's memory against the machine.
+   *
+   * @throws IllegalArgumentException naming the option that cannot work
+   */
+  static void checkSizes(TrainingRun.Options options, List<Integer> hidden, MnistDataSets sets) {
     TrainOptions training = options.training();
     int n = sets.train().numExamples();
     int stepsPerEpoch = training.stepsPerEpoch(n);

@@ -386,6 +386,7 @@ public final class TrainingRun {
    * @throws DatasetException when the data cannot be read
    */
   public static TrainingRun prepare(Options options) throws DatasetException, CheckpointException {
+    RunChecks.checkTargets(options); // before anything is read: a bad target fails at once
     Mlp.Options network = options.network();
     TrainState.Values resumed = null;
     Path resumeFrom = null;
@@ -474,7 +475,7 @@ public final class TrainingRun {
             .withDropout(options.training().keepProb() < 1.0)
             .withGraphSeed(options.seed() != null ? options.seed() : graphSeedFor(resumed))
             .withImageSize(sets.train().imageRows(), sets.train().imageColumns());
-    RunChecks.check(options, network.hidden(), sets);
+    RunChecks.checkSizes(options, network.hidden(), sets);
     Map<String, long[]> shapes = WarmStart.variableShapes(network);
     WarmStart warm = null;
     if (resumeFrom != null) {
