@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Reads an {@code .ipynb} file into JSON and checks the nbformat 4 structure the runner relies on,
@@ -23,8 +25,9 @@ import java.nio.file.Path;
  * the file and what is wrong, never a stack trace.
  *
  * <p>Limits: the file may be at most {@link #MAX_FILE_BYTES} (and a sixteenth of the JVM's maximum
- * heap: the JSON tree takes several times the file). Checked: a JSON object with {@code "nbformat":
- * 4} and {@code "cells"} an array; each cell an object with a {@code "cell_type"} string, a {@code
+ * heap: the JSON tree takes several times the file) and nest arrays and objects at most {@link
+ * #MAX_NESTING} deep (Gson writes recursively). Checked: a JSON object with {@code "nbformat": 4}
+ * and {@code "cells"} an array; each cell an object with a {@code "cell_type"} string, a {@code
  * "source"} string or array of strings, optional {@code "metadata"} object and, for code cells,
  * optional {@code "outputs"} array of objects with an {@code "output_type"} string.
  */
@@ -32,6 +35,11 @@ final class NotebookJson {
 
   /** The largest notebook read: 64 MiB (notebooks with many pictures reach a few MB). */
   static final long MAX_FILE_BYTES = 64L << 20;
+
+  /**
+   * The deepest nesting accepted, leaves counted (nbformat needs 8: cells, outputs, data, text).
+   */
+  static final int MAX_NESTING = 100;
 
   private NotebookJson() {}
 
@@ -114,6 +122,20 @@ final class NotebookJson {
   }
 
   private static JsonObject check(Path file, JsonElement root) throws NotebookException {
+    int depth = depth(root);
+    if (depth > MAX_NESTING) {
+      throw new NotebookException(
+          file
+              + ": JSON nested more than "
+              + MAX_NESTING
+              + " levels deep; nbformat needs fewer than 10");
+    }
+    if (depth < 0) {
+      throw new NotebookException(
+          file
+              + ": a string holds a lone UTF-16 surrogate escape (such as \\ud800), which a"
+              + " notebook written back as UTF-8 cannot hold");
+    }
     if (!root.isJsonObject()) {
       throw new NotebookException(
           file + ": not an nbformat 4 notebook (expected a JSON object, found " + kind(root) + ")");
@@ -255,8 +277,54 @@ final class NotebookJson {
   }
 
   private static String shortText(JsonElement e) {
+    if (!e.isJsonPrimitive()) {
+      return kind(e); // toString of a deep array would recurse
+    }
     String s = e.toString();
     return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+  }
+
+  private static boolean isUtf8Encodable(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
+          return false;
+        }
+        i++;
+      } else if (Character.isLowSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The deepest nesting of arrays and objects (-1 when a string cannot be written as UTF-8),
+   * counted without recursion: Gson reads any depth but writes (and prints) recursively, so a
+   * deeper notebook would overflow the stack when written.
+   */
+  private static int depth(JsonElement root) {
+    java.util.ArrayDeque<JsonElement> level = new java.util.ArrayDeque<>(List.of(root));
+    int depth = 0;
+    while (!level.isEmpty() && depth <= MAX_NESTING) {
+      depth++;
+      java.util.ArrayDeque<JsonElement> next = new java.util.ArrayDeque<>();
+      for (JsonElement e : level) {
+        if (e.isJsonArray()) {
+          e.getAsJsonArray().forEach(next::add);
+        } else if (e.isJsonObject()) {
+          next.addAll(e.getAsJsonObject().asMap().values());
+          e.getAsJsonObject().keySet().forEach(k -> next.add(new JsonPrimitive(k)));
+        } else if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) {
+          if (!isUtf8Encodable(e.getAsString())) {
+            return -1;
+          }
+        }
+      }
+      level = next;
+    }
+    return depth;
   }
 
   private static String where(JsonReader reader) {

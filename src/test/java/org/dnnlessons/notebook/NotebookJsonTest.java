@@ -81,16 +81,26 @@ class NotebookJsonTest {
   }
 
   @Test
-  void deeplyNestedJsonIsReadOrRefusedNotAStackOverflow() throws Exception {
+  void deeplyNestedJsonIsRefusedNotAStackOverflow() throws Exception {
     String deep = "[".repeat(200_000) + "]".repeat(200_000);
     Path p =
         Files.writeString(
             dir.resolve("deep.ipynb"),
             "{\"nbformat\": 4, \"cells\": [], \"metadata\": {\"x\": " + deep + "}}");
-    assertEquals(0, Notebook.read(p).cells().size());
+    String m = assertThrows(NotebookException.class, () -> Notebook.read(p)).getMessage();
+    assertEquals(p + ": JSON nested more than 100 levels deep; nbformat needs fewer than 10", m);
     assertTrue(
         error("{\"nbformat\": 4, \"cells\": " + "[".repeat(200_000))
             .startsWith("not valid JSON: "));
+  }
+
+  @Test
+  void loneSurrogateThatCannotBeWrittenBackIsRefused() throws IOException {
+    // valid JSON, but "notebook run" would fail writing it as UTF-8
+    assertEquals(
+        "a string holds a lone UTF-16 surrogate escape (such as \\ud800), which a notebook"
+            + " written back as UTF-8 cannot hold",
+        error("{\"nbformat\": 4, \"cells\": [], \"metadata\": {\"x\": \"\\ud800\"}}"));
   }
 
   @Test
