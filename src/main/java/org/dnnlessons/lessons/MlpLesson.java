@@ -21,6 +21,7 @@ import org.dnnlessons.train.Evaluator;
 import org.dnnlessons.train.TrainOptions;
 import org.dnnlessons.train.Trainer;
 import org.dnnlessons.train.TrainingListener;
+import org.dnnlessons.train.TrainingMemory;
 import org.dnnlessons.train.TrainingResult;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -92,6 +93,7 @@ public final class MlpLesson {
   /** Reads the data, builds the network, trains it and reports as the notebook does. */
   public static Result run(Options options, PrintStream out) throws Exception {
     MnistDataSets mnist = read(options);
+    TrainingMemory.checkFits(mnist, options.network().hidden(), options.training().batchSize(), 1);
     try (Graph graph = new Graph()) {
       Mlp.Network net =
           buildGraph(

@@ -55,33 +55,12 @@ final class RunChecks {
               + "); expected 1 to "
               + stepsPerEpoch);
     }
-    int stepsPerRun = stepsPerRun(options, n);
-    TrainingMemory memory =
-        TrainingMemory.estimate(
-            sets.train().imageSize(),
-            hidden,
-            training.batchSize(),
-            stepsPerRun,
-            n,
-            Math.max(sets.validation().numExamples(), sets.test().numExamples()));
-    memory.check(
-        TrainingMemory.availableBytes(),
-        "--hidden " + joined(hidden),
-        "--batch-size " + training.batchSize(),
-        stepsPerRun > 1 ? "--steps-per-run " + stepsPerRun : null);
+    TrainingMemory.checkFits(sets, hidden, training.batchSize(), stepsPerRun(options, n));
   }
 
   /** The steps per run a run uses on {@code trainExamples}: never more than an epoch's steps. */
   static int stepsPerRun(TrainingRun.Options options, int trainExamples) {
     return Math.min(
         options.effectiveStepsPerRun(), options.training().stepsPerEpoch(trainExamples));
-  }
-
-  private static String joined(List<Integer> hidden) {
-    StringBuilder s = new StringBuilder();
-    for (int h : hidden) {
-      s.append(s.length() == 0 ? "" : ",").append(h);
-    }
-    return s.toString();
   }
 }

@@ -3,6 +3,7 @@ package org.dnnlessons.train;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Locale;
+import org.dnnlessons.data.MnistDataSets;
 
 /**
  * An estimate, made before the graph is built, of the memory a training run's tensors take, so that
@@ -148,6 +149,34 @@ public record TrainingMemory(
             + " in all, more than the "
             + bytes(availableBytes)
             + " of memory of this machine");
+  }
+
+  /**
+   * Estimates the memory of training {@code hidden} on {@code sets} and refuses it when it exceeds
+   * the machine's ({@link #availableBytes()}), naming the option that takes the most.
+   *
+   * @param stepsPerRun steps per {@code Session.run} (1 for the plain loop)
+   * @throws IllegalArgumentException naming {@code --hidden}, {@code --batch-size} or {@code
+   *     --steps-per-run} when the run cannot fit
+   */
+  public static void checkFits(
+      MnistDataSets sets, List<Integer> hidden, int batchSize, int stepsPerRun) {
+    StringBuilder widths = new StringBuilder();
+    for (int h : hidden) {
+      widths.append(widths.length() == 0 ? "" : ",").append(h);
+    }
+    estimate(
+            sets.train().imageSize(),
+            hidden,
+            batchSize,
+            stepsPerRun,
+            sets.train().numExamples(),
+            Math.max(sets.validation().numExamples(), sets.test().numExamples()))
+        .check(
+            availableBytes(),
+            "--hidden " + widths,
+            "--batch-size " + batchSize,
+            stepsPerRun > 1 ? "--steps-per-run " + stepsPerRun : null);
   }
 
   /**

@@ -60,6 +60,16 @@ class TrainPreflightTest {
   }
 
   @Test
+  void lessonMlpChecksTheSameMemory() {
+    long start = System.nanoTime();
+    CliRun r = CliRun.of("lesson", "mlp", "--hidden", "2000000000");
+    assertTrue((System.nanoTime() - start) / 1e9 < 30);
+    assertEquals(Main.EXIT_FAILURE, r.status(), r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertTrue(r.err().startsWith("error: --hidden 2000000000: the network's weights"), r.err());
+  }
+
+  @Test
   void stepsPerRunIsBoundedByTheGraphAndTheEpoch() {
     // was: a hang (1000 unrolled steps take minutes to build)
     assertEquals(

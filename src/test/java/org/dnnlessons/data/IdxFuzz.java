@@ -153,7 +153,16 @@ final class IdxFuzz {
               e.reason().replaceAll("[0-9]+", "N").replaceAll("'.*'", "'...'"), 1, Integer::sum);
         }
       } catch (Throwable t) {
-        report.crashes.add("round " + round + " (seed " + seed + "): " + t);
+        StackTraceElement[] at = t.getStackTrace();
+        report.crashes.add(
+            "round "
+                + round
+                + " (seed "
+                + seed
+                + "): "
+                + t
+                + " at "
+                + java.util.Arrays.asList(at).subList(Math.max(0, at.length - 40), at.length));
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       long allocated = threads.getThreadAllocatedBytes(thread) - allocatedBefore;
