@@ -113,7 +113,8 @@ final class TrainCommand implements Callable<Integer> {
       names = "--init-from",
       paramLabel = "CKPT",
       description =
-          "Warm start: a checkpoint prefix, or a directory (its latest checkpoint). Variables that"
+          "Warm start: a checkpoint prefix or directory (its latest checkpoint), or a Keras"
+              + " file (.keras, .weights.h5, a SavedModel, a TF2 checkpoint). Variables that"
               + " match by name and shape are loaded, the rest initialized as usual; a table says"
               + " which. Layer widths come from the checkpoint unless --hidden is given.")
   Path initFrom;

@@ -174,11 +174,13 @@ final class TrainState {
         || batch < 1
         || batch > Integer.MAX_VALUE
         || examples < 1
-        || examples > Integer.MAX_VALUE) {
+        || examples > Integer.MAX_VALUE
+        || !stepMatchesEpochs(step, epoch, Math.max(examples / batch, 1))) {
       throw new CheckpointException(
           reader.prefix(),
           CheckpointException.NO_OFFSET,
-          "malformed training progress: global_step "
+          "malformed training progress (global_step should be epoch * (train_examples /"
+              + " batch_size)): global_step "
               + step
               + ", epoch "
               + epoch
@@ -202,6 +204,19 @@ final class TrainState {
               rows[i * HISTORY_COLUMNS + 2]));
     }
     return new Values(step, (int) epoch, seed, (int) batch, (int) examples, history);
+  }
+
+  /**
+   * Checkpoints are saved at the end of epochs, so the global step is the epochs times the steps
+   * per epoch; anything else is a crafted or foreign file (and a resume would replay that many
+   * batches).
+   */
+  private static boolean stepMatchesEpochs(long step, long epoch, long stepsPerEpoch) {
+    try {
+      return step == Math.multiplyExact(epoch, stepsPerEpoch);
+    } catch (ArithmeticException e) {
+      return false;
+    }
   }
 
   private static TensorInfo need(CheckpointReader reader, String key, DataType dtype)

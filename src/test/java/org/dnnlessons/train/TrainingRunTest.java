@@ -124,4 +124,30 @@ class TrainingRunTest {
             "validation_accuracy@54"),
         scalars(logs));
   }
+
+  @Test
+  void resumeRefusesACraftedGlobalStepInOneLineInsteadOfReplayingIt() throws Exception {
+    Path prefix = dir.resolve("run/model.ckpt");
+    try (org.tensorflow.Graph graph = new org.tensorflow.Graph()) {
+      Mlp.Network net = Mlp.build(graph, Mlp.Options.lesson().withHidden(List.of(16)));
+      TrainState state = TrainState.build(net.model(), 1);
+      try (org.dnnlessons.checkpoint.Saver saver =
+              org.dnnlessons.checkpoint.Saver.builder(graph).build();
+          org.tensorflow.Session session = net.model().newSession()) {
+        session.run(net.init());
+        state.write(session, new TrainState.Values(1_000_000_000_000L, 1, 3, 128, 7000, List.of()));
+        saver.save(session, prefix.toString(), 54);
+      }
+    }
+    org.dnnlessons.checkpoint.CheckpointException e =
+        assertThrows(
+            org.dnnlessons.checkpoint.CheckpointException.class,
+            () -> TrainingRun.prepare(small().save(prefix).resume(true).seed(null).build()));
+    assertEquals(
+        prefix
+            + "-54: malformed training progress (global_step should be epoch * (train_examples /"
+            + " batch_size)): global_step 1000000000000, epoch 1, batch_size 128, train_examples"
+            + " 7000, history of shape [1,3]",
+        e.getMessage());
+  }
 }
