@@ -80,6 +80,7 @@ class FineTuneIT {
         PythonTensorFlow.run("interop_restore.py", tuned.toString(), "--hidden", "32");
     assertEquals(after, fourDecimals(python.get("meta_accuracy")), "import_meta_graph + restore");
     assertEquals(after, fourDecimals(python.get("saver_accuracy")), "tf.train.Saver().restore");
+    assertEquals("270", python.get("global_step"), "tf.train.get_global_step() finds Java's step");
     assertTrue(
         python.get("variables").startsWith("global_step:;hidden_layer/biases:32;"),
         python.get("variables"));
