@@ -122,7 +122,7 @@ record BundleEntry(
         extents.stream().mapToLong(e -> e[1]).toArray());
   }
 
-  private static void parseShape(Wire w, List<Long> dims, boolean[] unknownRank)
+  static void parseShape(Wire w, List<Long> dims, boolean[] unknownRank)
       throws CheckpointException {
     while (w.more()) {
       long tag = w.varint();
@@ -202,6 +202,26 @@ record BundleEntry(
               | (b[pos + 3] & 0xFF) << 24;
       pos += 4;
       return v;
+    }
+
+    long fixed64Field(long tag) throws CheckpointException {
+      if ((tag & 7) != 1) {
+        throw error("field " + (tag >>> 3) + " has wire type " + (tag & 7) + ", expected 1");
+      }
+      if (limit - pos < 8) {
+        throw error("truncated fixed64");
+      }
+      long v = 0;
+      for (int i = 7; i >= 0; i--) {
+        v = (v << 8) | (b[pos + i] & 0xFF);
+      }
+      pos += 8;
+      return v;
+    }
+
+    /** The bytes between {@code pos} and {@code limit}. */
+    byte[] rest() {
+      return java.util.Arrays.copyOfRange(b, pos, limit);
     }
 
     Wire message(long tag) throws CheckpointException {

@@ -20,10 +20,11 @@ import java.util.zip.CRC32C;
  * @param shard the data file
  * @param entry the tensor's entry
  */
-record BundleValues(Path shard, BundleEntry entry) {
+record BundleValues(Path shard, BundleEntry entry) implements StoredValues {
 
   /** The element bytes of a fixed-size tensor, checksum verified. */
-  byte[] bytes(String name) throws CheckpointException {
+  @Override
+  public byte[] bytes(String name) throws CheckpointException {
     if (entry.size() > CheckpointReader.MAX_ARRAY_BYTES) {
       throw new CheckpointException(
           shard,
@@ -45,7 +46,8 @@ record BundleValues(Path shard, BundleEntry entry) {
   /**
    * Reads the element bytes into {@code target} (exactly {@code size} remaining) and checks them.
    */
-  void readInto(String name, ByteBuffer target) throws CheckpointException {
+  @Override
+  public void readInto(String name, ByteBuffer target) throws CheckpointException {
     int start = target.position();
     read(name, target);
     CRC32C crc = new CRC32C();
@@ -54,7 +56,8 @@ record BundleValues(Path shard, BundleEntry entry) {
   }
 
   /** DT_STRING: varint64 lengths, their masked CRC32C, then the bytes of every string. */
-  List<byte[]> strings(String name, long n) throws CheckpointException {
+  @Override
+  public List<byte[]> strings(String name, long n) throws CheckpointException {
     byte[] bytes = bytes0(name);
     if (n > bytes.length) {
       throw new CheckpointException(

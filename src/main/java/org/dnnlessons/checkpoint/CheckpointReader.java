@@ -17,8 +17,10 @@ import org.tensorflow.proto.DataType;
 
 /**
  * Reads TensorFlow checkpoints (the V2 tensor bundle that {@code tf.train.Saver}, {@code
- * tf.train.Checkpoint} and TensorFlow Java write) in pure Java: no native TensorFlow is loaded, so
- * it starts in milliseconds and works where the native library is unavailable.
+ * tf.train.Checkpoint} and TensorFlow Java write, and the older V1 TensorSlice files of {@code
+ * Saver(write_version=SaverDef.V1)}, see {@link TensorSliceCheckpoint}) in pure Java: no native
+ * TensorFlow is loaded, so it starts in milliseconds and works where the native library is
+ * unavailable.
  *
  * <pre>{@code
  * CheckpointReader reader = CheckpointReader.open(Path.of("run/model.ckpt-540"));
@@ -62,7 +64,7 @@ public final class CheckpointReader {
   }
 
   /** One stored piece of a tensor: the part it covers ({@code null} for all) and its values. */
-  record Piece(TensorSlice slice, BundleValues values) {}
+  record Piece(TensorSlice slice, StoredValues values) {}
 
   private CheckpointReader(Path prefix, Map<String, Stored> entries) {
     this.prefix = prefix;
@@ -74,8 +76,23 @@ public final class CheckpointReader {
    * prefix.data-...}); a directory means its latest checkpoint.
    */
   public static CheckpointReader open(Path prefixOrDir) throws CheckpointException {
-    Path prefix = CheckpointState.resolve(prefixOrDir);
+    return open(prefixOrDir, w -> System.err.println("warning: " + w));
+  }
+
+  /**
+   * As {@link #open(Path)}, giving the one-line warnings of {@link CheckpointState#resolve(Path,
+   * java.util.function.Consumer)} to {@code warnings}.
+   */
+  public static CheckpointReader open(
+      Path prefixOrDir, java.util.function.Consumer<String> warnings) throws CheckpointException {
+    Path prefix = CheckpointState.resolve(prefixOrDir, warnings);
     Path index = Path.of(prefix + ".index");
+    if (!Files.exists(index)) {
+      List<Path> v1 = TensorSliceCheckpoint.files(prefix);
+      if (!v1.isEmpty()) {
+        return new CheckpointReader(prefix, TensorSliceCheckpoint.open(v1));
+      }
+    }
     byte[] bytes;
     try {
       long size = Files.size(index);
@@ -166,7 +183,7 @@ public final class CheckpointReader {
         if (entry.slices().isEmpty()) {
           pieces.add(new Piece(null, values(e.keyOffset(), info, entry)));
         } else {
-          checkSlices(e.keyOffset(), info, entry.slices());
+          checkSlices(index, e.keyOffset(), info, entry.slices());
           for (TensorSlice slice : entry.slices()) {
             IndexTable.Entry se = sliceKeys.get(ByteBuffer.wrap(slice.key(name)));
             if (se == null) {
@@ -220,63 +237,6 @@ public final class CheckpointReader {
             index,
             e.keyOffset(),
             "key " + IndexTable.printable(e.key()) + " is not UTF-8 text, as tensor names are");
-      }
-    }
-
-    /**
-     * The slices must lie inside the tensor, not overlap, and cover it: then they hold exactly its
-     * elements.
-     */
-    private void checkSlices(long offset, TensorInfo info, List<TensorSlice> slices)
-        throws CheckpointException {
-      long[] shape = info.shape();
-      if (slices.size() > MAX_SLICES) {
-        throw new CheckpointException(
-            index,
-            offset,
-            "tensor '"
-                + info.name()
-                + "' has "
-                + slices.size()
-                + " slices, more than the "
-                + MAX_SLICES
-                + " accepted");
-      }
-      long covered = 0;
-      for (int i = 0; i < slices.size(); i++) {
-        TensorSlice s = slices.get(i);
-        if (!s.fitsIn(shape)) {
-          throw new CheckpointException(
-              index,
-              offset,
-              "slice "
-                  + s
-                  + " of '"
-                  + info.name()
-                  + "' does not fit its shape "
-                  + info.compactShape());
-        }
-        for (int j = 0; j < i; j++) {
-          if (s.overlaps(slices.get(j), shape)) {
-            throw new CheckpointException(
-                index,
-                offset,
-                "slices " + slices.get(j) + " and " + s + " of '" + info.name() + "' overlap");
-          }
-        }
-        covered += new TensorInfo(info.name(), info.dtype(), s.shape(shape)).numElements();
-      }
-      if (covered != info.numElements()) {
-        throw new CheckpointException(
-            index,
-            offset,
-            "the slices of '"
-                + info.name()
-                + "' hold "
-                + covered
-                + " of its "
-                + info.numElements()
-                + " elements");
       }
     }
 
@@ -546,6 +506,63 @@ public final class CheckpointReader {
     }
   }
 
+  /**
+   * The slices must lie inside the tensor, not overlap, and cover it: then they hold exactly its
+   * elements.
+   */
+  static void checkSlices(Path index, long offset, TensorInfo info, List<TensorSlice> slices)
+      throws CheckpointException {
+    long[] shape = info.shape();
+    if (slices.size() > MAX_SLICES) {
+      throw new CheckpointException(
+          index,
+          offset,
+          "tensor '"
+              + info.name()
+              + "' has "
+              + slices.size()
+              + " slices, more than the "
+              + MAX_SLICES
+              + " accepted");
+    }
+    long covered = 0;
+    for (int i = 0; i < slices.size(); i++) {
+      TensorSlice s = slices.get(i);
+      if (!s.fitsIn(shape)) {
+        throw new CheckpointException(
+            index,
+            offset,
+            "slice "
+                + s
+                + " of '"
+                + info.name()
+                + "' does not fit its shape "
+                + info.compactShape());
+      }
+      for (int j = 0; j < i; j++) {
+        if (s.overlaps(slices.get(j), shape)) {
+          throw new CheckpointException(
+              index,
+              offset,
+              "slices " + slices.get(j) + " and " + s + " of '" + info.name() + "' overlap");
+        }
+      }
+      covered += new TensorInfo(info.name(), info.dtype(), s.shape(shape)).numElements();
+    }
+    if (covered != info.numElements()) {
+      throw new CheckpointException(
+          index,
+          offset,
+          "the slices of '"
+              + info.name()
+              + "' hold "
+              + covered
+              + " of its "
+              + info.numElements()
+              + " elements");
+    }
+  }
+
   static void checkRange(Path shard, long fileSize, long offset, long size, String name)
       throws CheckpointException {
     if (offset < 0 || size < 0 || offset > fileSize || size > fileSize - offset) {
@@ -564,7 +581,7 @@ public final class CheckpointReader {
     }
   }
 
-  private static TensorInfo info(Path index, long offset, String name, BundleEntry entry)
+  static TensorInfo info(Path index, long offset, String name, BundleEntry entry)
       throws CheckpointException {
     if (entry.unknownRank()) {
       throw new CheckpointException(index, offset, "tensor '" + name + "' has an unknown rank");

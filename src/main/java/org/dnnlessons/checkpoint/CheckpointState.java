@@ -7,6 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The {@code checkpoint} state file Python's {@code tf.train.Saver} keeps beside its checkpoints,
@@ -142,31 +143,115 @@ public record CheckpointState(String latest, List<String> all) {
   }
 
   /**
-   * A checkpoint prefix from a command-line argument: a directory means its latest checkpoint,
-   * anything else is a prefix whose {@code .index} file must exist.
+   * A checkpoint prefix from a command-line argument, as users name checkpoints: a directory means
+   * its latest checkpoint (its state file's {@code model_checkpoint_path}); the state file itself
+   * means the same; a file of a checkpoint ({@code model.ckpt.index}, {@code
+   * model.ckpt.data-00000-of-00001}, {@code model.ckpt.meta}) means its prefix; anything else is a
+   * prefix with a {@code .index} file, or a V1 checkpoint file. Warnings (a state file that names a
+   * checkpoint elsewhere, whose namesake beside the state file is used) go to standard error.
    *
-   * @throws CheckpointException naming what is missing
+   * @throws CheckpointException naming every path tried
    */
   public static Path resolve(Path prefixOrDir) throws CheckpointException {
+    return resolve(prefixOrDir, w -> System.err.println("warning: " + w));
+  }
+
+  /**
+   * As {@link #resolve(Path)}, giving each one-line warning to {@code warnings}.
+   *
+   * <p>A state file may name a checkpoint that is not there: the directory was moved and the paths
+   * are absolute, it was written on Windows, or the checkpoint was deleted. Python's {@code
+   * tf.train.latest_checkpoint} then returns {@code None}; here, when a checkpoint of the same base
+   * name sits beside the state file, it is used with a warning, and otherwise the message names the
+   * path tried.
+   */
+  public static Path resolve(Path prefixOrDir, Consumer<String> warnings)
+      throws CheckpointException {
     if (Files.isDirectory(prefixOrDir)) {
-      Path latest = latestCheckpoint(prefixOrDir);
-      if (latest == null) {
-        throw new CheckpointException(
-            prefixOrDir,
-            CheckpointException.NO_OFFSET,
-            Files.exists(prefixOrDir.resolve(FILE_NAME))
-                ? "the state file names a checkpoint whose .index file is gone"
-                : "no '" + FILE_NAME + "' state file here; pass a checkpoint prefix instead");
+      return latestIn(prefixOrDir, warnings);
+    }
+    if (Files.isRegularFile(Path.of(prefixOrDir + ".index"))) {
+      return prefixOrDir;
+    }
+    String name = String.valueOf(prefixOrDir.getFileName());
+    java.util.regex.Matcher file = CHECKPOINT_FILE.matcher(name);
+    if (file.matches()) { // a file of a checkpoint (a V2 index is a table too: before V1)
+      Path prefix = prefixOrDir.resolveSibling(file.group(1));
+      if (isCheckpoint(prefix)) {
+        return prefix;
       }
-      return latest;
     }
-    if (!Files.isRegularFile(Path.of(prefixOrDir + ".index"))) {
+    if (isCheckpoint(prefixOrDir)) {
+      return prefixOrDir;
+    }
+    if (name.equals(FILE_NAME) && Files.isRegularFile(prefixOrDir)) {
+      Path dir = prefixOrDir.getParent();
+      return latestIn(dir != null ? dir : Path.of("."), warnings);
+    }
+    throw new CheckpointException(
+        prefixOrDir,
+        CheckpointException.NO_OFFSET,
+        "no checkpoint here: expected the file "
+            + prefixOrDir
+            + ".index to exist (or a V1 checkpoint file "
+            + prefixOrDir
+            + ")");
+  }
+
+  /** A checkpoint's own files: {@code PREFIX.index}, {@code .meta}, {@code .data-N-of-M}. */
+  private static final java.util.regex.Pattern CHECKPOINT_FILE =
+      java.util.regex.Pattern.compile("(.+)\\.(index|meta|data-\\d{5}-of-\\d{5})");
+
+  /** Whether a V2 ({@code prefix.index}) or V1 checkpoint is at {@code prefix}. */
+  static boolean isCheckpoint(Path prefix) {
+    return Files.isRegularFile(Path.of(prefix + ".index"))
+        || !TensorSliceCheckpoint.files(prefix).isEmpty();
+  }
+
+  private static Path latestIn(Path dir, Consumer<String> warnings) throws CheckpointException {
+    CheckpointState state = read(dir);
+    Path stateFile = dir.resolve(FILE_NAME);
+    if (state == null) {
       throw new CheckpointException(
-          prefixOrDir,
+          dir,
           CheckpointException.NO_OFFSET,
-          "no checkpoint here: expected the file " + prefixOrDir + ".index to exist");
+          "no '" + FILE_NAME + "' state file here; pass a checkpoint prefix instead");
     }
-    return prefixOrDir;
+    String named = state.latest();
+    Path tried = null;
+    try {
+      tried = dir.resolve(named);
+      if (isCheckpoint(tried)) {
+        return tried;
+      }
+    } catch (java.nio.file.InvalidPathException e) {
+      // not a path on this system: try its base name below
+    }
+    String base = named.substring(Math.max(named.lastIndexOf('/'), named.lastIndexOf('\\')) + 1);
+    Path beside =
+        base.isEmpty() || base.equals(".") || base.equals("..") ? null : dir.resolve(base);
+    if (beside != null && !beside.equals(tried) && isCheckpoint(beside)) {
+      warnings.accept(
+          stateFile
+              + " names '"
+              + named
+              + "', which is not there"
+              + (tried != null ? " (tried " + tried + ")" : "")
+              + "; using "
+              + beside
+              + " beside the state file");
+      return beside;
+    }
+    throw new CheckpointException(
+        stateFile,
+        CheckpointException.NO_OFFSET,
+        "names the checkpoint '"
+            + named
+            + "', but "
+            + (tried != null ? tried + ".index does not exist" : "that is not a path here")
+            + (beside != null && !beside.equals(tried)
+                ? ", nor does " + beside + ".index beside the state file"
+                : ""));
   }
 
   private static String quote(String s) {

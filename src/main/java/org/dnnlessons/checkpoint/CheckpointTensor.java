@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
 import org.dnnlessons.format.NumpyFormat;
+import org.dnnlessons.format.PythonBytes;
 import org.tensorflow.proto.DataType;
 
 /**
@@ -137,20 +138,10 @@ public record CheckpointTensor(TensorInfo info, byte[] data, List<byte[]> string
   }
 
   private String formatStrings() {
-    StringBuilder s = new StringBuilder();
-    boolean scalar = info.shape().length == 0;
-    s.append(scalar ? "" : "[");
-    for (int i = 0; i < strings.size(); i++) {
-      s.append(i == 0 ? "" : " ").append("b'");
-      for (byte c : strings.get(i)) {
-        int u = c & 0xFF;
-        s.append(
-            u >= 0x20 && u < 0x7F && u != '\'' && u != '\\'
-                ? String.valueOf((char) u)
-                : String.format("\\x%02x", u));
-      }
-      s.append('\'');
+    List<String> reprs = new java.util.ArrayList<>(strings.size());
+    for (byte[] b : strings) {
+      reprs.add(PythonBytes.repr(b));
     }
-    return s.append(scalar ? "" : "]").toString();
+    return NumpyFormat.formatObjects(reprs, info.shape());
   }
 }

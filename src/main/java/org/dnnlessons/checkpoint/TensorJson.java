@@ -8,7 +8,10 @@ import java.util.Locale;
  * "shape":[784,256]}],"total_params":N}}, with {@code "values"} (flat, row-major) added to each
  * tensor when asked. Floats are written with the shortest digits that read back exactly; NaN and
  * infinities, which JSON lacks, as the strings {@code "NaN"}, {@code "Infinity"} and {@code
- * "-Infinity"}; strings as text when they are UTF-8, else as {@code "base64:..."}.
+ * "-Infinity"}. A string element is a JSON string when its bytes are valid UTF-8, and otherwise an
+ * object {@code {"base64":"..."}} holding the bytes in standard base64: an object is never a
+ * string, so the bytes {@code \x00\xff} ({@code {"base64":"AP8="}}) and the text {@code
+ * base64:AP8=} ({@code "base64:AP8="}) stay apart.
  */
 public final class TensorJson {
 
@@ -69,7 +72,7 @@ public final class TensorJson {
       }
       case DT_STRING -> {
         for (int i = 0; i < t.strings().size(); i++) {
-          s.append(i == 0 ? "" : ",").append(quote(text(t.strings().get(i))));
+          s.append(i == 0 ? "" : ",").append(string(t.strings().get(i)));
         }
       }
       default -> {
@@ -96,12 +99,13 @@ public final class TensorJson {
     return shortest.toLowerCase(Locale.ROOT);
   }
 
-  private static String text(byte[] bytes) {
+  /** A string element: JSON text when valid UTF-8, else {@code {"base64":"..."}}. */
+  static String string(byte[] bytes) {
     var decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder();
     try {
-      return decoder.decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+      return quote(decoder.decode(java.nio.ByteBuffer.wrap(bytes)).toString());
     } catch (java.nio.charset.CharacterCodingException e) {
-      return "base64:" + java.util.Base64.getEncoder().encodeToString(bytes);
+      return "{\"base64\":\"" + java.util.Base64.getEncoder().encodeToString(bytes) + "\"}";
     }
   }
 

@@ -1,10 +1,10 @@
 package org.dnnlessons.cli;
 
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.dnnlessons.data.DataSet;
 import org.dnnlessons.data.DataSource;
 import org.dnnlessons.data.MnistDataSets;
+import org.dnnlessons.format.PythonFloat;
 import org.dnnlessons.nn.Mlp;
 import org.dnnlessons.train.Evaluator;
 import picocli.CommandLine.Command;
@@ -40,7 +40,7 @@ final class EvaluateCommand implements Callable<Integer> {
     try (RestoredNetwork restored =
         RestoredNetwork.open(netOptions, test, checkpointOption.checkpoint)) {
       float accuracy = Evaluator.accuracy(restored.session(), restored.net(), test);
-      main.out().println(String.format(Locale.ROOT, "Test Accuracy: %.4f", accuracy));
+      main.out().println("Test Accuracy: " + PythonFloat.fixed(accuracy, 4));
     }
     return Main.EXIT_OK;
   }

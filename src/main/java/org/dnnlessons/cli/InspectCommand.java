@@ -47,7 +47,8 @@ final class InspectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    CheckpointReader reader = CheckpointReader.open(checkpoint);
+    CheckpointReader reader =
+        CheckpointReader.open(checkpoint, w -> main.err().println("warning: " + w));
     PrintStream out = main.out();
     List<TensorInfo> selected = tensor != null ? List.of(reader.info(tensor)) : reader.tensors();
     boolean values = tensor != null || all;

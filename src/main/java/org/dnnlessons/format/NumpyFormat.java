@@ -142,6 +142,16 @@ public final class NumpyFormat {
     return layout(shape, values.length, i -> values[i] ? (scalar ? "True" : " True") : "False");
   }
 
+  /**
+   * Formats an object array (numpy's {@code dtype=object}, as TensorFlow returns string tensors)
+   * whose elements' {@code repr()}s are given, row-major in {@code shape}: elements unpadded,
+   * wrapped and summarized like any array, e.g. {@code [b'a\\nb' b"it's"]}.
+   */
+  public static String formatObjects(List<String> reprs, long[] shape) {
+    checkSize(reprs.size(), shape);
+    return layout(shape, reprs.size(), reprs::get);
+  }
+
   private static String formatFloats(double[] values, long[] shape, Precision precision) {
     int[] visible = visibleIndices(values.length, shape);
     FloatFormat f = FloatFormat.of(values, visible, precision);

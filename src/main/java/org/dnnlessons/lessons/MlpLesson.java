@@ -11,6 +11,7 @@ import org.dnnlessons.data.DatasetException;
 import org.dnnlessons.data.EmbeddedMnist;
 import org.dnnlessons.data.MnistDataSets;
 import org.dnnlessons.format.NumpyFormat;
+import org.dnnlessons.format.PythonFloat;
 import org.dnnlessons.nn.Dropout;
 import org.dnnlessons.nn.Initializers;
 import org.dnnlessons.nn.Mlp;
@@ -261,7 +262,8 @@ public final class MlpLesson {
       @Override
       public void epochFinished(EpochSummary s) {
         String line =
-            String.format(Locale.ROOT, "Epoch: %04d cost= %.6f", s.epoch() + 1, s.meanCost());
+            String.format(Locale.ROOT, "Epoch: %04d cost= ", s.epoch() + 1)
+                + PythonFloat.fixed(s.meanCost(), 6);
         if (s.validated()) {
           line += " validation accuracy= " + formatAccuracy((float) s.validationAccuracy());
         }

@@ -95,6 +95,7 @@ class CheckpointStateTest {
         e.getMessage());
     Path prefix = dir.resolve("nothing.ckpt");
     e = assertThrows(CheckpointException.class, () -> CheckpointState.resolve(prefix));
-    assertTrue(e.getMessage().endsWith("expected the file " + prefix + ".index to exist"));
+    assertTrue(
+        e.getMessage().contains("expected the file " + prefix + ".index to exist"), e.getMessage());
   }
 }
