@@ -18,14 +18,16 @@ case asks for one:
                 bytes, bytes above 0x7f, empty) and a TF2 object graph
   nonfinite/    float tensors holding nan, inf and -inf
 """
+import contextlib
+import io
 import os
-import subprocess
 import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np
 import tensorflow as tf
 from tensorflow.core.framework import types_pb2
+from tensorflow.python.tools import inspect_checkpoint
 
 v1 = tf.compat.v1
 
@@ -63,10 +65,13 @@ def get_tensor(reader, prefix, name, dtype, shape):
                 return sess.run(var)
 
 
-def inspect(prefix, *extra):
-    out = subprocess.run([sys.executable, "-m", "tensorflow.python.tools.inspect_checkpoint",
-                          "--file_name=" + prefix, *extra], capture_output=True, check=True)
-    return out.stdout
+def inspect(prefix, tensor_name="", all_tensors=False):
+    """What python -m tensorflow.python.tools.inspect_checkpoint prints, run in this process (the
+    module's main calls the same function with these arguments)."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        inspect_checkpoint.print_tensors_in_checkpoint_file(prefix, tensor_name, all_tensors)
+    return out.getvalue().encode()
 
 
 def save_graph(out, build, **saver_args):
@@ -152,10 +157,10 @@ def record(out, prefix, tensors=()):
     with open(os.path.join(out, "inspect.txt"), "wb") as f:
         f.write(inspect(prefix))
     with open(os.path.join(out, "inspect_all.txt"), "wb") as f:
-        f.write(inspect(prefix, "--all_tensors=True"))
+        f.write(inspect(prefix, all_tensors=True))
     for name in tensors:
         with open(os.path.join(out, "tensor_" + name.replace("/", "_") + ".txt"), "wb") as f:
-            f.write(inspect(prefix, "--tensor_name=" + name))
+            f.write(inspect(prefix, tensor_name=name))
 
 
 def main():
