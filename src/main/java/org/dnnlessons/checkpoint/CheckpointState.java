@@ -30,6 +30,9 @@ public record CheckpointState(String latest, List<String> all) {
   /** The state file's name. */
   public static final String FILE_NAME = "checkpoint";
 
+  /** State files larger than this are refused (one line per kept checkpoint). */
+  static final long MAX_STATE_FILE_BYTES = 16L << 20;
+
   /** Copies the list. */
   public CheckpointState {
     all = List.copyOf(all);
@@ -45,7 +48,30 @@ public record CheckpointState(String latest, List<String> all) {
     Path file = dir.resolve(FILE_NAME);
     List<String> lines;
     try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      long size = Files.size(file);
+      if (size > MAX_STATE_FILE_BYTES) {
+        throw new CheckpointException(
+            file,
+            CheckpointException.NO_OFFSET,
+            "the state file is "
+                + size
+                + " bytes, more than the "
+                + MAX_STATE_FILE_BYTES
+                + " accepted (Python's are a few hundred)");
+      }
+      byte[] bytes = Files.readAllBytes(file);
+      try {
+        lines =
+            StandardCharsets.UTF_8
+                .newDecoder()
+                .decode(java.nio.ByteBuffer.wrap(bytes))
+                .toString()
+                .lines()
+                .toList();
+      } catch (java.nio.charset.CharacterCodingException e) {
+        throw new CheckpointException(
+            file, CheckpointException.NO_OFFSET, "the state file is not UTF-8 text");
+      }
     } catch (NoSuchFileException e) {
       return null;
     } catch (IOException e) {
@@ -181,21 +207,17 @@ public record CheckpointState(String latest, List<String> all) {
         return prefix;
       }
     }
-    if (isCheckpoint(prefixOrDir)) {
-      return prefixOrDir;
-    }
     if (name.equals(FILE_NAME) && Files.isRegularFile(prefixOrDir)) {
       Path dir = prefixOrDir.getParent();
       return latestIn(dir != null ? dir : Path.of("."), warnings);
     }
+    if (isCheckpoint(prefixOrDir)) {
+      return prefixOrDir;
+    }
     throw new CheckpointException(
         prefixOrDir,
         CheckpointException.NO_OFFSET,
-        "no checkpoint here: expected the file "
-            + prefixOrDir
-            + ".index to exist (or a V1 checkpoint file "
-            + prefixOrDir
-            + ")");
+        "no checkpoint here: expected the file " + prefixOrDir + ".index to exist");
   }
 
   /** A checkpoint's own files: {@code PREFIX.index}, {@code .meta}, {@code .data-N-of-M}. */

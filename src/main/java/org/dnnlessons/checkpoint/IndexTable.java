@@ -102,7 +102,8 @@ final class IndexTable {
       throw error(
           bytes.length - 8,
           String.format(
-              "expected the table magic number 0x%016x, found 0x%016x: not a checkpoint index",
+              "expected the table magic number 0x%016x, found 0x%016x: not a checkpoint (neither a"
+                  + " V2 .index nor a V1 checkpoint file)",
               MAGIC, magic));
     }
     Cursor c = new Cursor(footer, footer + 40);

@@ -29,27 +29,13 @@ final class TensorSliceCheckpoint {
 
   private TensorSliceCheckpoint() {}
 
-  /** Whether {@code file} is a LevelDB table, by its magic number (a V1 checkpoint file). */
-  static boolean isTable(Path file) {
-    try (var ch = java.nio.channels.FileChannel.open(file)) {
-      long size = ch.size();
-      if (size < IndexTable.FOOTER_SIZE) {
-        return false;
-      }
-      ByteBuffer magic = ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-      ch.read(magic, size - 8);
-      return magic.position() == 8 && magic.getLong(0) == IndexTable.MAGIC;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
   /**
-   * The files of the V1 checkpoint at {@code prefix}: the prefix itself when it is a table, else
-   * its {@code -NNNNN-of-NNNNN} shards; empty when there are none.
+   * The files of the V1 checkpoint at {@code prefix}: the prefix itself when it is a file (whether
+   * it is a V1 table is for {@link #open} to say, naming the offset of what is wrong), else its
+   * {@code -NNNNN-of-NNNNN} shards; empty when there are none.
    */
   static List<Path> files(Path prefix) {
-    if (Files.isRegularFile(prefix) && isTable(prefix)) {
+    if (Files.isRegularFile(prefix)) {
       return List.of(prefix);
     }
     Path dir = prefix.toAbsolutePath().getParent();
