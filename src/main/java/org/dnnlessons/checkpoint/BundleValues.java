@@ -55,6 +55,46 @@ record BundleValues(Path shard, BundleEntry entry) implements StoredValues {
     checkCrc(name, (int) crc.getValue());
   }
 
+  /** Bytes per chunk when a tensor is streamed: a multiple of every element size. */
+  static final int CHUNK_BYTES = 8 << 20;
+
+  @Override
+  public void verify(String name) throws CheckpointException {
+    CRC32C crc = new CRC32C();
+    chunks(name, chunk -> crc.update(chunk));
+    checkCrc(name, (int) crc.getValue());
+  }
+
+  @Override
+  public void stream(String name, Chunks out) throws CheckpointException {
+    chunks(name, out);
+  }
+
+  /** Reads the range a chunk at a time into one reused buffer. */
+  private void chunks(String name, Chunks out) throws CheckpointException {
+    try (FileChannel ch = FileChannel.open(shard, StandardOpenOption.READ)) {
+      CheckpointReader.checkRange(shard, ch.size(), entry.offset(), entry.size(), name);
+      ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(CHUNK_BYTES, entry.size()));
+      long position = entry.offset();
+      long end = entry.offset() + entry.size();
+      while (position < end) {
+        buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
+        while (buffer.hasRemaining()) {
+          int n = ch.read(buffer, position + buffer.position());
+          if (n < 0) {
+            throw new CheckpointException(shard, position, "file ended early");
+          }
+        }
+        position += buffer.position();
+        out.accept(buffer.flip());
+      }
+    } catch (NoSuchFileException e) {
+      throw new CheckpointException(shard, CheckpointException.NO_OFFSET, "no such file");
+    } catch (IOException e) {
+      throw new CheckpointException(shard, entry.offset(), "cannot read: " + e.getMessage(), e);
+    }
+  }
+
   /** DT_STRING: varint64 lengths, their masked CRC32C, then the bytes of every string. */
   @Override
   public List<byte[]> strings(String name, long n) throws CheckpointException {

@@ -493,6 +493,136 @@ public final class CheckpointReader {
     target.position(target.limit());
   }
 
+  /**
+   * Gives a fixed-size tensor's element bytes (little-endian, row-major) to {@code out} a chunk at
+   * a time, in memory bounded by the chunk (8 MiB) whatever the tensor's size; every checksum is
+   * verified before the first byte is given. A partitioned tensor streams when its slices split
+   * only the first dimension (as {@code fixed_size_partitioner} does by default); otherwise it is
+   * assembled in memory first, up to 2 GiB.
+   *
+   * @throws CheckpointException as {@link #read} does
+   */
+  public void stream(String name, StoredValues.Chunks out) throws CheckpointException {
+    Stored stored = stored(name);
+    TensorInfo info = stored.info();
+    checkSupported(info);
+    if (Dtypes.elementSize(info.dtype()) <= 0) {
+      throw new CheckpointException(
+          prefix,
+          CheckpointException.NO_OFFSET,
+          "tensor '" + name + "' holds strings; read it with read(name)");
+    }
+    List<Piece> pieces = new ArrayList<>(stored.pieces());
+    long[] shape = info.shape();
+    boolean rowsOnly = true;
+    for (Piece p : pieces) {
+      for (int d = 1; p.slice() != null && d < shape.length; d++) {
+        rowsOnly &= p.slice().length(d, shape) == shape[d];
+      }
+    }
+    if (!rowsOnly) {
+      out.accept(ByteBuffer.wrap(read(name).data()));
+      return;
+    }
+    pieces.sort(Comparator.comparingLong(p -> p.slice() == null ? 0 : p.slice().start(0)));
+    for (Piece p : pieces) {
+      p.values().verify(name);
+    }
+    for (Piece p : pieces) {
+      p.values().stream(name, out);
+    }
+  }
+
+  /** Tensors up to this many bytes are read whole by {@link #format}; larger ones are streamed. */
+  static final long FORMAT_WHOLE_BYTES = 64L << 20;
+
+  /** The most elements an edge view holds (every axis of at most 6 is printed whole). */
+  static final long MAX_VIEW_ELEMENTS = 1L << 20;
+
+  /**
+   * The tensor's values as numpy prints them ({@code print(reader.get_tensor(name))}). A tensor of
+   * more than 64 MiB is streamed (see {@link #stream}) and only the elements numpy shows of it (the
+   * 3 at each edge of every axis, numpy's summary of arrays over 1000 elements) are kept, so a
+   * tensor of any size prints in bounded memory.
+   */
+  public String format(String name) throws CheckpointException {
+    TensorInfo info = info(name);
+    int elementSize = Dtypes.elementSize(info.dtype());
+    long[] shape = info.shape();
+    if (elementSize <= 0 || info.numElements() * elementSize <= FORMAT_WHOLE_BYTES) {
+      return read(name).format();
+    }
+    long[] view = org.dnnlessons.format.NumpyFormat.edgeViewShape(shape);
+    long viewCount = new TensorInfo(name, info.dtype(), view).numElements();
+    if (viewCount > MAX_VIEW_ELEMENTS) {
+      throw new CheckpointException(
+          prefix,
+          CheckpointException.NO_OFFSET,
+          "tensor '"
+              + name
+              + "' of shape "
+              + info.compactShape()
+              + " would print "
+              + viewCount
+              + " elements even summarized; read it with stream(name)");
+    }
+    long[] wanted = edgeIndices(shape, view, (int) viewCount);
+    byte[] picked = new byte[(int) viewCount * elementSize];
+    long[] next = {0, 0}; // {element position of the next chunk, index into wanted}
+    stream(
+        name,
+        chunk -> {
+          long first = next[0];
+          long count = chunk.remaining() / elementSize;
+          while (next[1] < wanted.length && wanted[(int) next[1]] < first + count) {
+            int k = (int) next[1]++;
+            chunk.get(
+                chunk.position() + (int) (wanted[k] - first) * elementSize,
+                picked,
+                k * elementSize,
+                elementSize);
+          }
+          next[0] = first + count;
+        });
+    CheckpointTensor edges =
+        new CheckpointTensor(new TensorInfo(name, info.dtype(), view), picked, List.of());
+    return org.dnnlessons.format.NumpyFormat.formatEdgeView(edges::format);
+  }
+
+  /**
+   * For each element of the edge view (row-major), the flat index in the full tensor it shows; the
+   * unprinted middle element of a cut axis repeats its neighbour. Non-decreasing.
+   */
+  private static long[] edgeIndices(long[] shape, long[] view, int count) {
+    long[] strides = new long[shape.length];
+    long stride = 1;
+    for (int d = shape.length - 1; d >= 0; d--) {
+      strides[d] = stride;
+      stride *= shape[d];
+    }
+    long[] out = new long[count];
+    int[] index = new int[shape.length];
+    int edge = org.dnnlessons.format.NumpyFormat.EDGE_ITEMS;
+    for (int i = 0; i < count; i++) {
+      long flat = 0;
+      for (int d = 0; d < shape.length; d++) {
+        long full =
+            view[d] == shape[d]
+                ? index[d]
+                : index[d] < edge ? index[d] : shape[d] - (view[d] - Math.max(index[d], edge + 1));
+        flat += full * strides[d];
+      }
+      out[i] = flat;
+      for (int d = shape.length - 1; d >= 0; d--) {
+        if (++index[d] < view[d]) {
+          break;
+        }
+        index[d] = 0;
+      }
+    }
+    return out;
+  }
+
   private void checkSupported(TensorInfo info) throws CheckpointException {
     if (!Dtypes.supported(info.dtype())) {
       throw new CheckpointException(

@@ -1,7 +1,11 @@
 package org.dnnlessons.checkpoint;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Locale;
+import org.tensorflow.proto.DataType;
 
 /**
  * The JSON form of {@code inspect --json}: {@code {"tensors":[{"name":...,"dtype":"float32",
@@ -20,9 +24,30 @@ public final class TensorJson {
   /** Writes the tensors (and their values when {@code values}) of {@code reader} as JSON. */
   public static String write(CheckpointReader reader, List<TensorInfo> tensors, boolean values)
       throws CheckpointException {
-    StringBuilder s = new StringBuilder("{\"tensors\":[");
+    StringBuilder s = new StringBuilder();
+    try {
+      write(reader, tensors, values, s);
+    } catch (IOException e) {
+      throw new IllegalStateException(e); // a StringBuilder does not throw
+    }
+    return s.toString();
+  }
+
+  /** Tensors above this many bytes are streamed to the output, a chunk at a time. */
+  static final long STREAM_BYTES = 16L << 20;
+
+  /**
+   * Writes the JSON to {@code out} as it goes: a tensor larger than 16 MiB is streamed ({@link
+   * CheckpointReader#stream}), so memory stays bounded whatever the tensors' sizes; its checksums
+   * are verified before its first value is written.
+   */
+  public static void write(
+      CheckpointReader reader, List<TensorInfo> tensors, boolean values, Appendable out)
+      throws CheckpointException, IOException {
+    out.append("{\"tensors\":[");
     for (int i = 0; i < tensors.size(); i++) {
       TensorInfo t = tensors.get(i);
+      StringBuilder s = new StringBuilder();
       s.append(i == 0 ? "" : ",")
           .append("{\"name\":")
           .append(quote(t.name()))
@@ -36,11 +61,82 @@ public final class TensorJson {
       s.append(']');
       if (values) {
         s.append(",\"values\":");
-        appendValues(s, reader.read(t.name()));
+        int size = Dtypes.elementSize(t.dtype());
+        if (size > 0 && t.numElements() * size > STREAM_BYTES) {
+          out.append(s);
+          s.setLength(0);
+          stream(reader, t, out);
+        } else {
+          appendValues(s, reader.read(t.name()));
+        }
       }
       s.append('}');
+      out.append(s);
     }
-    return s.append("],\"total_params\":").append(reader.totalParameters()).append('}').toString();
+    out.append("],\"total_params\":").append(Long.toString(reader.totalParameters())).append("}");
+  }
+
+  private static void stream(CheckpointReader reader, TensorInfo t, Appendable out)
+      throws CheckpointException, IOException {
+    int size = Dtypes.elementSize(t.dtype());
+    boolean[] first = {true};
+    IOException[] failed = {null};
+    out.append('[');
+    reader.stream(
+        t.name(),
+        chunk -> {
+          ByteBuffer b = chunk.slice().order(ByteOrder.LITTLE_ENDIAN);
+          StringBuilder s = new StringBuilder();
+          for (int k = 0; k < b.remaining() && failed[0] == null; k += size) {
+            s.append(first[0] ? "" : ",");
+            first[0] = false;
+            element(s, t.dtype(), b, k);
+            if (s.length() >= 1 << 16 || k + size >= b.remaining()) {
+              try {
+                out.append(s);
+              } catch (IOException e) {
+                failed[0] = e;
+              }
+              s.setLength(0);
+            }
+          }
+        });
+    if (failed[0] != null) {
+      throw failed[0];
+    }
+    out.append(']');
+  }
+
+  /** Appends the element at byte {@code at} of {@code b}. */
+  private static void element(StringBuilder s, DataType dtype, ByteBuffer b, int at) {
+    switch (dtype) {
+      case DT_FLOAT -> {
+        float v = b.getFloat(at);
+        s.append(number(v, Float.toString(v)));
+      }
+      case DT_DOUBLE -> {
+        double v = b.getDouble(at);
+        s.append(number(v, Double.toString(v)));
+      }
+      case DT_HALF -> {
+        float v = CheckpointTensor.halfToFloat(b.getShort(at));
+        s.append(number(v, Float.toString(v)));
+      }
+      case DT_BFLOAT16 -> {
+        float v = Float.intBitsToFloat((b.getShort(at) & 0xFFFF) << 16);
+        s.append(number(v, Float.toString(v)));
+      }
+      case DT_BOOL -> s.append(b.get(at) != 0);
+      case DT_INT8 -> s.append(b.get(at));
+      case DT_UINT8 -> s.append(b.get(at) & 0xFF);
+      case DT_INT16 -> s.append(b.getShort(at));
+      case DT_UINT16 -> s.append(b.getShort(at) & 0xFFFF);
+      case DT_INT32 -> s.append(b.getInt(at));
+      case DT_UINT32 -> s.append(b.getInt(at) & 0xFFFFFFFFL);
+      case DT_INT64 -> s.append(b.getLong(at));
+      case DT_UINT64 -> s.append(Long.toUnsignedString(b.getLong(at)));
+      default -> throw new IllegalStateException("not a fixed-size dtype: " + dtype);
+    }
   }
 
   private static void appendValues(StringBuilder s, CheckpointTensor t) {

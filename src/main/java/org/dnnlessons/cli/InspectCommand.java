@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.dnnlessons.checkpoint.CheckpointReader;
-import org.dnnlessons.checkpoint.CheckpointTensor;
 import org.dnnlessons.checkpoint.TensorInfo;
 import org.dnnlessons.checkpoint.TensorJson;
 import picocli.CommandLine.Command;
@@ -53,7 +52,8 @@ final class InspectCommand implements Callable<Integer> {
     List<TensorInfo> selected = tensor != null ? List.of(reader.info(tensor)) : reader.tensors();
     boolean values = tensor != null || all;
     if (json) {
-      out.println(TensorJson.write(reader, selected, values));
+      TensorJson.write(reader, selected, values, out);
+      out.println();
       return Main.EXIT_OK;
     }
     if (!values) {
@@ -63,7 +63,7 @@ final class InspectCommand implements Callable<Integer> {
       out.println();
     } else {
       for (TensorInfo t : selected) {
-        CheckpointTensor read = reader.read(t.name());
+        String read = reader.format(t.name());
         out.println(
             "tensor: "
                 + t.name()
@@ -71,7 +71,7 @@ final class InspectCommand implements Callable<Integer> {
                 + t.numpyType()
                 + ") "
                 + java.util.Arrays.toString(t.shape()));
-        out.println(read.format());
+        out.println(read);
       }
     }
     out.println("# Total number of params: " + reader.totalParameters());

@@ -39,6 +39,33 @@ public final class NumpyFormat {
 
   private NumpyFormat() {}
 
+  /** Set while {@link #formatEdgeView} formats: summarize whatever the view's own size. */
+  private static final ThreadLocal<Boolean> EDGE_VIEW = ThreadLocal.withInitial(() -> false);
+
+  /**
+   * Formats an edge view of an array too large to hold: its shape is the full shape with every axis
+   * longer than {@code 2 * EDGE_ITEMS} cut to {@code 2 * EDGE_ITEMS + 1} (the edge items around one
+   * middle element that is never printed), and it is summarized, as numpy summarizes the full
+   * array. {@code format} is one of this class's methods applied to the view.
+   */
+  public static String formatEdgeView(java.util.function.Supplier<String> format) {
+    EDGE_VIEW.set(true);
+    try {
+      return format.get();
+    } finally {
+      EDGE_VIEW.set(false);
+    }
+  }
+
+  /** The shape of the edge view of an array of shape {@code full} (see {@link #formatEdgeView}). */
+  public static long[] edgeViewShape(long[] full) {
+    long[] view = full.clone();
+    for (int d = 0; d < view.length; d++) {
+      view[d] = Math.min(view[d], 2 * EDGE_ITEMS + 1);
+    }
+    return view;
+  }
+
   /** Formats a float32 tensor. The tensor stays open; the caller closes it. */
   public static String format(TFloat32 tensor) {
     Shape shape = tensor.shape();
@@ -167,7 +194,7 @@ public final class NumpyFormat {
     if (size == 0) {
       return "[]";
     }
-    boolean summarize = size > THRESHOLD;
+    boolean summarize = size > THRESHOLD || EDGE_VIEW.get();
     int[] strides = strides(shape);
     return recurse(shape, strides, 0, 0, " ", LINE_WIDTH, element, summarize);
   }
@@ -293,7 +320,7 @@ public final class NumpyFormat {
   // Indices of the elements numpy looks at to choose the format: all of them, or only the edge
   // items of every axis when the array is summarized.
   private static int[] visibleIndices(int size, long[] shape) {
-    if (size <= THRESHOLD || shape.length == 0) {
+    if ((size <= THRESHOLD && !EDGE_VIEW.get()) || shape.length == 0) {
       int[] all = new int[size];
       Arrays.setAll(all, i -> i);
       return all;
