@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CheckpointReaderTest {
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"dtypes/model.ckpt", "sharded", "tf2"})
+  @ValueSource(
+      strings = {"dtypes/model.ckpt", "sharded", "tf2", "partitioned/model.ckpt", "v1/model.ckpt"})
   void everyTensorEqualsWhatPythonReadsBitForBit(String fixture) throws Exception {
     Path checkpoint = PythonFixtures.ROOT.resolve(fixture);
     PythonExpected.assertReaderMatches(
@@ -95,6 +96,25 @@ class CheckpointReaderTest {
         "{\"tensors\":[{\"name\":\"biases\",\"dtype\":\"float32\",\"shape\":[4],"
             + "\"values\":[1.5,-2.5,3.5,-4.5]}],\"total_params\":16}\n",
         out.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void jsonKeepsBytesThatAreNotUtf8ApartFromText() {
+    assertEquals("{\"base64\":\"AP8=\"}", TensorJson.string(new byte[] {0, (byte) 0xff}));
+    assertEquals(
+        "\"base64:AP8=\"", TensorJson.string("base64:AP8=".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(
+        "\"caf\u00e9\\n\"", TensorJson.string("caf\u00e9\n".getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void partitionedVariablesAreListedOnceWithTheirFullShape() throws Exception {
+    CheckpointReader reader =
+        CheckpointReader.open(PythonFixtures.ROOT.resolve("partitioned/model.ckpt"));
+    assertEquals(11, reader.tensors().size());
+    assertEquals("p3_axis1_int32 (DT_INT32) [3,7]", reader.info("p3_axis1_int32").toString());
+    assertTrue(reader.partitioned("p3_axis1_int32"));
+    assertEquals(272, reader.totalParameters());
   }
 
   @Test
