@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -36,7 +37,9 @@ final class CheckpointBench {
       Ops tf = g.tf();
       for (int i = 0; i < 64; i++) {
         g.variable(
-            tf, String.format("v%02d", i), Initializers.randomNormal(g, tf, Shape.of(1024, 1024)));
+            tf,
+            String.format(Locale.ROOT, "v%02d", i),
+            Initializers.randomNormal(g, tf, Shape.of(1024, 1024)));
       }
       Saver saver = Saver.builder(graph).maxToKeep(1).writeMetaGraph(false).build();
       String prefix = dir.resolve("big.ckpt").toString();

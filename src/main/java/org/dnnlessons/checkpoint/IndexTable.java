@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.zip.CRC32C;
 
 /**
@@ -102,9 +103,11 @@ final class IndexTable {
       throw error(
           bytes.length - 8,
           String.format(
+              Locale.ROOT,
               "expected the table magic number 0x%016x, found 0x%016x: not a checkpoint (neither a"
                   + " V2 .index nor a V1 checkpoint file)",
-              MAGIC, magic));
+              MAGIC,
+              magic));
     }
     Cursor c = new Cursor(footer, footer + 40);
     c.handle("metaindex block handle"); // not needed: TensorFlow bundles keep it empty
@@ -191,7 +194,11 @@ final class IndexTable {
       throw error(
           start,
           String.format(
-              "%s checksum mismatch: stored 0x%08x, computed 0x%08x", what, expected, actual));
+              Locale.ROOT,
+              "%s checksum mismatch: stored 0x%08x, computed 0x%08x",
+              what,
+              expected,
+              actual));
     }
     if (size < 4) {
       throw error(start, what + " is " + size + " bytes, too short for its restart count");

@@ -81,7 +81,7 @@ final class DataCommand implements Runnable {
       out.println("Data set: " + source.describe());
       DataSet any = sets.train();
       out.println("Image shape: " + any.imageRows() + "x" + any.imageColumns());
-      out.printf("%-10s %7s  %s%n", "split", "images", "per class 0..9");
+      out.printf(Locale.ROOT, "%-10s %7s  %s%n", "split", "images", "per class 0..9");
       print(out, "train", sets.train());
       print(out, "validation", sets.validation());
       print(out, "test", sets.test());

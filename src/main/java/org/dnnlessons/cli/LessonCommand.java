@@ -1,6 +1,7 @@
 package org.dnnlessons.cli;
 
 import java.io.PrintStream;
+import java.util.Locale;
 import org.dnnlessons.lessons.DropoutQuiz;
 import org.dnnlessons.lessons.LessonCatalog;
 import org.dnnlessons.lessons.LoadTrainedModel;
@@ -55,8 +56,11 @@ final class LessonCommand implements Runnable {
     PrintStream out = main.out();
     for (LessonCatalog lesson : LessonCatalog.values()) {
       out.printf(
+          Locale.ROOT,
           "%-16s %-45s %s%n",
-          lesson.command(), lesson.section(), lesson.lessonClass().getSimpleName());
+          lesson.command(),
+          lesson.section(),
+          lesson.lessonClass().getSimpleName());
     }
   }
 

@@ -514,7 +514,7 @@ public final class IdxReader {
     }
     StringBuilder hex = new StringBuilder();
     for (int i = 0; i < Math.min(start.length, 8); i++) {
-      hex.append(i == 0 ? "" : " ").append(String.format("%02x", start[i] & 0xFF));
+      hex.append(i == 0 ? "" : " ").append(String.format(Locale.ROOT, "%02x", start[i] & 0xFF));
     }
     return "the bytes " + hex;
   }

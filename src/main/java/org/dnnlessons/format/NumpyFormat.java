@@ -6,6 +6,7 @@ import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.IntFunction;
 import org.tensorflow.ndarray.Shape;
@@ -138,7 +139,10 @@ public final class NumpyFormat {
       BigDecimal mantissa = d.movePointLeft(exponent).stripTrailingZeros();
       String m =
           mantissa.scale() <= 0 ? mantissa.setScale(0).toPlainString() : mantissa.toPlainString();
-      return m + "e" + (exponent < 0 ? "-" : "+") + String.format("%02d", Math.abs(exponent));
+      return m
+          + "e"
+          + (exponent < 0 ? "-" : "+")
+          + String.format(Locale.ROOT, "%02d", Math.abs(exponent));
     }
     BigDecimal plain = d.stripTrailingZeros();
     return plain.scale() <= 0 ? plain.setScale(0).toPlainString() : plain.toPlainString();
@@ -521,7 +525,8 @@ public final class NumpyFormat {
       if (pad) {
         frac = frac + "0".repeat(Math.max(0, maxFrac - frac.length()));
       }
-      String expText = (exponent < 0 ? "-" : "+") + String.format("%02d", Math.abs(exponent));
+      String expText =
+          (exponent < 0 ? "-" : "+") + String.format(Locale.ROOT, "%02d", Math.abs(exponent));
       return new String[] {sign + unscaled.charAt(0), frac, expText};
     }
 
