@@ -11,10 +11,13 @@ import java.nio.file.Files;
 import java.util.Locale;
 import java.util.Map;
 import org.dnnlessons.cli.Main;
+import org.dnnlessons.format.NumericText.Tolerance;
 import org.dnnlessons.nn.ModelGraph;
 import org.dnnlessons.nn.NamedVariable;
 import org.dnnlessons.nn.Tensors;
 import org.dnnlessons.testing.Close;
+import org.dnnlessons.testing.CpuNumerics;
+import org.dnnlessons.testing.PrintedText;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
@@ -23,7 +26,11 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /** Checkpoints written by Python TensorFlow, restored into Java graphs by the Saver. */
+@CpuNumerics
 class PythonCheckpointRestoreTest {
+
+  /** An accuracy over the 2,000 embedded test images may move by one image. */
+  private static final Tolerance ONE_OF_2000_TEST_IMAGES = new Tolerance(0, 1.0 / 2000 + 1e-9);
 
   private static float[] floats(byte[] littleEndian) {
     float[] out = new float[littleEndian.length / 4];
@@ -93,8 +100,12 @@ class PythonCheckpointRestoreTest {
             "--checkpoint",
             PythonFixtures.ROOT.resolve("mlp").toString());
     assertEquals(0, status);
-    assertEquals(
+    // accuracy.txt was recorded by Python on one machine. Elsewhere a test image whose two largest
+    // logits lie within the CPU's rounding of each other may go the other way, so one image of the
+    // 2,000 may differ; PythonToJavaIT compares with Python run on this machine exactly.
+    PrintedText.assertClose(
         String.format(Locale.ROOT, "Test Accuracy: %.4f%n", python),
-        out.toString(StandardCharsets.UTF_8));
+        out.toString(StandardCharsets.UTF_8),
+        ONE_OF_2000_TEST_IMAGES);
   }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.dnnlessons.testing.CpuNumerics;
 import org.dnnlessons.testing.PrintedText;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Runs the packaged jar as a user does, {@code java -jar target/dnn-lessons.jar ...}, in a fresh
  * working directory.
  */
+@CpuNumerics
 class JarLaunchIT {
 
   @TempDir Path workDir;

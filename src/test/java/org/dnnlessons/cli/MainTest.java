@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import org.dnnlessons.lessons.LessonCatalog;
+import org.dnnlessons.testing.CpuNumerics;
 import org.dnnlessons.testing.PrintedText;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Exit codes and one-line errors of the command line, run in-process. */
+@CpuNumerics
 class MainTest {
 
   @TempDir Path dir;

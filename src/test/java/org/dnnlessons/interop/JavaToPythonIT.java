@@ -20,10 +20,12 @@ import org.dnnlessons.checkpoint.CheckpointReader;
 import org.dnnlessons.cli.Main;
 import org.dnnlessons.lessons.NamingFix;
 import org.dnnlessons.lessons.SaveVariables;
+import org.dnnlessons.testing.CpuNumerics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Checkpoints written by Java, restored by real Python TensorFlow 2.21. */
+@CpuNumerics
 class JavaToPythonIT {
 
   private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());

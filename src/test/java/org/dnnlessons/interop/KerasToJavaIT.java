@@ -23,6 +23,7 @@ import org.dnnlessons.data.MnistDataSets;
 import org.dnnlessons.keras.MlpWeights;
 import org.dnnlessons.nn.Mlp;
 import org.dnnlessons.nn.Tensors;
+import org.dnnlessons.testing.CpuNumerics;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +41,7 @@ import org.tensorflow.types.TFloat32;
  * logits equal Keras's pre-softmax outputs within 1e-5. Two of the models were fitted with Adam, so
  * their TF2 checkpoints hold moments with each kernel's shape that must never be restored.
  */
+@CpuNumerics
 class KerasToJavaIT {
 
   /** float32 logits computed by two libraries' kernels: {@code |a-b| <= atol + rtol*|b|}. */

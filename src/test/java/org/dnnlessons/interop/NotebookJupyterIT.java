@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import org.dnnlessons.notebook.KernelSpec;
 import org.dnnlessons.notebook.Notebook;
 import org.dnnlessons.notebook.NotebookRunner;
+import org.dnnlessons.testing.CpuNumerics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code notebook verify} compares ({@link NotebookRunner#compare}: numbers within each cell's
  * tolerance, since the stored outputs may come from another CPU).
  */
+@CpuNumerics
 class NotebookJupyterIT {
 
   @TempDir Path jupyterPath;

@@ -18,6 +18,7 @@ import org.dnnlessons.cli.Main;
 import org.dnnlessons.data.EmbeddedMnist;
 import org.dnnlessons.data.MnistDataSets;
 import org.dnnlessons.nn.Mlp;
+import org.dnnlessons.testing.CpuNumerics;
 import org.dnnlessons.testing.PythonExpected;
 import org.dnnlessons.train.Evaluator;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,6 +31,7 @@ import org.tensorflow.Session;
  * Checkpoints written by real Python TensorFlow 2.21 during this run ({@code
  * make_checkpoint_fixtures.py}), read and restored by Java.
  */
+@CpuNumerics
 class PythonToJavaIT {
 
   @TempDir static Path dir;

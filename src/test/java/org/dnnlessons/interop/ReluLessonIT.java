@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.dnnlessons.cli.Main;
+import org.dnnlessons.testing.CpuNumerics;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * kernel (run with {@code ONEDNN_MAX_CPU_ISA=SSE41} or {@code AVX2} to see others), and both
  * languages get the same ones. Exact equality is honest here because both sides run now, here.
  */
+@CpuNumerics
 class ReluLessonIT {
 
   @Test
@@ -33,5 +35,14 @@ class ReluLessonIT {
         python,
         out.toString(StandardCharsets.UTF_8),
         "ONEDNN_MAX_CPU_ISA=" + System.getenv("ONEDNN_MAX_CPU_ISA"));
+  }
+
+  @Test
+  void pythonRunsWithTheJvmsOnednnIsa() throws Exception {
+    String isa = System.getenv("ONEDNN_MAX_CPU_ISA");
+    assertEquals(
+        isa == null ? "-" : isa,
+        PythonTensorFlow.run("environment.py").get("ONEDNN_MAX_CPU_ISA"),
+        "ONEDNN_MAX_CPU_ISA as Python sees it");
   }
 }

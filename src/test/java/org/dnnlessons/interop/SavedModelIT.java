@@ -17,6 +17,7 @@ import org.dnnlessons.data.EmbeddedMnist;
 import org.dnnlessons.data.MnistDataSets;
 import org.dnnlessons.nn.Mlp;
 import org.dnnlessons.nn.Tensors;
+import org.dnnlessons.testing.CpuNumerics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Graph;
@@ -28,6 +29,7 @@ import org.tensorflow.types.TFloat32;
  * {@code train --export DIR} writes a SavedModel that Python's {@code tf.saved_model.load} runs:
  * its logits and probabilities equal Java's predictions within 1e-6.
  */
+@CpuNumerics
 class SavedModelIT {
 
   private static final double TOLERANCE = 1e-6;

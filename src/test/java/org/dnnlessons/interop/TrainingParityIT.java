@@ -18,6 +18,7 @@ import org.dnnlessons.data.DataSet;
 import org.dnnlessons.data.EmbeddedMnist;
 import org.dnnlessons.data.MnistDataSets;
 import org.dnnlessons.nn.Mlp;
+import org.dnnlessons.testing.CpuNumerics;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -33,6 +34,7 @@ import org.tensorflow.types.TFloat32;
  * CPU kernels; graph-level gating of the updates (see {@code GradientDescentStep}) keeps Java's
  * steps free of races.
  */
+@CpuNumerics
 class TrainingParityIT {
 
   private static final int STEPS = 100;

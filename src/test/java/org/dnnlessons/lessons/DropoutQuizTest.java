@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import org.dnnlessons.testing.Close;
+import org.dnnlessons.testing.CpuNumerics;
 import org.junit.jupiter.api.Test;
 
 /** The dropout quiz: keep_prob 1.0 keeps everything, 0.5 keeps about half and doubles it. */
+@CpuNumerics
 class DropoutQuizTest {
 
   private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());

@@ -11,11 +11,13 @@ import java.nio.file.Path;
 import java.util.List;
 import org.dnnlessons.data.EmbeddedMnist;
 import org.dnnlessons.nn.Mlp;
+import org.dnnlessons.testing.CpuNumerics;
 import org.dnnlessons.train.TrainOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The walkthrough and the save/load-trained lessons, run short. */
+@CpuNumerics
 class MlpLessonTest {
 
   private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());

@@ -7,10 +7,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.dnnlessons.format.NumpyFormat;
 import org.dnnlessons.testing.Close;
+import org.dnnlessons.testing.CpuNumerics;
 import org.dnnlessons.testing.PrintedText;
 import org.junit.jupiter.api.Test;
 
 /** The ReLU quiz's output, as the notebook shows it. */
+@CpuNumerics
 class ReluQuizTest {
 
   @Test

@@ -12,10 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.testing.Close;
+import org.dnnlessons.testing.CpuNumerics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Save, load, the naming error and its fix, each through its lesson. */
+@CpuNumerics
 class SaveAndRestoreLessonsTest {
 
   private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());

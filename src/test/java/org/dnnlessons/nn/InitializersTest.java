@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.dnnlessons.testing.Close;
+import org.dnnlessons.testing.CpuNumerics;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
@@ -25,12 +26,19 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The initializers and dropout draw exactly the numbers Python TensorFlow 2.21 draws with the same
- * seeds. The expected bits were recorded by {@code src/test/python/seeded_initializers.py}; each
- * test below builds the same ops in the same order as the matching Python function there. Random
- * kernels are deterministic for fixed seeds whatever the thread count, so equality is exact.
+ * The initializers and dropout draw the numbers Python TensorFlow 2.21 draws with the same seeds.
+ * The expected bits were recorded on one machine by {@code src/test/python/seeded_initializers.py};
+ * {@link SeededCases} builds the same ops in the same order. The random kernels turn Philox bits
+ * into normals with {@code log}, {@code sqrt}, {@code sin} and {@code cos} from the C library,
+ * whose last bit may differ between machines (FMA or not, the glibc version), so these frozen
+ * values are compared within {@link #LIBM_ULPS} float32 units in the last place; {@code
+ * SeededInitializersIT} compares with the script run on this machine bit for bit.
  */
+@CpuNumerics
 class InitializersTest {
+
+  /** How far a frozen random value may move on another machine, in float32 ulps. */
+  static final int LIBM_ULPS = 4;
 
   private static final Map<String, float[]> PYTHON = new HashMap<>();
 
@@ -38,20 +46,8 @@ class InitializersTest {
   static void readPythonValues() throws IOException {
     try (var in = InitializersTest.class.getResourceAsStream("seeded_initializers.txt");
         var r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = r.readLine()) != null) {
-        String[] parts = line.trim().split(" ");
-        float[] values = new float[parts.length - 1];
-        for (int i = 1; i < parts.length; i++) {
-          values[i - 1] = Float.intBitsToFloat(Integer.parseUnsignedInt(parts[i], 16));
-        }
-        PYTHON.put(parts[0], values);
-      }
+      PYTHON.putAll(SeededCases.parse(r));
     }
-  }
-
-  private interface Builder {
-    List<Operand<TFloat32>> build(ModelGraph g, Ops tf);
   }
 
   private static List<float[]> run(Long graphSeed, Builder builder) {
@@ -73,64 +69,37 @@ class InitializersTest {
     }
   }
 
-  private static void assertMatchesPython(String name, List<float[]> javaValues) {
+  private interface Builder {
+    List<Operand<TFloat32>> build(ModelGraph g, Ops tf);
+  }
+
+  private static void assertMatchesPython(String name) {
+    List<float[]> javaValues = SeededCases.run(name);
     for (int i = 0; i < javaValues.size(); i++) {
       float[] expected = PYTHON.get(name + "#" + i);
       assertNotNull(expected, "no Python values recorded for " + name + "#" + i);
-      Close.assertBitwiseEqual(expected, javaValues.get(i), name + "#" + i);
+      Close.assertWithinUlps(expected, javaValues.get(i), LIBM_ULPS, name + "#" + i);
     }
   }
 
   @Test
-  void graphSeedOnlyMatchesPythonBitForBit() {
-    assertMatchesPython(
-        "graph_seed_only",
-        run(
-            1L,
-            (g, tf) ->
-                List.of(
-                    Initializers.truncatedNormal(g, tf, Shape.of(2, 3)),
-                    Initializers.truncatedNormal(g, tf, Shape.of(3)),
-                    Initializers.randomNormal(g, tf, Shape.of(4, 2)))));
+  void graphSeedOnlyMatchesPython() {
+    assertMatchesPython("graph_seed_only");
   }
 
   @Test
-  void opSeedOnlyMatchesPythonBitForBit() {
-    assertMatchesPython(
-        "op_seed_only",
-        run(
-            null,
-            (g, tf) ->
-                List.of(
-                    Initializers.randomNormal(g, tf, Shape.of(3, 3), 0.0f, 1.0f, 2L),
-                    Initializers.truncatedNormal(g, tf, Shape.of(5), 1.0f, 0.5f, 7L))));
+  void opSeedOnlyMatchesPython() {
+    assertMatchesPython("op_seed_only");
   }
 
   @Test
-  void bothSeedsMatchPythonBitForBit() {
-    assertMatchesPython(
-        "both_seeds",
-        run(
-            1L,
-            (g, tf) ->
-                List.of(
-                    Initializers.randomNormal(g, tf, Shape.of(2, 2), 0.0f, 1.0f, 2L),
-                    Initializers.randomNormal(g, tf, Shape.of(3), -2.0f, 3.0f, null))));
+  void bothSeedsMatchPython() {
+    assertMatchesPython("both_seeds");
   }
 
   @Test
-  void dropoutMasksMatchPythonBitForBit() {
-    assertMatchesPython(
-        "dropout_masks",
-        run(
-            42L,
-            (g, tf) -> {
-              Operand<TFloat32> x = tf.fill(tf.constant(new int[] {4, 5}), tf.constant(1.0f));
-              Operand<TFloat32> keepProb =
-                  tf.placeholderWithDefault(tf.constant(0.5f), Shape.scalar());
-              return List.of(
-                  Dropout.apply(g, tf, x, keepProb, null), Dropout.apply(g, tf, x, 0.25, 3L));
-            }));
+  void dropoutMasksMatchPython() {
+    assertMatchesPython("dropout_masks");
   }
 
   @Test

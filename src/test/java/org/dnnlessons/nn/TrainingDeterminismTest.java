@@ -9,6 +9,7 @@ import org.dnnlessons.data.DataSet;
 import org.dnnlessons.data.EmbeddedMnist;
 import org.dnnlessons.data.MnistDataSets;
 import org.dnnlessons.testing.Close;
+import org.dnnlessons.testing.CpuNumerics;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
@@ -20,6 +21,7 @@ import org.tensorflow.Session;
  * between runs, this configuration sometimes diverging to NaN). TensorFlow Java's {@code
  * GradientDescent} optimizer, which {@link Mlp} uses, makes every update wait for all gradients.
  */
+@CpuNumerics
 class TrainingDeterminismTest {
 
   private static List<float[]> train(DataSet data) {

@@ -10,11 +10,13 @@ import org.dnnlessons.data.DataSet;
 import org.dnnlessons.data.EmbeddedMnist;
 import org.dnnlessons.data.MnistDataSets;
 import org.dnnlessons.testing.Close;
+import org.dnnlessons.testing.CpuNumerics;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 
 /** Unrolled steps leave the weights bit-identical to as many single steps on the same batches. */
+@CpuNumerics
 class UnrolledTrainingTest {
 
   private static final int K = 4;

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.dnnlessons.testing.CpuNumerics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * same notebooks run through real Jupyter in {@code NotebookJupyterIT}), and the runner's errors
  * and comparisons behave.
  */
+@CpuNumerics
 class NotebookRunnerTest {
 
   @TempDir Path dir;

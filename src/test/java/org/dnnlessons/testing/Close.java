@@ -46,6 +46,37 @@ public final class Close {
     }
   }
 
+  /**
+   * Asserts two float arrays have the same length and every element is within {@code ulps} float32
+   * units in the last place of the expected one (both NaN, or equal infinities, also match).
+   */
+  public static void assertWithinUlps(float[] expected, float[] actual, int ulps, String what) {
+    assertEquals(expected.length, actual.length, what + ": length");
+    for (int i = 0; i < expected.length; i++) {
+      float e = expected[i];
+      float a = actual[i];
+      boolean close =
+          e == a
+              || (Float.isNaN(e) && Float.isNaN(a))
+              || Math.abs((double) a - e) <= ulps * (double) Math.ulp(e);
+      if (!close) {
+        fail(
+            what
+                + ": element "
+                + i
+                + " expected "
+                + e
+                + ", found "
+                + a
+                + " ("
+                + Math.round(Math.abs((double) a - e) / Math.ulp(e))
+                + " ulps apart, more than "
+                + ulps
+                + ")");
+      }
+    }
+  }
+
   /** Asserts two float arrays are identical bit for bit. */
   public static void assertBitwiseEqual(float[] expected, float[] actual, String what) {
     assertEquals(expected.length, actual.length, what + ": length");

@@ -7,6 +7,7 @@ import org.dnnlessons.data.EmbeddedMnist;
 import org.dnnlessons.data.MnistDataSets;
 import org.dnnlessons.nn.Mlp;
 import org.dnnlessons.testing.Close;
+import org.dnnlessons.testing.CpuNumerics;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
@@ -15,6 +16,7 @@ import org.tensorflow.Session;
  * The fast path (data in the graph, several steps per run) trains the same weights, bit for bit, as
  * the plain feed-one-batch-per-run loop, epoch boundaries and leftover steps included.
  */
+@CpuNumerics
 class GraphFedTrainingTest {
 
   private record Run(List<float[]> weights, TrainingResult result) {}

@@ -14,10 +14,12 @@ import java.util.Locale;
 import org.dnnlessons.checkpoint.CheckpointReader;
 import org.dnnlessons.data.EmbeddedMnist;
 import org.dnnlessons.nn.Mlp;
+import org.dnnlessons.testing.CpuNumerics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@link TrainingRun} called from Java, as the notebook and Java programs call it. */
+@CpuNumerics
 class TrainingRunTest {
 
   @TempDir Path dir;
