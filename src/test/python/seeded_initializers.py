@@ -1,6 +1,8 @@
 """Records what Python TensorFlow draws for the lesson's initializers under fixed seeds.
 
-InitializersTest builds the same ops in Java and compares every float bit for bit.
+SeededCases builds the same ops in Java: SeededInitializersIT runs this script and compares every
+float bit for bit; InitializersTest compares with the copy recorded below (from one machine) within
+4 float32 ulps, since the normals' log, sin and cos come from the C library.
 Regenerate (from the repository root, with tensorflow-cpu 2.21 installed):
     python3 src/test/python/seeded_initializers.py \
         > src/test/resources/org/dnnlessons/nn/seeded_initializers.txt

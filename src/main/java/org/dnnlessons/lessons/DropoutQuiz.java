@@ -28,7 +28,8 @@ import org.tensorflow.types.TFloat32;
  *  [48.02 76.48]]
  * </pre>
  *
- * Every kept hidden unit is scaled by {@code 1/keep_prob} (2 for 0.5), every dropped one is 0.
+ * The last digits follow the CPU's kernels and match Python's on the same machine. Every kept
+ * hidden unit is scaled by {@code 1/keep_prob} (2 for 0.5), every dropped one is 0.
  */
 public final class DropoutQuiz {
 

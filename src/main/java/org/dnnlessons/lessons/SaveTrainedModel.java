@@ -29,6 +29,7 @@ import org.tensorflow.Session;
  * Trained Model Saved.
  * </pre>
  *
+ * The accuracies' last digits follow the CPU's kernels and match Python's on the same machine.
  * {@link LoadTrainedModel} restores it and measures the test accuracy.
  */
 public final class SaveTrainedModel {
