@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.dnnlessons.cli.Main;
+import org.dnnlessons.testing.CpuNumerics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code Saver.restore}, and Python's own graph with {@code tf.train.Saver}) at the accuracy Java
  * printed.
  */
+@CpuNumerics
 class FineTuneIT {
 
   static final Path PYTHON_MLP =
