@@ -123,9 +123,34 @@ public final class NpmMnistImporter {
     return histogram;
   }
 
-  /** Parses {@code {"data": [v, v, ...]}} into pixel bytes, checking every value. */
+  /** The largest digit file read: the package's are about 5 MB each. */
+  static final long MAX_DIGITS_FILE_BYTES = 64L << 20;
+
+  // A pixel/255 rounded to 3 decimals is at most "0.996" or "1": anything much longer is not one
+  // (and BigDecimal parses a long digit string in quadratic time).
+  private static final int MAX_VALUE_CHARS = 32;
+
+  /**
+   * Parses {@code {"data": [v, v, ...]}} into pixel bytes, checking every value; the file may take
+   * at most {@link #MAX_DIGITS_FILE_BYTES}, and memory stays a small multiple of its size.
+   */
   static byte[] parseDigits(Path file) throws IOException {
-    String text = Files.readString(file, StandardCharsets.UTF_8);
+    long size = Files.size(file);
+    if (size > MAX_DIGITS_FILE_BYTES) {
+      throw new DatasetException(
+          file.toString(),
+          "is "
+              + size
+              + " bytes, more than the "
+              + (MAX_DIGITS_FILE_BYTES >> 20)
+              + " MiB a digit file may take (the package's are about 5 MB)");
+    }
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new DatasetException(file.toString(), "not UTF-8 text; expected {\"data\": [numbers]}");
+    }
     int open = text.indexOf('[');
     int close = text.lastIndexOf(']');
     if (!text.strip().startsWith("{")
@@ -134,37 +159,62 @@ public final class NpmMnistImporter {
         || !text.substring(0, open).contains("\"data\"")) {
       throw new DatasetException(file.toString(), "expected {\"data\": [numbers]}");
     }
-    String body = text.substring(open + 1, close).strip();
-    String[] values = body.isEmpty() ? new String[0] : body.split(",");
-    if (values.length == 0 || values.length % IMAGE_SIZE != 0) {
+    // one value at a time: no array of a million strings
+    java.io.ByteArrayOutputStream pixels = new java.io.ByteArrayOutputStream();
+    int count = 0;
+    if (!text.substring(open + 1, close).isBlank()) {
+      int start = open + 1;
+      while (true) {
+        int comma = text.indexOf(',', start);
+        int end = comma < 0 || comma > close ? close : comma;
+        pixels.write(parsePixel(file, count, start, text.substring(start, end).strip()));
+        count++;
+        if (end == close) {
+          break;
+        }
+        start = end + 1;
+      }
+    }
+    if (count == 0 || count % IMAGE_SIZE != 0) {
       throw new DatasetException(
           file.toString(),
           "holds "
-              + values.length
+              + count
               + " values, expected a positive multiple of "
               + IMAGE_SIZE
               + " (28x28 per digit)");
     }
-    byte[] pixels = new byte[values.length];
-    for (int i = 0; i < values.length; i++) {
-      String v = values[i].strip();
-      BigDecimal value;
-      try {
-        value = new BigDecimal(v);
-      } catch (NumberFormatException e) {
-        throw new DatasetException(
-            file.toString(), "value " + i + " is '" + v + "', expected a number");
+    return pixels.toByteArray();
+  }
+
+  /** The byte whose value/255, rounded to 3 decimals, is {@code v}. */
+  private static int parsePixel(Path file, int i, int offset, String v) throws DatasetException {
+    String shown = v.length() > MAX_VALUE_CHARS ? v.substring(0, MAX_VALUE_CHARS) + "..." : v;
+    BigDecimal value;
+    try {
+      if (v.length() > MAX_VALUE_CHARS) {
+        throw new NumberFormatException();
       }
-      long b = Math.round(value.doubleValue() * 255);
-      BigDecimal expected =
-          BigDecimal.valueOf(b).divide(BigDecimal.valueOf(255), 3, RoundingMode.HALF_EVEN);
-      if (b < 0 || b > 255 || expected.compareTo(value) != 0) {
-        throw new DatasetException(
-            file.toString(),
-            "value " + i + " is " + v + ", expected a pixel/255 rounded to 3 decimals");
-      }
-      pixels[i] = (byte) b;
+      value = new BigDecimal(v);
+    } catch (NumberFormatException e) {
+      throw new DatasetException(
+          file.toString(),
+          "value " + i + " (offset " + offset + ") is '" + shown + "', expected a number");
     }
-    return pixels;
+    long b = Math.round(value.doubleValue() * 255);
+    BigDecimal expected =
+        BigDecimal.valueOf(b).divide(BigDecimal.valueOf(255), 3, RoundingMode.HALF_EVEN);
+    if (b < 0 || b > 255 || expected.compareTo(value) != 0) {
+      throw new DatasetException(
+          file.toString(),
+          "value "
+              + i
+              + " (offset "
+              + offset
+              + ") is "
+              + shown
+              + ", expected a pixel/255 rounded to 3 decimals");
+    }
+    return (int) b;
   }
 }

@@ -70,7 +70,34 @@ class NpmMnistImporterTest {
         assertThrows(
             DatasetException.class, () -> NpmMnistImporter.importPackage(pkg, dir.resolve("out")));
     assertEquals(
-        three + ": value 0 is 0.5, expected a pixel/255 rounded to 3 decimals", e.getMessage());
+        three + ": value 0 (offset 11) is 0.5, expected a pixel/255 rounded to 3 decimals",
+        e.getMessage());
+  }
+
+  @Test
+  void hostileDigitFilesAreOneLineInBoundedTime() throws IOException {
+    Path pkg = fakePackage(210);
+    Path three = pkg.resolve("src/digits/3.json");
+    // a million-digit number would take BigDecimal minutes: refused from its length
+    Files.writeString(three, "{\"data\": [" + "9".repeat(1_000_000) + "]}");
+    DatasetException e =
+        assertThrows(
+            DatasetException.class, () -> NpmMnistImporter.importPackage(pkg, dir.resolve("out")));
+    assertEquals(
+        three + ": value 0 (offset 10) is '99999999999999999999999999999999...', expected a number",
+        e.getMessage());
+    // a file larger than any digit file of the package: refused from its size (sparse, no disk)
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(three.toFile(), "rw")) {
+      f.setLength(NpmMnistImporter.MAX_DIGITS_FILE_BYTES + 1);
+    }
+    e =
+        assertThrows(
+            DatasetException.class, () -> NpmMnistImporter.importPackage(pkg, dir.resolve("out")));
+    assertEquals(
+        three
+            + ": is 67108865 bytes, more than the 64 MiB a digit file may take (the package's are"
+            + " about 5 MB)",
+        e.getMessage());
   }
 
   @Test
