@@ -67,6 +67,7 @@ public final class Notebook {
 
   /** Writes the notebook (with its current outputs) to {@code target}, atomically. */
   public void write(Path target) throws NotebookException {
+    checkWritable(target);
     try {
       Path dir = target.toAbsolutePath().getParent();
       Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
@@ -78,7 +79,32 @@ public final class Notebook {
         Files.deleteIfExists(tmp);
       }
     } catch (IOException e) {
-      throw new NotebookException(target + ": cannot write: " + e.getMessage(), e);
+      throw new NotebookException(target + ": cannot write: " + NotebookJson.problem(e), e);
+    }
+  }
+
+  /**
+   * Checks that {@code target} can be written (its directory exists and is writable, it is not a
+   * directory), so that {@code notebook run} fails before running the cells, not after.
+   *
+   * @throws NotebookException naming the target and what is in the way
+   */
+  public static void checkWritable(Path target) throws NotebookException {
+    Path dir = target.toAbsolutePath().getParent();
+    String problem =
+        target.toString().isBlank()
+            ? "the path is empty"
+            : Files.isDirectory(target)
+                ? "is a directory; expected a notebook file"
+                : dir == null || !Files.exists(dir)
+                    ? "no such directory: " + dir
+                    : !Files.isDirectory(dir)
+                        ? dir + " is a file, not a directory"
+                        : !Files.isWritable(dir)
+                            ? dir + " is not writable (permission denied)"
+                            : null;
+    if (problem != null) {
+      throw new NotebookException(target + ": cannot write: " + problem);
     }
   }
 

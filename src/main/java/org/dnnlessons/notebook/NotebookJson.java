@@ -333,6 +333,23 @@ final class NotebookJson {
     return at < 0 ? s : s.substring(at + 4);
   }
 
+  /** What went wrong with a file, in words: a FileSystemException's message is often the path. */
+  static String problem(IOException e) {
+    if (e instanceof java.nio.file.NotDirectoryException) {
+      return "a part of the path is a file, not a directory";
+    }
+    if (e instanceof NoSuchFileException) {
+      return "no such file or directory: " + e.getMessage();
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied: " + e.getMessage();
+    }
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+      return f.getReason() + (f.getFile() != null ? ": " + f.getFile() : "");
+    }
+    return firstLine(e);
+  }
+
   /** Gson's message without its advice and link: "Unterminated array at line 3 column 5 ...". */
   private static String firstLine(Throwable e) {
     Throwable t = e.getCause() instanceof java.io.IOException ? e.getCause() : e;

@@ -58,6 +58,7 @@ public final class NotebookRunner {
   /** Runs the notebook and writes the outputs into it (to {@code target}). */
   public static void run(Path file, Path target) throws NotebookException {
     Notebook notebook = Notebook.read(file);
+    Notebook.checkWritable(target); // before the cells run, not after
     int count = 1;
     for (CellOutput o : execute(notebook)) {
       o.cell().setOutputs(o.text(), o.images(), count++);

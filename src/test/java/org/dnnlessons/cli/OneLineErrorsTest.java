@@ -1,6 +1,8 @@
 package org.dnnlessons.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +32,35 @@ class OneLineErrorsTest {
     assertEquals(Main.EXIT_FAILURE, r.status());
     assertEquals(
         "error: " + garbled + ": cell 1: expected a JSON object, found a number\n", r.err());
+  }
+
+  @Test
+  void notebookTargetThatCannotBeWrittenIsRefusedBeforeTheCellsRun() throws IOException {
+    // the cell leaves a marker when it runs: it must not run when the target cannot be written
+    Path marker = dir.resolve("marker");
+    String cell =
+        "java.nio.file.Files.writeString(java.nio.file.Path.of(\\\""
+            + marker
+            + "\\\"), \\\"ran\\\");";
+    Path nb =
+        Files.writeString(
+            dir.resolve("n.ipynb"),
+            "{\"nbformat\": 4, \"nbformat_minor\": 5, \"metadata\": {}, \"cells\":"
+                + " [{\"cell_type\": \"code\", \"metadata\": {}, \"outputs\": [], \"source\": \""
+                + cell
+                + "\"}]}");
+    Path file = Files.writeString(dir.resolve("file"), "x");
+    Path target = file.resolve("out.ipynb");
+    CliRun r = CliRun.of("notebook", "run", nb.toString(), "--out", target.toString());
+    assertEquals(Main.EXIT_FAILURE, r.status());
+    assertEquals(
+        "error: " + target + ": cannot write: " + file + " is a file, not a directory\n", r.err());
+    assertFalse(Files.exists(marker), "the cells ran before the target was checked");
+    // the same notebook with a good target runs its cell
+    CliRun ok =
+        CliRun.of("notebook", "run", nb.toString(), "--out", dir.resolve("o.ipynb").toString());
+    assertEquals(Main.EXIT_OK, ok.status(), ok.err());
+    assertTrue(Files.exists(marker));
   }
 
   @Test
