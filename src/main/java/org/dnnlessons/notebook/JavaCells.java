@@ -12,20 +12,38 @@ import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.stream.Collectors;
 import jdk.jshell.EvalException;
+import jdk.jshell.ExpressionSnippet;
 import jdk.jshell.JShell;
 import jdk.jshell.Snippet;
 import jdk.jshell.SnippetEvent;
 import jdk.jshell.SourceCodeAnalysis;
+import jdk.jshell.VarSnippet;
 
 /**
  * Evaluates the Java of notebook cells with the JDK's JShell, in this JVM ({@code local}
  * execution), on the project's class path: {@code import org.dnnlessons.nn.*;} works in a cell.
  * Definitions persist from cell to cell, as in a notebook. What a cell prints goes to {@code
- * System.out} as it runs.
+ * System.out} as it runs. It also answers what a notebook front end asks while the user types:
+ * completion, documentation and whether a cell is complete (JShell's {@code SourceCodeAnalysis}),
+ * and it stops a running cell on request.
+ *
+ * <p>Stopping relies on JShell's local execution stopping the cell's thread ({@code Thread.stop},
+ * as JDK 17 does): a loop inside the project's own code (a training run) stops too.
  */
 public final class JavaCells implements AutoCloseable {
 
+  /** How often a stop request is repeated while the cell is still being compiled. */
+  private static final long STOP_REPEAT_MILLIS = 20;
+
+  private static volatile Object captured;
+
   private final JShell shell;
+  // JShell is not thread-safe: one evaluation or analysis at a time (stop() excepted)
+  private final Object shellLock = new Object();
+  private final Object stopLock = new Object();
+  private int generation;
+  private volatile boolean evaluating;
+  private volatile boolean stopRequested;
 
   private JavaCells(JShell shell) {
     this.shell = shell;
@@ -43,46 +61,251 @@ public final class JavaCells implements AutoCloseable {
   /**
    * Evaluates every statement, declaration and expression of {@code source} in order.
    *
-   * @throws CellFailure with the compiler's message or the exception a statement threw; the
-   *     statements before it stay evaluated
+   * @return the value of the cell's last snippet when it is an expression ({@code t}, {@code
+   *     net.logits()}, {@code Math.max(a, b)}), as Jupyter shows a cell's last expression; {@code
+   *     null} when the cell ends with a declaration, an assignment or a statement
+   * @throws CellFailure with the compiler's message or the exception a statement threw, or when
+   *     {@link #stop()} interrupted it; the statements before it stay evaluated
    */
-  public void eval(String source) throws CellFailure {
+  public Object eval(String source) throws CellFailure {
+    synchronized (shellLock) {
+      return evalLocked(source);
+    }
+  }
+
+  private Object evalLocked(String source) throws CellFailure {
     SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
     String remaining = source;
-    while (!remaining.isBlank()) {
-      SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
-      if (info.completeness() == SourceCodeAnalysis.Completeness.EMPTY) {
-        break;
-      }
-      if (!info.completeness().isComplete()) {
-        throw new CellFailure("incomplete code: " + firstLine(remaining));
-      }
-      String snippet = info.source();
-      remaining = info.remaining();
-      for (SnippetEvent e : shell.eval(snippet)) {
-        if (e.status() == Snippet.Status.REJECTED) {
-          String diagnostics =
-              shell
-                  .diagnostics(e.snippet())
-                  .map(d -> d.getMessage(java.util.Locale.ROOT))
-                  .map(m -> m.replace('\n', ' '))
-                  .collect(Collectors.joining("; "));
-          throw new CellFailure(
-              "does not compile: " + diagnostics + " (in: " + firstLine(snippet) + ")");
+    Snippet last = null;
+    synchronized (stopLock) {
+      generation++;
+      stopRequested = false;
+      evaluating = true;
+    }
+    try {
+      while (!remaining.isBlank()) {
+        SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
+        if (info.completeness() == SourceCodeAnalysis.Completeness.EMPTY) {
+          break;
         }
-        if (e.exception() != null) {
-          Exception ex = e.exception();
-          String type =
-              ex instanceof EvalException ee ? ee.getExceptionClassName() : ex.getClass().getName();
-          throw new CellFailure(type + ": " + firstLine(String.valueOf(ex.getMessage())));
+        if (!info.completeness().isComplete()) {
+          throw new CellFailure("incomplete code: " + firstLine(remaining));
         }
+        String snippet = info.source();
+        remaining = info.remaining();
+        for (SnippetEvent e : shell.eval(snippet)) {
+          if (e.status() == Snippet.Status.REJECTED) {
+            String diagnostics =
+                shell
+                    .diagnostics(e.snippet())
+                    .map(d -> d.getMessage(java.util.Locale.ROOT))
+                    .map(m -> m.replace('\n', ' '))
+                    .collect(Collectors.joining("; "));
+            throw new CellFailure(
+                "does not compile: " + diagnostics + " (in: " + firstLine(snippet) + ")");
+          }
+          if (e.exception() != null) {
+            Exception ex = e.exception();
+            String type =
+                ex instanceof EvalException ee
+                    ? ee.getExceptionClassName()
+                    : ex.getClass().getName();
+            throw new CellFailure(type + ": " + firstLine(String.valueOf(ex.getMessage())));
+          }
+          if (e.causeSnippet() == null) {
+            last = e.snippet();
+          }
+        }
+        if (stopRequested) {
+          throw new CellFailure("interrupted (in: " + firstLine(snippet) + ")");
+        }
+      }
+      return valueOf(last);
+    } finally {
+      synchronized (stopLock) {
+        evaluating = false;
       }
     }
   }
 
-  /** True when {@code source} is complete Java (for Jupyter's is_complete requests). */
+  /**
+   * Stops the cell being evaluated, from another thread (Jupyter's interrupt): JShell's {@code
+   * stop()} ends the running snippet at its next instruction (local execution stops the thread),
+   * then {@link #eval} throws a {@link CellFailure} and the shell stays usable, its definitions
+   * kept. A request that arrives while the snippet is still being compiled is repeated until the
+   * cell ends. Does nothing when no cell runs.
+   */
+  public void stop() {
+    int target;
+    synchronized (stopLock) {
+      if (!evaluating) {
+        return;
+      }
+      stopRequested = true;
+      target = generation;
+    }
+    Thread stopper =
+        new Thread(
+            () -> {
+              while (true) {
+                synchronized (stopLock) {
+                  if (!evaluating || generation != target) {
+                    return;
+                  }
+                  shell.stop();
+                }
+                try {
+                  Thread.sleep(STOP_REPEAT_MILLIS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  return;
+                }
+              }
+            },
+            "jshell-stop");
+    stopper.setDaemon(true);
+    stopper.start();
+  }
+
+  /**
+   * Jupyter's {@code is_complete} for a whole cell: {@code "complete"}, {@code "incomplete"} (a
+   * block or statement still open: wait for more lines), or {@code "invalid"}.
+   */
+  public Completeness completeness(String source) {
+    synchronized (shellLock) {
+      return completenessLocked(source);
+    }
+  }
+
+  private Completeness completenessLocked(String source) {
+    SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
+    String remaining = source;
+    while (!remaining.isBlank()) {
+      SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
+      switch (info.completeness()) {
+        case EMPTY:
+          return Completeness.COMPLETE;
+        case DEFINITELY_INCOMPLETE:
+        case CONSIDERED_INCOMPLETE:
+          return Completeness.INCOMPLETE;
+        case UNKNOWN:
+          return Completeness.INVALID;
+        default:
+          remaining = info.remaining();
+      }
+    }
+    return Completeness.COMPLETE;
+  }
+
+  /** True when {@code source} is complete Java. */
   public boolean isComplete(String source) {
-    return shell.sourceCodeAnalysis().analyzeCompletion(source).completeness().isComplete();
+    return completeness(source) == Completeness.COMPLETE;
+  }
+
+  /**
+   * Tab completion at {@code cursor}: JShell's suggestions (members after {@code tf.} or {@code
+   * net.}, names in scope, packages after {@code import}); when there are none for a simple name,
+   * the fully qualified names of the classes of that name on the class path ({@code Ml} offers
+   * {@code org.dnnlessons.nn.Mlp} before it is imported).
+   *
+   * @return the replacements for {@code source[start, cursor)}, best first
+   */
+  public Completions complete(String source, int cursor) {
+    synchronized (shellLock) {
+      return completeLocked(source, cursor);
+    }
+  }
+
+  private Completions completeLocked(String source, int cursor) {
+    int at = Math.max(0, Math.min(cursor, source.length()));
+    SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
+    int[] anchor = new int[1];
+    List<SourceCodeAnalysis.Suggestion> suggestions =
+        analysis.completionSuggestions(source, at, anchor);
+    Set<String> matches = new LinkedHashSet<>();
+    // those whose type fits the context first, as JShell's own tool lists them
+    suggestions.stream()
+        .filter(SourceCodeAnalysis.Suggestion::matchesType)
+        .forEach(sg -> matches.add(sg.continuation()));
+    suggestions.forEach(sg -> matches.add(sg.continuation()));
+    if (!matches.isEmpty()) {
+      return new Completions(List.copyOf(matches), anchor[0], at);
+    }
+    SourceCodeAnalysis.QualifiedNames names = analysis.listQualifiedNames(source, at);
+    if (!names.getNames().isEmpty()) {
+      return new Completions(names.getNames(), at - names.getSimpleNameLength(), at);
+    }
+    return new Completions(List.of(), at, at);
+  }
+
+  /**
+   * Shift-Tab documentation at {@code cursor}: the signature (and the javadoc, where JShell finds
+   * the sources: the JDK's with its {@code src.zip}) of the method being called or the name under
+   * the cursor, one entry per overload.
+   *
+   * @return the entries, empty when nothing is known there
+   */
+  public List<String> documentation(String source, int cursor) {
+    synchronized (shellLock) {
+      return documentationLocked(source, cursor);
+    }
+  }
+
+  private List<String> documentationLocked(String source, int cursor) {
+    int at = Math.max(0, Math.min(cursor, source.length()));
+    SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
+    List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(source, at, true);
+    if (docs.isEmpty()) {
+      // the cursor on a name: document the whole name, called
+      int end = at;
+      while (end < source.length() && Character.isJavaIdentifierPart(source.charAt(end))) {
+        end++;
+      }
+      String name = source.substring(0, end);
+      docs = analysis.documentation(name + "(", end + 1, true);
+      if (docs.isEmpty()) {
+        docs = analysis.documentation(name, end, true);
+      }
+    }
+    List<String> out = new ArrayList<>();
+    for (SourceCodeAnalysis.Documentation d : docs) {
+      String javadoc = d.javadoc();
+      out.add(
+          javadoc == null || javadoc.isBlank() ? d.signature() : d.signature() + "\n" + javadoc);
+    }
+    return out;
+  }
+
+  /**
+   * Called by the snippet {@link #eval} adds after an expression, to hand the expression's value
+   * from the shell to the caller (the shell's classes and this one share one class loader). Not for
+   * cells.
+   */
+  public static void captureValue(Object value) {
+    captured = value;
+  }
+
+  private Object valueOf(Snippet last) throws CellFailure {
+    String name = null;
+    if (last instanceof VarSnippet v
+        && v.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND) {
+      name = v.name();
+    } else if (last instanceof ExpressionSnippet x
+        && x.subKind() == Snippet.SubKind.VAR_VALUE_SUBKIND) {
+      name = x.name();
+    }
+    if (name == null) {
+      return null;
+    }
+    captured = null;
+    for (SnippetEvent e : shell.eval(JavaCells.class.getName() + ".captureValue(" + name + ");")) {
+      if (e.status() == Snippet.Status.REJECTED || e.exception() != null) {
+        return null;
+      }
+    }
+    Object value = captured;
+    captured = null;
+    return value;
   }
 
   @Override
@@ -128,6 +351,25 @@ public final class JavaCells implements AutoCloseable {
     }
     return new ArrayList<>(out);
   }
+
+  /** Jupyter's answers to {@code is_complete}. */
+  public enum Completeness {
+    /** Run it. */
+    COMPLETE,
+    /** Wait for more lines. */
+    INCOMPLETE,
+    /** It cannot be completed. */
+    INVALID
+  }
+
+  /**
+   * Tab completion's answer.
+   *
+   * @param matches the texts that may replace {@code source[start, end)}
+   * @param start where the replaced text starts
+   * @param end where it ends (the cursor)
+   */
+  public record Completions(List<String> matches, int start, int end) {}
 
   /** A cell that did not compile or threw. */
   public static final class CellFailure extends Exception {

@@ -23,11 +23,32 @@ import org.dflib.jjava.jupyter.kernel.util.TextColor;
  * JJava kernel ({@code org.dflib.jjava:jjava-jupyter}). Jupyter starts it as {@code dnn-lessons
  * notebook kernel CONNECTION_FILE}; {@code notebook install-kernel} writes the kernelspec that says
  * so.
+ *
+ * <ul>
+ *   <li>Tab completes with JShell's {@code SourceCodeAnalysis}: members ({@code tf.pl} offers
+ *       {@code placeholder(}, {@code net.} the network's parts), names in scope ({@code Ml} offers
+ *       {@code Mlp}), packages after {@code import}, and the full name of a class not imported yet
+ *       ({@code GraphPicture} offers {@code org.dnnlessons.notebook.GraphPicture}).
+ *   <li>Shift-Tab shows the signatures of the method being called or of the name under the cursor
+ *       (and javadoc where JShell finds sources: the JDK's, with its {@code src.zip}).
+ *   <li>{@code is_complete} tells a console whether a cell is complete, still open (an open block:
+ *       more lines, indented) or invalid.
+ *   <li>A cell ending with an expression shows its value: a tensor as numpy prints the array, an
+ *       image ({@code BufferedImage}) as a picture, anything else as text; {@link Display#png}
+ *       shows a picture from anywhere in a cell.
+ *   <li>Interrupt ({@code interrupt_mode: message}) stops the running cell, a training loop
+ *       included, and the kernel keeps its definitions.
+ * </ul>
+ *
+ * {@code KernelFeaturesIT} checks each through real {@code jupyter_client} messages.
  */
 public final class NotebookKernel extends BaseKernel {
 
   /** The kernelspec name the notebooks ask for. */
   public static final String NAME = "dnn-lessons-java";
+
+  /** The indentation an incomplete cell's next line gets. */
+  private static final String INDENT = "    ";
 
   private final JavaCells cells;
 
@@ -73,6 +94,11 @@ public final class NotebookKernel extends BaseKernel {
             data.putData("image/png", Display.base64(png));
             kernel.display(data);
           });
+      // JShell indexes the class path's packages and classes on first use: start it now, so
+      // that completing "import org.dnnlessons." works by the time the user asks
+      Thread warmUp = new Thread(() -> cells.complete("import java.", 12), "completion-index");
+      warmUp.setDaemon(true);
+      warmUp.start();
       kernel.onStartup();
       kernel.becomeHandlerForConnection(connection);
       connection.connect();
@@ -83,25 +109,66 @@ public final class NotebookKernel extends BaseKernel {
   @Override
   public Object evalRaw(String source) {
     try {
-      cells.eval(source);
+      return cells.eval(source);
     } catch (JavaCells.CellFailure e) {
-      throw new IllegalStateException(e.getMessage(), e);
+      throw new CellError(e.getMessage());
     }
-    return null;
   }
 
+  /**
+   * Runs a cell; its value, when it ends with an expression, becomes the cell's result: a tensor as
+   * numpy's text, an image as a PNG picture, anything else as its text.
+   */
+  @Override
+  public DisplayData eval(String source) {
+    Object value = evalRaw(source);
+    if (value == null) {
+      return null;
+    }
+    DisplayData data = new DisplayData(CellValue.text(value));
+    byte[] png = CellValue.png(value);
+    if (png != null) {
+      data.putData("image/png", Display.base64(png));
+    }
+    return data;
+  }
+
+  /** Interrupt (Jupyter's interrupt_request): stops the running cell, the kernel carries on. */
+  @Override
+  public void interrupt() {
+    cells.stop();
+  }
+
+  /** Shift-Tab: the signatures (and javadoc where the sources are known) at the cursor. */
   @Override
   public DisplayData inspect(String code, int at, boolean extraDetail) {
-    return null;
+    List<String> docs = cells.documentation(code, at);
+    return docs.isEmpty() ? null : new DisplayData(String.join("\n\n", docs));
   }
 
+  /** Tab: JShell's completions at the cursor ({@code tf.pl} offers {@code placeholder(}). */
   @Override
   public ReplacementOptions complete(String code, int at) {
-    return null;
+    JavaCells.Completions c = cells.complete(code, at);
+    return c.matches().isEmpty() ? null : new ReplacementOptions(c.matches(), c.start(), c.end());
   }
 
+  /** Whether Enter runs the cell or opens a new line, in a console front end. */
   @Override
   public String isComplete(String code) {
-    return cells.isComplete(code) ? IS_COMPLETE_YES : IS_COMPLETE_MAYBE;
+    return switch (cells.completeness(code)) {
+      case COMPLETE -> IS_COMPLETE_YES;
+      case INVALID -> IS_COMPLETE_BAD;
+      case INCOMPLETE -> INDENT;
+    };
+  }
+
+  /** What a failed or interrupted cell reports: its message, without a Java stack trace. */
+  static final class CellError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    CellError(String message) {
+      super(message, null, false, false);
+    }
   }
 }

@@ -41,7 +41,16 @@ public final class NotebookRunner {
         Display.sink(images::add);
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-          cells.eval(cell.source());
+          Object value = cells.eval(cell.source());
+          // a cell ending with an expression shows its value, as Jupyter's execute_result does
+          if (value != null) {
+            byte[] png = CellValue.png(value);
+            if (png != null) {
+              images.add(png);
+            } else {
+              System.out.println(CellValue.text(value));
+            }
+          }
         } catch (JavaCells.CellFailure e) {
           throw new NotebookException(
               notebook.file() + ": cell " + cell.number() + ": " + e.getMessage());

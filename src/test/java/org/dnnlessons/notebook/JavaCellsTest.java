@@ -1,0 +1,71 @@
+package org.dnnlessons.notebook;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shell behind the kernel: a cell's value, stopping a running cell, completeness, completion
+ * and documentation (through real Jupyter messages in {@code KernelFeaturesIT}).
+ */
+class JavaCellsTest {
+
+  @Test
+  void aCellEndingWithAnExpressionReturnsItsValueOthersNone() throws Exception {
+    try (JavaCells cells = JavaCells.open()) {
+      assertNull(cells.eval("int x = 6 * 7;"));
+      assertEquals(42, cells.eval("x"));
+      assertEquals("42!", cells.eval("int y = 1;\nString.valueOf(x) + \"!\""));
+      assertNull(cells.eval("x = 5;"), "an assignment shows nothing, as in Python");
+      assertNull(cells.eval("System.out.print(\"\");"), "a void call shows nothing");
+    }
+  }
+
+  @Test
+  void stopEndsARunningLoopAndTheShellCarriesOn() throws Exception {
+    try (JavaCells cells = JavaCells.open()) {
+      cells.eval("long n = 0;");
+      CompletableFuture<Throwable> running =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  cells.eval("while (true) { n++; }");
+                  return null;
+                } catch (Throwable t) {
+                  return t;
+                }
+              });
+      // wait until the loop runs (compiling the cell takes a while), then stop it
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!running.isDone() && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+        cells.stop();
+      }
+      Throwable t = running.get(10, TimeUnit.SECONDS);
+      assertTrue(t instanceof JavaCells.CellFailure, String.valueOf(t));
+      assertTrue(t.getMessage().startsWith("interrupted"), t.getMessage());
+      assertTrue((Long) cells.eval("n") > 0, "the loop ran, its variable kept");
+      assertEquals(7, cells.eval("3 + 4"));
+    }
+  }
+
+  @Test
+  void completenessCompletionAndDocumentation() throws Exception {
+    try (JavaCells cells = JavaCells.open()) {
+      assertEquals(JavaCells.Completeness.INCOMPLETE, cells.completeness("if (true) {\n"));
+      assertEquals(JavaCells.Completeness.COMPLETE, cells.completeness("int a = 1;\nint b = 2;"));
+      assertEquals(JavaCells.Completeness.INVALID, cells.completeness("int c = 1;\n}"));
+      cells.eval("import org.dnnlessons.nn.*;");
+      JavaCells.Completions c = cells.complete("Mlp.Options.les", 15);
+      assertTrue(c.matches().contains("lesson()"), c.toString());
+      assertEquals(12, c.start());
+      assertTrue(
+          cells.documentation("Mlp.build(", 10).get(0).contains("Mlp.Options options)"),
+          cells.documentation("Mlp.build(", 10).toString());
+    }
+  }
+}
