@@ -734,7 +734,9 @@ public final class TrainingRun {
               o.plot());
           out.println("Plotted " + o.plot());
         }
-        out.println(result.summaryLine());
+        if (!nothingLeft) {
+          out.println(result.summaryLine());
+        }
         return new Result(result, test, written, globalStep[0], List.copyOf(history));
       }
     }

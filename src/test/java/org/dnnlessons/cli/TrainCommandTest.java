@@ -315,6 +315,8 @@ class TrainCommandTest {
     CliRun done = CliRun.of("train", "--save", prefix, "--resume", "--epochs", "3");
     assertEquals(0, done.status(), done.err());
     assertTrue(done.out().contains("Nothing to train"), done.out());
+    assertFalse(done.out().contains("Trained "), done.out());
+    assertFalse(done.out().contains("Saved "), done.out());
 
     // max_to_keep (5) counts the checkpoints of the run before the resume too
     CliRun longer =
