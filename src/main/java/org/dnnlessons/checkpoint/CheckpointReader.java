@@ -176,8 +176,7 @@ public final class CheckpointReader {
       for (IndexTable.Entry e : named) {
         String name = name(e);
         BundleEntry entry =
-            BundleEntry.parse(
-                index, IndexTable.printable(e.key()), bytes, e.valueOffset(), e.valueLength());
+            BundleEntry.parse(index, "'" + name + "'", bytes, e.valueOffset(), e.valueLength());
         TensorInfo info = info(index, e.keyOffset(), name, entry);
         List<Piece> pieces = new ArrayList<>();
         if (entry.slices().isEmpty()) {
