@@ -23,6 +23,10 @@ final class Slices {
    */
   static void copy(long[] full, TensorSlice slice, int unit, Run run) throws CheckpointException {
     int rank = full.length;
+    if (rank == 0) { // a scalar's one slice is the scalar
+      run.copy(0, 0, unit);
+      return;
+    }
     long[] shape = slice.shape(full);
     long[] strides = new long[rank];
     long stride = 1;
