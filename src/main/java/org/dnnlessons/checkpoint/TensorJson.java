@@ -139,6 +139,36 @@ public final class TensorJson {
     }
   }
 
+  /**
+   * Writes tensors already read (a Keras weights file's, for example) as {@link
+   * #write(CheckpointReader, List, boolean)} does.
+   */
+  public static String write(List<CheckpointTensor> tensors, boolean values) {
+    StringBuilder s = new StringBuilder("{\"tensors\":[");
+    long total = 0;
+    for (int i = 0; i < tensors.size(); i++) {
+      TensorInfo t = tensors.get(i).info();
+      total += t.numElements();
+      s.append(i == 0 ? "" : ",")
+          .append("{\"name\":")
+          .append(quote(t.name()))
+          .append(",\"dtype\":")
+          .append(quote(t.numpyType()))
+          .append(",\"shape\":[");
+      long[] shape = t.shape();
+      for (int d = 0; d < shape.length; d++) {
+        s.append(d == 0 ? "" : ",").append(shape[d]);
+      }
+      s.append(']');
+      if (values) {
+        s.append(",\"values\":");
+        appendValues(s, tensors.get(i));
+      }
+      s.append('}');
+    }
+    return s.append("],\"total_params\":").append(total).append('}').toString();
+  }
+
   private static void appendValues(StringBuilder s, CheckpointTensor t) {
     s.append('[');
     switch (t.info().dtype()) {

@@ -4,9 +4,12 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.checkpoint.CheckpointReader;
+import org.dnnlessons.checkpoint.CheckpointTensor;
 import org.dnnlessons.checkpoint.TensorInfo;
 import org.dnnlessons.checkpoint.TensorJson;
+import org.dnnlessons.keras.KerasWeightsFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -46,6 +49,9 @@ final class InspectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (KerasWeightsFile.accepts(checkpoint)) {
+      return inspectKeras(main.out());
+    }
     CheckpointReader reader =
         CheckpointReader.open(checkpoint, w -> main.err().println("warning: " + w));
     PrintStream out = main.out();
@@ -75,6 +81,54 @@ final class InspectCommand implements Callable<Integer> {
       }
     }
     out.println("# Total number of params: " + reader.totalParameters());
+    return Main.EXIT_OK;
+  }
+
+  /**
+   * A Keras {@code .weights.h5} or {@code .keras}: its datasets as Keras names them in the file.
+   */
+  private int inspectKeras(PrintStream out) throws Exception {
+    List<CheckpointTensor> all = KerasWeightsFile.read(checkpoint);
+    List<CheckpointTensor> selected = all;
+    if (tensor != null) {
+      selected = all.stream().filter(t -> t.info().name().equals(tensor)).toList();
+      if (selected.isEmpty()) {
+        throw new CheckpointException(
+            checkpoint,
+            CheckpointException.NO_OFFSET,
+            "no weight named '"
+                + tensor
+                + "' (the file has "
+                + String.join(", ", all.stream().map(t -> t.info().name()).toList())
+                + ")");
+      }
+    }
+    boolean values = tensor != null || this.all;
+    if (json) {
+      out.println(TensorJson.write(selected, values));
+      return Main.EXIT_OK;
+    }
+    long total = 0;
+    for (CheckpointTensor t : selected) {
+      TensorInfo info = t.info();
+      total += info.numElements();
+      if (values) {
+        out.println(
+            "tensor: "
+                + info.name()
+                + " ("
+                + info.numpyType()
+                + ") "
+                + java.util.Arrays.toString(info.shape()));
+        out.println(t.format());
+      } else {
+        out.println(info.name() + " (" + info.dtype().name() + ") " + info.compactShape());
+      }
+    }
+    if (!values) {
+      out.println();
+    }
+    out.println("# Total number of params: " + total);
     return Main.EXIT_OK;
   }
 }

@@ -40,6 +40,9 @@ final class DenseStack {
     List<KerasLayer> dense = new ArrayList<>();
     for (KerasLayer layer : layers) {
       if (layer.weights().isEmpty()) {
+        if ("Dense".equals(layer.className())) {
+          throw refuse(file, layer, "the file holds no weights for it");
+        }
         if (layer.className() != null && !PASS_THROUGH.contains(layer.className())) {
           throw refuse(
               file,

@@ -12,6 +12,8 @@ import io.jhdf.api.Node;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -286,7 +288,7 @@ final class KerasFiles {
         String snake = snakeCase(className);
         int n = used.merge(snake, 1, Integer::sum) - 1;
         String group = n == 0 ? snake : snake + "_" + n;
-        List<CheckpointTensor> weights = groupWeights(file, layersGroup, group, label);
+        List<CheckpointTensor> weights = groupWeights(file, layersGroup, group);
         out.add(new KerasLayer(label, className, activation(layerConfig, className), weights));
       }
     } catch (RuntimeException e) {
@@ -330,7 +332,7 @@ final class KerasFiles {
               case "input_layer" -> "InputLayer";
               default -> group;
             };
-        out.add(new KerasLayer(group, className, null, groupWeights(file, layers, group, group)));
+        out.add(new KerasLayer(group, className, null, groupWeights(file, layers, group)));
       }
     } catch (RuntimeException e) {
       throw hdfError(file, e);
@@ -367,26 +369,12 @@ final class KerasFiles {
   }
 
   /** The datasets {@code 0, 1, ...} of {@code layers/<group>/vars}, in order. */
-  private static List<CheckpointTensor> groupWeights(
-      Path file, Group layers, String group, String label) throws CheckpointException {
+  private static List<CheckpointTensor> groupWeights(Path file, Group layers, String group)
+      throws CheckpointException {
+    // as in Keras, a layer without a group (or without vars) has no weights
     Node node = layers.getChildren().get(group);
-    if (!(node instanceof Group g)) {
-      throw new CheckpointException(
-          file,
-          CheckpointException.NO_OFFSET,
-          "layer '"
-              + label
-              + "' has no group layers/"
-              + group
-              + " in "
-              + WEIGHTS_ENTRY
-              + " (the file has "
-              + String.join(", ", layers.getChildren().keySet())
-              + ")");
-    }
-    Node vars = g.getChildren().get("vars");
     List<CheckpointTensor> out = new ArrayList<>();
-    if (!(vars instanceof Group v)) {
+    if (!(node instanceof Group g) || !(g.getChildren().get("vars") instanceof Group v)) {
       return out;
     }
     Map<String, Node> children = v.getChildren();
@@ -446,50 +434,68 @@ final class KerasFiles {
       }
     }
     Class<?> type = d.getJavaType();
-    if (type != float.class && type != double.class) {
-      // not a weight the lesson's MLP can use; listed with its shape and no values
-      return new CheckpointTensor(
-          new TensorInfo(name, dtypeOf(type), shape), new byte[0], List.of());
+    DataType dtype = dtypeOf(type);
+    if (dtype == null) {
+      throw new CheckpointException(
+          file,
+          CheckpointException.NO_OFFSET,
+          "dataset "
+              + name
+              + " holds "
+              + type.getSimpleName()
+              + " values, expected float32, float64, int32 or int64 (what Keras saves)");
     }
-    if (d.isScalar() || d.isEmpty()) {
-      Object data = d.getData();
-      float[] one = d.isEmpty() ? new float[0] : new float[] {((Number) data).floatValue()};
-      return type == float.class
-          ? MlpWeights.floatTensor(name, shape, one)
-          : doubleTensor(name, shape, new double[] {((Number) data).doubleValue()});
+    if (d.isEmpty() || elements == 0) {
+      return new CheckpointTensor(new TensorInfo(name, dtype, shape), new byte[0], List.of());
     }
-    Object flat = d.getDataFlat();
-    if (flat instanceof float[] f) {
-      return MlpWeights.floatTensor(name, shape, f);
+    Object values = d.isScalar() ? d.getData() : d.getDataFlat();
+    ByteBuffer bytes =
+        ByteBuffer.allocate(Math.toIntExact(elements * elementSize(dtype)))
+            .order(ByteOrder.LITTLE_ENDIAN);
+    if (values instanceof float[] f) {
+      bytes.asFloatBuffer().put(f);
+    } else if (values instanceof double[] v) {
+      bytes.asDoubleBuffer().put(v);
+    } else if (values instanceof long[] v) {
+      bytes.asLongBuffer().put(v);
+    } else if (values instanceof int[] v) {
+      bytes.asIntBuffer().put(v);
+    } else if (values instanceof Float v) {
+      bytes.putFloat(0, v);
+    } else if (values instanceof Double v) {
+      bytes.putDouble(0, v);
+    } else if (values instanceof Long v) {
+      bytes.putLong(0, v);
+    } else if (values instanceof Integer v) {
+      bytes.putInt(0, v);
+    } else {
+      throw new CheckpointException(
+          file,
+          CheckpointException.NO_OFFSET,
+          "dataset " + name + " holds " + values.getClass().getSimpleName() + ", expected numbers");
     }
-    return doubleTensor(name, shape, (double[]) flat);
+    return new CheckpointTensor(new TensorInfo(name, dtype, shape), bytes.array(), List.of());
   }
 
-  private static CheckpointTensor doubleTensor(String name, long[] shape, double[] values) {
-    java.nio.ByteBuffer bytes =
-        java.nio.ByteBuffer.allocate(values.length * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    bytes.asDoubleBuffer().put(values);
-    return new CheckpointTensor(
-        new TensorInfo(name, DataType.DT_DOUBLE, shape), bytes.array(), List.of());
+  private static int elementSize(DataType dtype) {
+    return dtype == DataType.DT_FLOAT || dtype == DataType.DT_INT32 ? 4 : 8;
   }
 
+  /** The dtype of the numbers jHDF reads as {@code type}, or {@code null} for other data. */
   private static DataType dtypeOf(Class<?> type) {
-    if (type == long.class) {
+    if (type == float.class || type == Float.class) {
+      return DataType.DT_FLOAT;
+    }
+    if (type == double.class || type == Double.class) {
+      return DataType.DT_DOUBLE;
+    }
+    if (type == long.class || type == Long.class) {
       return DataType.DT_INT64;
     }
-    if (type == int.class) {
+    if (type == int.class || type == Integer.class) {
       return DataType.DT_INT32;
     }
-    if (type == short.class) {
-      return DataType.DT_INT16;
-    }
-    if (type == byte.class) {
-      return DataType.DT_INT8;
-    }
-    if (type == boolean.class) {
-      return DataType.DT_BOOL;
-    }
-    return DataType.DT_STRING;
+    return null;
   }
 
   private static HdfFile openHdf(Path file, Path h5) throws CheckpointException {

@@ -1,7 +1,5 @@
 package org.dnnlessons.keras;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,14 +11,12 @@ import java.util.Objects;
 import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.checkpoint.CheckpointReader;
 import org.dnnlessons.checkpoint.CheckpointTensor;
-import org.dnnlessons.checkpoint.TensorInfo;
 import org.dnnlessons.nn.Mlp;
 import org.dnnlessons.nn.NamedVariable;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -251,13 +247,5 @@ public record MlpWeights(
     } finally {
       values.forEach(TFloat32::close);
     }
-  }
-
-  /** A float32 tensor of {@code shape} with {@code values}, named {@code name}. */
-  static CheckpointTensor floatTensor(String name, long[] shape, float[] values) {
-    ByteBuffer bytes = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-    bytes.asFloatBuffer().put(values);
-    return new CheckpointTensor(
-        new TensorInfo(name, DataType.DT_FLOAT, shape), bytes.array(), List.of());
   }
 }

@@ -43,9 +43,13 @@ final class ObjectGraphModel {
 
   private static final String VARIABLE_VALUE = "VARIABLE_VALUE";
 
+  /** How many {@code _functional} wrappers may lead from the model to its layers. */
+  private static final int MAX_NESTING = 4;
+
   private final Path file;
   private final CheckpointReader reader;
   private final List<TrackableObject> nodes;
+  private final Map<String, CheckpointTensor> values = new HashMap<>();
 
   private ObjectGraphModel(Path file, CheckpointReader reader, List<TrackableObject> nodes) {
     this.file = file;
@@ -188,9 +192,16 @@ final class ObjectGraphModel {
   }
 
   private List<Located> layerList(Located model) throws CheckpointException {
-    Integer functional = child(model.id(), "_functional");
-    if (functional != null) {
-      return layerList(model.child("_functional", functional));
+    // Keras 3 wraps a Sequential's layers in one _functional object; a crafted graph could chain
+    // (or loop) them without end
+    for (int depth = 0; child(model.id(), "_functional") != null; depth++) {
+      if (depth == MAX_NESTING) {
+        throw new CheckpointException(
+            file,
+            CheckpointException.NO_OFFSET,
+            "'" + model.path() + "' nests _functional objects more than " + MAX_NESTING + " deep");
+      }
+      model = model.child("_functional", child(model.id(), "_functional"));
     }
     Integer operations = child(model.id(), "_operations");
     List<Located> layers = new ArrayList<>();
@@ -249,7 +260,7 @@ final class ObjectGraphModel {
       if (key == null) {
         continue;
       }
-      CheckpointTensor value = reader.read(key);
+      CheckpointTensor value = read(key);
       String name = layer.path() + "/" + c.getLocalName();
       CheckpointTensor named =
           new CheckpointTensor(
@@ -295,7 +306,7 @@ final class ObjectGraphModel {
       String path = saved.getNodes(c.getNodeId()).getVariable().getName();
       int slash = path.lastIndexOf('/');
       String layerPath = slash < 0 ? path : path.substring(0, slash);
-      CheckpointTensor value = reader.read(key);
+      CheckpointTensor value = read(key);
       List<CheckpointTensor> weights = byLayer.computeIfAbsent(layerPath, k -> new ArrayList<>());
       CheckpointTensor named =
           new CheckpointTensor(
@@ -326,6 +337,19 @@ final class ObjectGraphModel {
       }
     }
     return null;
+  }
+
+  /**
+   * Reads a variable once however many objects refer to it, so a crafted graph that lists one large
+   * variable many times costs no more memory than the checkpoint holds.
+   */
+  private CheckpointTensor read(String key) throws CheckpointException {
+    CheckpointTensor t = values.get(key);
+    if (t == null) {
+      t = reader.read(key);
+      values.put(key, t);
+    }
+    return t;
   }
 
   private Integer child(int id, String name) {

@@ -1,0 +1,78 @@
+package org.dnnlessons.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.dnnlessons.keras.KerasExport;
+import org.dnnlessons.keras.MlpWeights;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code dnn-lessons export}: a checkpoint of the MLP as a Keras 3 {@code .keras} or weights file.
+ */
+@Command(
+    name = "export",
+    mixinStandardHelpOptions = true,
+    description =
+        "Writes a checkpoint of the multilayer perceptron as a Keras 3 model:"
+            + " keras.models.load_model(\"model.keras\") in Python opens it.")
+final class ExportCommand implements Callable<Integer> {
+
+  /** The values of {@code --format}. */
+  enum ExportFormat {
+    keras(KerasExport.Format.KERAS),
+    weights_h5(KerasExport.Format.WEIGHTS_H5);
+
+    final KerasExport.Format format;
+
+    ExportFormat(KerasExport.Format format) {
+      this.format = format;
+    }
+
+    @Override
+    public String toString() {
+      return name().replace('_', '-');
+    }
+  }
+
+  @ParentCommand Main main;
+
+  @Mixin CheckpointOption checkpointOption = new CheckpointOption();
+
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      required = true,
+      converter = FormatConverter.class,
+      description =
+          "keras (a .keras archive for keras.models.load_model) or weights-h5 (a .weights.h5 file"
+              + " for model.load_weights).")
+  ExportFormat format;
+
+  @Option(names = "--out", paramLabel = "FILE", required = true, description = "The file to write.")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    MlpWeights weights = MlpWeights.read(checkpointOption.checkpoint);
+    KerasExport.write(weights, out, format.format);
+    main.out().println("Wrote " + out + " (" + format + ": hidden " + weights.hidden() + ")");
+    return Main.EXIT_OK;
+  }
+
+  /** Accepts {@code keras} and {@code weights-h5}. */
+  static final class FormatConverter implements picocli.CommandLine.ITypeConverter<ExportFormat> {
+    @Override
+    public ExportFormat convert(String value) {
+      for (ExportFormat f : ExportFormat.values()) {
+        if (f.toString().equals(value)) {
+          return f;
+        }
+      }
+      throw new picocli.CommandLine.TypeConversionException(
+          "expected keras or weights-h5, found '" + value + "'");
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package org.dnnlessons.keras;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.dnnlessons.checkpoint.CheckpointException;
+import org.dnnlessons.checkpoint.CheckpointTensor;
+
+/**
+ * Every weight of a Keras 3 {@code .weights.h5} file or {@code .keras} archive as Keras stores it:
+ * named by its HDF5 dataset path ({@code layers/dense/vars/0} is the first Dense layer's kernel,
+ * {@code vars/1} its bias, {@code optimizer/vars/...} the optimizer's state), the names h5py shows.
+ * What {@code inspect} lists for these files; to get the lesson's names use {@link
+ * MlpWeights#read}.
+ */
+public final class KerasWeightsFile {
+
+  private KerasWeightsFile() {}
+
+  /** True when {@code path} is a file that starts as an HDF5 file or a zip archive does. */
+  public static boolean accepts(Path path) {
+    return Files.isRegularFile(path) && (KerasFiles.isHdf5(path) || KerasFiles.isZip(path));
+  }
+
+  /**
+   * Reads every dataset, sorted by path, with its values (float32, float64, int32, int64).
+   *
+   * @throws CheckpointException with a one-line reason when the file is not a readable HDF5 file or
+   *     {@code .keras} archive, or a dataset's shape or an archive entry is beyond the bounds
+   */
+  public static List<CheckpointTensor> read(Path path) throws CheckpointException {
+    return KerasFiles.allDatasets(path);
+  }
+}
