@@ -9,6 +9,7 @@ For each model NAME it writes, under OUT_DIR/NAME/:
   model.keras                    m.save(...)
   saved_model/                   m.export(...) (SavedModel: variables/ + saved_model.pb)
   logits.txt                     the pre-softmax outputs for the first COUNT test digits
+  hostile/                       crafted bad files (see hostile())
 and prints one line per model for the Java test:
   NAME <accuracy on all test digits> <hidden widths, comma-separated>
 Models: one_hidden (Input(784) -> Dense relu -> Dense, Adam), two_hidden (Input(28,28,1) ->
@@ -24,6 +25,7 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np
 import tensorflow as tf
+import h5py
 import keras
 
 COUNT = 50
@@ -79,11 +81,40 @@ def pre_softmax(m, x):
     raise AssertionError("no layers")
 
 
+def hostile(out):
+    """Crafted files Java must refuse with one line: an HDF5 dataset whose shape claims 2^40
+    float32 (no storage written), and TF2 checkpoints whose object graph refers past its end,
+    wraps the model in _functional without end, or is not a proto at all."""
+    from tensorflow.core.protobuf import trackable_object_graph_pb2 as tog
+    os.makedirs(out, exist_ok=True)
+    with h5py.File(os.path.join(out, "huge.weights.h5"), "w") as f:
+        f.create_dataset("layers/dense/vars/0", shape=(1 << 20, 1 << 20), dtype="f4",
+                         chunks=(1, 1024))
+        f.create_dataset("layers/dense/vars/1", data=np.zeros(1 << 20, np.float32)[:4])
+
+    def checkpoint(name, graph_bytes):
+        tf.raw_ops.SaveV2(prefix=os.path.join(out, name),
+                          tensor_names=["_CHECKPOINTABLE_OBJECT_GRAPH", "k"],
+                          shape_and_slices=["", ""],
+                          tensors=[tf.constant(graph_bytes), tf.zeros((784, 10))])
+
+    g = tog.TrackableObjectGraph()
+    g.nodes.add().children.add(node_id=7, local_name="model")
+    checkpoint("dangling", g.SerializeToString())
+    g = tog.TrackableObjectGraph()
+    root = g.nodes.add()
+    root.children.add(node_id=1, local_name="model")
+    g.nodes.add().children.add(node_id=1, local_name="_functional")
+    checkpoint("loop", g.SerializeToString())
+    checkpoint("garbage", b"\xff\xff\xff\xff not a proto")
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("out")
     p.add_argument("--data", default="data/mnist")
     a = p.parse_args()
+    hostile(os.path.join(a.out, "hostile"))
     keras.utils.set_random_seed(7)
     train_x, train_y, test_x, test_y = read_mnist(a.data)
     train_x, train_y = train_x[:2048], train_y[:2048]

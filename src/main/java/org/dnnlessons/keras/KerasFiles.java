@@ -9,6 +9,7 @@ import io.jhdf.HdfFile;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
+import io.jhdf.api.dataset.ContiguousDataset;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -97,9 +98,16 @@ final class KerasFiles {
 
   /** The lesson-named weights of {@code m.save(...)}'s archive. */
   static MlpWeights readArchive(Path file) throws CheckpointException {
+    return readArchive(file, MAX_WEIGHTS_BYTES);
+  }
+
+  /**
+   * As {@link #readArchive(Path)}, refusing a weights entry longer than {@code maxWeightsBytes}.
+   */
+  static MlpWeights readArchive(Path file, long maxWeightsBytes) throws CheckpointException {
     try (ZipFile zip = openZip(file)) {
       JsonObject config = parseConfig(file, entryBytes(file, zip, CONFIG_ENTRY, MAX_CONFIG_BYTES));
-      Path weights = extractWeights(file, zip);
+      Path weights = extractWeights(file, zip, maxWeightsBytes);
       try {
         return DenseStack.map(
             file, MlpWeights.Format.KERAS_ARCHIVE, layersByConfig(file, config, weights));
@@ -119,7 +127,7 @@ final class KerasFiles {
   static List<CheckpointTensor> allDatasets(Path file) throws CheckpointException {
     if (isZip(file)) {
       try (ZipFile zip = openZip(file)) {
-        Path weights = extractWeights(file, zip);
+        Path weights = extractWeights(file, zip, MAX_WEIGHTS_BYTES);
         try {
           return allDatasets(file, weights);
         } finally {
@@ -185,7 +193,7 @@ final class KerasFiles {
   }
 
   /** Copies {@code model.weights.h5} to a temporary file, with a byte limit. */
-  private static Path extractWeights(Path file, ZipFile zip)
+  private static Path extractWeights(Path file, ZipFile zip, long limit)
       throws CheckpointException, IOException {
     ZipEntry entry = zip.getEntry(WEIGHTS_ENTRY);
     if (entry == null) {
@@ -201,8 +209,8 @@ final class KerasFiles {
       long total = 0;
       for (int n; (n = in.read(buffer)) > 0; ) {
         total += n;
-        if (total > MAX_WEIGHTS_BYTES) {
-          throw tooLarge(file, WEIGHTS_ENTRY, MAX_WEIGHTS_BYTES);
+        if (total > limit) {
+          throw tooLarge(file, WEIGHTS_ENTRY, limit);
         }
         out.write(buffer, 0, n);
       }
@@ -444,6 +452,25 @@ final class KerasFiles {
               + " holds "
               + type.getSimpleName()
               + " values, expected float32, float64, int32 or int64 (what Keras saves)");
+    }
+    if (d instanceof ContiguousDataset c && !d.isEmpty()) {
+      // a cut file maps its missing tail as zeros: check the data lies within the file
+      long fileSize = d.getHdfFile().size();
+      long end = c.getDataAddress() + d.getSizeInBytes();
+      if (c.getDataAddress() < 0 || end < c.getDataAddress() || end > fileSize) {
+        throw new CheckpointException(
+            file,
+            CheckpointException.NO_OFFSET,
+            "dataset "
+                + name
+                + " lies at bytes "
+                + c.getDataAddress()
+                + " to "
+                + end
+                + ", past the end of the "
+                + fileSize
+                + "-byte HDF5 file (truncated?)");
+      }
     }
     if (d.isEmpty() || elements == 0) {
       return new CheckpointTensor(new TensorInfo(name, dtype, shape), new byte[0], List.of());

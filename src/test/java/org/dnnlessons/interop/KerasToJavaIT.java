@@ -196,6 +196,34 @@ class KerasToJavaIT {
         message);
   }
 
+  @ParameterizedTest(name = "hostile {0}")
+  @MethodSource("hostileFiles")
+  void craftedFilesAreRefusedWithOneLine(String file, String expected) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Path path = dir.resolve("hostile").resolve(file);
+    int status =
+        Main.execute(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            "evaluate",
+            "--checkpoint",
+            path.toString());
+    String message = err.toString(StandardCharsets.UTF_8).strip();
+    assertEquals(Main.EXIT_FAILURE, status, message);
+    assertEquals(1, message.lines().count(), message);
+    assertTrue(message.startsWith("error: " + path), message);
+    assertTrue(message.contains(expected), message);
+  }
+
+  static Stream<Arguments> hostileFiles() {
+    return Stream.of(
+        Arguments.of("huge.weights.h5", "has more than 268435456 elements"),
+        Arguments.of("dangling", "refers to object 7, but the object graph has 1"),
+        Arguments.of("loop", "nests _functional objects more than 4 deep"),
+        Arguments.of("garbage", "is not a TrackableObjectGraph"));
+  }
+
   static Stream<String> forms() {
     return FORMS.stream();
   }
