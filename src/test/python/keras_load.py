@@ -1,12 +1,14 @@
 """Loads what `dnn-lessons export` wrote into Keras 3 and runs it on the first test digits.
 
-Usage: keras_load.py [--keras model.keras] [--weights model.weights.h5 --hidden 32,16]
-                     [--count 20] [--data data/mnist]
+Usage: keras_load.py [--keras model.keras] [--weights model.weights.h5] [--checkpoint DIR]
+                     [--hidden 32,16] [--count 20] [--data data/mnist]
 
 For --keras: keras.models.load_model(path), no code; prints `keras v,v,...` (the model's outputs,
 row-major) and `keras_accuracy A` over all test digits.
 For --weights: the Sequential the README shows, then model.load_weights(path); prints
 `weights_h5 v,v,...` and `weights_h5_accuracy A`.
+For --checkpoint (a Java checkpoint): the same Sequential, then set_weights with the checkpoint's
+tensors read by tf.train.load_checkpoint; prints `set_weights v,v,...` and `set_weights_accuracy A`.
 """
 import argparse
 import gzip
@@ -37,6 +39,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--keras")
     p.add_argument("--weights")
+    p.add_argument("--checkpoint")
     p.add_argument("--hidden", default="")
     p.add_argument("--count", type=int, default=20)
     p.add_argument("--data", default="data/mnist")
@@ -45,14 +48,26 @@ def main():
     if a.keras:
         model = keras.models.load_model(a.keras)
         report("keras", model, x, labels, a.count)
-    if a.weights:
-        hidden = [int(h) for h in a.hidden.split(",")]
-        model = keras.Sequential(
+    hidden = [int(h) for h in a.hidden.split(",")] if a.hidden else []
+
+    def sequential():
+        return keras.Sequential(
             [keras.Input((28, 28, 1)), keras.layers.Flatten()]
             + [keras.layers.Dense(h, activation="relu") for h in hidden]
             + [keras.layers.Dense(10)])
+
+    if a.weights:
+        model = sequential()
         model.load_weights(a.weights)
         report("weights_h5", model, x, labels, a.count)
+    if a.checkpoint:
+        import tensorflow as tf
+        r = tf.train.load_checkpoint(a.checkpoint)
+        scopes = ["hidden_layer"] + [f"hidden_layer_{i + 1}" for i in range(1, len(hidden))]
+        names = [f"{s}/{v}" for s in scopes + ["out"] for v in ("weights", "biases")]
+        model = sequential()
+        model.set_weights([r.get_tensor(n) for n in names])
+        report("set_weights", model, x, labels, a.count)
 
 
 if __name__ == "__main__":

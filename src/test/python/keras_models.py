@@ -124,7 +124,7 @@ def main():
         x = train_x.reshape((-1,) + shape)
         optimizer = None
         if fit:
-            optimizer = keras.optimizers.Adam(1e-3)
+            optimizer = keras.optimizers.Adam(5e-3)
             loss = keras.losses.SparseCategoricalCrossentropy(
                 from_logits=m.layers[-1].activation is keras.activations.linear)
             m.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"])

@@ -29,8 +29,8 @@ import org.tensorflow.types.TFloat32;
  * A model trained by Java and written by {@code dnn-lessons export} as a {@code .keras} archive and
  * a {@code .weights.h5} file opens in real Keras 3 ({@code keras_load.py}: {@code
  * keras.models.load_model} with no code, and {@code model.load_weights} into the README's
- * Sequential): Keras's outputs equal Java's logits within 1e-5 and its accuracy equals {@code
- * evaluate}'s to 4 decimals.
+ * Sequential, and {@code set_weights} from the checkpoint itself): Keras's outputs equal Java's
+ * logits within 1e-5 and its accuracy equals {@code evaluate}'s to 4 decimals.
  */
 class JavaToKerasIT {
 
@@ -89,12 +89,20 @@ class JavaToKerasIT {
             dir.resolve("model.keras").toString(),
             "--weights",
             dir.resolve("model.weights.h5").toString(),
+            "--checkpoint",
+            checkpoint.toString(),
             "--hidden",
             "32,16",
             "--count",
             Integer.toString(COUNT));
-    for (String key : new String[] {"keras", "weights_h5"}) {
+    for (String key : new String[] {"keras", "weights_h5", "set_weights"}) {
       assertClose(java, python.get(key), key);
+      System.out.printf(
+          Locale.ROOT,
+          "JAVA->KERAS %s Keras accuracy %s, Java %s%n",
+          key,
+          python.get(key + "_accuracy"),
+          accuracy);
       assertEquals(
           accuracy,
           String.format(
@@ -166,6 +174,6 @@ class JavaToKerasIT {
         throw new AssertionError(what + "[" + i + "]: Java " + java[i] + ", Keras " + p[i]);
       }
     }
-    System.out.printf(Locale.ROOT, "JAVA->KERAS %s max |logit diff| %.3g%n", what, maxDiff);
+    System.out.printf(Locale.ROOT, "JAVA->KERAS %s max |logit diff| %s%n", what, maxDiff);
   }
 }

@@ -123,7 +123,12 @@ class KerasToJavaIT {
       }
     }
     System.out.printf(
-        Locale.ROOT, "KERAS->JAVA %s %s max |logit diff| %.3g%n", model, form, maxDiff);
+        Locale.ROOT,
+        "KERAS->JAVA %s %s Keras accuracy %s, max |logit diff| %s%n",
+        model,
+        form,
+        fields[0],
+        maxDiff);
   }
 
   @ParameterizedTest(name = "{0}")
