@@ -1,5 +1,7 @@
 package org.dnnlessons.keras;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,12 +13,16 @@ import java.util.Objects;
 import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.checkpoint.CheckpointReader;
 import org.dnnlessons.checkpoint.CheckpointTensor;
+import org.dnnlessons.checkpoint.TensorInfo;
 import org.dnnlessons.nn.Mlp;
 import org.dnnlessons.nn.NamedVariable;
+import org.dnnlessons.nn.Tensors;
 import org.tensorflow.GraphOperation;
+import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -121,6 +127,9 @@ public record MlpWeights(
     if (SavedModelLayers.isSavedModel(path)) {
       return DenseStack.map(path, Format.SAVED_MODEL, SavedModelLayers.read(path));
     }
+    if (!Files.exists(path) && hasKerasSuffix(path)) {
+      throw new CheckpointException(path, CheckpointException.NO_OFFSET, "no such file");
+    }
     if (Files.isRegularFile(path)) {
       if (KerasFiles.isZip(path)) {
         return KerasFiles.readArchive(path);
@@ -148,7 +157,7 @@ public record MlpWeights(
    * checkpoint with the lesson's names. Cheap: looks at file names, magic bytes and the index.
    */
   public static boolean isKerasForm(Path path) {
-    if (SavedModelLayers.isSavedModel(path)) {
+    if (SavedModelLayers.isSavedModel(path) || (!Files.exists(path) && hasKerasSuffix(path))) {
       return true;
     }
     if (Files.isRegularFile(path) && (KerasFiles.isZip(path) || KerasFiles.isHdf5(path))) {
@@ -160,6 +169,11 @@ public record MlpWeights(
     } catch (CheckpointException e) {
       return false;
     }
+  }
+
+  private static boolean hasKerasSuffix(Path path) {
+    String name = String.valueOf(path.getFileName());
+    return name.endsWith(".keras") || name.endsWith(".h5");
   }
 
   private static MlpWeights lessonCheckpoint(CheckpointReader reader) throws CheckpointException {
@@ -198,6 +212,48 @@ public record MlpWeights(
       }
     }
     return new MlpWeights(reader.prefix(), Format.LESSON_CHECKPOINT, hidden, tensors, names);
+  }
+
+  /**
+   * The current values of a built network's variables, as {@code train --export-keras} hands them
+   * to {@link KerasExport}; its {@link #source()} is {@code <session>}.
+   *
+   * @param session a session whose variables are initialized or restored
+   * @param net the network built by {@link Mlp#build}
+   */
+  public static MlpWeights of(Session session, Mlp.Network net) {
+    Map<String, CheckpointTensor> tensors = new LinkedHashMap<>();
+    Map<String, String> names = new LinkedHashMap<>();
+    Session.Runner fetch = session.runner();
+    net.variables().forEach(fetch::fetch);
+    try (Result values = fetch.run()) {
+      for (int i = 0; i < net.variables().size(); i++) {
+        String name = net.variables().get(i).name();
+        TFloat32 value = (TFloat32) values.get(i);
+        float[] floats = Tensors.toArray(value);
+        ByteBuffer bytes = ByteBuffer.allocate(floats.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(floats);
+        tensors.put(
+            name,
+            new CheckpointTensor(
+                new TensorInfo(name, DataType.DT_FLOAT, value.shape().asArray()),
+                bytes.array(),
+                List.of()));
+        names.put(name, name);
+      }
+    }
+    List<Integer> hidden = new ArrayList<>();
+    for (int i = 0; tensors.containsKey(Mlp.hiddenScope(i) + "/weights"); i++) {
+      hidden.add(Math.toIntExact(tensors.get(Mlp.hiddenScope(i) + "/weights").info().shape()[1]));
+    }
+    // lesson order: each layer's weights, then its biases
+    Map<String, CheckpointTensor> ordered = new LinkedHashMap<>();
+    for (int i = 0; i <= hidden.size(); i++) {
+      String scope = i == hidden.size() ? "out" : Mlp.hiddenScope(i);
+      ordered.put(scope + "/weights", tensors.get(scope + "/weights"));
+      ordered.put(scope + "/biases", tensors.get(scope + "/biases"));
+    }
+    return new MlpWeights(Path.of("<session>"), Format.LESSON_CHECKPOINT, hidden, ordered, names);
   }
 
   /**

@@ -161,6 +161,12 @@ class KerasFilesTest {
   }
 
   @Test
+  void aMissingKerasFileIsNamedAsSuch() {
+    assertOneLine(dir.resolve("gone.keras"), "gone.keras: no such file");
+    assertOneLine(dir.resolve("gone.weights.h5"), "gone.weights.h5: no such file");
+  }
+
+  @Test
   void aTruncatedZipIsRefused() throws Exception {
     Path keras = exported(KerasExport.Format.KERAS);
     byte[] all = Files.readAllBytes(keras);
