@@ -4,7 +4,7 @@ Usage: keras_load.py [--keras model.keras] [--weights model.weights.h5] [--check
                      [--hidden 32,16] [--count 20] [--data data/mnist]
 
 For --keras: keras.models.load_model(path), no code; prints `keras v,v,...` (the model's outputs,
-row-major) and `keras_accuracy A` over all test digits.
+row-major) and `keras_accuracy A` over all test digits (a second --keras: `keras_1 ...`).
 For --weights: the Sequential the README shows, then model.load_weights(path); prints
 `weights_h5 v,v,...` and `weights_h5_accuracy A`.
 For --checkpoint (a Java checkpoint): the same Sequential, then set_weights with the checkpoint's
@@ -37,7 +37,7 @@ def report(key, model, x, labels, count):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--keras")
+    p.add_argument("--keras", action="append", default=[])
     p.add_argument("--weights")
     p.add_argument("--checkpoint")
     p.add_argument("--hidden", default="")
@@ -45,9 +45,9 @@ def main():
     p.add_argument("--data", default="data/mnist")
     a = p.parse_args()
     x, labels = read_test(a.data)
-    if a.keras:
-        model = keras.models.load_model(a.keras)
-        report("keras", model, x, labels, a.count)
+    for i, path in enumerate(a.keras):
+        model = keras.models.load_model(path)
+        report("keras" if i == 0 else f"keras_{i}", model, x, labels, a.count)
     hidden = [int(h) for h in a.hidden.split(",")] if a.hidden else []
 
     def sequential():

@@ -104,6 +104,14 @@ final class TrainCommand implements Callable<Integer> {
   Path export;
 
   @Option(
+      names = "--export-keras",
+      paramLabel = "FILE.keras",
+      description =
+          "Also write the trained network as a Keras 3 .keras archive"
+              + " (keras.models.load_model opens it; the same as the export command).")
+  Path exportKeras;
+
+  @Option(
       names = "--plot",
       paramLabel = "FILE.png",
       description = "Draw the learning curve (training cost, validation accuracy) as a PNG.")
@@ -168,6 +176,7 @@ final class TrainCommand implements Callable<Integer> {
             .saveEvery(saveEvery)
             .logdir(logdir)
             .export(export)
+            .exportKeras(exportKeras)
             .plot(plot)
             .initFrom(initFrom)
             .initMap(initMap)

@@ -25,6 +25,9 @@ final class RunChecks {
     if (options.export() != null) {
       OutputTargets.checkNewDirectory("--export", options.export());
     }
+    if (options.exportKeras() != null) {
+      OutputTargets.checkFile("--export-keras", options.exportKeras());
+    }
     if (options.logdir() != null) {
       OutputTargets.checkDirectory("--logdir", options.logdir());
     }

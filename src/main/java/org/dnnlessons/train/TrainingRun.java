@@ -19,6 +19,8 @@ import org.dnnlessons.checkpoint.Saver;
 import org.dnnlessons.data.DataSource;
 import org.dnnlessons.data.DatasetException;
 import org.dnnlessons.data.MnistDataSets;
+import org.dnnlessons.keras.KerasExport;
+import org.dnnlessons.keras.MlpWeights;
 import org.dnnlessons.nn.Mlp;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
@@ -79,6 +81,8 @@ public final class TrainingRun {
    * @param overwrite save into a directory that already holds another run's checkpoints
    * @param widthsFromCheckpoint with {@code initFrom} or {@code resume}, take the hidden layer
    *     widths from the checkpoint instead of {@code network.hidden()}
+   * @param exportKeras a {@code .keras} file for Keras 3's {@code keras.models.load_model} ({@link
+   *     KerasExport}), or {@code null}
    */
   public record Options(
       DataSource data,
@@ -96,7 +100,8 @@ public final class TrainingRun {
       Map<String, String> initMap,
       boolean resume,
       boolean overwrite,
-      boolean widthsFromCheckpoint) {
+      boolean widthsFromCheckpoint,
+      Path exportKeras) {
 
     /** Validates the settings that do not need the data. */
     public Options {
@@ -156,6 +161,7 @@ public final class TrainingRun {
       b.saveEvery = saveEvery;
       b.logdir = logdir;
       b.export = export;
+      b.exportKeras = exportKeras;
       b.plot = plot;
       b.initFrom = initFrom;
       b.initMap = initMap;
@@ -185,6 +191,7 @@ public final class TrainingRun {
       private int saveEvery;
       private Path logdir;
       private Path export;
+      private Path exportKeras;
       private Path plot;
       private Path initFrom;
       private Map<String, String> initMap = Map.of();
@@ -280,6 +287,12 @@ public final class TrainingRun {
         return this;
       }
 
+      /** See {@link Options#exportKeras()}. */
+      public Builder exportKeras(Path value) {
+        exportKeras = value;
+        return this;
+      }
+
       /** See {@link Options#widthsFromCheckpoint()}. */
       public Builder widthsFromCheckpoint(boolean value) {
         widthsFromCheckpoint = value;
@@ -308,7 +321,8 @@ public final class TrainingRun {
             initMap,
             resume,
             overwrite,
-            widthsFromCheckpoint);
+            widthsFromCheckpoint,
+            exportKeras);
       }
     }
   }
@@ -726,6 +740,10 @@ public final class TrainingRun {
         if (o.export() != null) {
           SavedModelExport.export(session, net, saver, o.export());
           out.println("Exported SavedModel to " + o.export());
+        }
+        if (o.exportKeras() != null) {
+          KerasExport.write(MlpWeights.of(session, net), o.exportKeras(), KerasExport.Format.KERAS);
+          out.println("Exported Keras model to " + o.exportKeras());
         }
         if (o.plot() != null && !history.isEmpty()) {
           LearningCurvePlot.write(

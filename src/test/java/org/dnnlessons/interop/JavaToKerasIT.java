@@ -26,11 +26,12 @@ import org.tensorflow.Session;
 import org.tensorflow.types.TFloat32;
 
 /**
- * A model trained by Java and written by {@code dnn-lessons export} as a {@code .keras} archive and
- * a {@code .weights.h5} file opens in real Keras 3 ({@code keras_load.py}: {@code
- * keras.models.load_model} with no code, and {@code model.load_weights} into the README's
- * Sequential, and {@code set_weights} from the checkpoint itself): Keras's outputs equal Java's
- * logits within 1e-5 and its accuracy equals {@code evaluate}'s to 4 decimals.
+ * A model trained by Java and written as a {@code .keras} archive ({@code train --export-keras} and
+ * {@code export --format keras}) and a {@code .weights.h5} file ({@code export --format
+ * weights-h5}) opens in real Keras 3 ({@code keras_load.py}: {@code keras.models.load_model} with
+ * no code, and {@code model.load_weights} into the README's Sequential, and {@code set_weights}
+ * from the checkpoint itself): Keras's outputs equal Java's logits within 1e-5 and its accuracy
+ * equals {@code evaluate}'s to 4 decimals.
  */
 class JavaToKerasIT {
 
@@ -59,7 +60,9 @@ class JavaToKerasIT {
         "--seed",
         "5",
         "--save",
-        checkpoint.resolve("model.ckpt").toString());
+        checkpoint.resolve("model.ckpt").toString(),
+        "--export-keras",
+        dir.resolve("trained.keras").toString());
     run(
         "export",
         "--format",
@@ -87,6 +90,8 @@ class JavaToKerasIT {
             "keras_load.py",
             "--keras",
             dir.resolve("model.keras").toString(),
+            "--keras",
+            dir.resolve("trained.keras").toString(),
             "--weights",
             dir.resolve("model.weights.h5").toString(),
             "--checkpoint",
@@ -95,7 +100,7 @@ class JavaToKerasIT {
             "32,16",
             "--count",
             Integer.toString(COUNT));
-    for (String key : new String[] {"keras", "weights_h5", "set_weights"}) {
+    for (String key : new String[] {"keras", "keras_1", "weights_h5", "set_weights"}) {
       assertClose(java, python.get(key), key);
       System.out.printf(
           Locale.ROOT,
@@ -116,7 +121,7 @@ class JavaToKerasIT {
   @Test
   void javaReadsItsExportsBackBitForBit() throws Exception {
     MlpWeights saved = MlpWeights.read(checkpoint);
-    for (String file : new String[] {"model.keras", "model.weights.h5"}) {
+    for (String file : new String[] {"trained.keras", "model.keras", "model.weights.h5"}) {
       MlpWeights exported = MlpWeights.read(dir.resolve(file));
       assertEquals(saved.tensors().keySet(), exported.tensors().keySet(), file);
       for (String name : saved.tensors().keySet()) {
