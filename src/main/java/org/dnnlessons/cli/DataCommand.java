@@ -13,6 +13,7 @@ import org.dnnlessons.data.DataSet;
 import org.dnnlessons.data.DataSource;
 import org.dnnlessons.data.MnistDataSets;
 import org.dnnlessons.data.NpmMnistImporter;
+import org.dnnlessons.train.OutputTargets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -129,6 +130,16 @@ final class DataCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      if (png != null) {
+        // before anything is read or printed: an empty path, a directory (which the move would
+        // replace when empty) or a parent that is a file is one line naming --png
+        Main.options(
+            spec,
+            () -> {
+              OutputTargets.checkFile("--png", png);
+              return null;
+            });
+      }
       DataSource source = Main.options(spec, () -> data.source(positional));
       MnistDataSets sets = MnistDataSets.read(source, MnistDataSets.Options.defaults());
       DataSet set =

@@ -71,4 +71,26 @@ class DataCommandTest {
     assertEquals(Main.EXIT_USAGE, index.status());
     assertTrue(index.err().contains("--index must be between 0 and 1999"), index.err());
   }
+
+  @Test
+  void pngTargetIsCheckedBeforeTheImageIsShown() throws Exception {
+    // was: an empty directory silently replaced by the PNG ("Wrote out"), a parent that is a file
+    // "error: /tmp/x/afile: already exists", an empty path "error: Invalid argument"
+    Path emptyDir = Files.createDirectory(dir.resolve("out"));
+    CliRun r = CliRun.of("data", "show", "--index", "0", "--png", emptyDir.toString());
+    assertEquals(Main.EXIT_USAGE, r.status(), r.out());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(r.err().contains("--png " + emptyDir + ": is a directory"), r.err());
+    assertTrue(Files.isDirectory(emptyDir), "the directory is still there");
+    assertEquals("", r.out(), "nothing is drawn before the target is checked");
+    Path file = Files.writeString(dir.resolve("afile"), "keep");
+    r = CliRun.of("data", "show", "--index", "0", "--png", file.resolve("x.png").toString());
+    assertEquals(Main.EXIT_USAGE, r.status());
+    assertTrue(
+        r.err().contains("--png " + file.resolve("x.png") + ": " + file + " is a file"), r.err());
+    assertEquals("keep", Files.readString(file));
+    r = CliRun.of("data", "show", "--index", "0", "--png", "");
+    assertEquals(Main.EXIT_USAGE, r.status());
+    assertTrue(r.err().startsWith("error: --png: the path is empty"), r.err());
+  }
 }
