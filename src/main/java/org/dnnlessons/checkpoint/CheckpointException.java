@@ -51,6 +51,9 @@ public class CheckpointException extends Exception {
   }
 
   private static String message(Path file, long offset, String reason) {
+    if (file != null && file.toString().isEmpty()) {
+      return reason; // an empty path: the reason says so, no ": ..." with nothing before it
+    }
     String where = offset == NO_OFFSET ? String.valueOf(file) : file + " at offset " + offset;
     return where + ": " + reason;
   }

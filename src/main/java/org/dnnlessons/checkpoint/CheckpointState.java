@@ -193,6 +193,13 @@ public record CheckpointState(String latest, List<String> all) {
    */
   public static Path resolve(Path prefixOrDir, Consumer<String> warnings)
       throws CheckpointException {
+    if (prefixOrDir.toString().isEmpty()) { // Path.of("") is the working directory: say so instead
+      throw new CheckpointException(
+          prefixOrDir,
+          CheckpointException.NO_OFFSET,
+          "the checkpoint path is empty; expected a checkpoint prefix such as"
+              + " run/model.ckpt-540, or a directory");
+    }
     if (Files.isDirectory(prefixOrDir)) {
       return latestIn(prefixOrDir, warnings);
     }

@@ -24,7 +24,7 @@ public class DatasetException extends IOException {
 
   /** As {@link #DatasetException(String, String)}, keeping the underlying cause. */
   public DatasetException(String source, String reason, Throwable cause) {
-    super(source + ": " + reason, cause);
+    super("".equals(source) ? reason : source + ": " + reason, cause);
     this.source = source;
     this.reason = reason;
   }

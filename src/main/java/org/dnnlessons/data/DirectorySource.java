@@ -14,6 +14,10 @@ public final class DirectorySource implements DataSource {
    * @throws DatasetException when {@code dir} is not a directory
    */
   public DirectorySource(Path dir) throws DatasetException {
+    if (dir.toString().isEmpty()) { // Path.of("") is the working directory: refuse, do not guess
+      throw new DatasetException(
+          "", "the data path is empty; expected a directory of MNIST-format IDX files");
+    }
     if (!Files.isDirectory(dir)) {
       throw new DatasetException(
           dir.toString(),

@@ -56,6 +56,9 @@ final class NotebookJson {
   static JsonObject read(Path file) throws NotebookException {
     long size;
     try {
+      if (file.toString().isEmpty()) { // Path.of("") is the working directory
+        throw new NotebookException("the notebook path is empty; expected an .ipynb file");
+      }
       if (Files.isDirectory(file)) {
         throw new NotebookException(file + ": is a directory; expected an .ipynb file");
       }

@@ -105,4 +105,31 @@ class OneLineErrorsTest {
         "unexpected java.lang.NullPointerException: x",
         Main.oneLine(new NullPointerException("x")));
   }
+
+  @Test
+  void emptyPathsAreRefusedNotReadAsTheWorkingDirectory() {
+    // Path.of("") is the working directory: these printed "error: : no 'checkpoint' state file
+    // here" and "error: : missing train-images-idx3-ubyte.gz", naming nothing
+    String checkpoint =
+        "error: the checkpoint path is empty; expected a checkpoint prefix such as"
+            + " run/model.ckpt-540, or a directory\n";
+    String data = "error: the data path is empty; expected a directory of MNIST-format IDX files\n";
+    String[][] cases = {
+      {checkpoint, "evaluate", "--checkpoint", ""},
+      {checkpoint, "predict", "--checkpoint", "", "--index", "0"},
+      {checkpoint, "inspect", ""},
+      {checkpoint, "train", "--init-from", "", "--epochs", "1"},
+      {checkpoint, "lesson", "load-variables", "--file", ""},
+      {data, "data", "info", "--data", ""},
+      {data, "train", "--data", "", "--epochs", "1"},
+      {data, "lesson", "mlp", "--data", "", "--epochs", "1"},
+      {"error: the notebook path is empty; expected an .ipynb file\n", "notebook", "verify", ""},
+    };
+    for (String[] c : cases) {
+      String[] args = java.util.Arrays.copyOfRange(c, 1, c.length);
+      CliRun r = CliRun.of(args);
+      assertEquals(Main.EXIT_FAILURE, r.status(), String.join(" ", args) + ": " + r.err());
+      assertEquals(c[0], r.err(), String.join(" ", args));
+    }
+  }
 }
