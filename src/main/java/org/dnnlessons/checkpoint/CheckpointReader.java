@@ -54,10 +54,10 @@ public final class CheckpointReader {
   private final Map<String, Stored> entries;
 
   /**
-   * A tensor as stored: its info and where its values are, whole (one piece, {@code slice} null) or
-   * as slices.
+   * A tensor as stored: its info, where its entry is ({@code file}, {@code offset}, for messages)
+   * and where its values are, whole (one piece, {@code slice} null) or as slices.
    */
-  record Stored(TensorInfo info, List<Piece> pieces) {
+  record Stored(TensorInfo info, List<Piece> pieces, Path file, long offset) {
     boolean partitioned() {
       return pieces.size() != 1 || pieces.get(0).slice() != null;
     }
@@ -222,7 +222,7 @@ public final class CheckpointReader {
             pieces.add(new Piece(slice, values(se.keyOffset(), sliceInfo, sliceEntry)));
           }
         }
-        out.put(name, new Stored(info, List.copyOf(pieces)));
+        out.put(name, new Stored(info, List.copyOf(pieces), index, e.keyOffset()));
       }
       return new CheckpointReader(prefix, out);
     }
@@ -380,7 +380,7 @@ public final class CheckpointReader {
   public CheckpointTensor read(String name) throws CheckpointException {
     Stored stored = stored(name);
     TensorInfo info = stored.info();
-    checkSupported(info);
+    checkSupported(stored);
     int elementSize = Dtypes.elementSize(info.dtype());
     long n = info.numElements();
     if (elementSize < 0) {
@@ -454,7 +454,7 @@ public final class CheckpointReader {
   public void readInto(String name, ByteBuffer target) throws CheckpointException {
     Stored stored = stored(name);
     TensorInfo info = stored.info();
-    checkSupported(info);
+    checkSupported(stored);
     int elementSize = Dtypes.elementSize(info.dtype());
     if (elementSize <= 0) {
       throw new CheckpointException(
@@ -504,7 +504,7 @@ public final class CheckpointReader {
   public void stream(String name, StoredValues.Chunks out) throws CheckpointException {
     Stored stored = stored(name);
     TensorInfo info = stored.info();
-    checkSupported(info);
+    checkSupported(stored);
     if (Dtypes.elementSize(info.dtype()) <= 0) {
       throw new CheckpointException(
           prefix,
@@ -622,11 +622,12 @@ public final class CheckpointReader {
     return out;
   }
 
-  private void checkSupported(TensorInfo info) throws CheckpointException {
+  private static void checkSupported(Stored stored) throws CheckpointException {
+    TensorInfo info = stored.info();
     if (!Dtypes.supported(info.dtype())) {
       throw new CheckpointException(
-          prefix,
-          CheckpointException.NO_OFFSET,
+          stored.file(),
+          stored.offset(),
           "tensor '"
               + info.name()
               + "' has dtype "

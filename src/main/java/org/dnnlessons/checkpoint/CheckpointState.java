@@ -247,23 +247,28 @@ public record CheckpointState(String latest, List<String> all) {
           "no '" + FILE_NAME + "' state file here; pass a checkpoint prefix instead");
     }
     String named = state.latest();
+    String shown = printable(named);
     Path tried = null;
     try {
       tried = dir.resolve(named);
-      if (isCheckpoint(tried)) {
+      if (!named.isEmpty() && isCheckpoint(tried)) {
         return tried;
       }
     } catch (java.nio.file.InvalidPathException e) {
       // not a path on this system: try its base name below
     }
     String base = named.substring(Math.max(named.lastIndexOf('/'), named.lastIndexOf('\\')) + 1);
-    Path beside =
-        base.isEmpty() || base.equals(".") || base.equals("..") ? null : dir.resolve(base);
+    Path beside = null;
+    try {
+      beside = base.isEmpty() || base.equals(".") || base.equals("..") ? null : dir.resolve(base);
+    } catch (java.nio.file.InvalidPathException e) {
+      // no namesake either
+    }
     if (beside != null && !beside.equals(tried) && isCheckpoint(beside)) {
       warnings.accept(
           stateFile
               + " names '"
-              + named
+              + shown
               + "', which is not there"
               + (tried != null ? " (tried " + tried + ")" : "")
               + "; using "
@@ -275,12 +280,21 @@ public record CheckpointState(String latest, List<String> all) {
         stateFile,
         CheckpointException.NO_OFFSET,
         "names the checkpoint '"
-            + named
+            + shown
             + "', but "
             + (tried != null ? tried + ".index does not exist" : "that is not a path here")
             + (beside != null && !beside.equals(tried)
                 ? ", nor does " + beside + ".index beside the state file"
                 : ""));
+  }
+
+  /** {@code s} with control characters written as {@code \xNN}, for a one-line message. */
+  private static String printable(String s) {
+    StringBuilder out = new StringBuilder();
+    for (char c : s.toCharArray()) {
+      out.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+    }
+    return out.toString();
   }
 
   private static String quote(String s) {

@@ -60,6 +60,7 @@ final class TensorSliceCheckpoint {
     Map<String, TensorInfo> infos = new TreeMap<>();
     Map<String, List<CheckpointReader.Piece>> pieces = new LinkedHashMap<>();
     Map<String, Path> where = new HashMap<>();
+    Map<String, Integer> whereAt = new HashMap<>();
     for (Path file : files) {
       byte[] bytes = read(file);
       List<IndexTable.Entry> table = IndexTable.parse(file, bytes);
@@ -112,6 +113,7 @@ final class TensorSliceCheckpoint {
           }
           infos.put(m.info.name(), m.info);
           where.put(m.info.name(), file);
+          whereAt.put(m.info.name(), at);
           for (TensorSlice slice : m.slices) {
             if (!slice.fitsIn(m.info.shape())) {
               throw new CheckpointException(
@@ -158,15 +160,17 @@ final class TensorSliceCheckpoint {
                   ? piece.slice()
                   : new TensorSlice(new long[info.shape().length], filled(info.shape().length)));
         }
-        CheckpointReader.checkSlices(
-            where.get(e.getKey()), CheckpointException.NO_OFFSET, info, slices);
+        CheckpointReader.checkSlices(where.get(e.getKey()), whereAt.get(e.getKey()), info, slices);
         List<CheckpointReader.Piece> fixed = new ArrayList<>();
         for (int i = 0; i < p.size(); i++) {
           fixed.add(new CheckpointReader.Piece(slices.get(i), p.get(i).values()));
         }
         p = fixed;
       }
-      out.put(e.getKey(), new CheckpointReader.Stored(info, List.copyOf(p)));
+      out.put(
+          e.getKey(),
+          new CheckpointReader.Stored(
+              info, List.copyOf(p), where.get(e.getKey()), whereAt.get(e.getKey())));
     }
     return out;
   }

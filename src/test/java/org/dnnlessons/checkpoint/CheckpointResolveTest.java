@@ -81,4 +81,17 @@ class CheckpointResolveTest {
             + ".index beside the state file",
         e.getMessage());
   }
+
+  /** Found by the fuzz test: a NUL in the state file's path is not a path, and said on one line. */
+  @Test
+  void aStateFileNamingAnImpossiblePathIsOneLine() throws Exception {
+    checkpoint("model.ckpt-4");
+    Files.writeString(dir.resolve("checkpoint"), "model_checkpoint_path: \"model.c\u0000pt\\n\"\n");
+    CheckpointException e =
+        assertThrows(CheckpointException.class, () -> CheckpointState.resolve(dir, w -> {}));
+    assertEquals(
+        dir.resolve("checkpoint")
+            + ": names the checkpoint 'model.c\\x00pt\\x0a', but that is not a path here",
+        e.getMessage());
+  }
 }
