@@ -25,31 +25,62 @@ class JavaCellsTest {
     }
   }
 
+  private static CompletableFuture<Throwable> evalAsync(JavaCells cells, String source) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            cells.eval(source);
+            return null;
+          } catch (Throwable t) {
+            return t;
+          }
+        });
+  }
+
+  private static void assertInterrupted(CompletableFuture<Throwable> running) throws Exception {
+    Throwable t = running.get(30, TimeUnit.SECONDS);
+    assertTrue(t instanceof JavaCells.CellFailure, String.valueOf(t));
+    assertTrue(t.getMessage().startsWith("interrupted"), t.getMessage());
+  }
+
   @Test
   void stopEndsARunningLoopAndTheShellCarriesOn() throws Exception {
     try (JavaCells cells = JavaCells.open()) {
       cells.eval("long n = 0;");
+      System.clearProperty("javacells.test.running");
       CompletableFuture<Throwable> running =
-          CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  cells.eval("while (true) { n++; }");
-                  return null;
-                } catch (Throwable t) {
-                  return t;
-                }
-              });
-      // wait until the loop runs (compiling the cell takes a while), then stop it
+          evalAsync(
+              cells,
+              "while (true) { if (n++ == 0) System.setProperty(\"javacells.test.running\", \"yes\"); }");
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!running.isDone() && System.nanoTime() < deadline) {
-        Thread.sleep(200);
-        cells.stop();
+      while (System.getProperty("javacells.test.running") == null && System.nanoTime() < deadline) {
+        Thread.sleep(50);
       }
-      Throwable t = running.get(10, TimeUnit.SECONDS);
-      assertTrue(t instanceof JavaCells.CellFailure, String.valueOf(t));
-      assertTrue(t.getMessage().startsWith("interrupted"), t.getMessage());
+      assertEquals("yes", System.getProperty("javacells.test.running"), "the loop started");
+      cells.stop();
+      assertInterrupted(running);
       assertTrue((Long) cells.eval("n") > 0, "the loop ran, its variable kept");
       assertEquals(7, cells.eval("3 + 4"));
+    }
+  }
+
+  @Test
+  void aStopWhileTheCellStillCompilesStopsItOnceItRuns() throws Exception {
+    try (JavaCells cells = JavaCells.open()) {
+      CompletableFuture<Throwable> running =
+          evalAsync(cells, "while (true) { Thread.onSpinWait(); }");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      // as soon as the cell is being evaluated (compiling), ask once
+      while (!running.isDone() && System.nanoTime() < deadline) {
+        cells.stop();
+        Thread.sleep(5);
+        if (Thread.getAllStackTraces().keySet().stream()
+            .anyMatch(t -> t.getName().equals("jshell-stop"))) {
+          break;
+        }
+      }
+      assertInterrupted(running);
+      assertEquals(7, cells.eval("3 + 4"), "the next cell runs");
     }
   }
 
