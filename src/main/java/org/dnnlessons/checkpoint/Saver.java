@@ -540,11 +540,71 @@ public final class Saver implements AutoCloseable {
    * saved tensor exists and matches its variable's dtype and shape, so after a failed restore the
    * session's variables are exactly as they were before the call.
    *
+   * <p>A restore racing a save that replaces the same prefix (another process or thread) never
+   * fails with a checksum mismatch: when a read fails and the {@code .index} changed or vanished
+   * meanwhile, while a save was under way, it reads again (up to {@value #RESTORE_ATTEMPTS} times,
+   * a few milliseconds apart), which gives the old or the new checkpoint whole.
+   *
    * @throws CheckpointException when the checkpoint is missing or unreadable, a key is missing, or
    *     a saved tensor's dtype or shape differs from its variable's
    */
   public void restore(Session session, String prefix) throws CheckpointException {
     Objects.requireNonNull(prefix, "prefix");
+    Path index = Path.of(prefix + ".index");
+    for (int attempt = 1; ; attempt++) {
+      Object before = fileKey(index);
+      try {
+        restoreOnce(session, prefix);
+        return;
+      } catch (CheckpointException e) {
+        if (attempt >= RESTORE_ATTEMPTS || !beingReplaced(Path.of(prefix), before)) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(5L * attempt);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CheckpointException(
+            Path.of(prefix), CheckpointException.NO_OFFSET, "interrupted while restoring");
+      }
+    }
+  }
+
+  /** How many times {@link #restore} reads a checkpoint that a save is replacing. */
+  static final int RESTORE_ATTEMPTS = 20;
+
+  /** The index file's identity (inode), or null when it is missing. */
+  private static Object fileKey(Path index) {
+    try {
+      Object key =
+          Files.readAttributes(index, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+      return key != null ? key : Files.getLastModifiedTime(index);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * True when the checkpoint at {@code prefix} was replaced since its index had the identity {@code
+   * before}, or is being replaced now (a save's temporary files for it exist).
+   */
+  private static boolean beingReplaced(Path prefix, Object before) {
+    Object now = fileKey(Path.of(prefix + ".index"));
+    if (now != null && !now.equals(before)) {
+      return true;
+    }
+    Path dir = prefix.toAbsolutePath().getParent();
+    String tmp = "." + prefix.getFileName() + ".tmp-";
+    try (java.nio.file.DirectoryStream<Path> files =
+        Files.newDirectoryStream(dir, f -> f.getFileName().toString().startsWith(tmp))) {
+      return files.iterator().hasNext();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private void restoreOnce(Session session, String prefix) throws CheckpointException {
     Path path = Path.of(prefix);
     // Check every key, dtype and shape against the index first, without touching the session.
     CheckpointReader reader = CheckpointReader.open(path);
