@@ -38,13 +38,20 @@ final class TinyModel implements AutoCloseable {
    * @param withStrings whether to add the string variable {@code vocab}
    */
   TinyModel(UnaryOperator<Saver.Builder> settings, boolean withStrings) {
+    this(settings, withStrings, 64);
+  }
+
+  /**
+   * @param size the number of elements of {@code layer/w} (64 by default; larger to fill a disk)
+   */
+  TinyModel(UnaryOperator<Saver.Builder> settings, boolean withStrings, int size) {
     Ops tf = g.tf();
     value = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
     Ops layer = tf.withSubScope("layer");
-    w = g.variable(layer, "w", layer.fill(layer.constant(new int[] {64}), layer.constant(0f)));
+    w = g.variable(layer, "w", layer.fill(layer.constant(new int[] {size}), layer.constant(0f)));
     NamedVariable<TFloat32> b =
         g.variable(layer, "b", layer.fill(layer.constant(new int[] {8}), layer.constant(0f)));
-    assigns.add(tf.assign(w.variable(), tf.fill(tf.constant(new int[] {64}), value)));
+    assigns.add(tf.assign(w.variable(), tf.fill(tf.constant(new int[] {size}), value)));
     assigns.add(tf.assign(b.variable(), tf.fill(tf.constant(new int[] {8}), value)));
     if (withStrings) {
       NamedVariable<TString> vocab =
@@ -85,7 +92,7 @@ final class TinyModel implements AutoCloseable {
     try (Result r = session.runner().fetch(w).run()) {
       TFloat32 t = (TFloat32) r.get(0);
       float first = t.getFloat(0);
-      for (int i = 0; i < 64; i++) {
+      for (int i = 0; i < t.shape().size(); i++) {
         assertEquals(first, t.getFloat(i), "layer/w[" + i + "] of " + prefix);
       }
       return first;
