@@ -207,6 +207,9 @@ public final class Saver implements AutoCloseable {
   /** Python's default {@code max_to_keep}. */
   public static final int MAX_TO_KEEP_DEFAULT = 5;
 
+  /** The {@code maxToKeep} that keeps every checkpoint (Python's 0 or {@code None}). */
+  public static final int KEEP_ALL = 0;
+
   /** Starts a builder for a saver over {@code graph}. */
   public static Builder builder(Graph graph) {
     return new Builder(graph);
@@ -646,9 +649,6 @@ public final class Saver implements AutoCloseable {
                 + describe(graphShape));
       }
     }
-    if (keys.isEmpty()) {
-      return;
-    }
     if (restoreFromJava(session, reader)) {
       return;
     }
@@ -822,14 +822,26 @@ public final class Saver implements AutoCloseable {
 
     /**
      * How many recent checkpoints {@link Saver#save(Session, String, long)} keeps; older ones are
-     * deleted with all their files. Default 5, as in Python.
+     * deleted with all their files, after the state file names the new one. Default 5, as in
+     * Python; 0 keeps every checkpoint, as Python's {@code max_to_keep=0} or {@code None} does.
+     *
+     * @throws IllegalArgumentException for a negative value
      */
     public Builder maxToKeep(int value) {
-      if (value < 1) {
-        throw new IllegalArgumentException("maxToKeep must be at least 1, found " + value);
+      if (value < 0) {
+        throw new IllegalArgumentException(
+            "maxToKeep must be 0 (keep every checkpoint) or more, found " + value);
       }
       this.maxToKeep = value;
       return this;
+    }
+
+    /**
+     * As {@link #maxToKeep(int)}; {@code null} keeps every checkpoint, as Python's {@code
+     * max_to_keep=None} does.
+     */
+    public Builder maxToKeep(Integer value) {
+      return maxToKeep(value == null ? KEEP_ALL : value.intValue());
     }
 
     private Builder(Graph graph) {
@@ -854,9 +866,22 @@ public final class Saver implements AutoCloseable {
       return this;
     }
 
-    /** Builds the saver and adds its ops to the graph. */
+    /**
+     * Builds the saver and adds its ops to the graph.
+     *
+     * @throws IllegalArgumentException for an empty {@link #variables} map, and {@link
+     *     IllegalStateException} for a graph without variables: "No variables to save", Python's
+     *     {@code ValueError}
+     */
     public Saver build() {
       Map<String, Output<?>> vars = varList != null ? varList : allVariables(graph);
+      if (vars.isEmpty()) {
+        if (varList != null) {
+          throw new IllegalArgumentException("No variables to save: the variable map is empty");
+        }
+        throw new IllegalStateException(
+            "No variables to save: the graph has no variables (build the Saver after them)");
+      }
       return new Saver(graph, vars, maxToKeep, writeMetaGraph);
     }
 

@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.dnnlessons.nn.ModelGraph;
 import org.dnnlessons.nn.NamedVariable;
 import org.dnnlessons.nn.Tensors;
 import org.dnnlessons.testing.Close;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Graph;
@@ -190,6 +194,70 @@ class SaverTest {
               IllegalArgumentException.class,
               () -> Saver.builder(graph).variables(Map.of("c", constant)));
       assertEquals("Saver covers VariableV2 ops, found 'c' of type Const", e.getMessage());
+    }
+  }
+
+  @Test
+  void noVariablesToSaveIsPythonsMessage() {
+    try (Graph graph = new Graph()) {
+      IllegalStateException e =
+          assertThrows(IllegalStateException.class, () -> Saver.builder(graph).build());
+      assertTrue(e.getMessage().startsWith("No variables to save"), e.getMessage());
+      IllegalArgumentException empty =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> Saver.builder(graph).variables(Map.of()).build());
+      assertTrue(empty.getMessage().startsWith("No variables to save"), empty.getMessage());
+    }
+  }
+
+  @Test
+  void maxToKeepZeroOrNullKeepsEveryCheckpointAsInPython() throws Exception {
+    for (Integer keep : new Integer[] {0, null}) {
+      Path run = dir.resolve("keep-" + keep);
+      try (TinyModel model = new TinyModel(s -> s.maxToKeep(keep), false)) {
+        for (int step = 1; step <= 7; step++) {
+          model.save(run.resolve("model.ckpt"), step, step);
+        }
+      }
+      CheckpointState state = CheckpointState.read(run);
+      assertEquals("model.ckpt-7", state.latest());
+      assertEquals(7, state.all().size(), "maxToKeep(" + keep + ") lists all: " + state.all());
+      for (int step = 1; step <= 7; step++) {
+        assertEquals(
+            (float) step, CheckpointChecks.readValue(run.resolve("model.ckpt-" + step), "kept"));
+      }
+    }
+    try (Graph graph = new Graph()) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> Saver.builder(graph).maxToKeep(-1));
+      assertEquals("maxToKeep must be 0 (keep every checkpoint) or more, found -1", e.getMessage());
+    }
+  }
+
+  @Test
+  void everyFileWrittenHasTheUmasksMode() throws Exception {
+    Path reference = Files.createFile(dir.resolve("reference"));
+    Set<PosixFilePermission> expected = Files.getPosixFilePermissions(reference);
+    Assumptions.assumeTrue(
+        expected.contains(PosixFilePermission.GROUP_READ),
+        "a umask that lets the group read (022 gives 0644, as in Python); this one gives "
+            + PosixFilePermissions.toString(expected));
+    try (TinyModel model = new TinyModel(s -> s, false)) {
+      model.save(dir.resolve("model.ckpt"), 1f, 1);
+      model.save(dir.resolve("model.ckpt"), 2f, 2); // the state file replaced
+    }
+    for (String file :
+        List.of(
+            "checkpoint",
+            "model.ckpt-2.index",
+            "model.ckpt-2.data-00000-of-00001",
+            "model.ckpt-2.meta",
+            ".checkpoint.lock")) {
+      assertEquals(
+          PosixFilePermissions.toString(expected),
+          PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(file))),
+          file + " has the mode of any new file (0666 less the umask)");
     }
   }
 }
