@@ -363,7 +363,7 @@ public final class Saver implements AutoCloseable {
    * saver's {@code SaverDef} and the variable collections.
    */
   public MetaGraphDef metaGraph() {
-    return MetaGraphs.export(graph, saverDef, variables);
+    return MetaGraphs.export(graph, saverDef, variables, assignOps);
   }
 
   /**
