@@ -36,57 +36,114 @@ final class BundleWriter {
   private BundleWriter() {}
 
   /**
-   * Writes {@code tensors} under their keys into new files (neither may exist), each fsynced before
-   * it is closed.
+   * Writes {@code tensors} under their keys into new files (none may exist), one data shard, each
+   * fsynced before it is closed.
    *
    * @throws IOException when a file cannot be written
    * @throws IllegalArgumentException for a string tensor
    */
   static void write(String prefix, Map<String, ? extends Tensor> tensors) throws IOException {
+    write(prefix, tensors, 1);
+  }
+
+  /**
+   * As {@link #write(String, Map)}, spreading the tensors over {@code numShards} data files ({@code
+   * prefix.data-00000-of-0000N} ...; each tensor whole in one, the largest first into the emptiest,
+   * so the shards hold about equal bytes). TensorFlow's and Python's readers read any number of
+   * shards.
+   */
+  static void write(String prefix, Map<String, ? extends Tensor> tensors, int numShards)
+      throws IOException {
+    if (numShards < 1) {
+      throw new IllegalArgumentException("numShards must be at least 1, found " + numShards);
+    }
     List<String> keys = new ArrayList<>(tensors.keySet());
     keys.sort((a, b) -> Arrays.compareUnsigned(utf8(a), utf8(b)));
+    for (String key : keys) {
+      Tensor t = tensors.get(key);
+      if (Dtypes.elementSize(t.dataType()) <= 0) {
+        throw new IllegalArgumentException(
+            "tensor '" + key + "' holds " + t.dataType() + ": only fixed-size dtypes");
+      }
+    }
+    int[] shardOf = assignShards(keys, tensors, numShards);
     IndexTableWriter table = new IndexTableWriter();
     table.add(
         new byte[0],
         BundleHeaderProto.newBuilder()
-            .setNumShards(1)
+            .setNumShards(numShards)
             .setEndianness(BundleHeaderProto.Endianness.LITTLE)
             .setVersion(VersionDef.newBuilder().setProducer(BUNDLE_VERSION))
             .build()
             .toByteArray());
-    Path dataFile = Path.of(prefix + Saver.DATA_SUFFIX);
-    DurableFiles.step(DurableFiles.Step.WRITE, dataFile);
-    try (FileChannel data =
-        FileChannel.open(dataFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      long offset = 0;
-      for (String key : keys) {
-        Tensor t = tensors.get(key);
-        if (Dtypes.elementSize(t.dataType()) <= 0) {
-          throw new IllegalArgumentException(
-              "tensor '" + key + "' holds " + t.dataType() + ": only fixed-size dtypes");
+    BundleEntryProto[] entries = new BundleEntryProto[keys.size()];
+    for (int shard = 0; shard < numShards; shard++) {
+      Path dataFile = Path.of(prefix + dataSuffix(shard, numShards));
+      DurableFiles.step(DurableFiles.Step.WRITE, dataFile);
+      try (FileChannel data =
+          FileChannel.open(dataFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        long offset = 0;
+        for (int i = 0; i < keys.size(); i++) {
+          if (shardOf[i] != shard) {
+            continue;
+          }
+          Tensor t = tensors.get(keys.get(i));
+          long size = t.numBytes();
+          int crc = append(data, t, COPY_CHUNK);
+          TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+          for (long d : t.shape().asArray()) {
+            shape.addDim(TensorShapeProto.Dim.newBuilder().setSize(d));
+          }
+          entries[i] =
+              BundleEntryProto.newBuilder()
+                  .setDtype(t.dataType())
+                  .setShape(shape)
+                  .setShardId(shard)
+                  .setOffset(offset)
+                  .setSize(size)
+                  .setCrc32C(IndexTable.mask(crc))
+                  .build();
+          offset += size;
         }
-        long size = t.numBytes();
-        int crc = append(data, t, COPY_CHUNK);
-        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-        for (long d : t.shape().asArray()) {
-          shape.addDim(TensorShapeProto.Dim.newBuilder().setSize(d));
-        }
-        table.add(
-            utf8(key),
-            BundleEntryProto.newBuilder()
-                .setDtype(t.dataType())
-                .setShape(shape)
-                .setOffset(offset)
-                .setSize(size)
-                .setCrc32C(IndexTable.mask(crc))
-                .build()
-                .toByteArray());
-        offset += size;
+        DurableFiles.step(DurableFiles.Step.FSYNC, dataFile);
+        data.force(true);
       }
-      DurableFiles.step(DurableFiles.Step.FSYNC, dataFile);
-      data.force(true);
+    }
+    for (int i = 0; i < keys.size(); i++) {
+      table.add(utf8(keys.get(i)), entries[i].toByteArray());
     }
     DurableFiles.write(Path.of(prefix + ".index"), table.finish());
+  }
+
+  /** The suffix of data shard {@code shard} of {@code numShards}: {@code .data-00000-of-00001}. */
+  static String dataSuffix(int shard, int numShards) {
+    return String.format(java.util.Locale.ROOT, ".data-%05d-of-%05d", shard, numShards);
+  }
+
+  /** Largest tensor first, each into the shard holding the fewest bytes so far (ties: lowest). */
+  private static int[] assignShards(
+      List<String> keys, Map<String, ? extends Tensor> tensors, int numShards) {
+    int[] shardOf = new int[keys.size()];
+    long[] bytes = new long[numShards];
+    Integer[] order = new Integer[keys.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(
+        order,
+        (x, y) ->
+            Long.compare(tensors.get(keys.get(y)).numBytes(), tensors.get(keys.get(x)).numBytes()));
+    for (int i : order) {
+      int best = 0;
+      for (int s = 1; s < numShards; s++) {
+        if (bytes[s] < bytes[best]) {
+          best = s;
+        }
+      }
+      shardOf[i] = best;
+      bytes[best] += tensors.get(keys.get(i)).numBytes();
+    }
+    return shardOf;
   }
 
   /** Bytes copied at a time when a tensor's memory cannot be seen as a buffer (over 2 GiB). */

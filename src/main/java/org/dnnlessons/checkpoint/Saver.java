@@ -74,6 +74,7 @@ public final class Saver implements AutoCloseable {
   private final int maxToKeep;
   private final SaverDef saverDef;
   private final boolean writeMetaGraph;
+  private final int numShards;
   private final List<String> recent = new ArrayList<>();
   private final Map<Path, CheckpointDirectoryLock> locks = new HashMap<>();
 
@@ -81,8 +82,13 @@ public final class Saver implements AutoCloseable {
   static final String DATA_SUFFIX = ".data-00000-of-00001";
 
   private Saver(
-      Graph graph, Map<String, Output<?>> varList, int maxToKeep, boolean writeMetaGraph) {
+      Graph graph,
+      Map<String, Output<?>> varList,
+      int maxToKeep,
+      boolean writeMetaGraph,
+      int numShards) {
     this.graph = graph;
+    this.numShards = numShards;
     this.maxToKeep = maxToKeep;
     this.writeMetaGraph = writeMetaGraph;
     this.keys = List.copyOf(varList.keySet());
@@ -376,7 +382,8 @@ public final class Saver implements AutoCloseable {
   private void writeFiles(
       Session session, Path path, Path dir, boolean withMeta, boolean retireFromState)
       throws CheckpointException {
-    String tmpPrefix = DurableFiles.temporary(dir, path.getFileName().toString()).toString();
+    String name = path.getFileName().toString();
+    String tmpPrefix = DurableFiles.temporary(dir, name).toString();
     String prefix = path.toString();
     boolean moved = false;
     try {
@@ -391,19 +398,24 @@ public final class Saver implements AutoCloseable {
             e);
       }
       if (!written) {
-        try (TString name = TString.scalarOf(tmpPrefix)) {
-          session.runner().feed(filename, name).addTarget(saveOp).run().close();
+        try (TString file = TString.scalarOf(tmpPrefix)) {
+          session.runner().feed(filename, file).addTarget(saveOp).run().close();
         }
         DurableFiles.force(Path.of(tmpPrefix + DATA_SUFFIX));
         DurableFiles.force(Path.of(tmpPrefix + ".index"));
       }
-      List<String> suffixes = new ArrayList<>(List.of(DATA_SUFFIX));
+      List<String> suffixes = new ArrayList<>();
+      int shards = written ? numShards : 1; // SaveV2 here writes one shard
+      for (int shard = 0; shard < shards; shard++) {
+        suffixes.add(BundleWriter.dataSuffix(shard, shards));
+      }
       if (withMeta) {
         DurableFiles.write(Path.of(tmpPrefix + ".meta"), metaGraph().toByteArray());
         suffixes.add(".meta");
       }
       suffixes.add(".index"); // last: a prefix whose .index exists is complete
-      if (Files.exists(Path.of(prefix + ".index")) || Files.exists(Path.of(prefix + DATA_SUFFIX))) {
+      List<Path> oldData = dataFiles(path);
+      if (Files.exists(Path.of(prefix + ".index")) || !oldData.isEmpty()) {
         if (retireFromState) {
           retireFromState(dir, path);
         }
@@ -413,6 +425,11 @@ public final class Saver implements AutoCloseable {
         DurableFiles.forceDirectory(dir);
         if (!withMeta) {
           DurableFiles.delete(Path.of(prefix + ".meta")); // the old graph would not match
+        }
+        for (Path old : oldData) {
+          if (!suffixes.contains(old.getFileName().toString().substring(name.length()))) {
+            DurableFiles.delete(old); // a shard of another shard count
+          }
         }
       }
       moved = true;
@@ -516,7 +533,7 @@ public final class Saver implements AutoCloseable {
     }
     new CheckpointState(relative, recent).write(dir);
     for (String old : expired) {
-      deleteCheckpoint(dir.resolve(old).toString());
+      deleteCheckpoint(dir.resolve(old));
     }
     if (!expired.isEmpty()) {
       try {
@@ -528,14 +545,33 @@ public final class Saver implements AutoCloseable {
   }
 
   /** Deletes a checkpoint's files, the index first (so that it is absent, never partial). */
-  private static void deleteCheckpoint(String prefix) {
-    for (String suffix : List.of(".index", DATA_SUFFIX, ".meta")) {
-      try {
-        DurableFiles.delete(Path.of(prefix + suffix));
-      } catch (IOException e) {
-        // a leftover old checkpoint file is harmless; the state file no longer names it
+  private static void deleteCheckpoint(Path prefix) {
+    try {
+      DurableFiles.delete(Path.of(prefix + ".index"));
+      for (Path data : dataFiles(prefix)) {
+        DurableFiles.delete(data);
       }
+      DurableFiles.delete(Path.of(prefix + ".meta"));
+    } catch (IOException e) {
+      // a leftover old checkpoint file is harmless; the state file no longer names it
     }
+  }
+
+  /** The data shards of the checkpoint at {@code prefix}: {@code prefix.data-NNNNN-of-NNNNN}. */
+  private static List<Path> dataFiles(Path prefix) {
+    Path dir = prefix.toAbsolutePath().getParent();
+    String name = prefix.getFileName().toString();
+    java.util.regex.Pattern shard =
+        java.util.regex.Pattern.compile(
+            java.util.regex.Pattern.quote(name) + "\\.data-\\d{5}-of-\\d{5}");
+    List<Path> files = new ArrayList<>();
+    try (java.nio.file.DirectoryStream<Path> all =
+        Files.newDirectoryStream(dir, f -> shard.matcher(f.getFileName().toString()).matches())) {
+      all.forEach(f -> files.add(prefix.resolveSibling(f.getFileName())));
+    } catch (IOException e) {
+      // an unreadable directory: the save itself will say so
+    }
+    return files;
   }
 
   /**
@@ -545,8 +581,8 @@ public final class Saver implements AutoCloseable {
    *
    * <p>A restore racing a save that replaces the same prefix (another process or thread) never
    * fails with a checksum mismatch: when a read fails and the {@code .index} changed or vanished
-   * meanwhile, while a save was under way, it reads again (up to {@value #RESTORE_ATTEMPTS} times,
-   * a few milliseconds apart), which gives the old or the new checkpoint whole.
+   * meanwhile, or a save is under way, it reads again, a few milliseconds apart, for up to {@link
+   * #RESTORE_WAIT} (10 s), which gives the old or the new checkpoint whole.
    *
    * @throws CheckpointException when the checkpoint is missing or unreadable, a key is missing, or
    *     a saved tensor's dtype or shape differs from its variable's
@@ -554,18 +590,25 @@ public final class Saver implements AutoCloseable {
   public void restore(Session session, String prefix) throws CheckpointException {
     Objects.requireNonNull(prefix, "prefix");
     Path index = Path.of(prefix + ".index");
+    long deadline = System.nanoTime() + RESTORE_WAIT.toNanos();
+    boolean seen = false; // the index existed at some moment of this call
     for (int attempt = 1; ; attempt++) {
       Object before = fileKey(index);
+      seen |= before != null;
       try {
         restoreOnce(session, prefix);
         return;
       } catch (CheckpointException e) {
-        if (attempt >= RESTORE_ATTEMPTS || !beingReplaced(Path.of(prefix), before)) {
+        boolean underWay = saveUnderWay(Path.of(prefix)); // before the index: a save's last
+        Object now = fileKey(index); // rename removes its temporary index, then adds the index
+        boolean replaced =
+            underWay || (now != null && !now.equals(before)) || (now == null && seen);
+        if (System.nanoTime() > deadline || !replaced) {
           throw e;
         }
       }
       try {
-        Thread.sleep(5L * attempt);
+        Thread.sleep(Math.min(50, 1L << Math.min(attempt, 6)));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new CheckpointException(
@@ -574,8 +617,8 @@ public final class Saver implements AutoCloseable {
     }
   }
 
-  /** How many times {@link #restore} reads a checkpoint that a save is replacing. */
-  static final int RESTORE_ATTEMPTS = 20;
+  /** How long {@link #restore} waits for a save that is replacing the checkpoint to finish. */
+  static final java.time.Duration RESTORE_WAIT = java.time.Duration.ofSeconds(10);
 
   /** The index file's identity (inode), or null when it is missing. */
   private static Object fileKey(Path index) {
@@ -588,15 +631,8 @@ public final class Saver implements AutoCloseable {
     }
   }
 
-  /**
-   * True when the checkpoint at {@code prefix} was replaced since its index had the identity {@code
-   * before}, or is being replaced now (a save's temporary files for it exist).
-   */
-  private static boolean beingReplaced(Path prefix, Object before) {
-    Object now = fileKey(Path.of(prefix + ".index"));
-    if (now != null && !now.equals(before)) {
-      return true;
-    }
+  /** True when a save's temporary files for the checkpoint at {@code prefix} exist. */
+  private static boolean saveUnderWay(Path prefix) {
     Path dir = prefix.toAbsolutePath().getParent();
     String tmp = "." + prefix.getFileName() + ".tmp-";
     try (java.nio.file.DirectoryStream<Path> files =
@@ -729,7 +765,7 @@ public final class Saver implements AutoCloseable {
       for (int i = 0; i < keys.size(); i++) {
         byKey.put(keys.get(i), values.get(i));
       }
-      BundleWriter.write(tmpPrefix, byKey);
+      BundleWriter.write(tmpPrefix, byKey, numShards);
     }
     return true;
   }
@@ -810,6 +846,25 @@ public final class Saver implements AutoCloseable {
     private Map<String, Output<?>> varList;
     private int maxToKeep = MAX_TO_KEEP_DEFAULT;
     private boolean writeMetaGraph = true;
+    private int numShards = 1;
+
+    /**
+     * Spreads each checkpoint's tensors over {@code numShards} data files, {@code
+     * prefix.data-00000-of-0000N} to {@code prefix.data-0000(N-1)-of-0000N}, each tensor whole in
+     * one of them, about equal bytes in each. Default 1. Python's and TensorFlow's readers (and
+     * {@link CheckpointReader}) read any shard count; Python's {@code Saver(sharded=True)} writes
+     * one shard per device. Graphs saved through {@code SaveV2} (string, int8, int16, uint32,
+     * uint64 variables) are written as one shard whatever this says.
+     *
+     * @throws IllegalArgumentException for fewer than 1 shard
+     */
+    public Builder sharded(int numShards) {
+      if (numShards < 1) {
+        throw new IllegalArgumentException("sharded needs 1 shard or more, found " + numShards);
+      }
+      this.numShards = numShards;
+      return this;
+    }
 
     /**
      * Whether {@code save} also writes {@code prefix.meta}, the graph as a {@code MetaGraphDef}
@@ -882,7 +937,7 @@ public final class Saver implements AutoCloseable {
         throw new IllegalStateException(
             "No variables to save: the graph has no variables (build the Saver after them)");
       }
-      return new Saver(graph, vars, maxToKeep, writeMetaGraph);
+      return new Saver(graph, vars, maxToKeep, writeMetaGraph, numShards);
     }
 
     private static Output<?> variableOutput(Operand<?> operand) {

@@ -48,9 +48,9 @@ final class CheckpointChecks {
     assertTrue(state.all().contains(state.latest()), where + ": latest among all " + state);
     for (String p : state.all()) {
       assertTrue(
-          Files.isRegularFile(dir.resolve(p + ".index"))
-              && Files.isRegularFile(dir.resolve(p + Saver.DATA_SUFFIX)),
-          where + ": the state file lists " + p + ", whose files are missing");
+          Files.isRegularFile(dir.resolve(p + ".index")),
+          where + ": the state file lists " + p + ", whose index is missing");
+      readValue(dir.resolve(p), where + ", listed " + p);
     }
     return latest;
   }

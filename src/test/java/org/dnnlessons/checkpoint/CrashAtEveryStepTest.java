@@ -111,6 +111,39 @@ class CrashAtEveryStepTest {
   }
 
   @Test
+  void overwritingOneShardWithThreeRemovesTheOldShard() throws Exception {
+    // three data files for two tensors: one shard is empty
+    killAtEveryStep(
+        "overwrite-sharded",
+        s -> s.sharded(3).maxToKeep(1),
+        false,
+        (m, w) -> {
+          try (TinyModel oneShard = new TinyModel(s -> s, false)) {
+            oneShard.save(w.resolve("model.ckpt"), 1f, 1);
+            oneShard.save(w.resolve("model.ckpt"), 2f, 2);
+          }
+        },
+        (m, w) -> {
+          m.save(w.resolve("model.ckpt"), 3f, 2);
+          m.save(w.resolve("model.ckpt"), 4f, 3);
+        });
+    Path work = dir.resolve("overwrite-sharded");
+    assertEquals(
+        List.of(
+            work.resolve(".checkpoint.lock"),
+            work.resolve("checkpoint"),
+            work.resolve("model.ckpt-1.data-00000-of-00001"), // not this saver's: left as it was
+            work.resolve("model.ckpt-1.index"),
+            work.resolve("model.ckpt-1.meta"),
+            work.resolve("model.ckpt-3.data-00000-of-00003"),
+            work.resolve("model.ckpt-3.data-00001-of-00003"),
+            work.resolve("model.ckpt-3.data-00002-of-00003"),
+            work.resolve("model.ckpt-3.index"),
+            work.resolve("model.ckpt-3.meta")),
+        CheckpointChecks.list(work));
+  }
+
+  @Test
   void secondRunIntoTheSameDirectoryOverwritesListedCheckpoints() throws Exception {
     // train --save run/model.ckpt run twice: the second run's steps are the first run's names
     killAtEveryStep(

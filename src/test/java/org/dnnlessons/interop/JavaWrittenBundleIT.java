@@ -10,8 +10,9 @@ import java.util.Map;
 import org.dnnlessons.checkpoint.Saver;
 import org.dnnlessons.nn.ModelGraph;
 import org.dnnlessons.nn.NamedVariable;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -25,14 +26,16 @@ import org.tensorflow.types.TFloat16;
 
 /**
  * The checkpoint files Java's Saver writes itself (every variable of a fixed-size dtype) read by
- * Python TensorFlow's own reader: every dtype, shape and byte as Java holds it.
+ * Python TensorFlow's own reader: every dtype, shape and byte as Java holds it, in one data file or
+ * spread over three ({@code Saver.Builder.sharded}).
  */
 class JavaWrittenBundleIT {
 
   @TempDir Path dir;
 
-  @Test
-  void pythonReadsEveryDtypeJavaWroteBitForBit() throws Exception {
+  @ParameterizedTest(name = "{0} data shards")
+  @ValueSource(ints = {1, 3})
+  void pythonReadsEveryDtypeJavaWroteBitForBit(int shards) throws Exception {
     String prefix = dir.resolve("dtypes.ckpt").toString();
     Map<String, String> expected = new LinkedHashMap<>();
     try (Graph graph = new Graph()) {
@@ -57,7 +60,7 @@ class JavaWrittenBundleIT {
       values.put("empty", tf.constant(Shape.of(0, 2), DataBuffers.of(new float[0])));
       Map<String, NamedVariable<?>> vars = new LinkedHashMap<>();
       values.forEach((name, v) -> vars.put(name, variable(g, tf, name, v)));
-      Saver saver = Saver.builder(graph).writeMetaGraph(false).build();
+      Saver saver = Saver.builder(graph).writeMetaGraph(false).sharded(shards).build();
       try (Session s = g.newSession()) {
         s.run(g.globalVariablesInitializer());
         saver.save(s, prefix);
@@ -70,6 +73,12 @@ class JavaWrittenBundleIT {
           }
         }
       }
+    }
+    try (var files = java.nio.file.Files.list(dir)) {
+      assertEquals(
+          shards,
+          files.filter(f -> f.getFileName().toString().contains(".data-")).count(),
+          "data files");
     }
     Map<String, String> python = PythonTensorFlow.run("interop_read_bundle.py", prefix);
     assertEquals(
