@@ -237,10 +237,12 @@ class CrashAtEveryStepTest {
       Act act,
       List<String> steps)
       throws Exception {
+    int failed = 0;
     for (int i = 0; i < steps.size(); i++) {
       if (!steps.get(i).startsWith("WRITE") && !steps.get(i).startsWith("FSYNC ")) {
         continue;
       }
+      failed++;
       Path work = dir.resolve(name + "-full-" + i);
       CheckpointChecks.copy(dir.resolve(name + "-before"), work);
       Path before = CheckpointState.latestCheckpoint(work);
@@ -274,6 +276,7 @@ class CrashAtEveryStepTest {
         }
       }
     }
+    System.out.println(name + ": a full disk at each of " + failed + " writes and fsyncs");
   }
 
   private static boolean contains(float[] values, float v) {
