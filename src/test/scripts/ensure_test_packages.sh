@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Makes sure the system packages the tests read are installed, so that `mvn verify` passes on a
 # fresh machine: Debian's dataset-fashion-mnist (full Fashion-MNIST at
-# /usr/share/datasets/fashion-mnist) and graphviz (`dot`, which draws the notebooks' pictures).
+# /usr/share/datasets/fashion-mnist), graphviz (`dot`, which draws the notebooks' pictures) and
+# strace (SyscallOrderIT traces the system calls of a checkpoint save).
 # Installs what is missing when it can (root with apt-get); otherwise says what to run.
 set -euo pipefail
 missing=()
 [ -d /usr/share/datasets/fashion-mnist ] || missing+=(dataset-fashion-mnist)
 command -v dot >/dev/null || missing+=(graphviz)
+command -v strace >/dev/null || missing+=(strace)
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "test packages: dataset-fashion-mnist and graphviz present"
+  echo "test packages: dataset-fashion-mnist, graphviz and strace present"
   exit 0
 fi
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -18,6 +20,6 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   apt-get install -y -qq "${missing[@]}" >/dev/null
 else
   echo "error: the tests need ${missing[*]}; run 'sudo apt-get install ${missing[*]}'" \
-       "(elsewhere: the Fashion-MNIST files in /usr/share/datasets/fashion-mnist, Graphviz's dot on PATH)" >&2
+       "(elsewhere: the Fashion-MNIST files in /usr/share/datasets/fashion-mnist, Graphviz's dot and strace on PATH)" >&2
   exit 1
 fi
