@@ -408,13 +408,16 @@ public final class TrainingRun {
     List<Path> earlier = List.of();
     if (options.resume()) {
       Path dir = options.save().toAbsolutePath().getParent();
-      resumeFrom = CheckpointState.latestCheckpoint(dir);
-      if (resumeFrom == null) {
+      if (CheckpointState.read(dir) == null) {
         throw new CheckpointException(
             options.save(),
             CheckpointException.NO_OFFSET,
             "--resume: no checkpoint to resume from in " + dir);
       }
+      // as evaluate finds it: a state file naming a checkpoint that is gone says which one (it
+      // said "no checkpoint to resume from" beside the run's files), and a moved directory's
+      // absolute path falls back, with a warning, on the checkpoint of that name beside it
+      resumeFrom = CheckpointState.resolve(dir);
       resumed = TrainState.read(CheckpointReader.open(resumeFrom));
       if (resumed == null) {
         throw new CheckpointException(

@@ -371,6 +371,24 @@ class TrainCommandTest {
     assertTrue(python.err().contains("holds no global_step"), python.err());
   }
 
+  @Test
+  void resumeFromAStateFileNamingAMissingCheckpointSaysWhichOne() throws Exception {
+    // was: "--resume: no checkpoint to resume from", while 'train' without --resume said the
+    // directory "already holds checkpoints of another run (model.ckpt-999); pass --resume"
+    Path run = Files.createDirectories(dir.resolve("stale"));
+    Files.writeString(run.resolve("checkpoint"), "model_checkpoint_path: \"model.ckpt-999\"\n");
+    String prefix = run.resolve("model.ckpt").toString();
+    CliRun r = CliRun.of("train", "--save", prefix, "--resume", "--epochs", "1");
+    assertEquals(Main.EXIT_FAILURE, r.status(), r.err());
+    assertEquals(
+        "error: "
+            + run.resolve("checkpoint")
+            + ": names the checkpoint 'model.ckpt-999', but "
+            + run.resolve("model.ckpt-999.index")
+            + " does not exist\n",
+        r.err());
+  }
+
   private static String[] concat(String[] a, String... b) {
     String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, all, a.length, b.length);
