@@ -20,8 +20,9 @@ import java.util.zip.GZIPOutputStream;
  *
  * <p>Mutations: header fields set to values that overflow or wrap ({@code 2^21}, {@code 2^22},
  * {@code 2^31-1}, negatives), bytes flipped, files cut or extended, gzip data damaged, gzip members
- * of zeros appended (small bombs), and foreign data (HTML, zip) in place of the file. Reads use a
- * payload limit of {@link #LIMIT} bytes.
+ * of zeros appended (small bombs), consistent files up to four times the payload limit, and foreign
+ * data (HTML, zip) in place of the file. Reads use a payload limit of {@link #LIMIT} bytes; nothing
+ * above it may be accepted.
  *
  * <p>Run from the test class path: {@code java -Xmx64m -cp ... org.dnnlessons.data.IdxFuzz ROUNDS
  * SEED DIR} prints one summary line (rounds per format, refusals, crashes, the slowest round, the
@@ -123,6 +124,9 @@ final class IdxFuzz {
           if ((long) read.count() * read.rows() * read.columns() != read.pixels().length) {
             throw new AssertionError("accepted images whose sizes disagree");
           }
+          if (read.pixels().length > LIMIT) {
+            throw new AssertionError("accepted " + read.pixels().length + " bytes, over the limit");
+          }
           if (read.count() > 0) {
             new DataSet(
                     read.pixels(),
@@ -136,6 +140,9 @@ final class IdxFuzz {
           }
         } else {
           byte[] labels = IdxReader.readLabels(file, LIMIT);
+          if (labels.length > LIMIT) {
+            throw new AssertionError("accepted " + labels.length + " labels, over the limit");
+          }
           for (byte b : labels) {
             if ((b & 0xFF) >= IdxReader.NUM_CLASSES) {
               throw new AssertionError("accepted label " + (b & 0xFF));
@@ -221,7 +228,7 @@ final class IdxFuzz {
     int header = images ? 16 : 8;
     int mutations = 1 + r.nextInt(3);
     for (int k = 0; k < mutations; k++) {
-      switch (r.nextInt(9)) {
+      switch (r.nextInt(10)) {
         case 0, 1, 2 -> { // a header field set to an interesting value
           int field = r.nextInt(header / 4);
           int value = INTERESTING[r.nextInt(INTERESTING.length)];
@@ -254,6 +261,15 @@ final class IdxFuzz {
           if (out.length >= 4) {
             ByteBuffer.wrap(out)
                 .putInt(0, images ? IdxReader.LABELS_MAGIC : IdxReader.IMAGES_MAGIC);
+          }
+        }
+        case 8 -> { // a consistent file, valid but for its size: up to 4 times the limit
+          int n = (int) LIMIT - 64 + r.nextInt((int) (3 * LIMIT));
+          out = new byte[header + n];
+          ByteBuffer b = ByteBuffer.wrap(out);
+          b.putInt(0, images ? IdxReader.IMAGES_MAGIC : IdxReader.LABELS_MAGIC).putInt(4, n);
+          if (images) {
+            b.putInt(8, 1).putInt(12, 1);
           }
         }
         default -> { // dimensions whose product wraps past 2^64

@@ -30,8 +30,8 @@ class IdxFuzzTest {
     }
     // both outcomes are exercised: a fuzzer that only makes garbage proves little
     assertTrue(r.accepted >= rounds / 20 && r.refused >= rounds / 2, r.summary());
-    // no hangs: the slowest round reads at most the limit plus 1 MiB (a generous bound, not a
-    // speed measurement)
-    assertTrue(r.slowestSeconds < 10, r.summary());
+    // no hangs: a round reads at most the limit plus 1 MiB, milliseconds of work; the bound only
+    // catches a reader that decompresses or loops without end (not a speed measurement)
+    assertTrue(r.slowestSeconds < 30, r.summary());
   }
 }

@@ -70,16 +70,18 @@ final class NotebookFuzz {
     int refused;
     final List<String> crashes = new ArrayList<>();
     long mostAllocated;
+    double slowestSeconds;
 
     String summary() {
       return String.format(
           Locale.ROOT,
-          "notebook fuzz: %d rounds, %d accepted, %d refused, %d crashes; most allocated in a"
-              + " round %d KiB",
+          "notebook fuzz: %d rounds, %d accepted, %d refused, %d crashes; slowest round %.3f s;"
+              + " most allocated in a round %d KiB",
           rounds,
           accepted,
           refused,
           crashes.size(),
+          slowestSeconds,
           mostAllocated >> 10);
     }
   }
@@ -98,6 +100,7 @@ final class NotebookFuzz {
       Files.write(file, bytes);
       report.rounds++;
       long before = threads.getThreadAllocatedBytes(thread);
+      long start = System.nanoTime();
       try {
         Notebook nb = Notebook.read(file);
         for (Notebook.Cell cell : nb.cells()) {
@@ -129,6 +132,7 @@ final class NotebookFuzz {
                 + " at "
                 + java.util.Arrays.asList(at).subList(Math.max(0, at.length - 40), at.length));
       }
+      report.slowestSeconds = Math.max(report.slowestSeconds, (System.nanoTime() - start) / 1e9);
       long allocated = threads.getThreadAllocatedBytes(thread) - before;
       report.mostAllocated = Math.max(report.mostAllocated, allocated);
       if (allocated > MAX_ALLOCATED_PER_ROUND) {
