@@ -7,6 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -292,7 +293,10 @@ public record CheckpointState(String latest, List<String> all) {
   private static String printable(String s) {
     StringBuilder out = new StringBuilder();
     for (char c : s.toCharArray()) {
-      out.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+      out.append(
+          c < 0x20 || c == 0x7f
+              ? String.format(Locale.ROOT, "\\x%02x", (int) c)
+              : String.valueOf(c));
     }
     return out.toString();
   }
