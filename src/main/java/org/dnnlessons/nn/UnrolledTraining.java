@@ -27,7 +27,11 @@ import org.tensorflow.types.TFloat32;
  * @param xs the images of {@code k} batches, {@code [k * batchSize, rows, columns, 1]}
  * @param ys their one-hot labels, {@code [k * batchSize, 10]}
  * @param costs each step's cost, {@code [k]}
+ * @param stepCosts the same costs, one scalar per step: a run of the first {@code j} steps fetches
+ *     the first {@code j} (the stacked {@link #costs} needs every step)
  * @param trainOp runs the {@code k} steps
+ * @param stepsDone {@code k} ops: the {@code j}-th ({@code step_j/done}) runs the first {@code j +
+ *     1} steps only, which is how a run covers fewer than {@code k} batches (the end of an epoch)
  * @param steps {@code k}
  * @param batchSize the rows of one step
  */
@@ -35,9 +39,17 @@ public record UnrolledTraining(
     Operand<TFloat32> xs,
     Operand<TFloat32> ys,
     Operand<TFloat32> costs,
+    List<Operand<TFloat32>> stepCosts,
     Op trainOp,
+    List<Op> stepsDone,
     int steps,
     int batchSize) {
+
+  /** Copies the lists. */
+  public UnrolledTraining {
+    stepCosts = List.copyOf(stepCosts);
+    stepsDone = List.copyOf(stepsDone);
+  }
 
   /**
    * Adds {@code steps} unrolled training steps of {@code batchSize} rows to {@code net}'s graph.
@@ -88,6 +100,7 @@ public record UnrolledTraining(
     int layers = variables.size() / 2;
     List<Op> previousUpdates = List.of();
     List<Operand<TFloat32>> costs = new ArrayList<>();
+    List<Op> stepsDone = new ArrayList<>();
     for (int k = 0; k < steps; k++) {
       Ops step = tf.withSubScope("step_" + k);
       // Reads after the previous step's updates; the first step reads as the single step does.
@@ -132,10 +145,12 @@ public record UnrolledTraining(
                 variables.get(i).variable(), rate, grads.dy(i).expect(TFloat32.class)));
       }
       previousUpdates = updates;
+      // each step reads what the one before wrote, so this runs steps 0..k and no further
+      stepsDone.add(step.withName("done").withControlDependencies(updates).noOp());
     }
     Op trainOp = tf.withName("train_op").withControlDependencies(previousUpdates).noOp();
     Operand<TFloat32> costVector = tf.withName("costs").stack(costs);
-    return new UnrolledTraining(xs, ys, costVector, trainOp, steps, batchSize);
+    return new UnrolledTraining(xs, ys, costVector, costs, trainOp, stepsDone, steps, batchSize);
   }
 
   /**

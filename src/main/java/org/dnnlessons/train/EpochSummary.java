@@ -7,7 +7,8 @@ package org.dnnlessons.train;
  * @param steps training steps in this epoch
  * @param meanCost the mean of the training batches' cost over the epoch
  * @param validationAccuracy accuracy on the validation split, or NaN when not measured
- * @param seconds time spent in this epoch's training steps
+ * @param seconds wall-clock time of this epoch's training loop (batches, runs, progress), not
+ *     validation
  */
 public record EpochSummary(
     int epoch, int steps, double meanCost, double validationAccuracy, double seconds) {

@@ -1,5 +1,8 @@
 package org.dnnlessons.train;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.dnnlessons.data.DataSet;
 import org.dnnlessons.nn.Mlp;
 import org.dnnlessons.nn.UnrolledTraining;
@@ -25,6 +28,9 @@ import org.tensorflow.types.TUint8;
  * encoded there, and the steps are the network's own ({@link UnrolledTraining}): on the same
  * batches the weights end bit-identical to the plain path's ({@code GraphFedTrainingTest}).
  *
+ * <p>A run may cover fewer than {@code k} batches (the last steps of an epoch): it then runs only
+ * the first unrolled steps, so the whole epoch stays in the graph.
+ *
  * <p>The data variables are resource variables, not {@code VariableV2}: checkpoints of the network
  * do not include them.
  */
@@ -37,7 +43,10 @@ public final class GraphFedTraining {
   private final Placeholder<TInt32> labelsIn;
   private final Op loadPixels;
   private final Op loadLabels;
-  private final Op accumulateCost;
+
+  /** The {@code j}-th adds the costs of the first {@code j + 1} steps to the running sum. */
+  private final List<Op> accumulateCost;
+
   private final Operand<TFloat64> costSum;
   private final Op resetCost;
 
@@ -49,7 +58,7 @@ public final class GraphFedTraining {
       Placeholder<TInt32> labelsIn,
       Op loadPixels,
       Op loadLabels,
-      Op accumulateCost,
+      List<Op> accumulateCost,
       Operand<TFloat64> costSum,
       Op resetCost) {
     this.data = data;
@@ -123,9 +132,17 @@ public final class GraphFedTraining {
                 TFloat64.class,
                 Shape.scalar(),
                 VarHandleOp.sharedName(tf.scope().makeUnique("dnn_lessons_cost_sum")));
-    Op accumulate =
-        tf.assignAddVariableOp(
-            sum, tf.sum(tf.dtypes.cast(unrolled.costs(), TFloat64.class), tf.constant(0)));
+    // a run of the first j steps (the end of an epoch) adds only their costs
+    List<Op> accumulate = new ArrayList<>();
+    for (int j = 1; j <= stepsPerRun; j++) {
+      Ops add = tf.withSubScope("add_costs_" + j);
+      accumulate.add(
+          add.assignAddVariableOp(
+              sum,
+              add.sum(
+                  add.dtypes.cast(add.stack(unrolled.stepCosts().subList(0, j)), TFloat64.class),
+                  add.constant(0))));
+    }
     Op reset = tf.assignVariableOp(sum, tf.constant(0.0));
     Operand<TFloat64> read = tf.readVariableOp(sum, TFloat64.class);
     return new GraphFedTraining(
@@ -180,18 +197,44 @@ public final class GraphFedTraining {
     session.run(resetCost);
   }
 
+  /** Rows of one step. */
+  public int batchSize() {
+    return steps.batchSize();
+  }
+
   /**
-   * Runs {@link #stepsPerRun()} steps on the given batches ({@code stepsPerRun * batchSize} indices
-   * into the split, batch after batch), adding their costs to the graph's running sum.
+   * Runs one step per batch given, up to {@link #stepsPerRun()} of them, in one {@code
+   * Session.run}, adding their costs to the graph's running sum: {@code batchIndices} holds {@code
+   * j * batchSize} indices into the split, batch after batch, {@code 1 <= j <= stepsPerRun}. Fewer
+   * than {@code stepsPerRun} batches (the end of an epoch) run the first {@code j} unrolled steps
+   * only, so every step of an epoch runs in the graph.
+   *
+   * @throws IllegalArgumentException when the indices are not a whole number of batches between 1
+   *     and {@link #stepsPerRun()}
    */
   public void run(Session session, int[] batchIndices) {
+    int b = steps.batchSize();
+    int k = steps.steps();
+    if (batchIndices.length == 0 || batchIndices.length % b != 0 || batchIndices.length / b > k) {
+      throw new IllegalArgumentException(
+          "expected the indices of 1 to "
+              + k
+              + " batches of "
+              + b
+              + ", found "
+              + batchIndices.length
+              + " indices");
+    }
+    int j = batchIndices.length / b;
+    // the graph gathers k batches: the steps that do not run read padding (index 0)
+    int[] padded = j == k ? batchIndices : Arrays.copyOf(batchIndices, k * b);
     try (TInt32 ix =
-        TInt32.tensorOf(Shape.of(batchIndices.length), DataBuffers.of(batchIndices, true, false))) {
+        TInt32.tensorOf(Shape.of(padded.length), DataBuffers.of(padded, true, false))) {
       session
           .runner()
           .feed(indices, ix)
-          .addTarget(steps.trainOp())
-          .addTarget(accumulateCost)
+          .addTarget(steps.stepsDone().get(j - 1))
+          .addTarget(accumulateCost.get(j - 1))
           .run()
           .close();
     }

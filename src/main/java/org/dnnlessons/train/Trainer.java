@@ -15,7 +15,10 @@ import org.tensorflow.types.TFloat32;
  * DataSet#nextBatch}, then the validation accuracy when due.
  *
  * <p>Each step also fetches {@code cost} (computed by the step anyway) to report the epoch's mean
- * training cost. Only the steps are timed.
+ * training cost. The timing covers the whole loop a user waits for (making the batches, the runs,
+ * the progress report), not validation or the epoch hook; the first run, which is cold (TensorFlow
+ * optimizes the graph and allocates its memory then), is also timed on its own ({@link
+ * TrainingResult#warmupSeconds()}).
  */
 public final class Trainer {
 
@@ -78,50 +81,64 @@ public final class Trainer {
     }
     int steps = options.stepsPerEpoch(train.numExamples());
     long totalSteps = 0;
-    long trainNanos = 0;
+    long runs = 0;
+    long loopNanos = 0;
+    // the first run is cold (TensorFlow optimizes the graph and allocates): timed on its own
+    long warmupNanos = -1;
+    int warmupSteps = 0;
     List<EpochSummary> epochs = new ArrayList<>();
     try (TFloat32 keepProb = TFloat32.scalarOf((float) options.keepProb())) {
       for (int epoch = options.initialEpoch(); epoch < options.epochs(); epoch++) {
         listener.epochStarted(epoch, steps);
         double costSum = 0;
-        long epochNanos = 0;
-        int i = 0;
+        // the whole loop a user waits for: batches made, runs, progress; not validation or hooks
+        long epochStart = System.nanoTime();
         if (fed != null) {
           int k = fed.stepsPerRun();
           int b = options.batchSize();
-          for (; i + k <= steps; i += k) {
-            int[] indices = train.nextBatchesIndices(k, b, true);
+          for (int i = 0; i < steps; ) {
+            int j = Math.min(k, steps - i);
             long start = System.nanoTime();
-            fed.run(session, indices);
-            epochNanos += System.nanoTime() - start;
-            for (int j = 0; j < k; j++) {
-              listener.stepFinished(i + j);
+            fed.run(session, train.nextBatchesIndices(j, b, true));
+            if (warmupNanos < 0) {
+              warmupNanos = System.nanoTime() - start;
+              warmupSteps = j;
+            }
+            runs++;
+            for (int end = i + j; i < end; i++) {
+              listener.stepFinished(i);
             }
           }
           costSum += fed.takeCostSum(session);
-        }
-        for (; i < steps; i++) {
-          try (Batch batch = train.nextBatch(options.batchSize())) {
+        } else {
+          for (int i = 0; i < steps; i++) {
             long start = System.nanoTime();
-            Session.Runner runner =
-                session
-                    .runner()
-                    .feed(net.x(), batch.images())
-                    .feed(net.y(), batch.oneHotLabels())
-                    .addTarget(net.trainOp())
-                    .fetch(net.cost());
-            if (options.keepProb() < 1.0 && net.keepProb() != null) {
-              runner.feed(net.keepProb(), keepProb);
+            try (Batch batch = train.nextBatch(options.batchSize())) {
+              Session.Runner runner =
+                  session
+                      .runner()
+                      .feed(net.x(), batch.images())
+                      .feed(net.y(), batch.oneHotLabels())
+                      .addTarget(net.trainOp())
+                      .fetch(net.cost());
+              if (options.keepProb() < 1.0 && net.keepProb() != null) {
+                runner.feed(net.keepProb(), keepProb);
+              }
+              try (Result r = runner.run()) {
+                costSum += ((TFloat32) r.get(0)).getFloat();
+              }
             }
-            try (Result r = runner.run()) {
-              epochNanos += System.nanoTime() - start;
-              costSum += ((TFloat32) r.get(0)).getFloat();
+            if (warmupNanos < 0) {
+              warmupNanos = System.nanoTime() - start;
+              warmupSteps = 1;
             }
+            runs++;
+            listener.stepFinished(i);
           }
-          listener.stepFinished(i);
         }
+        long epochNanos = System.nanoTime() - epochStart;
+        loopNanos += epochNanos;
         totalSteps += steps;
-        trainNanos += epochNanos;
         boolean validate =
             options.validateEvery() > 0
                 && validation.numExamples() > 0
@@ -136,6 +153,7 @@ public final class Trainer {
         }
       }
     }
-    return new TrainingResult(totalSteps, trainNanos / 1e9, List.copyOf(epochs));
+    return new TrainingResult(
+        totalSteps, runs, loopNanos / 1e9, warmupSteps, warmupNanos / 1e9, List.copyOf(epochs));
   }
 }

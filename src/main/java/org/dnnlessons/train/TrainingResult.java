@@ -7,28 +7,48 @@ import java.util.Locale;
  * What a training run did.
  *
  * @param steps training steps run
- * @param trainSeconds time spent in the training loop alone: not start-up, data loading or
- *     evaluation
+ * @param runs {@code Session.run} calls that trained them (one per step, or one per {@code
+ *     --steps-per-run} steps)
+ * @param trainSeconds wall-clock time of the whole training loop, the first run included: making
+ *     the batches, the runs, the progress report; not start-up, data loading, validation or saving
+ * @param warmupSteps steps of the first run
+ * @param warmupSeconds wall-clock time of the first run alone (cold: TensorFlow optimizes the graph
+ *     and allocates then)
  * @param epochs one summary per epoch
  */
-public record TrainingResult(long steps, double trainSeconds, List<EpochSummary> epochs) {
+public record TrainingResult(
+    long steps,
+    long runs,
+    double trainSeconds,
+    int warmupSteps,
+    double warmupSeconds,
+    List<EpochSummary> epochs) {
 
-  /** Training steps per second of the loop. */
+  /**
+   * Training steps per second once warm: the steps after the first run over the time after it (all
+   * the steps over all the time when the first run was the only one).
+   */
   public double stepsPerSecond() {
+    double seconds = trainSeconds - warmupSeconds;
+    if (steps > warmupSteps && seconds > 0) {
+      return (steps - warmupSteps) / seconds;
+    }
     return trainSeconds > 0 ? steps / trainSeconds : Double.NaN;
   }
 
   /**
    * The summary line {@code train} prints at the end: {@code Trained <steps> steps in <seconds> s
-   * (<steps per second> steps/s)}.
+   * (<steps per second> steps/s after a <seconds> s warm-up)}: the whole loop's time, and its speed
+   * once the first run is done.
    */
   public String summaryLine() {
     return String.format(
         Locale.ROOT,
-        "Trained %d steps in %.2f s (%.1f steps/s)",
+        "Trained %d steps in %.2f s (%.1f steps/s after a %.2f s warm-up)",
         steps,
         trainSeconds,
-        stepsPerSecond());
+        stepsPerSecond(),
+        warmupSeconds);
   }
 
   /** The last epoch's validation accuracy, or NaN. */

@@ -683,7 +683,7 @@ public final class TrainingRun {
         if (board != null) {
           board.graph(graph);
         }
-        TrainingResult result = new TrainingResult(0, 0, List.of());
+        TrainingResult result = new TrainingResult(0, 0, 0, 0, 0, List.of());
         if (!nothingLeft) {
           Trainer.EpochHook hook =
               summary -> {

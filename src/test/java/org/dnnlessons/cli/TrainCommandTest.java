@@ -55,7 +55,8 @@ class TrainCommandTest {
     assertEquals(0, train.status(), train.err());
     assertTrue(train.out().contains("Saved " + prefix + "-162"), train.out());
     assertTrue(
-        Pattern.compile("Trained 162 steps in \\d+\\.\\d\\d s \\(\\d+\\.\\d steps/s\\)")
+        Pattern.compile(
+                "Trained 162 steps in \\d+\\.\\d\\d s \\(\\d+\\.\\d steps/s after a \\d+\\.\\d\\d s warm-up\\)")
             .matcher(train.out())
             .find(),
         train.out());
