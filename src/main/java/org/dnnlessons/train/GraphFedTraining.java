@@ -34,7 +34,7 @@ import org.tensorflow.types.TUint8;
  * <p>The data variables are resource variables, not {@code VariableV2}: checkpoints of the network
  * do not include them.
  */
-public final class GraphFedTraining {
+public final class GraphFedTraining implements InGraphTraining {
 
   private final DataSet data;
   private final UnrolledTraining steps;
@@ -159,6 +159,7 @@ public final class GraphFedTraining {
   }
 
   /** Steps per run. */
+  @Override
   public int stepsPerRun() {
     return steps.steps();
   }
@@ -167,6 +168,7 @@ public final class GraphFedTraining {
    * Copies the training split into the graph's variables and zeroes the cost sum; call once per
    * session.
    */
+  @Override
   public void load(Session session) {
     int n = data.numExamples();
     int size = data.imageSize();
@@ -198,6 +200,7 @@ public final class GraphFedTraining {
   }
 
   /** Rows of one step. */
+  @Override
   public int batchSize() {
     return steps.batchSize();
   }
@@ -212,20 +215,11 @@ public final class GraphFedTraining {
    * @throws IllegalArgumentException when the indices are not a whole number of batches between 1
    *     and {@link #stepsPerRun()}
    */
+  @Override
   public void run(Session session, int[] batchIndices) {
     int b = steps.batchSize();
     int k = steps.steps();
-    if (batchIndices.length == 0 || batchIndices.length % b != 0 || batchIndices.length / b > k) {
-      throw new IllegalArgumentException(
-          "expected the indices of 1 to "
-              + k
-              + " batches of "
-              + b
-              + ", found "
-              + batchIndices.length
-              + " indices");
-    }
-    int j = batchIndices.length / b;
+    int j = InGraphTraining.batches(batchIndices, b, k);
     // the graph gathers k batches: the steps that do not run read padding (index 0)
     int[] padded = j == k ? batchIndices : Arrays.copyOf(batchIndices, k * b);
     try (TInt32 ix =
@@ -240,7 +234,11 @@ public final class GraphFedTraining {
     }
   }
 
-  /** The sum of the costs of the steps run since the last call, and starts a new sum. */
+  /**
+   * The sum of the costs of the steps run since the last call, and starts a new sum (the weights
+   * are the network's own, nothing to copy).
+   */
+  @Override
   public double takeCostSum(Session session) {
     double sum;
     try (Result r = session.runner().fetch(costSum).run()) {

@@ -62,7 +62,7 @@ public final class Trainer {
       TrainOptions options,
       TrainingListener listener,
       EpochHook hook,
-      GraphFedTraining fed)
+      InGraphTraining fed)
       throws Exception {
     if (fed != null) {
       fed.load(session);

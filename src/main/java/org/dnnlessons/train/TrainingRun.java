@@ -83,6 +83,9 @@ public final class TrainingRun {
    *     widths from the checkpoint instead of {@code network.hidden()}
    * @param exportKeras a {@code .keras} file for Keras 3's {@code keras.models.load_model} ({@link
    *     KerasExport}), or {@code null}
+   * @param jitCompile train with {@link CompiledTraining}: the steps compiled by XLA, resource
+   *     variables; the weights stay within {@link CompiledTraining#WEIGHT_TOLERANCE} of the exact
+   *     graph's instead of bit-identical. Not with dropout
    */
   public record Options(
       DataSource data,
@@ -101,7 +104,8 @@ public final class TrainingRun {
       boolean resume,
       boolean overwrite,
       boolean widthsFromCheckpoint,
-      Path exportKeras) {
+      Path exportKeras,
+      boolean jitCompile) {
 
     /** Validates the settings that do not need the data. */
     public Options {
@@ -120,6 +124,12 @@ public final class TrainingRun {
       if (stepsPerRun != null && stepsPerRun > 1 && training.keepProb() < 1.0) {
         throw new IllegalArgumentException(
             "--steps-per-run above 1 cannot be combined with dropout (--keep-prob "
+                + training.keepProb()
+                + ")");
+      }
+      if (jitCompile && training.keepProb() < 1.0) {
+        throw new IllegalArgumentException(
+            "--jit-compile cannot be combined with dropout (--keep-prob "
                 + training.keepProb()
                 + ")");
       }
@@ -168,6 +178,7 @@ public final class TrainingRun {
       b.resume = resume;
       b.overwrite = overwrite;
       b.widthsFromCheckpoint = widthsFromCheckpoint;
+      b.jitCompile = jitCompile;
       return b;
     }
 
@@ -198,6 +209,7 @@ public final class TrainingRun {
       private boolean resume;
       private boolean overwrite;
       private boolean widthsFromCheckpoint;
+      private boolean jitCompile;
 
       private Builder(DataSource data) {
         this.data = data;
@@ -299,6 +311,12 @@ public final class TrainingRun {
         return this;
       }
 
+      /** See {@link Options#jitCompile()}; default false. */
+      public Builder jitCompile(boolean value) {
+        jitCompile = value;
+        return this;
+      }
+
       /**
        * The options.
        *
@@ -322,7 +340,8 @@ public final class TrainingRun {
             resume,
             overwrite,
             widthsFromCheckpoint,
-            exportKeras);
+            exportKeras,
+            jitCompile);
       }
     }
   }
@@ -644,11 +663,17 @@ public final class TrainingRun {
       Mlp.Network net = Mlp.build(graph, network);
       TrainState state = TrainState.build(net.model(), Math.max(training.epochs(), history.size()));
       // the fast path: data in the graph, several steps per run (same weights, bit for bit)
-      GraphFedTraining fed =
-          stepsPerRun > 1 && !nothingLeft
-              ? GraphFedTraining.build(
-                  net, network, sets.train(), stepsPerRun, training.batchSize())
-              : null;
+      // --jit-compile: the same steps compiled by XLA (within a stated tolerance, not bit for bit)
+      InGraphTraining fed =
+          nothingLeft
+              ? null
+              : o.jitCompile()
+                  ? CompiledTraining.build(
+                      net, network, sets.train(), stepsPerRun, training.batchSize())
+                  : stepsPerRun > 1
+                      ? GraphFedTraining.build(
+                          net, network, sets.train(), stepsPerRun, training.batchSize())
+                      : null;
       Saver saver = o.save() != null || o.export() != null ? Saver.builder(graph).build() : null;
       if (saver != null) {
         saver.recoverLastCheckpoints(earlierCheckpoints);
@@ -658,6 +683,7 @@ public final class TrainingRun {
         saver.lockDirectory(o.save().toString());
       }
       try (Saver closing = saver;
+          AutoCloseable closingFed = fed instanceof CompiledTraining c ? c : null;
           Session session = net.model().newSession();
           TensorBoardLog board = o.logdir() != null ? new TensorBoardLog(o.logdir()) : null) {
         if (warmStart != null) {

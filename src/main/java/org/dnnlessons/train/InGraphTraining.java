@@ -1,0 +1,57 @@
+package org.dnnlessons.train;
+
+import org.tensorflow.Session;
+
+/**
+ * A training loop that holds the training split in a graph and runs several steps per {@code
+ * Session.run}, fed only the batches' indices: {@link GraphFedTraining} (the network's own graph,
+ * bit-identical to the plain loop) or {@link CompiledTraining} (a copy of the network compiled by
+ * XLA, the same math in another float order). {@link Trainer} drives either.
+ */
+public interface InGraphTraining {
+
+  /** The most steps one run takes ({@code k}). */
+  int stepsPerRun();
+
+  /** Rows of one step. */
+  int batchSize();
+
+  /**
+   * Loads the training split and the network's current weights from {@code session}; call once
+   * before the first run.
+   */
+  void load(Session session);
+
+  /**
+   * Runs one step per batch given: {@code batchIndices} holds {@code j * batchSize} indices into
+   * the training split, batch after batch, {@code 1 <= j <= stepsPerRun}.
+   *
+   * @throws IllegalArgumentException when the indices are not a whole number of batches between 1
+   *     and {@link #stepsPerRun()}
+   */
+  void run(Session session, int[] batchIndices);
+
+  /**
+   * Ends an epoch: the network's variables in {@code session} hold the trained weights afterwards
+   * (for validation, checkpoints); returns the sum of the costs of the steps run since the last
+   * call and starts a new sum.
+   */
+  double takeCostSum(Session session);
+
+  /** Checks the indices of a run: 1 to {@code k} whole batches of {@code batchSize}. */
+  static int batches(int[] batchIndices, int batchSize, int k) {
+    if (batchIndices.length == 0
+        || batchIndices.length % batchSize != 0
+        || batchIndices.length / batchSize > k) {
+      throw new IllegalArgumentException(
+          "expected the indices of 1 to "
+              + k
+              + " batches of "
+              + batchSize
+              + ", found "
+              + batchIndices.length
+              + " indices");
+    }
+    return batchIndices.length / batchSize;
+  }
+}
