@@ -5,11 +5,13 @@ Prints one line per task, `time NAME t1 t2 ...` (seconds per repetition, after o
   --fashion FILE        gzip + frombuffer of Fashion-MNIST's training images
   --eval                accuracy over the 2,000 embedded test digits, 50 runs per repetition
   --serve               the lesson's MLP (784-256-10, GradientDescent 0.001) trained on request, so
-                        that Java can interleave its repetitions with Python's: reads
-                        `train BATCH STEPS` lines on stdin, runs STEPS of next_batch +
-                        sess.run(train_op, feed_dict) in a tf.compat.v1 Session (one per batch
-                        size, kept between requests) and answers `time train_bBATCH SECONDS`;
-                        `quit` or end of input stops
+                        that Java can interleave its repetitions with Python's, by the peers of
+                        --peers (default: lesson, the tf.compat.v1 loop; see bench_peers.py):
+                        `train PEER BATCH STEPS` answers `time PEER BATCH SECONDS`;
+                        `train BATCH STEPS` (the lesson) answers `time train_bBATCH SECONDS`;
+                        `check PEER BATCH WEIGHTS INDICES` trains from the weights (raw float32)
+                        on the batches (raw int32) and answers `loss PEER BATCH VALIDATION_LOSS`;
+                        `describe PEER` names its runtime; `quit` or end of input stops
   --ckpt DIR            tf.compat.v1 Saver save and restore of 64 float32 variables of 4 MB
                         (--ckpt-reps N repetitions: this machine's disk stalls a save now and then)
 """
@@ -49,43 +51,16 @@ def load_idx_images(path):
     return np.frombuffer(data, np.uint8, offset=16).reshape(count, rows, cols)
 
 
-class TrainingLoop:
-    """The lesson's MLP in its own graph and session: steps of next_batch + sess.run(train_op)."""
-
-    def __init__(self, batch, train_x, train_y):
-        from lesson_graphs import DataSet, Mlp, tf
-        self.batch = batch
-        self.graph = tf.Graph()
-        with self.graph.as_default():
-            self.net = Mlp([256], seed=1)
-            self.sess = tf.Session(graph=self.graph)
-            self.sess.run(tf.global_variables_initializer())
-        self.ds = DataSet(train_x, train_y, seed=1)
-
-    def run_steps(self, steps):
-        for _ in range(steps):
-            bx, by = self.ds.next_batch(self.batch)
-            self.sess.run(self.net.train_op, {self.net.x: bx, self.net.y: by})
-
-
-def serve(data, requests, answers):
-    from lesson_graphs import read_mnist
-    train_x, train_y, _, _ = read_mnist(data, 1000)
-    loops = {}
+def serve(data, peers, requests, answers):
+    """Answers requests line by line (see bench_peers.Server.handle) until `quit` or the end."""
+    from bench_peers import Data, Server
+    server = Server(Data(data), peers)
     print("ready", file=answers, flush=True)
     for line in requests:
         words = line.split()
         if not words or words[0] == "quit":
             break
-        if words[0] != "train" or len(words) != 3:
-            raise SystemExit("bench.py --serve: expected 'train BATCH STEPS', got %r" % line)
-        batch, steps = int(words[1]), int(words[2])
-        if batch not in loops:
-            loops[batch] = TrainingLoop(batch, train_x, train_y)
-        start = time.perf_counter()
-        loops[batch].run_steps(steps)
-        print("time train_b%d %.6f" % (batch, time.perf_counter() - start), file=answers,
-              flush=True)
+        print(server.handle(words), file=answers, flush=True)
 
 
 EVAL_RUNS = 50  # accuracy runs per repetition: one run is a few milliseconds
@@ -132,10 +107,12 @@ def main():
     p.add_argument("--ckpt")
     p.add_argument("--data", default="data/mnist")
     p.add_argument("--serve", action="store_true")
+    p.add_argument("--peers", default="lesson",
+                   help="with --serve: the peers this process serves (bench_peers.PEERS)")
     a = p.parse_args()
     if a.serve:
         import sys
-        serve(a.data, sys.stdin, sys.stdout)
+        serve(a.data, a.peers.split(","), sys.stdin, sys.stdout)
         return
     if a.fashion:
         emit("load_fashion_train_images", timed(a.reps, lambda: load_idx_images(a.fashion)))

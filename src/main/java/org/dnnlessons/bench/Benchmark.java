@@ -40,8 +40,16 @@ public final class Benchmark {
    *
    * @param quick fewer repetitions and steps (about a minute)
    * @param python the Python interpreter (numpy and TensorFlow 2.21)
+   * @param benchPython the interpreter of the benchmark's own environment (JAX, PyTorch), made by
+   *     {@code src/test/python/ensure_bench_venv.sh}; their rows are left out when it is missing
    */
-  public record Options(boolean quick, Path python) {}
+  public record Options(boolean quick, Path python, Path benchPython) {
+
+    /** With the benchmark environment's interpreter at its default place. */
+    public Options(boolean quick, Path python) {
+      this(quick, python, TrainingComparison.defaultBenchPython());
+    }
+  }
 
   private Benchmark() {}
 
@@ -75,6 +83,7 @@ public final class Benchmark {
             + " runtime 2.18); Python "
             + options.python()
             + " (TensorFlow 2.21)");
+    out.println("CPU flags: " + cpuFlags());
     out.println(
         "Threads: TensorFlow's defaults on both sides (intra-op and inter-op pools sized"
             + " to the cores). Python's loop is the lesson's: a tf.compat.v1 Session, feed_dict,"
@@ -97,10 +106,6 @@ public final class Benchmark {
         floor.min() * 1e6,
         floor.max() * 1e6,
         1 / floor.median());
-    out.println(
-        "Each cell: median (spread over the repetitions, n) after one warm-up. Training rows"
-            + " run in interleaved rounds (Python, then each Java loop, the order rotating), and"
-            + " their speed-up is the median of the rounds' ratios.");
     out.println();
 
     Path scratch = Files.createTempDirectory("dnn-lessons-bench");
@@ -118,20 +123,10 @@ public final class Benchmark {
                 scratch.resolve("python").toString()));
     Map<String, double[]> python = peer.run("bench.py", pythonArgs, 1800);
 
+    TrainingComparison.run(out, options.python(), options.benchPython(), options.quick(), peak);
+    out.println();
+
     BenchmarkReport report = new BenchmarkReport();
-    try (PythonTrainingServer pythonLoop =
-        PythonTrainingServer.start(options.python(), Path.of("data", "mnist"))) {
-      for (int batch : TrainingBench.BATCH_SIZES) {
-        addTrainingRows(
-            report,
-            pythonLoop,
-            batch,
-            trainingSteps(batch, options.quick()),
-            trainingReps,
-            peak,
-            floor);
-      }
-    }
     report.add(
         new BenchmarkReport.Row(
             "evaluate 2,000 test digits",
@@ -177,6 +172,10 @@ public final class Benchmark {
                     options.python().toString(),
                     PythonPeer.SCRIPTS.resolve("first_step.py").toString())),
             "read data, build, init, one step"));
+    out.println(
+        "Java against Python TensorFlow, task by task. Each cell: median (spread over the"
+            + " repetitions, n) after one warm-up.");
+    out.println();
     report.print(out);
     Files.deleteIfExists(scratch);
 
@@ -235,76 +234,6 @@ public final class Benchmark {
     return report;
   }
 
-  /** One Java training loop of the table: its row's task, the start of its note, the loop. */
-  private record TrainingRow(String task, String note, TrainingBench.Loop loop) {}
-
-  /**
-   * The training rows at {@code batch}, timed in interleaved rounds against Python's loop: the
-   * lesson's loop, and at the kernel floor's batch also the two faster loops.
-   */
-  private static void addTrainingRows(
-      BenchmarkReport report,
-      PythonTrainingServer python,
-      int batch,
-      int steps,
-      int rounds,
-      double peak,
-      Measurement floor)
-      throws Exception {
-    List<TrainingRow> rows = new ArrayList<>();
-    try {
-      rows.add(
-          new TrainingRow(
-              "train the lesson MLP, batch " + batch,
-              "the lesson's loop on both sides",
-              TrainingBench.plain(batch, steps)));
-      if (batch == KernelFloor.BATCH) {
-        rows.add(
-            new TrainingRow(
-                "train the lesson MLP, batch " + batch + ", 4 steps per run",
-                "fed batches, same math, bit-identical weights",
-                TrainingBench.unrolled(batch, steps, 4)));
-        rows.add(
-            new TrainingRow(
-                "train the lesson MLP, batch " + batch + ", data in the graph, 8 steps per run",
-                "train's default (--steps-per-run 8): the same weights",
-                TrainingBench.inGraph(batch, steps, 8)));
-      }
-      List<InterleavedTiming.Timed> tasks = new ArrayList<>();
-      tasks.add(() -> python.train(batch, steps));
-      rows.forEach(r -> tasks.add(InterleavedTiming.wallClock(r.loop())));
-      List<Measurement> m = InterleavedTiming.run(rounds, tasks);
-      Measurement pythonTimes = m.get(0);
-      double limit = peak / MatmulPeak.trainingStepFlops(batch);
-      for (int i = 0; i < rows.size(); i++) {
-        Measurement java = m.get(i + 1);
-        double rate = steps / java.median();
-        String note =
-            String.format(
-                    Locale.ROOT,
-                    "%s; %.0f%% of the matmul-bound %.0f steps/s",
-                    rows.get(i).note(),
-                    100 * rate / limit,
-                    limit)
-                + (batch == KernelFloor.BATCH
-                    ? String.format(
-                        Locale.ROOT, ", %.0f%% of the kernel floor", 100 * rate * floor.median())
-                    : "");
-        report.add(
-            new BenchmarkReport.Row(
-                rows.get(i).task(),
-                java,
-                pythonTimes,
-                steps,
-                "steps/s",
-                note,
-                InterleavedTiming.ratios(pythonTimes, java)));
-      }
-    } finally {
-      rows.forEach(r -> r.loop().close());
-    }
-  }
-
   /** Steps per timed repetition at {@code batch}: about half a second on a 2-core machine. */
   static int trainingSteps(int batch, boolean quick) {
     int steps = batch >= 512 ? 250 : 1000;
@@ -321,6 +250,31 @@ public final class Benchmark {
       each.append(each.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.4f", v));
     }
     return String.format(Locale.ROOT, "%.4f (%s)", mean(values), each);
+  }
+
+  /**
+   * The CPU's vector extensions that decide TensorFlow's kernels: {@code avx512f}, {@code avx2},
+   * {@code fma} present or not (from {@code /proc/cpuinfo}).
+   */
+  static String cpuFlags() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (line.startsWith("flags")) {
+          java.util.Set<String> flags =
+              java.util.Set.of(line.substring(line.indexOf(':') + 1).trim().split("\\s+"));
+          StringBuilder b = new StringBuilder();
+          for (String f : List.of("avx512f", "avx2", "fma")) {
+            b.append(b.length() == 0 ? "" : ", ")
+                .append(f)
+                .append(flags.contains(f) ? " yes" : " no");
+          }
+          return b.toString();
+        }
+      }
+    } catch (java.io.IOException e) {
+      // not Linux: fall through
+    }
+    return "unknown";
   }
 
   static String cpuModel() {

@@ -36,12 +36,31 @@ final class InterleavedTiming {
    *     task comes from the same round
    */
   static List<Measurement> run(int rounds, List<Timed> tasks) throws Exception {
+    return run(rounds, tasks, () -> Double.NaN).times();
+  }
+
+  /**
+   * The timings of {@link #run(int, List)}, and a reading of {@code probe} (such as the load
+   * average) taken at the start of each timed round.
+   *
+   * @param times each task's timings, in the order of the tasks
+   * @param atRoundStart the probe's value at the start of each timed round
+   */
+  record Rounds(List<Measurement> times, double[] atRoundStart) {}
+
+  /** As {@link #run(int, List)}, reading {@code probe} at the start of each timed round. */
+  static Rounds run(int rounds, List<Timed> tasks, java.util.function.DoubleSupplier probe)
+      throws Exception {
     if (rounds < 1 || tasks.isEmpty()) {
       throw new IllegalArgumentException("need at least one round and one task");
     }
     int n = tasks.size();
     double[][] seconds = new double[n][rounds];
+    double[] probed = new double[rounds];
     for (int round = -1; round < rounds; round++) {
+      if (round >= 0) {
+        probed[round] = probe.getAsDouble();
+      }
       for (int k = 0; k < n; k++) {
         int task = Math.floorMod(round + k, n);
         double s = tasks.get(task).seconds();
@@ -54,7 +73,7 @@ final class InterleavedTiming {
     for (double[] s : seconds) {
       out.add(new Measurement(s));
     }
-    return out;
+    return new Rounds(out, probed);
   }
 
   /**

@@ -42,20 +42,42 @@ public final class PythonTrainingServer implements AutoCloseable {
    * @throws IOException naming the interpreter or the script when it cannot start
    */
   public static PythonTrainingServer start(Path python, Path data) throws IOException {
+    return start(python, data, List.of("lesson"));
+  }
+
+  /**
+   * Starts {@code bench.py --serve --peers ...} for the named peers ({@code bench_peers.py}: {@code
+   * lesson}, {@code tf_function}, {@code jax_scan}, ...) and waits until it has read the data.
+   *
+   * @throws IOException naming the interpreter or the script when it cannot start
+   */
+  public static PythonTrainingServer start(Path python, Path data, List<String> peers)
+      throws IOException {
     Path script = PythonPeer.SCRIPTS.resolve("bench.py");
     if (!Files.isRegularFile(script)) {
       throw new IOException(
           script + ": the Python benchmark script is missing; run from the repository root");
     }
     Path errors = Files.createTempFile("bench-python-serve", ".err");
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                python.toString(),
+                script.toString(),
+                "--serve",
+                "--peers",
+                String.join(",", peers),
+                "--data",
+                data.toString())
+            .redirectError(errors.toFile());
+    if (peers.stream().anyMatch(p -> p.startsWith("torch"))) {
+      // PyTorch's OpenMP threads spin while they wait for work; on a busy 2-core machine that
+      // spinning starves the thread doing the work (measured: 5 steps/s instead of 90 at batch
+      // 128 under load); the benchmark's header says it sets this.
+      builder.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+    }
     Process process;
     try {
-      process =
-          PythonPeer.start(
-              python,
-              new ProcessBuilder(
-                      python.toString(), script.toString(), "--serve", "--data", data.toString())
-                  .redirectError(errors.toFile()));
+      process = PythonPeer.start(python, builder);
     } catch (IOException e) {
       Files.deleteIfExists(errors);
       throw e;
@@ -80,6 +102,36 @@ public final class PythonTrainingServer implements AutoCloseable {
     requests.println("train " + batch + " " + steps);
     String answer = expect("time train_b" + batch + " ");
     return Double.parseDouble(answer.substring(answer.lastIndexOf(' ') + 1));
+  }
+
+  /**
+   * Runs {@code steps} training steps of {@code peer} at {@code batch}; returns their seconds, as
+   * Python measured them (the peer's work finished, not only queued).
+   *
+   * @throws IOException when Python fails or answers something else, with its last error line
+   */
+  public double train(String peer, int batch, int steps) throws IOException {
+    requests.println("train " + peer + " " + batch + " " + steps);
+    String answer = expect("time " + peer + " " + batch + " ");
+    return Double.parseDouble(answer.substring(answer.lastIndexOf(' ') + 1));
+  }
+
+  /**
+   * Sets {@code peer}'s weights at {@code batch} from {@code weights} (raw little-endian float32:
+   * W1, W2, b1, b2), trains one step per batch of {@code indices} (raw little-endian int32 into the
+   * training split, batch after batch) and returns the mean cross-entropy on the validation split.
+   */
+  public double validationLossAfter(String peer, int batch, Path weights, Path indices)
+      throws IOException {
+    requests.println("check " + peer + " " + batch + " " + weights + " " + indices);
+    String answer = expect("loss " + peer + " " + batch + " ");
+    return Double.parseDouble(answer.substring(answer.lastIndexOf(' ') + 1));
+  }
+
+  /** The runtime serving {@code peer}, with its version (e.g. {@code JAX 0.10.2 ...}). */
+  public String describe(String peer) throws IOException {
+    requests.println("describe " + peer);
+    return expect("describe " + peer + " ").substring(("describe " + peer + " ").length());
   }
 
   private String expect(String prefix) throws IOException {

@@ -7,10 +7,14 @@ import org.dnnlessons.data.EmbeddedMnist;
 import org.dnnlessons.data.MnistDataSets;
 import org.dnnlessons.nn.Mlp;
 import org.dnnlessons.nn.UnrolledTraining;
+import org.dnnlessons.train.CompiledTraining;
 import org.dnnlessons.train.Evaluator;
 import org.dnnlessons.train.GraphFedTraining;
+import org.dnnlessons.train.InGraphTraining;
 import org.tensorflow.Graph;
+import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.types.TFloat32;
 
 /**
  * Java's side of the training and evaluation rows: the lesson's MLP (784-256-10, gradient descent
@@ -29,11 +33,17 @@ public final class TrainingBench {
     private final Graph graph;
     private final Session session;
     private final Measurement.Task steps;
+    private final AutoCloseable extra;
 
     private Loop(Graph graph, Session session, Measurement.Task steps) {
+      this(graph, session, steps, null);
+    }
+
+    private Loop(Graph graph, Session session, Measurement.Task steps, AutoCloseable extra) {
       this.graph = graph;
       this.session = session;
       this.steps = steps;
+      this.extra = extra;
     }
 
     @Override
@@ -43,6 +53,13 @@ public final class TrainingBench {
 
     @Override
     public void close() {
+      if (extra != null) {
+        try {
+          extra.close();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }
       session.close();
       graph.close();
     }
@@ -110,9 +127,129 @@ public final class TrainingBench {
         s,
         () -> {
           for (int i = 0; i < steps; i += perRun) {
-            fed.run(s, train.nextBatchesIndices(perRun, batchSize, true));
+            fed.run(s, train.nextBatchesIndices(Math.min(perRun, steps - i), batchSize, true));
           }
         });
+  }
+
+  /**
+   * {@code train}'s compiled loop ({@link CompiledTraining}): the split in the graph, {@code
+   * perRun} steps per run compiled by XLA into one executable, resource variables. The weights
+   * reach the network's variables at the end of each repetition, as at the end of an epoch.
+   */
+  static Loop compiled(int batchSize, int steps, int perRun, CompiledTraining.Settings settings)
+      throws Exception {
+    DataSet train = data().train();
+    Mlp.Options options = Mlp.Options.lesson().withGraphSeed(1L);
+    Graph graph = new Graph();
+    Mlp.Network net = Mlp.build(graph, options);
+    CompiledTraining fast =
+        CompiledTraining.build(net, options, train, perRun, batchSize, settings);
+    Session s = net.model().newSession();
+    s.run(net.init());
+    fast.load(s);
+    return new Loop(
+        graph,
+        s,
+        () -> {
+          for (int i = 0; i < steps; i += perRun) {
+            fast.run(s, train.nextBatchesIndices(Math.min(perRun, steps - i), batchSize, true));
+          }
+          fast.takeCostSum(s);
+        },
+        fast);
+  }
+
+  /** Which Java loop a loss check trains with. */
+  enum Kind {
+    /** One feed and one run of {@code train_op} per step. */
+    PLAIN,
+    /** {@link GraphFedTraining}, 8 steps per run. */
+    EXACT,
+    /** {@link CompiledTraining} with {@link CompiledTraining.Settings#FASTEST}. */
+    COMPILED
+  }
+
+  /**
+   * The lesson's network (graph seed 1) trained by {@code kind} on the given batches ({@code
+   * indices}: batch after batch, into the training split), then its mean cross-entropy on the
+   * validation split: the same number from every runtime shows the same math.
+   */
+  static double validationLossAfter(Kind kind, int batchSize, int[] indices) throws Exception {
+    MnistDataSets sets = data();
+    DataSet train = sets.train();
+    Mlp.Options options = Mlp.Options.lesson().withGraphSeed(1L);
+    try (Graph graph = new Graph()) {
+      Mlp.Network net = Mlp.build(graph, options);
+      InGraphTraining fed =
+          switch (kind) {
+            case PLAIN -> null;
+            case EXACT -> GraphFedTraining.build(net, options, train, 8, batchSize);
+            case COMPILED -> CompiledTraining.build(net, options, train, 8, batchSize);
+          };
+      try (Session s = net.model().newSession()) {
+        s.run(net.init());
+        if (fed == null) {
+          for (int at = 0; at < indices.length; at += batchSize) {
+            try (Batch b =
+                train.toBatch(java.util.Arrays.copyOfRange(indices, at, at + batchSize))) {
+              net.trainStep(s, b.images(), b.oneHotLabels());
+            }
+          }
+        } else {
+          fed.load(s);
+          int run = 8 * batchSize;
+          for (int at = 0; at < indices.length; at += run) {
+            fed.run(
+                s, java.util.Arrays.copyOfRange(indices, at, Math.min(indices.length, at + run)));
+          }
+          fed.takeCostSum(s);
+        }
+        try (Batch v = sets.validation().all();
+            Result r =
+                s.runner()
+                    .feed(net.x(), v.images())
+                    .feed(net.y(), v.oneHotLabels())
+                    .fetch(net.cost())
+                    .run()) {
+          return ((TFloat32) r.get(0)).getFloat();
+        } finally {
+          if (fed instanceof AutoCloseable c) {
+            c.close();
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The initial weights of the lesson's network with graph seed 1, in variable order (W1, W2, b1,
+   * b2), as raw little-endian float32: the start every peer's loss check shares.
+   */
+  static byte[] initialWeights() throws Exception {
+    try (Graph graph = new Graph()) {
+      Mlp.Network net = Mlp.build(graph, Mlp.Options.lesson().withGraphSeed(1L));
+      try (Session s = net.model().newSession()) {
+        s.run(net.init());
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (var v : net.variables()) {
+          try (Result r = s.runner().fetch(v.read()).run()) {
+            TFloat32 t = (TFloat32) r.get(0);
+            java.nio.ByteBuffer b =
+                java.nio.ByteBuffer.allocate((int) t.size() * 4)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            t.scalars().forEach(x -> b.putFloat(x.getFloat()));
+            bytes.write(b.array());
+          }
+        }
+        return bytes.toByteArray();
+      }
+    }
+  }
+
+  /** The indices of {@code steps} batches from a fresh, seeded training split. */
+  static int[] batches(int steps, int batchSize) throws Exception {
+    return data().train().nextBatchesIndices(steps, batchSize, true);
   }
 
   /** Accuracy runs per timed repetition (as in {@code bench.py}): one run is a few milliseconds. */

@@ -30,11 +30,23 @@ final class BenchCommand implements Callable<Integer> {
               + " else ~/.cache/dnn-lessons/venv-tf/bin/python, else python3).")
   Path python;
 
+  @Option(
+      names = "--bench-python",
+      paramLabel = "PATH",
+      description =
+          "Python interpreter with JAX and PyTorch for their training rows (default:"
+              + " $DNN_LESSONS_BENCH_PYTHON, else ~/.cache/dnn-lessons/venv-bench/bin/python, made"
+              + " by src/test/python/ensure_bench_venv.sh); rows left out when missing.")
+  Path benchPython;
+
   @Override
   public Integer call() throws Exception {
-    Benchmark.run(
-        new Benchmark.Options(quick, python != null ? python : PythonPeer.defaultPython()),
-        main.out());
+    Benchmark.Options options =
+        new Benchmark.Options(quick, python != null ? python : PythonPeer.defaultPython());
+    if (benchPython != null) {
+      options = new Benchmark.Options(options.quick(), options.python(), benchPython);
+    }
+    Benchmark.run(options, main.out());
     return Main.EXIT_OK;
   }
 }

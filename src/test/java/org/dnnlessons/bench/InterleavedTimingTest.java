@@ -34,6 +34,32 @@ class InterleavedTimingTest {
   }
 
   @Test
+  void theProbeIsReadAtTheStartOfEachTimedRound() throws Exception {
+    List<String> calls = new ArrayList<>();
+    double[] reading = {0};
+    InterleavedTiming.Rounds r =
+        InterleavedTiming.run(
+            3,
+            List.of(
+                () -> {
+                  calls.add("a");
+                  return 1;
+                },
+                () -> {
+                  calls.add("b");
+                  return 2;
+                }),
+            () -> {
+              calls.add("probe");
+              return ++reading[0];
+            });
+    // warm-up round unprobed, then the probe ahead of each timed round's two tasks
+    assertEquals(List.of("b", "a", "probe", "a", "b", "probe", "b", "a", "probe", "a", "b"), calls);
+    assertArrayEquals(new double[] {1, 2, 3}, r.atRoundStart());
+    assertArrayEquals(new double[] {1, 1, 1}, r.times().get(0).seconds());
+  }
+
+  @Test
   void ratiosAreTakenRoundByRound() {
     Measurement python = new Measurement(new double[] {3, 2, 6});
     Measurement java = new Measurement(new double[] {2, 2, 3});
