@@ -252,7 +252,8 @@ final class IndexTable {
             entryOffset,
             "keys expand to more than "
                 + keyBudget
-                + " bytes (8 times the file): shared prefixes out of proportion to the file");
+                + " bytes (the larger of 16 MiB and 8 times the file): shared prefixes out of"
+                + " proportion to the file");
       }
       byte[] key = Arrays.copyOf(lastKey, (int) keyLength);
       System.arraycopy(bytes, c.pos, key, (int) shared, (int) unshared);
