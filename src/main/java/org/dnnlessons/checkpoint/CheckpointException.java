@@ -52,9 +52,31 @@ public class CheckpointException extends Exception {
 
   private static String message(Path file, long offset, String reason) {
     if (file != null && file.toString().isEmpty()) {
-      return reason; // an empty path: the reason says so, no ": ..." with nothing before it
+      return oneLine(reason); // an empty path: the reason says so, no ": ..." with nothing before
     }
     String where = offset == NO_OFFSET ? String.valueOf(file) : file + " at offset " + offset;
-    return where + ": " + reason;
+    return oneLine(where + ": " + reason);
+  }
+
+  /**
+   * The message stays one line whatever a file holds: control characters (a newline in a tensor
+   * name read from a damaged file) are written as {@code \xNN}.
+   */
+  private static String oneLine(String s) {
+    StringBuilder out = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean control = c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029';
+      if (control && out == null) {
+        out = new StringBuilder(s.substring(0, i));
+      }
+      if (out != null) {
+        out.append(
+            !control
+                ? String.valueOf(c)
+                : c > 0xff ? String.format("\\u%04x", (int) c) : String.format("\\x%02x", (int) c));
+      }
+    }
+    return out == null ? s : out.toString();
   }
 }

@@ -94,4 +94,13 @@ class CheckpointResolveTest {
             + ": names the checkpoint 'model.c\\x00pt\\x0a', but that is not a path here",
         e.getMessage());
   }
+
+  /** Found by the fuzz test: a newline in a name read from a file stays inside one line. */
+  @Test
+  void messagesStayOneLineWhateverTheFileHolds() {
+    CheckpointException e =
+        new CheckpointException(dir, 7, "tensor 'a\nb\u2028c' has an unknown rank");
+    assertEquals(
+        dir + " at offset 7: tensor 'a\\x0ab\\u2028c' has an unknown rank", e.getMessage());
+  }
 }
