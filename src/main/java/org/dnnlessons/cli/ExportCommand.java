@@ -4,10 +4,13 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.dnnlessons.keras.KerasExport;
 import org.dnnlessons.keras.MlpWeights;
+import org.dnnlessons.train.OutputTargets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code dnn-lessons export}: a checkpoint of the MLP as a Keras 3 {@code .keras} or weights file.
@@ -39,6 +42,8 @@ final class ExportCommand implements Callable<Integer> {
 
   @ParentCommand Main main;
 
+  @Spec CommandSpec spec;
+
   @Mixin CheckpointOption checkpointOption = new CheckpointOption();
 
   @Option(
@@ -56,6 +61,14 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // before the checkpoint is read: an empty --out resolved to the working directory (the rename
+    // then aimed at it), and a parent that is a file said only "already exists"
+    Main.options(
+        spec,
+        () -> {
+          OutputTargets.checkFile("--out", out);
+          return null;
+        });
     MlpWeights weights = MlpWeights.read(checkpointOption.checkpoint);
     KerasExport.write(weights, out, format.format);
     main.out().println("Wrote " + out + " (" + format + ": hidden " + weights.hidden() + ")");
