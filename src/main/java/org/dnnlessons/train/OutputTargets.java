@@ -94,7 +94,7 @@ public final class OutputTargets {
     checkNotEmpty(option, file, "a file name");
     if (Files.isDirectory(file)) {
       throw new IllegalArgumentException(
-          option + " " + file + ": is a directory; expected a file name such as curve.png");
+          option + " " + file + ": is a directory; expected a file name");
     }
     checkParent(option, file);
   }
