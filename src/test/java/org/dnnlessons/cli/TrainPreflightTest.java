@@ -126,8 +126,7 @@ class TrainPreflightTest {
             .startsWith("error: --logdir " + file + ": is a file, not a directory"));
     assertTrue(
         refused(Main.EXIT_USAGE, "--plot", existing.toString())
-            .startsWith(
-                "error: --plot " + existing + ": is a directory; expected a file name such as"));
+            .startsWith("error: --plot " + existing + ": is a directory; expected a file name ("));
     assertTrue(
         refused(Main.EXIT_USAGE, "--save", existing.toString())
             .startsWith(
