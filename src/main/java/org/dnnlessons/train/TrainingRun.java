@@ -644,8 +644,6 @@ public final class TrainingRun {
       for (long i = 0; i < startStep; i++) {
         sets.train().nextBatchIndices(training.batchSize(), true);
       }
-    } else if (warmStart != null) {
-      out.print(warmStart.table());
     }
     boolean nothingLeft = startEpoch >= training.epochs();
     if (nothingLeft) {
@@ -688,6 +686,11 @@ public final class TrainingRun {
           TensorBoardLog board = o.logdir() != null ? new TensorBoardLog(o.logdir()) : null) {
         if (warmStart != null) {
           warmStart.initialize(session, net.variables(), net.init());
+          if (resumed == null) {
+            // printed once the values are read and their checksums checked: a damaged checkpoint
+            // fails with one line, never after a table that says every variable was loaded
+            out.print(warmStart.table());
+          }
         } else {
           session.run(net.init());
         }

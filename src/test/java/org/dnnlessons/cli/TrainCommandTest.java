@@ -390,6 +390,27 @@ class TrainCommandTest {
         r.err());
   }
 
+  @Test
+  void warmStartFromADamagedCheckpointFailsBeforeItsTableSaysAnythingWasLoaded() throws Exception {
+    String prefix = dir.resolve("good/model.ckpt").toString();
+    assertEquals(
+        0, CliRun.of("train", "--hidden", "16", "--epochs", "1", "--save", prefix).status());
+    Path data;
+    try (var files = Files.list(dir.resolve("good"))) {
+      data = files.filter(p -> p.toString().endsWith(".data-00000-of-00001")).findFirst().get();
+    }
+    byte[] bytes = Files.readAllBytes(data);
+    bytes[bytes.length / 2] ^= 0x5a; // inside hidden_layer/weights: its CRC32C no longer matches
+    Files.write(data, bytes);
+    CliRun r = CliRun.of("train", "--init-from", dir.resolve("good").toString(), "--epochs", "1");
+    assertEquals(Main.EXIT_FAILURE, r.status(), r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertTrue(r.err().contains("checksum mismatch"), r.err());
+    // was: "Warm start from ...: 4 of 4 variables loaded" and the table, then the error
+    assertFalse(r.out().contains("loaded"), r.out());
+    assertFalse(r.out().contains("Epoch"), r.out());
+  }
+
   private static String[] concat(String[] a, String... b) {
     String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, all, a.length, b.length);
