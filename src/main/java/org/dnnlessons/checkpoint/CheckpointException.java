@@ -74,7 +74,9 @@ public class CheckpointException extends Exception {
         out.append(
             !control
                 ? String.valueOf(c)
-                : c > 0xff ? String.format("\\u%04x", (int) c) : String.format("\\x%02x", (int) c));
+                : c > 0xff
+                    ? String.format(java.util.Locale.ROOT, "\\u%04x", (int) c)
+                    : String.format(java.util.Locale.ROOT, "\\x%02x", (int) c));
       }
     }
     return out == null ? s : out.toString();
