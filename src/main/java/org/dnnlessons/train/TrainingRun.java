@@ -19,6 +19,7 @@ import org.dnnlessons.checkpoint.Saver;
 import org.dnnlessons.data.DataSource;
 import org.dnnlessons.data.DatasetException;
 import org.dnnlessons.data.MnistDataSets;
+import org.dnnlessons.format.PythonFloat;
 import org.dnnlessons.keras.KerasExport;
 import org.dnnlessons.keras.MlpWeights;
 import org.dnnlessons.nn.Mlp;
@@ -819,9 +820,12 @@ public final class TrainingRun {
    * Accuracy: 0.9410} (the accuracy only when measured).
    */
   public static String epochLine(EpochSummary s) {
-    String line = String.format(Locale.ROOT, "Epoch %-3d - cost: %.6f", s.epoch(), s.meanCost());
+    // numbers as Python prints them: a diverged run's cost is nan, not Java's NaN
+    String line =
+        String.format(Locale.ROOT, "Epoch %-3d - cost: ", s.epoch())
+            + PythonFloat.fixed(s.meanCost(), 6);
     if (s.validated()) {
-      line += String.format(Locale.ROOT, " - Validation Accuracy: %.4f", s.validationAccuracy());
+      line += " - Validation Accuracy: " + PythonFloat.fixed(s.validationAccuracy(), 4);
     }
     return line;
   }
