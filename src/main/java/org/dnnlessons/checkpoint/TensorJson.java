@@ -48,17 +48,7 @@ public final class TensorJson {
     for (int i = 0; i < tensors.size(); i++) {
       TensorInfo t = tensors.get(i);
       StringBuilder s = new StringBuilder();
-      s.append(i == 0 ? "" : ",")
-          .append("{\"name\":")
-          .append(quote(t.name()))
-          .append(",\"dtype\":")
-          .append(quote(t.numpyType()))
-          .append(",\"shape\":[");
-      long[] shape = t.shape();
-      for (int d = 0; d < shape.length; d++) {
-        s.append(d == 0 ? "" : ",").append(shape[d]);
-      }
-      s.append(']');
+      appendEntryStart(s, t, i == 0);
       if (values) {
         s.append(",\"values\":");
         int size = Dtypes.elementSize(t.dtype());
@@ -140,6 +130,23 @@ public final class TensorJson {
   }
 
   /**
+   * {@code ,{"name":...,"dtype":...,"shape":[...]}} up to the shape (no comma before the first).
+   */
+  private static void appendEntryStart(StringBuilder s, TensorInfo t, boolean first) {
+    s.append(first ? "" : ",")
+        .append("{\"name\":")
+        .append(quote(t.name()))
+        .append(",\"dtype\":")
+        .append(quote(t.numpyType()))
+        .append(",\"shape\":[");
+    long[] shape = t.shape();
+    for (int d = 0; d < shape.length; d++) {
+      s.append(d == 0 ? "" : ",").append(shape[d]);
+    }
+    s.append(']');
+  }
+
+  /**
    * Writes tensors already read (a Keras weights file's, for example) as {@link
    * #write(CheckpointReader, List, boolean)} does.
    */
@@ -149,17 +156,7 @@ public final class TensorJson {
     for (int i = 0; i < tensors.size(); i++) {
       TensorInfo t = tensors.get(i).info();
       total += t.numElements();
-      s.append(i == 0 ? "" : ",")
-          .append("{\"name\":")
-          .append(quote(t.name()))
-          .append(",\"dtype\":")
-          .append(quote(t.numpyType()))
-          .append(",\"shape\":[");
-      long[] shape = t.shape();
-      for (int d = 0; d < shape.length; d++) {
-        s.append(d == 0 ? "" : ",").append(shape[d]);
-      }
-      s.append(']');
+      appendEntryStart(s, t, i == 0);
       if (values) {
         s.append(",\"values\":");
         appendValues(s, tensors.get(i));
