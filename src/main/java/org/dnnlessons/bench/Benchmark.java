@@ -53,6 +53,16 @@ public final class Benchmark {
 
   private Benchmark() {}
 
+  /**
+   * Prints only the levers table ({@link LeverComparison}): each way of running the training step
+   * that was tried for speed, against {@code train}'s loop, at batch 32, 128 and 512.
+   *
+   * @param quick 3 rounds and half the steps instead of 5 and all
+   */
+  public static void levers(boolean quick, PrintStream out) throws Exception {
+    LeverComparison.run(out, quick, TrainingBench.BATCH_SIZES);
+  }
+
   /** Runs every row and prints the table; returns it. */
   public static BenchmarkReport run(Options options, PrintStream out) throws Exception {
     int reps = options.quick() ? 3 : 5;
@@ -71,7 +81,7 @@ public final class Benchmark {
     int trainingReps = options.quick() ? 3 : 7;
     Measurement matmul = MatmulPeak.measure(reps);
     Measurement floor = KernelFloor.measure(options.quick() ? 800 : 2000, reps);
-    double peak = MatmulPeak.flops() / matmul.median();
+    double peak = MatmulPeak.ceiling(matmul);
     out.println(
         "CPU: "
             + cpuModel()
@@ -85,12 +95,14 @@ public final class Benchmark {
             + " (TensorFlow 2.21)");
     out.println("CPU flags: " + cpuFlags());
     out.println(
-        "Threads: TensorFlow's defaults on both sides (intra-op and inter-op pools sized"
-            + " to the cores). Python's loop is the lesson's: a tf.compat.v1 Session, feed_dict,"
-            + " one run per step.");
+        "Java-versus-Python rows (below the training table): TensorFlow's default thread pools"
+            + " on both sides (intra-op and inter-op sized to the cores); Python's loop is the"
+            + " lesson's: a tf.compat.v1 Session, feed_dict, one run per step.");
     out.printf(
         Locale.ROOT,
-        "Matmul ceiling: a 2048^3 float32 product runs at %.0f GFLOP/s here;"
+        "Matmul ceiling: a 2048^3 float32 product runs at %.0f GFLOP/s here (the best of "
+            + reps
+            + " repetitions);"
             + " a lesson step at batch %d is %.0f MFLOP, so at most %.0f steps/s.%n",
         peak / 1e9,
         KernelFloor.BATCH,
@@ -124,6 +136,12 @@ public final class Benchmark {
     Map<String, double[]> python = peer.run("bench.py", pythonArgs, 1800);
 
     TrainingComparison.run(out, options.python(), options.benchPython(), options.quick(), peak);
+    out.println();
+    if (options.quick()) {
+      out.println("The levers table is left out of --quick: `bench --levers` prints it alone.");
+    } else {
+      LeverComparison.run(out, false, TrainingBench.BATCH_SIZES);
+    }
     out.println();
 
     BenchmarkReport report = new BenchmarkReport();

@@ -31,6 +31,15 @@ final class MatmulPeak {
     }
   }
 
+  /**
+   * The ceiling in FLOP/s: the fastest repetition's rate. Other work on the machine only ever slows
+   * a repetition down, so the best one is the closest to what the CPU can do (a median collapses
+   * when the machine is busy for half the repetitions).
+   */
+  static double ceiling(Measurement seconds) {
+    return flops() / seconds.min();
+  }
+
   /** Floating-point operations of one product. */
   static double flops() {
     return 2.0 * N * N * N;

@@ -14,6 +14,7 @@ import org.dnnlessons.train.InGraphTraining;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -109,55 +110,76 @@ public final class TrainingBench {
   }
 
   /**
+   * Builds an in-graph training loop for the lesson's network: {@link GraphFedTraining}, {@link
+   * CompiledTraining} or the benchmark's levers.
+   */
+  @FunctionalInterface
+  interface Fed {
+    InGraphTraining build(Mlp.Network net, Mlp.Options options, DataSet train, int batchSize);
+  }
+
+  /** {@link GraphFedTraining}: the lesson's graph, {@code perRun} steps per run. */
+  static Fed exact(int perRun) {
+    return (net, options, train, batch) ->
+        GraphFedTraining.build(net, options, train, perRun, batch);
+  }
+
+  /** {@link CompiledTraining} with {@code settings}, {@code perRun} steps per run. */
+  static Fed compiled(int perRun, CompiledTraining.Settings settings) {
+    return (net, options, train, batch) ->
+        CompiledTraining.build(net, options, train, perRun, batch, settings);
+  }
+
+  /** {@link WhileLoopTraining}: up to {@code perRun} steps per run in one compiled loop. */
+  static Fed whileLoop(int perRun) {
+    return (net, options, train, batch) ->
+        WhileLoopTraining.build(net, options, train, perRun, batch);
+  }
+
+  /**
+   * {@code steps} steps at {@code batchSize} by the loop {@code fed} builds, with the training
+   * split held in its graph, the batches' indices fed, run after run, and the weights handed back
+   * to the network at the end of each repetition, as at the end of an epoch. {@code config}, when
+   * given, configures the network's session (thread pools).
+   */
+  static Loop fed(int batchSize, int steps, Fed fed, ConfigProto config) throws Exception {
+    DataSet train = data().train();
+    Mlp.Options options = Mlp.Options.lesson().withGraphSeed(1L);
+    Graph graph = new Graph();
+    Mlp.Network net = Mlp.build(graph, options);
+    InGraphTraining loop = fed.build(net, options, train, batchSize);
+    Session s = config == null ? net.model().newSession() : new Session(graph, config);
+    s.run(net.init());
+    loop.load(s);
+    int perRun = loop.stepsPerRun();
+    return new Loop(
+        graph,
+        s,
+        () -> {
+          for (int i = 0; i < steps; i += perRun) {
+            loop.run(s, train.nextBatchesIndices(Math.min(perRun, steps - i), batchSize, true));
+          }
+          loop.takeCostSum(s);
+        },
+        loop instanceof AutoCloseable c ? c : null);
+  }
+
+  /**
    * As {@link #unrolled}, with the training split held in the graph: {@code train
    * --steps-per-run}'s fast path ({@link GraphFedTraining}), the steps' costs summed in the graph
    * as the trainer sums them.
    */
   static Loop inGraph(int batchSize, int steps, int perRun) throws Exception {
-    DataSet train = data().train();
-    Mlp.Options options = Mlp.Options.lesson().withGraphSeed(1L);
-    Graph graph = new Graph();
-    Mlp.Network net = Mlp.build(graph, options);
-    GraphFedTraining fed = GraphFedTraining.build(net, options, train, perRun, batchSize);
-    Session s = net.model().newSession();
-    s.run(net.init());
-    fed.load(s);
-    return new Loop(
-        graph,
-        s,
-        () -> {
-          for (int i = 0; i < steps; i += perRun) {
-            fed.run(s, train.nextBatchesIndices(Math.min(perRun, steps - i), batchSize, true));
-          }
-        });
+    return fed(batchSize, steps, exact(perRun), null);
   }
 
   /**
    * {@code train}'s compiled loop ({@link CompiledTraining}): the split in the graph, {@code
-   * perRun} steps per run compiled by XLA into one executable, resource variables. The weights
-   * reach the network's variables at the end of each repetition, as at the end of an epoch.
+   * perRun} steps per run compiled by XLA into one executable, resource variables.
    */
   static Loop compiled(int batchSize, int steps, int perRun, CompiledTraining.Settings settings)
       throws Exception {
-    DataSet train = data().train();
-    Mlp.Options options = Mlp.Options.lesson().withGraphSeed(1L);
-    Graph graph = new Graph();
-    Mlp.Network net = Mlp.build(graph, options);
-    CompiledTraining fast =
-        CompiledTraining.build(net, options, train, perRun, batchSize, settings);
-    Session s = net.model().newSession();
-    s.run(net.init());
-    fast.load(s);
-    return new Loop(
-        graph,
-        s,
-        () -> {
-          for (int i = 0; i < steps; i += perRun) {
-            fast.run(s, train.nextBatchesIndices(Math.min(perRun, steps - i), batchSize, true));
-          }
-          fast.takeCostSum(s);
-        },
-        fast);
+    return fed(batchSize, steps, compiled(perRun, settings), null);
   }
 
   /** Which Java loop a loss check trains with. */
@@ -176,20 +198,30 @@ public final class TrainingBench {
    * validation split: the same number from every runtime shows the same math.
    */
   static double validationLossAfter(Kind kind, int batchSize, int[] indices) throws Exception {
+    return validationLossAfter(
+        switch (kind) {
+          case PLAIN -> null;
+          case EXACT -> exact(8);
+          case COMPILED -> compiled(8, CompiledTraining.Settings.FASTEST);
+        },
+        batchSize,
+        indices);
+  }
+
+  /**
+   * As {@link #validationLossAfter(Kind, int, int[])}, trained by the loop {@code fed} builds, or
+   * step by step (one feed and one run per step) when it is null.
+   */
+  static double validationLossAfter(Fed fed, int batchSize, int[] indices) throws Exception {
     MnistDataSets sets = data();
     DataSet train = sets.train();
     Mlp.Options options = Mlp.Options.lesson().withGraphSeed(1L);
     try (Graph graph = new Graph()) {
       Mlp.Network net = Mlp.build(graph, options);
-      InGraphTraining fed =
-          switch (kind) {
-            case PLAIN -> null;
-            case EXACT -> GraphFedTraining.build(net, options, train, 8, batchSize);
-            case COMPILED -> CompiledTraining.build(net, options, train, 8, batchSize);
-          };
+      InGraphTraining loop = fed == null ? null : fed.build(net, options, train, batchSize);
       try (Session s = net.model().newSession()) {
         s.run(net.init());
-        if (fed == null) {
+        if (loop == null) {
           for (int at = 0; at < indices.length; at += batchSize) {
             try (Batch b =
                 train.toBatch(java.util.Arrays.copyOfRange(indices, at, at + batchSize))) {
@@ -197,13 +229,13 @@ public final class TrainingBench {
             }
           }
         } else {
-          fed.load(s);
-          int run = 8 * batchSize;
+          loop.load(s);
+          int run = loop.stepsPerRun() * batchSize;
           for (int at = 0; at < indices.length; at += run) {
-            fed.run(
+            loop.run(
                 s, java.util.Arrays.copyOfRange(indices, at, Math.min(indices.length, at + run)));
           }
-          fed.takeCostSum(s);
+          loop.takeCostSum(s);
         }
         try (Batch v = sets.validation().all();
             Result r =
@@ -214,7 +246,7 @@ public final class TrainingBench {
                     .run()) {
           return ((TFloat32) r.get(0)).getFloat();
         } finally {
-          if (fed instanceof AutoCloseable c) {
+          if (loop instanceof AutoCloseable c) {
             c.close();
           }
         }
@@ -245,6 +277,11 @@ public final class TrainingBench {
         return bytes.toByteArray();
       }
     }
+  }
+
+  /** Images in the training split the rows train on. */
+  static int trainingExamples() throws Exception {
+    return data().train().numExamples();
   }
 
   /** The indices of {@code steps} batches from a fresh, seeded training split. */

@@ -23,6 +23,14 @@ final class BenchCommand implements Callable<Integer> {
   boolean quick;
 
   @Option(
+      names = "--levers",
+      description =
+          "Print only the levers table: each way of running the training step tried for"
+              + " speed (thread pools, steps per run, resource variables, BiasAdd, float pixels,"
+              + " XLA, a whole epoch per run), timed against train's loop; no Python needed.")
+  boolean levers;
+
+  @Option(
       names = "--python",
       paramLabel = "PATH",
       description =
@@ -41,6 +49,10 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (levers) {
+      Benchmark.levers(quick, main.out());
+      return Main.EXIT_OK;
+    }
     Benchmark.Options options =
         new Benchmark.Options(quick, python != null ? python : PythonPeer.defaultPython());
     if (benchPython != null) {

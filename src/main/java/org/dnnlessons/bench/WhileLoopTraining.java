@@ -1,0 +1,459 @@
+package org.dnnlessons.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.dnnlessons.data.DataSet;
+import org.dnnlessons.nn.Mlp;
+import org.dnnlessons.nn.NamedVariable;
+import org.dnnlessons.train.InGraphTraining;
+import org.tensorflow.ConcreteFunction;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Signature;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Gradients;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.VarHandleOp;
+import org.tensorflow.proto.AttrValue;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.RunOptions;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TUint8;
+
+/**
+ * The benchmark's "whole epoch per {@code Session.run}" lever: the steps of a run are one {@code
+ * While} loop (the graph-mode form of {@code tf.while_loop}) whose body is a single training step,
+ * the loop wrapped in a function call marked {@code _XlaMustCompile}, as {@code
+ * tf.function(jit_compile=True)} marks it, so XLA compiles the whole loop into one executable. The
+ * graph has one step's ops whatever the number of steps, where {@code train --jit-compile} unrolls
+ * {@code k} steps (and its graph and compile time grow with {@code k}).
+ *
+ * <p>Measured and dropped (README, benchmark): on TensorFlow 2.18's XLA CPU runtime (thunks) a step
+ * inside the loop takes about twice as long as an unrolled one, so {@code train} does not use it.
+ * It stays here as the benchmark's lever row, with its loss check showing the same math.
+ *
+ * <p>The weights, the training split and the cost sum live in resource variables of its own
+ * session; {@link #load} copies the network's weights in, {@link #takeCostSum} copies them back.
+ * Not for dropout.
+ */
+final class WhileLoopTraining implements InGraphTraining, AutoCloseable {
+
+  private static final String CALL = "steps";
+
+  private final List<NamedVariable<TFloat32>> modelVariables;
+  private final DataSet data;
+  private final int stepsPerRun;
+  private final int batchSize;
+  private final Graph graph;
+  private final Session session;
+  private final List<Placeholder<TFloat32>> modelIn = new ArrayList<>();
+  private final List<org.tensorflow.op.Op> modelAssign = new ArrayList<>();
+  private final List<String> weightsIn = new ArrayList<>();
+  private final List<String> weightsAssign = new ArrayList<>();
+  private final List<String> weightsOut = new ArrayList<>();
+  private String pixelsIn;
+  private String labelsIn;
+  private String loadData;
+  private String indices;
+  private String limit;
+  private String runSteps;
+  private String costSum;
+  private String resetCost;
+
+  private WhileLoopTraining(
+      Mlp.Network net,
+      DataSet data,
+      int stepsPerRun,
+      int batchSize,
+      Mlp.Options options,
+      boolean jitCompile) {
+    this.modelVariables = net.variables();
+    this.data = data;
+    this.stepsPerRun = stepsPerRun;
+    this.batchSize = batchSize;
+    Ops model = net.model().tf().withSubScope("while_loop_training");
+    for (NamedVariable<TFloat32> v : modelVariables) {
+      Placeholder<TFloat32> in =
+          model.placeholder(TFloat32.class, Placeholder.shape(v.variable().shape()));
+      modelIn.add(in);
+      modelAssign.add(model.assign(v.variable(), in));
+    }
+    this.graph = new Graph();
+    try (Graph scratch = new Graph()) {
+      build(scratch, options);
+      GraphDef.Builder def = scratch.toGraphDef().toBuilder();
+      for (NodeDef.Builder node : def.getNodeBuilderList()) {
+        if (jitCompile && node.getName().equals(CALL)) {
+          node.putAttr("_XlaMustCompile", AttrValue.newBuilder().setB(true).build());
+        }
+      }
+      graph.importGraphDef(def.build());
+      ConfigProto.Builder config = ConfigProto.newBuilder();
+      config.getGraphOptionsBuilder().getRewriteOptionsBuilder().setDisableMetaOptimizer(true);
+      this.session = new Session(graph, config.build());
+    } catch (RuntimeException e) {
+      graph.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Builds the loop for {@code net} (a few assign ops under {@code while_loop_training/} are added
+   * to its graph, to copy the trained weights back) and opens its session.
+   *
+   * @param stepsPerRun the most steps one run takes, up to a whole epoch
+   * @throws IllegalArgumentException for a network with dropout or other than one hidden layer
+   */
+  static WhileLoopTraining build(
+      Mlp.Network net, Mlp.Options options, DataSet data, int stepsPerRun, int batchSize) {
+    return build(net, options, data, stepsPerRun, batchSize, true);
+  }
+
+  /** As above; {@code jitCompile == false} leaves the call unmarked, for the executor to run. */
+  static WhileLoopTraining build(
+      Mlp.Network net,
+      Mlp.Options options,
+      DataSet data,
+      int stepsPerRun,
+      int batchSize,
+      boolean jitCompile) {
+    if (options.dropout() || net.variables().size() != 4) {
+      throw new IllegalArgumentException(
+          "the while-loop lever trains the lesson's network: one hidden layer, no dropout");
+    }
+    if (stepsPerRun < 1 || batchSize < 1) {
+      throw new IllegalArgumentException(
+          "steps per run and batch size must be at least 1, found "
+              + stepsPerRun
+              + " and "
+              + batchSize);
+    }
+    return new WhileLoopTraining(net, data, stepsPerRun, batchSize, options, jitCompile);
+  }
+
+  /** The loop variables of the {@code While}, in order: the body's inputs and outputs. */
+  private record LoopVars(
+      Operand<TInt32> step,
+      Operand<TInt32> limit,
+      List<Operand<TFloat32>> weights,
+      Operand<TFloat64> cost,
+      Operand<TUint8> images,
+      Operand<TInt32> labels,
+      Operand<TInt32> indices) {
+
+    List<Operand<?>> all() {
+      List<Operand<?>> out = new ArrayList<>(List.of(step, limit));
+      out.addAll(weights);
+      out.addAll(List.of(cost, images, labels, indices));
+      return out;
+    }
+
+    static LoopVars placeholders(Ops tf, List<Shape> weightShapes, int n, int size) {
+      List<Operand<TFloat32>> weights = new ArrayList<>();
+      for (Shape s : weightShapes) {
+        weights.add(tf.placeholder(TFloat32.class, Placeholder.shape(s)));
+      }
+      return new LoopVars(
+          tf.placeholder(TInt32.class, Placeholder.shape(Shape.scalar())),
+          tf.placeholder(TInt32.class, Placeholder.shape(Shape.scalar())),
+          weights,
+          tf.placeholder(TFloat64.class, Placeholder.shape(Shape.scalar())),
+          tf.placeholder(TUint8.class, Placeholder.shape(Shape.of(n, size))),
+          tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(n))),
+          tf.placeholder(TInt32.class, Placeholder.shape(Shape.unknown())));
+    }
+
+    /** A signature naming the operands {@code prefix0}, {@code prefix1}, ... in order. */
+    static Signature.Builder signature(Signature.Builder b, String prefix, List<Operand<?>> all) {
+      for (int i = 0; i < all.size(); i++) {
+        if (prefix.equals("in")) {
+          b.input(String.format(java.util.Locale.ROOT, "in%02d", i), all.get(i));
+        } else {
+          b.output(String.format(java.util.Locale.ROOT, "out%02d", i), all.get(i));
+        }
+      }
+      return b;
+    }
+  }
+
+  /** {@code step < limit}. */
+  private static ConcreteFunction condition(List<Shape> shapes, int n, int size) {
+    return ConcreteFunction.create(
+        tf -> {
+          LoopVars in = LoopVars.placeholders(tf, shapes, n, size);
+          Signature.Builder b = LoopVars.signature(Signature.builder().key("cond"), "in", in.all());
+          return b.output("go", tf.math.less(in.step(), in.limit())).build();
+        });
+  }
+
+  /** One training step on batch {@code step} of the indices: the lesson's math, SGD at the rate. */
+  private static ConcreteFunction body(List<Shape> shapes, int n, int size, int batch, float rate) {
+    return ConcreteFunction.create(
+        tf -> {
+          LoopVars in = LoopVars.placeholders(tf, shapes, n, size);
+          Operand<TInt32> ix =
+              tf.slice(
+                  in.indices(),
+                  tf.reshape(
+                      tf.math.mul(in.step(), tf.constant(batch)), tf.constant(new int[] {1})),
+                  tf.constant(new int[] {batch}));
+          // DataSet's uint8 * (1/255)
+          Operand<TFloat32> x =
+              tf.math.mul(
+                  tf.dtypes.cast(tf.gather(in.images(), ix, tf.constant(0)), TFloat32.class),
+                  tf.constant((float) (1.0 / 255.0)));
+          Operand<TFloat32> y =
+              tf.oneHot(
+                  tf.gather(in.labels(), ix, tf.constant(0)),
+                  tf.constant(Mlp.NUM_CLASSES),
+                  tf.constant(1.0f),
+                  tf.constant(0.0f));
+          List<Operand<TFloat32>> w = in.weights();
+          Operand<TFloat32> hidden =
+              tf.nn.relu(tf.math.add(tf.linalg.matMul(x, w.get(0)), w.get(2)));
+          Operand<TFloat32> logits = tf.math.add(tf.linalg.matMul(hidden, w.get(1)), w.get(3));
+          Operand<TFloat32> cost =
+              tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, y).loss(), tf.constant(0));
+          Gradients grads = tf.gradients(cost, w);
+          Operand<TFloat32> lr = tf.constant(rate);
+          List<Operand<TFloat32>> next = new ArrayList<>();
+          for (int i = 0; i < w.size(); i++) {
+            next.add(tf.math.sub(w.get(i), tf.math.mul(grads.dy(i).expect(TFloat32.class), lr)));
+          }
+          LoopVars out =
+              new LoopVars(
+                  tf.math.add(in.step(), tf.constant(1)),
+                  tf.identity(in.limit()),
+                  next,
+                  tf.math.add(in.cost(), tf.dtypes.cast(cost, TFloat64.class)),
+                  tf.identity(in.images()),
+                  tf.identity(in.labels()),
+                  tf.identity(in.indices()));
+          Signature.Builder b = Signature.builder().key("body");
+          LoopVars.signature(b, "in", in.all());
+          return LoopVars.signature(b, "out", out.all()).build();
+        });
+  }
+
+  /** The whole run: the {@code While} from step 0 to {@code limit}; the weights and cost out. */
+  private static ConcreteFunction steps(
+      List<Shape> shapes, int n, int size, ConcreteFunction cond, ConcreteFunction body) {
+    return ConcreteFunction.create(
+        tf -> {
+          LoopVars in = LoopVars.placeholders(tf, shapes, n, size);
+          LoopVars start =
+              new LoopVars(
+                  tf.constant(0),
+                  in.limit(),
+                  in.weights(),
+                  in.cost(),
+                  in.images(),
+                  in.labels(),
+                  in.indices());
+          List<Output<?>> end = tf.whileOp(start.all(), cond, body).output();
+          Signature.Builder b = Signature.builder().key("steps");
+          LoopVars.signature(b, "in", in.all());
+          // weights and the cost: loop variables 2 to 2 + weights
+          return LoopVars.signature(b, "out", new ArrayList<>(end.subList(2, 3 + shapes.size())))
+              .build();
+        });
+  }
+
+  private void build(Graph scratch, Mlp.Options options) {
+    Ops tf = Ops.create(scratch);
+    int n = data.numExamples();
+    int size = data.imageSize();
+    List<Shape> shapes = modelVariables.stream().map(v -> v.variable().shape()).toList();
+    List<Operand<?>> handles = new ArrayList<>();
+    List<Operand<TFloat32>> reads = new ArrayList<>();
+    for (int i = 0; i < shapes.size(); i++) {
+      var handle =
+          tf.withName("variable_" + i)
+              .varHandleOp(TFloat32.class, shapes.get(i), VarHandleOp.sharedName("while_" + i));
+      handles.add(handle);
+      Placeholder<TFloat32> in = tf.placeholder(TFloat32.class, Placeholder.shape(shapes.get(i)));
+      weightsIn.add(in.op().name());
+      weightsAssign.add(tf.assignVariableOp(handle, in).op().name());
+      Operand<TFloat32> read = tf.readVariableOp(handle, TFloat32.class);
+      weightsOut.add(read.op().name());
+      reads.add(read);
+    }
+    Ops d = tf.withSubScope("data");
+    var images =
+        d.varHandleOp(TUint8.class, Shape.of(n, size), VarHandleOp.sharedName("while_images"));
+    var classes = d.varHandleOp(TInt32.class, Shape.of(n), VarHandleOp.sharedName("while_labels"));
+    var pixels = d.placeholder(TUint8.class, Placeholder.shape(Shape.of(n, size)));
+    var labels = d.placeholder(TInt32.class, Placeholder.shape(Shape.of(n)));
+    pixelsIn = pixels.op().name();
+    labelsIn = labels.op().name();
+    loadData =
+        d.withControlDependencies(List.of(d.assignVariableOp(images, pixels)))
+            .assignVariableOp(classes, labels)
+            .op()
+            .name();
+    var sum = d.varHandleOp(TFloat64.class, Shape.scalar(), VarHandleOp.sharedName("while_cost"));
+    costSum = d.readVariableOp(sum, TFloat64.class).op().name();
+    resetCost = d.assignVariableOp(sum, d.constant(0.0)).op().name();
+    var ix = d.placeholder(TInt32.class, Placeholder.shape(Shape.unknown()));
+    var steps = d.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
+    indices = ix.op().name();
+    limit = steps.op().name();
+
+    try (ConcreteFunction cond = condition(shapes, n, size);
+        ConcreteFunction body = body(shapes, n, size, batchSize, (float) options.learningRate());
+        ConcreteFunction run = steps(shapes, n, size, cond, body)) {
+      LoopVars in =
+          new LoopVars(
+              d.constant(0),
+              steps,
+              reads,
+              d.constant(0.0),
+              d.readVariableOp(images, TUint8.class),
+              d.readVariableOp(classes, TInt32.class),
+              ix);
+      Map<String, Operand<?>> args = new LinkedHashMap<>();
+      List<Operand<?>> all = in.all();
+      for (int i = 0; i < all.size(); i++) {
+        args.put(String.format(java.util.Locale.ROOT, "in%02d", i), all.get(i));
+      }
+      Map<String, Operand<?>> out = tf.withName(CALL).call(run, args);
+      List<org.tensorflow.op.Op> writes = new ArrayList<>();
+      for (int i = 0; i < handles.size(); i++) {
+        Operand<TFloat32> w =
+            out.get(String.format(java.util.Locale.ROOT, "out%02d", i))
+                .asOutput()
+                .expect(TFloat32.class);
+        writes.add(tf.assignVariableOp(handles.get(i), w));
+      }
+      Operand<TFloat64> cost =
+          out.get(String.format(java.util.Locale.ROOT, "out%02d", handles.size()))
+              .asOutput()
+              .expect(TFloat64.class);
+      writes.add(d.assignAddVariableOp(sum, cost));
+      runSteps = tf.withName("run_steps").withControlDependencies(writes).noOp().op().name();
+    }
+  }
+
+  @Override
+  public int stepsPerRun() {
+    return stepsPerRun;
+  }
+
+  @Override
+  public int batchSize() {
+    return batchSize;
+  }
+
+  @Override
+  public void load(Session modelSession) {
+    int n = data.numExamples();
+    int size = data.imageSize();
+    int[] labels = new int[n];
+    byte[] bytes = new byte[n * size];
+    for (int i = 0; i < n; i++) {
+      labels[i] = data.label(i);
+      for (int r = 0; r < data.imageRows(); r++) {
+        for (int c = 0; c < data.imageColumns(); c++) {
+          bytes[i * size + r * data.imageColumns() + c] = (byte) data.pixel(i, r, c);
+        }
+      }
+    }
+    try (TUint8 pixels = TUint8.tensorOf(Shape.of(n, size), DataBuffers.of(bytes, true, false));
+        TInt32 l = TInt32.tensorOf(Shape.of(n), DataBuffers.of(labels, true, false))) {
+      session.runner().feed(pixelsIn, pixels).feed(labelsIn, l).addTarget(loadData).run().close();
+    }
+    session.runner().addTarget(resetCost).run().close();
+    Session.Runner fetch = modelSession.runner();
+    modelVariables.forEach(v -> fetch.fetch(v.read()));
+    try (Result values = fetch.run()) {
+      Session.Runner assign = session.runner();
+      for (int i = 0; i < weightsIn.size(); i++) {
+        assign.feed(weightsIn.get(i), values.get(i)).addTarget(weightsAssign.get(i));
+      }
+      assign.run().close();
+    }
+  }
+
+  @Override
+  public void run(Session modelSession, int[] batchIndices) {
+    int j = InGraphTraining.batches(batchIndices, batchSize, stepsPerRun);
+    try (TInt32 ix =
+            TInt32.tensorOf(
+                Shape.of(batchIndices.length), DataBuffers.of(batchIndices, true, false));
+        TInt32 k = TInt32.scalarOf(j)) {
+      session.runner().feed(indices, ix).feed(limit, k).addTarget(runSteps).run().close();
+    }
+  }
+
+  /**
+   * Runs as {@link #run} does and returns the types of the ops TensorFlow's executors ran for it
+   * (from {@code RunMetadata.step_stats} at {@code FULL_TRACE}), counted, the ops of called
+   * functions included: where XLA compiled the loop, its {@code StatelessWhile} and the step's
+   * kernels ran inside the compiled call and are absent here.
+   */
+  Map<String, Integer> executedOps(int[] batchIndices) {
+    int j = InGraphTraining.batches(batchIndices, batchSize, stepsPerRun);
+    Map<String, Integer> ops = new java.util.TreeMap<>();
+    RunOptions options =
+        RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build();
+    try (TInt32 ix =
+            TInt32.tensorOf(
+                Shape.of(batchIndices.length), DataBuffers.of(batchIndices, true, false));
+        TInt32 k = TInt32.scalarOf(j);
+        Result r =
+            session
+                .runner()
+                .feed(indices, ix)
+                .feed(limit, k)
+                .addTarget(runSteps)
+                .setOptions(options)
+                .runAndFetchMetadata()) {
+      for (var device : r.getMetadata().orElseThrow().getStepStats().getDevStatsList()) {
+        for (var node : device.getNodeStatsList()) {
+          // "name = Op(inputs)"
+          String label = node.getTimelineLabel();
+          int eq = label.indexOf(" = ");
+          int paren = label.indexOf('(', Math.max(eq, 0));
+          if (eq > 0 && paren > eq) {
+            ops.merge(label.substring(eq + 3, paren), 1, Integer::sum);
+          }
+        }
+      }
+    }
+    return ops;
+  }
+
+  @Override
+  public double takeCostSum(Session modelSession) {
+    double total;
+    Session.Runner fetch = session.runner().fetch(costSum);
+    weightsOut.forEach(fetch::fetch);
+    try (Result r = fetch.run()) {
+      total = ((TFloat64) r.get(0)).getDouble();
+      Session.Runner assign = modelSession.runner();
+      for (int i = 0; i < modelIn.size(); i++) {
+        assign.feed(modelIn.get(i), r.get(i + 1)).addTarget(modelAssign.get(i));
+      }
+      assign.run().close();
+    }
+    session.runner().addTarget(resetCost).run().close();
+    return total;
+  }
+
+  @Override
+  public void close() {
+    session.close();
+    graph.close();
+  }
+}
