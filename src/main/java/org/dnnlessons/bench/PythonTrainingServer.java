@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Python's training loop kept running between requests ({@code bench.py --serve}), so that the
  * benchmark can interleave Java's repetitions with Python's: both then see the same machine, which
- * on a shared machine drifts by 10-30% from one minute to the next.
+ * on a shared machine drifts by 10-30% from one minute to the next. The DJL peer ({@link
+ * DjlPeerJar}, a separate JVM) speaks the same line protocol and is driven by this class too.
  *
  * <p>Each request runs {@code steps} steps of the lesson's loop ({@code next_batch} and one {@code
  * sess.run(train_op, feed_dict)}) at a batch size, in one session per batch size kept from request
@@ -25,10 +26,12 @@ public final class PythonTrainingServer implements AutoCloseable {
   private final BufferedReader answers;
   private final PrintWriter requests;
   private final Path errors;
+  private final String program;
 
-  private PythonTrainingServer(Process process, Path errors) {
+  private PythonTrainingServer(Process process, Path errors, String program) {
     this.process = process;
     this.errors = errors;
+    this.program = program;
     this.answers =
         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     this.requests = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
@@ -58,31 +61,54 @@ public final class PythonTrainingServer implements AutoCloseable {
       throw new IOException(
           script + ": the Python benchmark script is missing; run from the repository root");
     }
-    Path errors = Files.createTempFile("bench-python-serve", ".err");
     ProcessBuilder builder =
         new ProcessBuilder(
-                python.toString(),
-                script.toString(),
-                "--serve",
-                "--peers",
-                String.join(",", peers),
-                "--data",
-                data.toString())
-            .redirectError(errors.toFile());
+            python.toString(),
+            script.toString(),
+            "--serve",
+            "--peers",
+            String.join(",", peers),
+            "--data",
+            data.toString());
     if (peers.stream().anyMatch(p -> p.startsWith("torch"))) {
-      // PyTorch's OpenMP threads spin while they wait for work; on a busy 2-core machine that
-      // spinning starves the thread doing the work (measured: 5 steps/s instead of 90 at batch
-      // 128 under load); the benchmark's header says it sets this.
-      builder.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+      passiveOpenMp(builder);
     }
+    return start(builder, script + " --serve", b -> PythonPeer.start(python, b));
+  }
+
+  /**
+   * PyTorch's OpenMP threads spin while they wait for work; on a busy 2-core machine that spinning
+   * starves the thread doing the work (measured: 5 steps/s instead of 90 at batch 128 under load);
+   * the benchmark's header says it sets this.
+   */
+  static void passiveOpenMp(ProcessBuilder builder) {
+    builder.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+  }
+
+  /** How a server's process is started (its errors already redirected). */
+  interface Starter {
+    Process start(ProcessBuilder builder) throws IOException;
+  }
+
+  /**
+   * Starts {@code builder}'s command, a server of the line protocol named {@code program} in
+   * messages, and waits for its {@code ready}.
+   *
+   * @throws IOException naming {@code program} when it cannot start or does not answer {@code
+   *     ready}, with its last error line
+   */
+  static PythonTrainingServer start(ProcessBuilder builder, String program, Starter starter)
+      throws IOException {
+    Path errors = Files.createTempFile("bench-peer-serve", ".err");
+    builder.redirectError(errors.toFile());
     Process process;
     try {
-      process = PythonPeer.start(python, builder);
+      process = starter.start(builder);
     } catch (IOException e) {
       Files.deleteIfExists(errors);
       throw e;
     }
-    PythonTrainingServer server = new PythonTrainingServer(process, errors);
+    PythonTrainingServer server = new PythonTrainingServer(process, errors, program);
     try {
       server.expect("ready");
     } catch (IOException e) {
@@ -138,8 +164,8 @@ public final class PythonTrainingServer implements AutoCloseable {
     String line = answers.readLine();
     if (line == null || !line.startsWith(prefix)) {
       throw new IOException(
-          PythonPeer.SCRIPTS.resolve("bench.py")
-              + " --serve: expected '"
+          program
+              + ": expected '"
               + prefix.trim()
               + "...', got "
               + (line == null ? "end of output" : "'" + line + "'")

@@ -18,8 +18,9 @@ import org.dnnlessons.train.CompiledTraining;
  * The training table: {@code train} against the other ways to train the lesson's network on a CPU
  * in 2026, in the same rounds: Java's own loops, the lesson's {@code tf.compat.v1} loop, TF 2
  * {@code tf.function} (with and without XLA), JAX ({@code jit}, and {@code lax.scan} over 8 steps)
- * and PyTorch (eager, {@code torch.compile}), each run only where its runtime is present (JAX and
- * PyTorch in the benchmark's own Python environment, {@code src/test/python/ensure_bench_venv.sh}).
+ * and PyTorch (eager, {@code torch.compile}) and DJL on PyTorch, each run only where its runtime is
+ * present (JAX and PyTorch in the benchmark's own Python environment, {@code
+ * src/test/python/ensure_bench_venv.sh}; DJL in its own Maven build, {@link DjlPeerJar}).
  *
  * <p>Every runtime trains the same network (784-256-10, float32, gradient descent at 0.001, mean
  * softmax cross-entropy) on the same 7,000 embedded digits at batch 32, 128 and 512. The rows of a
@@ -46,7 +47,7 @@ final class TrainingComparison {
   /** One row: a label, a timed task and its loss check. */
   private record Entry(String label, InterleavedTiming.Timed task, Callable<Double> loss) {}
 
-  /** A Python peer: its name in {@code bench_peers.py}, its label, its server. */
+  /** A peer in another process: its name in the protocol ({@code bench_peers.py}), its label. */
   private record Peer(String name, String label, PythonTrainingServer server) {}
 
   /** The result of one batch size, for the README and the tests of the printing. */
@@ -57,7 +58,7 @@ final class TrainingComparison {
   private final List<String> notes = new ArrayList<>();
   private final Map<String, String> runtimes = new LinkedHashMap<>();
 
-  private TrainingComparison() {}
+  TrainingComparison() {}
 
   /**
    * Prints the training table.
@@ -85,7 +86,7 @@ final class TrainingComparison {
       throws Exception {
     TrainingComparison c = new TrainingComparison();
     try {
-      c.startPeers(tfPython, benchPython, quick);
+      c.startPeers(tfPython, benchPython, quick, DjlPeerJar.JAR);
       int rounds = quick ? 3 : 7;
       out.println(
           "Training the lesson's network (784-256-10, float32, gradient descent at 0.001) on the"
@@ -100,8 +101,9 @@ final class TrainingComparison {
       out.println("Runtimes: " + c.describeRuntimes());
       out.println(
           "Threads: every runtime's defaults (TensorFlow's pools sized to the cores, PyTorch's"
-              + " OpenMP threads, with OMP_WAIT_POLICY=PASSIVE so that its waiting threads do not"
-              + " spin against the working one).");
+              + " OpenMP threads, in Python and under DJL, with OMP_WAIT_POLICY=PASSIVE so that its"
+              + " waiting threads do not spin against the working one; DJL's intra-op threads set"
+              + " to the processors, ai.djl.pytorch.num_threads).");
       for (String note : c.notes) {
         out.println(note);
       }
@@ -137,7 +139,16 @@ final class TrainingComparison {
     }
   }
 
-  private void startPeers(Path tfPython, Path benchPython, boolean quick) {
+  /**
+   * Starts the peers of other processes: Python's (TensorFlow, JAX, PyTorch) and DJL's ({@code
+   * djlJar}); each runtime that is missing or fails to start becomes a note instead of rows.
+   */
+  void startPeers(Path tfPython, Path benchPython, boolean quick, Path djlJar) {
+    startPythonPeers(tfPython, benchPython, quick);
+    startDjl(djlJar);
+  }
+
+  private void startPythonPeers(Path tfPython, Path benchPython, boolean quick) {
     List<String[]> lesson = new ArrayList<>();
     lesson.add(new String[] {"lesson", "the lesson's tf.compat.v1 loop (Python)"});
     start(tfPython, lesson);
@@ -173,17 +184,60 @@ final class TrainingComparison {
   /** Starts one server for {@code named} peers (name, label); a failure becomes a note. */
   private void start(Path python, List<String[]> named) {
     List<String> names = named.stream().map(n -> n[0]).toList();
+    start(
+        () -> PythonTrainingServer.start(python, Path.of("data", "mnist"), names),
+        python.toString(),
+        named);
+  }
+
+  /**
+   * Adds the DJL row when {@code jar} ({@link DjlPeerJar#JAR}) has been built; otherwise a note
+   * saying how to build it.
+   */
+  void startDjl(Path jar) {
+    if (!Files.isRegularFile(jar)) {
+      notes.add(DjlPeerJar.missing(jar));
+      return;
+    }
+    start(
+        () -> DjlPeerJar.start(jar, Path.of("data", "mnist")),
+        jar.toString(),
+        List.<String[]>of(new String[] {DjlPeerJar.NAME, DjlPeerJar.LABEL}));
+  }
+
+  /** How a peer's server starts. */
+  private interface ServerStart {
+    PythonTrainingServer start() throws IOException;
+  }
+
+  private void start(ServerStart how, String where, List<String[]> named) {
+    List<String> names = named.stream().map(n -> n[0]).toList();
+    PythonTrainingServer server = null;
     try {
-      PythonTrainingServer server =
-          PythonTrainingServer.start(python, Path.of("data", "mnist"), names);
+      server = how.start();
       servers.add(server);
+      runtimes.putIfAbsent(server.describe(names.get(0)), where);
       for (String[] n : named) {
         peers.add(new Peer(n[0], n[1], server));
       }
-      runtimes.putIfAbsent(server.describe(names.get(0)), python.toString());
     } catch (IOException e) {
       notes.add("Rows " + names + " left out: " + e.getMessage());
     }
+  }
+
+  /** The lines printed above the table (rows left out, and why). */
+  List<String> notes() {
+    return notes;
+  }
+
+  /** The labels of the rows served by other processes, in the table's order. */
+  List<String> peerLabels() {
+    return peers.stream().map(Peer::label).toList();
+  }
+
+  /** The runtimes of those rows, as their servers describe them, with where each came from. */
+  Map<String, String> runtimes() {
+    return runtimes;
   }
 
   private String describeRuntimes() {
@@ -287,7 +341,7 @@ final class TrainingComparison {
     }
   }
 
-  private void close() throws IOException {
+  void close() throws IOException {
     for (PythonTrainingServer s : servers) {
       s.close();
     }
