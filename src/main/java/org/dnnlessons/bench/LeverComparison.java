@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.dnnlessons.train.CompiledTraining;
+import org.dnnlessons.train.WhileLoopTraining;
 import org.tensorflow.proto.ConfigProto;
 
 /**
@@ -16,8 +17,9 @@ import org.tensorflow.proto.ConfigProto;
  *
  * <p>Levers: thread pools (intra-op 1, inter-op 1), more steps per run, resource variables on the
  * plain executor, {@code BiasAdd} (Grappler's {@code _FusedMatMul}), float32 pixels held in the
- * graph, XLA over 8 and 32 unrolled steps ({@code train --jit-compile} is the first), and a whole
- * epoch per run as one XLA-compiled {@code While} loop ({@link WhileLoopTraining}).
+ * graph, XLA over 8 and 32 unrolled steps ({@link CompiledTraining}), and XLA over a {@code While}
+ * loop of 64 steps per run ({@code train --jit-compile}, {@link WhileLoopTraining}) or of a whole
+ * epoch.
  */
 final class LeverComparison {
 
@@ -80,7 +82,7 @@ final class LeverComparison {
             null));
     l.add(
         new Lever(
-            "XLA, 8 unrolled steps per run (`train --jit-compile`)",
+            "XLA, 8 unrolled steps per run",
             TrainingBench.compiled(8, CompiledTraining.Settings.FASTEST),
             null));
     l.add(
@@ -92,6 +94,11 @@ final class LeverComparison {
         new Lever(
             "XLA, 8 steps per run, float32 pixels in the graph",
             TrainingBench.compiled(8, new CompiledTraining.Settings(true, true, false, true)),
+            null));
+    l.add(
+        new Lever(
+            "XLA, a `While` loop of 64 steps per run (`train --jit-compile`)",
+            TrainingBench.whileLoop(TrainingBench.JIT_STEPS_PER_RUN),
             null));
     int epoch = TrainingBench.trainingExamples() / batch;
     l.add(

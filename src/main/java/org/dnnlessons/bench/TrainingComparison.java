@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.dnnlessons.train.CompiledTraining;
 
 /**
  * The training table: {@code train} against the other ways to train the lesson's network on a CPU
@@ -271,11 +270,12 @@ final class TrainingComparison {
               InterleavedTiming.wallClock(exact),
               () -> TrainingBench.validationLossAfter(TrainingBench.Kind.EXACT, batch, indices)));
       TrainingBench.Loop compiled =
-          TrainingBench.compiled(batch, steps, 8, CompiledTraining.Settings.FASTEST);
+          TrainingBench.fed(
+              batch, steps, TrainingBench.whileLoop(TrainingBench.JIT_STEPS_PER_RUN), null);
       loops.add(compiled);
       entries.add(
           new Entry(
-              "`train --jit-compile` (Java; XLA, 8 steps per run)",
+              "`train --jit-compile` (Java; XLA, a `While` loop of 64 steps per run)",
               InterleavedTiming.wallClock(compiled),
               () ->
                   TrainingBench.validationLossAfter(TrainingBench.Kind.COMPILED, batch, indices)));

@@ -54,16 +54,17 @@ final class TrainCommand implements Callable<Integer> {
       paramLabel = "K",
       description =
           "Training steps per Session.run, with the training split held in the graph; the"
-              + " weights are the same as with 1, only faster. Default: 8, or 1 with"
-              + " --keep-prob below 1 (dropout is not unrolled).")
+              + " weights are the same as with 1, only faster. Default: 8 (64 with"
+              + " --jit-compile), or 1 with --keep-prob below 1 (dropout is not unrolled).")
   Integer stepsPerRun;
 
   @Option(
       names = "--jit-compile",
       description =
-          "Compile the training steps with XLA (resource variables, one executable per run): the"
-              + " weights stay within 1e-5 (relative) of the exact graph's, not bit-identical."
-              + " Not with dropout.")
+          "Compile each run's steps (--steps-per-run, default 64 here) with XLA into one"
+              + " executable, a while loop over the batches (resource variables): faster at small"
+              + " batches; the weights stay within 1e-5 (relative) of the exact graph's, not"
+              + " bit-identical. Not with dropout.")
   boolean jitCompile;
 
   @Option(

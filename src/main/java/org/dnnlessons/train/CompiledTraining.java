@@ -37,10 +37,12 @@ import org.tensorflow.types.TUint8;
 import org.tensorflow.types.family.TType;
 
 /**
- * The fastest training loop on a CPU: the network's steps rebuilt the way {@code
+ * The network's steps unrolled {@code k} times and rebuilt the way {@code
  * tf.function(jit_compile=True)} builds them, in a graph and session of their own, and compiled by
- * XLA into one executable per run. Each run takes up to {@code k} steps fed only the batches'
- * indices, as {@link GraphFedTraining} does, but
+ * XLA into one executable per run: the benchmark's unrolled-XLA levers ({@code bench --levers});
+ * {@code train --jit-compile} uses {@link WhileLoopTraining}, whose graph holds one step whatever
+ * {@code k} is and which measured faster. Each run takes up to {@code k} steps fed only the
+ * batches' indices, as {@link GraphFedTraining} does, but
  *
  * <ul>
  *   <li>the weights are resource variables ({@code VarHandleOp}, {@code ReadVariableOp}, {@code
@@ -57,8 +59,8 @@ import org.tensorflow.types.family.TType;
  * batches) but XLA fuses and reorders float operations: the weights are not bit-identical to the
  * lesson's graph. After 100 steps at the lesson's settings they stay within {@link
  * #WEIGHT_TOLERANCE} of it, relative to the largest weight ({@code CompiledTrainingTest}), and the
- * accuracy within noise. Use {@link GraphFedTraining} (or {@code train --exact}) for bit-identical
- * weights.
+ * accuracy within noise. Use {@link GraphFedTraining} (what {@code train} runs without {@code
+ * --jit-compile}) for bit-identical weights.
  *
  * <p>The network's own variables ({@code hidden_layer/weights}, ...) stay the contract: {@link
  * #load} copies their values in, and {@link #takeCostSum}, called at the end of each epoch, copies

@@ -52,6 +52,12 @@ public final class TrainingRun {
   public static final int STEPS_PER_RUN_DEFAULT = 8;
 
   /**
+   * Steps per run with {@code --jit-compile}: its loop's graph holds one step whatever the number,
+   * so more steps only spread a run's fixed cost thinner.
+   */
+  public static final int JIT_STEPS_PER_RUN_DEFAULT = TrainingMemory.MAX_STEPS_PER_RUN;
+
+  /**
    * What to train and where to write it.
    *
    * @param data where the MNIST-format files come from
@@ -64,7 +70,8 @@ public final class TrainingRun {
    * @param training epochs, batch size, keep probability; validation every epoch
    * @param stepsPerRun training steps per {@code Session.run} with the training split held in the
    *     graph ({@link GraphFedTraining}; the same weights as 1), or {@code null}: {@value
-   *     #STEPS_PER_RUN_DEFAULT}, or 1 with dropout
+   *     #STEPS_PER_RUN_DEFAULT}, {@value #JIT_STEPS_PER_RUN_DEFAULT} with {@code jitCompile}, or 1
+   *     with dropout; never more than an epoch's steps
    * @param save the checkpoint prefix ({@code run/model.ckpt} writes {@code run/model.ckpt-STEP}
    *     and the {@code run/checkpoint} state file), or {@code null} for none
    * @param saveEvery also save every this many epochs (keeping the last {@value
@@ -84,9 +91,10 @@ public final class TrainingRun {
    *     widths from the checkpoint instead of {@code network.hidden()}
    * @param exportKeras a {@code .keras} file for Keras 3's {@code keras.models.load_model} ({@link
    *     KerasExport}), or {@code null}
-   * @param jitCompile train with {@link CompiledTraining}: the steps compiled by XLA, resource
-   *     variables; the weights stay within {@link CompiledTraining#WEIGHT_TOLERANCE} of the exact
-   *     graph's instead of bit-identical. Not with dropout
+   * @param jitCompile train with {@link WhileLoopTraining}: each run's steps a {@code While} loop
+   *     compiled by XLA into one executable, resource variables; the weights stay within {@link
+   *     CompiledTraining#WEIGHT_TOLERANCE} of the exact graph's instead of bit-identical. Not with
+   *     dropout
    */
   public record Options(
       DataSource data,
@@ -183,12 +191,18 @@ public final class TrainingRun {
       return b;
     }
 
-    /** The steps per run this run uses: the given value, else 8, or 1 with dropout. */
+    /**
+     * The steps per run this run uses: the given value, else 8 (64 with {@code --jit-compile}), or
+     * 1 with dropout.
+     */
     public int effectiveStepsPerRun() {
       if (stepsPerRun != null) {
         return stepsPerRun;
       }
-      return training.keepProb() < 1.0 ? 1 : STEPS_PER_RUN_DEFAULT;
+      if (training.keepProb() < 1.0) {
+        return 1;
+      }
+      return jitCompile ? JIT_STEPS_PER_RUN_DEFAULT : STEPS_PER_RUN_DEFAULT;
     }
 
     /** Builds {@link Options}; every setting starts at its default. */
@@ -662,12 +676,13 @@ public final class TrainingRun {
       Mlp.Network net = Mlp.build(graph, network);
       TrainState state = TrainState.build(net.model(), Math.max(training.epochs(), history.size()));
       // the fast path: data in the graph, several steps per run (same weights, bit for bit)
-      // --jit-compile: the same steps compiled by XLA (within a stated tolerance, not bit for bit)
+      // --jit-compile: each run's steps a While loop compiled by XLA (within a stated tolerance,
+      // not bit for bit)
       InGraphTraining fed =
           nothingLeft
               ? null
               : o.jitCompile()
-                  ? CompiledTraining.build(
+                  ? WhileLoopTraining.build(
                       net, network, sets.train(), stepsPerRun, training.batchSize())
                   : stepsPerRun > 1
                       ? GraphFedTraining.build(
@@ -682,7 +697,7 @@ public final class TrainingRun {
         saver.lockDirectory(o.save().toString());
       }
       try (Saver closing = saver;
-          AutoCloseable closingFed = fed instanceof CompiledTraining c ? c : null;
+          AutoCloseable closingFed = fed instanceof AutoCloseable c ? c : null;
           Session session = net.model().newSession();
           TensorBoardLog board = o.logdir() != null ? new TensorBoardLog(o.logdir()) : null) {
         if (warmStart != null) {

@@ -54,7 +54,7 @@ class TrainJitCompileTest {
   void trainsToTheExactLoopsAccuracyAndSavesWhatEvaluateReads() {
     CliRun exact = train("exact", false);
     CliRun jit = train("jit", true);
-    // 2 epochs of 13 steps at batch 512: runs of 8 and 5, all compiled
+    // 2 epochs of 13 steps at batch 512: one compiled run each
     assertTrue(jit.out().contains("Trained 26 steps in "), jit.out());
     double a = Double.parseDouble(testAccuracy(exact.out()));
     double b = Double.parseDouble(testAccuracy(jit.out()));

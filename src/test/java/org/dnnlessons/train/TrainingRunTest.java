@@ -54,6 +54,27 @@ class TrainingRunTest {
   }
 
   @Test
+  void jitCompileRunsSixtyFourStepsPerRunByDefaultAndTrainsAsTheExactLoopDoes() throws Exception {
+    assertEquals(8, small().build().effectiveStepsPerRun());
+    assertEquals(64, small().jitCompile(true).build().effectiveStepsPerRun());
+    assertEquals(5, small().jitCompile(true).stepsPerRun(5).build().effectiveStepsPerRun());
+    PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
+    TrainingRun.Result exact = TrainingRun.run(small().build(), quiet, quiet);
+    TrainingRun.Result jit = TrainingRun.run(small().jitCompile(true).build(), quiet, quiet);
+    // 54 steps an epoch: one compiled run each (the exact loop: 7 runs of up to 8)
+    assertEquals(2, jit.training().runs());
+    assertEquals(14, exact.training().runs());
+    assertEquals(exact.training().steps(), jit.training().steps());
+    for (int e = 0; e < 2; e++) {
+      // 1,000 validation digits: one digit either way is a float's last bit
+      assertEquals(
+          exact.training().epochs().get(e).validationAccuracy(),
+          jit.training().epochs().get(e).validationAccuracy(),
+          0.0015);
+    }
+  }
+
+  @Test
   void optionsThatCannotWorkAreRefusedBeforeAnythingIsRead() {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> small().saveEvery(1).build());

@@ -1,4 +1,4 @@
-package org.dnnlessons.bench;
+package org.dnnlessons.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,9 +11,6 @@ import org.dnnlessons.data.EmbeddedMnist;
 import org.dnnlessons.data.MnistDataSets;
 import org.dnnlessons.nn.Mlp;
 import org.dnnlessons.testing.Variables;
-import org.dnnlessons.train.CompiledTraining;
-import org.dnnlessons.train.GraphFedTraining;
-import org.dnnlessons.train.InGraphTraining;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
@@ -34,8 +31,11 @@ class WhileLoopTrainingTest {
 
   /** 100 steps at batch 32 on the same batches, {@code perRun} steps per run. */
   private static Run train(boolean whileLoop, int perRun) throws Exception {
+    return train(whileLoop, perRun, Mlp.Options.lesson().withGraphSeed(5L));
+  }
+
+  private static Run train(boolean whileLoop, int perRun, Mlp.Options options) throws Exception {
     MnistDataSets mnist = data();
-    Mlp.Options options = Mlp.Options.lesson().withGraphSeed(5L);
     int[] indices = mnist.train().nextBatchesIndices(100, 32, true);
     try (Graph graph = new Graph()) {
       Mlp.Network net = Mlp.build(graph, options);
@@ -63,9 +63,17 @@ class WhileLoopTrainingTest {
 
   @Test
   void weightsAfter100StepsStayWithinTheToleranceOfTheExactGraph() throws Exception {
-    Run exact = train(false, 8);
     // 100 steps as runs of 30, 30, 30 and 10: a partial last run too
-    Run looped = train(true, 30);
+    assertWithinTolerance(train(false, 8), train(true, 30));
+  }
+
+  @Test
+  void deeperNetworksTrainTheSameMathToo() throws Exception {
+    Mlp.Options deeper = Mlp.Options.lesson().withHidden(List.of(64, 32)).withGraphSeed(7L);
+    assertWithinTolerance(train(false, 8, deeper), train(true, 64, deeper));
+  }
+
+  private static void assertWithinTolerance(Run exact, Run looped) {
     for (int i = 0; i < exact.weights().size(); i++) {
       float[] a = exact.weights().get(i);
       float[] b = looped.weights().get(i);
@@ -111,17 +119,22 @@ class WhileLoopTrainingTest {
   }
 
   @Test
-  void refusesDropoutAndDeeperNetworks() throws Exception {
+  void refusesDropoutAndSizesBelowOne() throws Exception {
     MnistDataSets mnist = data();
-    for (Mlp.Options options :
-        List.of(
-            Mlp.Options.lesson().withDropout(true),
-            Mlp.Options.lesson().withHidden(List.of(16, 8)))) {
+    Mlp.Options dropout = Mlp.Options.lesson().withDropout(true);
+    try (Graph graph = new Graph()) {
+      Mlp.Network net = Mlp.build(graph, dropout);
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> WhileLoopTraining.build(net, dropout, mnist.train(), 4, 32));
+    }
+    Mlp.Options plain = Mlp.Options.lesson();
+    for (int[] sizes : new int[][] {{0, 32}, {4, 0}}) {
       try (Graph graph = new Graph()) {
-        Mlp.Network net = Mlp.build(graph, options);
+        Mlp.Network net = Mlp.build(graph, plain);
         assertThrows(
             IllegalArgumentException.class,
-            () -> WhileLoopTraining.build(net, options, mnist.train(), 4, 32));
+            () -> WhileLoopTraining.build(net, plain, mnist.train(), sizes[0], sizes[1]));
       }
     }
   }

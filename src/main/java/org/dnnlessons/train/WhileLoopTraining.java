@@ -1,13 +1,13 @@
-package org.dnnlessons.bench;
+package org.dnnlessons.train;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.dnnlessons.data.DataSet;
+import org.dnnlessons.nn.Layers;
 import org.dnnlessons.nn.Mlp;
 import org.dnnlessons.nn.NamedVariable;
-import org.dnnlessons.train.InGraphTraining;
 import org.tensorflow.ConcreteFunction;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -32,22 +32,31 @@ import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TUint8;
 
 /**
- * The benchmark's "whole epoch per {@code Session.run}" lever: the steps of a run are one {@code
- * While} loop (the graph-mode form of {@code tf.while_loop}) whose body is a single training step,
- * the loop wrapped in a function call marked {@code _XlaMustCompile}, as {@code
- * tf.function(jit_compile=True)} marks it, so XLA compiles the whole loop into one executable. The
- * graph has one step's ops whatever the number of steps, where {@code train --jit-compile} unrolls
- * {@code k} steps (and its graph and compile time grow with {@code k}).
+ * {@code train --jit-compile}'s loop: the steps of a run are one {@code While} loop (the graph form
+ * of {@code tf.while_loop}) whose body is a single training step, and the loop is wrapped in a
+ * function call marked {@code _XlaMustCompile}, as {@code tf.function(jit_compile=True)} marks its
+ * call, so that XLA compiles the whole run, up to {@code k} steps, into one executable. The graph
+ * holds one step's ops whatever {@code k} is (where unrolling {@code k} steps, {@link
+ * CompiledTraining}, makes a graph and a compile time that grow with {@code k}), and the fixed cost
+ * of a {@code Session.run} is paid once per {@code k} steps.
  *
- * <p>Measured and dropped (README, benchmark): on TensorFlow 2.18's XLA CPU runtime (thunks) a step
- * inside the loop takes about twice as long as an unrolled one, so {@code train} does not use it.
- * It stays here as the benchmark's lever row, with its loss check showing the same math.
+ * <p>Measured in {@code bench --levers} (README): at batch 32 it is the fastest Java loop, 1.44x
+ * the exact graph's 8-step runs and 1.28x 8 unrolled XLA steps; at 128, 1.07x the exact graph; at
+ * 512, level with it.
  *
- * <p>The weights, the training split and the cost sum live in resource variables of its own
- * session; {@link #load} copies the network's weights in, {@link #takeCostSum} copies them back.
- * Not for dropout.
+ * <p>The math is the lesson's (the network, cost, gradients and learning rate, on the same
+ * batches), each step's weights carried to the next as values (as {@code lax.scan} carries them),
+ * but XLA fuses and reorders float operations: after 100 steps the weights stay within {@link
+ * CompiledTraining#WEIGHT_TOLERANCE} of the exact graph's, relative to the largest weight ({@code
+ * WhileLoopTrainingTest}), not bit for bit. Use {@link GraphFedTraining} for bit-identical weights.
+ *
+ * <p>The weights, the training split (uint8 pixels, int32 labels) and the cost sum live in resource
+ * variables of its own graph and session; {@link #load} copies the network's weights in, {@link
+ * #takeCostSum} (at the end of each epoch) copies the trained ones back into the network's {@code
+ * VariableV2}s, so validation, checkpoints and exports see them. Close it to free its session. Not
+ * for dropout.
  */
-final class WhileLoopTraining implements InGraphTraining, AutoCloseable {
+public final class WhileLoopTraining implements InGraphTraining, AutoCloseable {
 
   private static final String CALL = "steps";
 
@@ -112,10 +121,11 @@ final class WhileLoopTraining implements InGraphTraining, AutoCloseable {
    * Builds the loop for {@code net} (a few assign ops under {@code while_loop_training/} are added
    * to its graph, to copy the trained weights back) and opens its session.
    *
-   * @param stepsPerRun the most steps one run takes, up to a whole epoch
-   * @throws IllegalArgumentException for a network with dropout or other than one hidden layer
+   * @param stepsPerRun the most steps one run takes ({@code k}); 64 for {@code train}
+   * @param batchSize rows of one step
+   * @throws IllegalArgumentException for a network with dropout, or sizes below 1
    */
-  static WhileLoopTraining build(
+  public static WhileLoopTraining build(
       Mlp.Network net, Mlp.Options options, DataSet data, int stepsPerRun, int batchSize) {
     return build(net, options, data, stepsPerRun, batchSize, true);
   }
@@ -128,9 +138,8 @@ final class WhileLoopTraining implements InGraphTraining, AutoCloseable {
       int stepsPerRun,
       int batchSize,
       boolean jitCompile) {
-    if (options.dropout() || net.variables().size() != 4) {
-      throw new IllegalArgumentException(
-          "the while-loop lever trains the lesson's network: one hidden layer, no dropout");
+    if (options.dropout()) {
+      throw new IllegalArgumentException("a compiled while loop needs a network without dropout");
     }
     if (stepsPerRun < 1 || batchSize < 1) {
       throw new IllegalArgumentException(
@@ -220,9 +229,15 @@ final class WhileLoopTraining implements InGraphTraining, AutoCloseable {
                   tf.constant(1.0f),
                   tf.constant(0.0f));
           List<Operand<TFloat32>> w = in.weights();
-          Operand<TFloat32> hidden =
-              tf.nn.relu(tf.math.add(tf.linalg.matMul(x, w.get(0)), w.get(2)));
-          Operand<TFloat32> logits = tf.math.add(tf.linalg.matMul(hidden, w.get(1)), w.get(3));
+          // Mlp's variables: the layers' weights, then their biases
+          int layers = w.size() / 2;
+          Operand<TFloat32> logits = x;
+          for (int i = 0; i < layers; i++) {
+            logits = tf.math.add(tf.linalg.matMul(logits, w.get(i)), w.get(layers + i));
+            if (i < layers - 1) {
+              logits = Layers.relu(tf, logits);
+            }
+          }
           Operand<TFloat32> cost =
               tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, y).loss(), tf.constant(0));
           Gradients grads = tf.gradients(cost, w);
@@ -385,15 +400,13 @@ final class WhileLoopTraining implements InGraphTraining, AutoCloseable {
     }
   }
 
+  /**
+   * Runs one step per batch given (up to {@link #stepsPerRun()}) in this loop's session; the
+   * network's {@code session} is not touched until {@link #takeCostSum}.
+   */
   @Override
   public void run(Session modelSession, int[] batchIndices) {
-    int j = InGraphTraining.batches(batchIndices, batchSize, stepsPerRun);
-    try (TInt32 ix =
-            TInt32.tensorOf(
-                Shape.of(batchIndices.length), DataBuffers.of(batchIndices, true, false));
-        TInt32 k = TInt32.scalarOf(j)) {
-      session.runner().feed(indices, ix).feed(limit, k).addTarget(runSteps).run().close();
-    }
+    runner(batchIndices, r -> r.run().close());
   }
 
   /**
@@ -403,35 +416,44 @@ final class WhileLoopTraining implements InGraphTraining, AutoCloseable {
    * kernels ran inside the compiled call and are absent here.
    */
   Map<String, Integer> executedOps(int[] batchIndices) {
-    int j = InGraphTraining.batches(batchIndices, batchSize, stepsPerRun);
     Map<String, Integer> ops = new java.util.TreeMap<>();
     RunOptions options =
         RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build();
-    try (TInt32 ix =
-            TInt32.tensorOf(
-                Shape.of(batchIndices.length), DataBuffers.of(batchIndices, true, false));
-        TInt32 k = TInt32.scalarOf(j);
-        Result r =
-            session
-                .runner()
-                .feed(indices, ix)
-                .feed(limit, k)
-                .addTarget(runSteps)
-                .setOptions(options)
-                .runAndFetchMetadata()) {
-      for (var device : r.getMetadata().orElseThrow().getStepStats().getDevStatsList()) {
-        for (var node : device.getNodeStatsList()) {
-          // "name = Op(inputs)"
-          String label = node.getTimelineLabel();
-          int eq = label.indexOf(" = ");
-          int paren = label.indexOf('(', Math.max(eq, 0));
-          if (eq > 0 && paren > eq) {
-            ops.merge(label.substring(eq + 3, paren), 1, Integer::sum);
+    runner(
+        batchIndices,
+        r -> {
+          try (Result result = r.setOptions(options).runAndFetchMetadata()) {
+            for (var device : result.getMetadata().orElseThrow().getStepStats().getDevStatsList()) {
+              for (var node : device.getNodeStatsList()) {
+                // "name = Op(inputs)"
+                String label = node.getTimelineLabel();
+                int eq = label.indexOf(" = ");
+                int paren = label.indexOf('(', Math.max(eq, 0));
+                if (eq > 0 && paren > eq) {
+                  ops.merge(label.substring(eq + 3, paren), 1, Integer::sum);
+                }
+              }
+            }
           }
-        }
-      }
-    }
+        });
     return ops;
+  }
+
+  /**
+   * A runner of the loop for the given batches. The indices are padded to {@code k} batches, so
+   * that every run has one shape and XLA compiles once; {@code limit} stops the loop after the
+   * given ones.
+   */
+  private void runner(int[] batchIndices, java.util.function.Consumer<Session.Runner> action) {
+    int j = InGraphTraining.batches(batchIndices, batchSize, stepsPerRun);
+    int[] padded =
+        j == stepsPerRun
+            ? batchIndices
+            : java.util.Arrays.copyOf(batchIndices, stepsPerRun * batchSize);
+    try (TInt32 ix = TInt32.tensorOf(Shape.of(padded.length), DataBuffers.of(padded, true, false));
+        TInt32 k = TInt32.scalarOf(j)) {
+      action.accept(session.runner().feed(indices, ix).feed(limit, k).addTarget(runSteps));
+    }
   }
 
   @Override
