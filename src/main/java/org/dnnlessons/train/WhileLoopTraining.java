@@ -40,9 +40,9 @@ import org.tensorflow.types.TUint8;
  * CompiledTraining}, makes a graph and a compile time that grow with {@code k}), and the fixed cost
  * of a {@code Session.run} is paid once per {@code k} steps.
  *
- * <p>Measured in {@code bench --levers} (README): at batch 32 it is the fastest Java loop, 1.44x
- * the exact graph's 8-step runs and 1.28x 8 unrolled XLA steps; at 128, 1.07x the exact graph; at
- * 512, level with it.
+ * <p>Measured in {@code bench --levers} (README, two quiet full runs): at batch 32 about 1.4-1.5x
+ * the exact graph's 8-step runs and as fast as XLA over unrolled steps, at 128 1.04-1.07x the exact
+ * graph, at 512 level with it.
  *
  * <p>The math is the lesson's (the network, cost, gradients and learning rate, on the same
  * batches), each step's weights carried to the next as values (as {@code lax.scan} carries them),
