@@ -58,7 +58,8 @@ final class RunChecks {
               + "); expected 1 to "
               + stepsPerEpoch);
     }
-    TrainingMemory.checkFits(sets, hidden, training.batchSize(), stepsPerRun(options, n));
+    TrainingMemory.checkFits(
+        sets, hidden, training.batchSize(), stepsPerRun(options, n), options.jitCompile());
   }
 
   /** The steps per run a run uses on {@code trainExamples}: never more than an epoch's steps. */

@@ -20,8 +20,10 @@ import org.dnnlessons.data.MnistDataSets;
  *       random values, a copy while saving);
  *   <li>{@code step}: {@code 4 B (3 I + 5 W)} bytes (the fed batch in Java and in TensorFlow, each
  *       layer's activations forward and back), plus {@code 9 K B I} for the {@code K} batches the
- *       graph-fed loop gathers at once;
- *   <li>{@code data}: {@code 3 n (I + 4)} bytes for the training split copied into the graph;
+ *       graph-fed loop gathers at once ({@code K = 1} for {@code --jit-compile}'s while loop, which
+ *       gathers one batch at a time);
+ *   <li>{@code data}: {@code 3 n (I + 4)} bytes for the training split copied into the graph (with
+ *       more than one step per run, or with {@code --jit-compile});
  *   <li>{@code evaluation}: {@code 4 m (2 I + 20)} bytes for the whole split fed in one run, as the
  *       lesson evaluates, and {@code 12 m W} for its activations.
  * </ul>
@@ -65,6 +67,23 @@ public record TrainingMemory(
       int stepsPerRun,
       int trainExamples,
       int evaluationExamples) {
+    return estimate(
+        imageSize, hidden, batchSize, stepsPerRun, false, trainExamples, evaluationExamples);
+  }
+
+  /**
+   * As above; {@code whileLoop} for {@code --jit-compile}'s loop ({@link WhileLoopTraining}), which
+   * holds the training split in its graph at any {@code stepsPerRun} but gathers one batch at a
+   * time, however many steps a run takes.
+   */
+  public static TrainingMemory estimate(
+      int imageSize,
+      List<Integer> hidden,
+      int batchSize,
+      int stepsPerRun,
+      boolean whileLoop,
+      int trainExamples,
+      int evaluationExamples) {
     long parameters = 0;
     long widths = 10;
     long in = imageSize;
@@ -76,8 +95,9 @@ public record TrainingMemory(
     parameters = add(parameters, add(mul(in, 10), 10));
     long step = mul(mul(4, batchSize), add(mul(3, imageSize), mul(5, widths)));
     long data = 0;
-    if (stepsPerRun > 1) {
-      step = add(step, mul(mul(9, stepsPerRun), mul(batchSize, imageSize)));
+    if (stepsPerRun > 1 || whileLoop) {
+      int gathered = whileLoop ? 1 : stepsPerRun;
+      step = add(step, mul(mul(9, gathered), mul(batchSize, imageSize)));
       data = mul(mul(3, trainExamples), add(imageSize, 4));
     }
     long evaluationFloats = mul(evaluationExamples, imageSize);
@@ -136,7 +156,9 @@ public record TrainingMemory(
           (stepsOption != null ? stepsOption : "--steps-per-run")
               + ": the training split held in the graph needs "
               + bytes(dataBytes)
-              + " (--steps-per-run 1 keeps it out of the graph)";
+              + ("--jit-compile".equals(stepsOption)
+                  ? " (without --jit-compile, --steps-per-run 1 keeps it out of the graph)"
+                  : " (--steps-per-run 1 keeps it out of the graph)");
     } else {
       culprit =
           "the validation or test split fed in one run for evaluation needs "
@@ -161,6 +183,15 @@ public record TrainingMemory(
    */
   public static void checkFits(
       MnistDataSets sets, List<Integer> hidden, int batchSize, int stepsPerRun) {
+    checkFits(sets, hidden, batchSize, stepsPerRun, false);
+  }
+
+  /**
+   * As above; {@code whileLoop} for {@code --jit-compile}'s loop, whose memory does not grow with
+   * the steps per run (see {@link #estimate(int, List, int, int, boolean, int, int)}).
+   */
+  public static void checkFits(
+      MnistDataSets sets, List<Integer> hidden, int batchSize, int stepsPerRun, boolean whileLoop) {
     StringBuilder widths = new StringBuilder();
     for (int h : hidden) {
       widths.append(widths.length() == 0 ? "" : ",").append(h);
@@ -170,13 +201,16 @@ public record TrainingMemory(
             hidden,
             batchSize,
             stepsPerRun,
+            whileLoop,
             sets.train().numExamples(),
             Math.max(sets.validation().numExamples(), sets.test().numExamples()))
         .check(
             availableBytes(),
             "--hidden " + widths,
             "--batch-size " + batchSize,
-            stepsPerRun > 1 ? "--steps-per-run " + stepsPerRun : null);
+            whileLoop
+                ? "--jit-compile"
+                : stepsPerRun > 1 ? "--steps-per-run " + stepsPerRun : null);
   }
 
   /**

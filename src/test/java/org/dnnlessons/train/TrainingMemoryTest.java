@@ -2,6 +2,7 @@ package org.dnnlessons.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -68,5 +69,29 @@ class TrainingMemoryTest {
     // what fits passes
     TrainingMemory.estimate(784, List.of(256), 128, 8, 7000, 2000)
         .check(gib, "--hidden 256", "--batch-size 128", "--steps-per-run 8");
+  }
+
+  @Test
+  void theCompiledWhileLoopHoldsTheSplitButGathersOneBatchWhateverTheStepsPerRun() {
+    TrainingMemory one = TrainingMemory.estimate(784, List.of(256), 512, 1, true, 7000, 2000);
+    TrainingMemory many = TrainingMemory.estimate(784, List.of(256), 512, 64, true, 7000, 2000);
+    TrainingMemory unrolled = TrainingMemory.estimate(784, List.of(256), 512, 64, 7000, 2000);
+    assertEquals(one.stepBytes(), many.stepBytes());
+    assertEquals(unrolled.dataBytes(), many.dataBytes());
+    assertEquals(3L * 7000 * (784 + 4), one.dataBytes(), "the split is in the graph at 1 too");
+    assertEquals(unrolled.stepBytes() - 63L * 9 * 512 * 784, many.stepBytes());
+    long gib = 1L << 30;
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                TrainingMemory.estimate(784, List.of(16), 16, 64, true, 100_000_000, 10)
+                    .check(gib, "--hidden 16", "--batch-size 16", "--jit-compile"));
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "--jit-compile: the training split held in the graph needs 220.2 GiB (without"
+                    + " --jit-compile, --steps-per-run 1 keeps it out of the graph)"),
+        e.getMessage());
   }
 }
