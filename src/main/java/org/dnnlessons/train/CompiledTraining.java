@@ -10,20 +10,17 @@ import java.util.function.Consumer;
 import org.dnnlessons.data.DataSet;
 import org.dnnlessons.nn.Layers;
 import org.dnnlessons.nn.Mlp;
-import org.dnnlessons.nn.NamedVariable;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Gradients;
 import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.op.core.VarHandleOp;
 import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GraphDef;
@@ -34,7 +31,6 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TUint8;
-import org.tensorflow.types.family.TType;
 
 /**
  * The network's steps unrolled {@code k} times and rebuilt the way {@code
@@ -96,49 +92,28 @@ public final class CompiledTraining implements InGraphTraining, AutoCloseable {
     public static final Settings FASTEST = new Settings(true, true, false, false);
   }
 
-  private final List<NamedVariable<TFloat32>> modelVariables;
   private final DataSet data;
   private final int stepsPerRun;
   private final int batchSize;
   private final Graph graph;
   private final Session session;
-  // the network's side: assign fed values to its VariableV2s
-  private final List<Placeholder<TFloat32>> modelIn;
-  private final List<Op> modelAssign;
+  private final LoopVariables variables;
   // this loop's graph (imported from the one built, so known by name)
-  private final List<String> weightsIn;
-  private final List<String> weightsAssign;
-  private final List<String> weightsOut;
-  private final String pixelsIn;
-  private final String labelsIn;
-  private final String loadData;
   private final String indices;
   private final List<String> stepsDone;
   private final List<String> accumulateCost;
-  private final String costSum;
-  private final String resetCost;
   private final Settings settings;
 
   private CompiledTraining(Builder b) {
-    this.modelVariables = b.modelVariables;
     this.data = b.data;
     this.stepsPerRun = b.stepsPerRun;
     this.batchSize = b.batchSize;
     this.graph = b.graph;
     this.session = b.session;
-    this.modelIn = b.modelIn;
-    this.modelAssign = b.modelAssign;
-    this.weightsIn = names(b.weightsIn);
-    this.weightsAssign = names(b.weightsAssign);
-    this.weightsOut = names(b.weightsOut);
-    this.pixelsIn = b.pixelsIn.op().name();
-    this.labelsIn = b.labelsIn.op().name();
-    this.loadData = b.loadData.op().name();
+    this.variables = b.variables;
     this.indices = b.indices.op().name();
     this.stepsDone = names(b.stepsDone);
     this.accumulateCost = names(b.accumulateCost);
-    this.costSum = b.costSum.op().name();
-    this.resetCost = b.resetCost.op().name();
     this.settings = b.settings;
   }
 
@@ -148,25 +123,16 @@ public final class CompiledTraining implements InGraphTraining, AutoCloseable {
 
   /** The parts, gathered while building. */
   private static final class Builder {
-    List<NamedVariable<TFloat32>> modelVariables;
+    Mlp.Network net;
     DataSet data;
     int stepsPerRun;
     int batchSize;
     Graph graph;
     Session session;
-    List<Placeholder<TFloat32>> modelIn = new ArrayList<>();
-    List<Op> modelAssign = new ArrayList<>();
-    List<Placeholder<TFloat32>> weightsIn = new ArrayList<>();
-    List<Op> weightsAssign = new ArrayList<>();
-    List<Operand<TFloat32>> weightsOut = new ArrayList<>();
-    Placeholder<? extends TType> pixelsIn;
-    Placeholder<TInt32> labelsIn;
-    Op loadData;
+    LoopVariables variables;
     Placeholder<TInt32> indices;
     List<Op> stepsDone = new ArrayList<>();
     List<Op> accumulateCost = new ArrayList<>();
-    Operand<TFloat64> costSum;
-    Op resetCost;
     Settings settings;
   }
 
@@ -200,18 +166,11 @@ public final class CompiledTraining implements InGraphTraining, AutoCloseable {
               + batchSize);
     }
     Builder b = new Builder();
-    b.modelVariables = net.variables();
+    b.net = net;
     b.data = data;
     b.stepsPerRun = stepsPerRun;
     b.batchSize = batchSize;
     b.settings = settings;
-    Ops model = net.model().tf().withSubScope("compiled_training");
-    for (NamedVariable<TFloat32> v : b.modelVariables) {
-      Placeholder<TFloat32> in =
-          model.placeholder(TFloat32.class, Placeholder.shape(v.variable().shape()));
-      b.modelIn.add(in);
-      b.modelAssign.add(model.assign(v.variable(), in));
-    }
     b.graph = new Graph();
     try (Graph scratch = new Graph()) {
       buildSteps(b, scratch, options);
@@ -240,44 +199,20 @@ public final class CompiledTraining implements InGraphTraining, AutoCloseable {
 
   private static void buildSteps(Builder b, Graph scratch, Mlp.Options options) {
     Ops tf = Ops.create(scratch);
-    List<Operand<?>> handles = new ArrayList<>();
-    for (int i = 0; i < b.modelVariables.size(); i++) {
-      NamedVariable<TFloat32> v = b.modelVariables.get(i);
-      Shape shape = v.variable().shape();
-      var handle =
-          tf.withName("variable_" + i)
-              .varHandleOp(TFloat32.class, shape, VarHandleOp.sharedName("compiled_" + i));
-      handles.add(handle);
-      Placeholder<TFloat32> in = tf.placeholder(TFloat32.class, Placeholder.shape(shape));
-      b.weightsIn.add(in);
-      b.weightsAssign.add(tf.assignVariableOp(handle, in));
-      b.weightsOut.add(tf.readVariableOp(handle, TFloat32.class));
-    }
-
-    DataSet data = b.data;
-    int n = data.numExamples();
-    int rows = options.imageRows();
-    int cols = options.imageColumns();
+    b.variables =
+        LoopVariables.add(
+            b.net, "compiled_training", tf, "compiled", b.data, b.settings.floatPixels());
+    List<Operand<?>> handles = b.variables.weights();
+    Operand<?> images = b.variables.images();
+    Operand<?> classes = b.variables.labels();
     Ops d = tf.withSubScope("data");
-    Class<? extends TType> pixelType = b.settings.floatPixels() ? TFloat32.class : TUint8.class;
-    Shape pixelShape = Shape.of(n, (long) rows * cols);
-    var images = d.varHandleOp(pixelType, pixelShape, VarHandleOp.sharedName("compiled_images"));
-    var classes =
-        d.varHandleOp(TInt32.class, Shape.of(n), VarHandleOp.sharedName("compiled_labels"));
-    b.pixelsIn = d.placeholder(pixelType, Placeholder.shape(pixelShape));
-    b.labelsIn = d.placeholder(TInt32.class, Placeholder.shape(Shape.of(n)));
-    b.loadData =
-        d.withControlDependencies(List.of(d.assignVariableOp(images, b.pixelsIn)))
-            .assignVariableOp(classes, b.labelsIn);
     int k = b.stepsPerRun;
     int batch = b.batchSize;
     b.indices =
         d.withName("batch_indices")
             .placeholder(TInt32.class, Placeholder.shape(Shape.of((long) k * batch)));
 
-    var sum = d.varHandleOp(TFloat64.class, Shape.scalar(), VarHandleOp.sharedName("cost_sum"));
-    b.costSum = d.readVariableOp(sum, TFloat64.class);
-    b.resetCost = d.assignVariableOp(sum, d.constant(0.0));
+    Operand<?> sum = b.variables.costSum();
 
     int layers = handles.size() / 2;
     List<Op> previous = List.of();
@@ -410,44 +345,7 @@ public final class CompiledTraining implements InGraphTraining, AutoCloseable {
   /** Copies the training split and the network's weights (from {@code session}) in. */
   @Override
   public void load(Session modelSession) {
-    int n = data.numExamples();
-    int size = data.imageSize();
-    int[] labels = new int[n];
-    byte[] bytes = settings.floatPixels() ? null : new byte[n * size];
-    float[] floats = settings.floatPixels() ? new float[n * size] : null;
-    for (int i = 0; i < n; i++) {
-      labels[i] = data.label(i);
-      for (int r = 0; r < data.imageRows(); r++) {
-        for (int c = 0; c < data.imageColumns(); c++) {
-          int p = data.pixel(i, r, c);
-          int at = i * size + r * data.imageColumns() + c;
-          if (bytes != null) {
-            bytes[at] = (byte) p;
-          } else {
-            // numpy's uint8 -> float32 * (1/255), as DataSet makes it
-            floats[at] = p * (float) (1.0 / 255.0);
-          }
-        }
-      }
-    }
-    Shape shape = Shape.of(n, size);
-    try (Tensor pixels =
-            bytes != null
-                ? TUint8.tensorOf(shape, DataBuffers.of(bytes, true, false))
-                : TFloat32.tensorOf(shape, DataBuffers.of(floats, true, false));
-        TInt32 l = TInt32.tensorOf(Shape.of(n), DataBuffers.of(labels, true, false))) {
-      session.runner().feed(pixelsIn, pixels).feed(labelsIn, l).addTarget(loadData).run().close();
-    }
-    session.run(resetCost);
-    Session.Runner fetch = modelSession.runner();
-    modelVariables.forEach(v -> fetch.fetch(v.read()));
-    try (Result values = fetch.run()) {
-      Session.Runner assign = session.runner();
-      for (int i = 0; i < weightsIn.size(); i++) {
-        assign.feed(weightsIn.get(i), values.get(i)).addTarget(weightsAssign.get(i));
-      }
-      assign.run().close();
-    }
+    variables.load(session, modelSession, data);
   }
 
   /**
@@ -510,19 +408,7 @@ public final class CompiledTraining implements InGraphTraining, AutoCloseable {
    */
   @Override
   public double takeCostSum(Session modelSession) {
-    double total;
-    Session.Runner fetch = session.runner().fetch(costSum);
-    weightsOut.forEach(fetch::fetch);
-    try (Result r = fetch.run()) {
-      total = ((TFloat64) r.get(0)).getDouble();
-      Session.Runner assign = modelSession.runner();
-      for (int i = 0; i < modelIn.size(); i++) {
-        assign.feed(modelIn.get(i), r.get(i + 1)).addTarget(modelAssign.get(i));
-      }
-      assign.run().close();
-    }
-    session.run(resetCost);
-    return total;
+    return variables.takeCostSum(session, modelSession);
   }
 
   @Override

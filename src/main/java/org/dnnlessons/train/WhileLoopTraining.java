@@ -20,7 +20,6 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Gradients;
 import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.op.core.VarHandleOp;
 import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GraphDef;
@@ -66,19 +65,10 @@ public final class WhileLoopTraining implements InGraphTraining, AutoCloseable {
   private final int batchSize;
   private final Graph graph;
   private final Session session;
-  private final List<Placeholder<TFloat32>> modelIn = new ArrayList<>();
-  private final List<org.tensorflow.op.Op> modelAssign = new ArrayList<>();
-  private final List<String> weightsIn = new ArrayList<>();
-  private final List<String> weightsAssign = new ArrayList<>();
-  private final List<String> weightsOut = new ArrayList<>();
-  private String pixelsIn;
-  private String labelsIn;
-  private String loadData;
+  private LoopVariables variables;
   private String indices;
   private String limit;
   private String runSteps;
-  private String costSum;
-  private String resetCost;
 
   private WhileLoopTraining(
       Mlp.Network net,
@@ -91,16 +81,9 @@ public final class WhileLoopTraining implements InGraphTraining, AutoCloseable {
     this.data = data;
     this.stepsPerRun = stepsPerRun;
     this.batchSize = batchSize;
-    Ops model = net.model().tf().withSubScope("while_loop_training");
-    for (NamedVariable<TFloat32> v : modelVariables) {
-      Placeholder<TFloat32> in =
-          model.placeholder(TFloat32.class, Placeholder.shape(v.variable().shape()));
-      modelIn.add(in);
-      modelAssign.add(model.assign(v.variable(), in));
-    }
     this.graph = new Graph();
     try (Graph scratch = new Graph()) {
-      build(scratch, options);
+      build(net, scratch, options);
       GraphDef.Builder def = scratch.toGraphDef().toBuilder();
       for (NodeDef.Builder node : def.getNodeBuilderList()) {
         if (jitCompile && node.getName().equals(CALL)) {
@@ -285,41 +268,18 @@ public final class WhileLoopTraining implements InGraphTraining, AutoCloseable {
         });
   }
 
-  private void build(Graph scratch, Mlp.Options options) {
+  private void build(Mlp.Network net, Graph scratch, Mlp.Options options) {
     Ops tf = Ops.create(scratch);
     int n = data.numExamples();
     int size = data.imageSize();
     List<Shape> shapes = modelVariables.stream().map(v -> v.variable().shape()).toList();
-    List<Operand<?>> handles = new ArrayList<>();
+    variables = LoopVariables.add(net, "while_loop_training", tf, "while", data, false);
+    List<Operand<?>> handles = variables.weights();
     List<Operand<TFloat32>> reads = new ArrayList<>();
-    for (int i = 0; i < shapes.size(); i++) {
-      var handle =
-          tf.withName("variable_" + i)
-              .varHandleOp(TFloat32.class, shapes.get(i), VarHandleOp.sharedName("while_" + i));
-      handles.add(handle);
-      Placeholder<TFloat32> in = tf.placeholder(TFloat32.class, Placeholder.shape(shapes.get(i)));
-      weightsIn.add(in.op().name());
-      weightsAssign.add(tf.assignVariableOp(handle, in).op().name());
-      Operand<TFloat32> read = tf.readVariableOp(handle, TFloat32.class);
-      weightsOut.add(read.op().name());
-      reads.add(read);
+    for (Operand<?> h : handles) {
+      reads.add(tf.readVariableOp(h, TFloat32.class));
     }
     Ops d = tf.withSubScope("data");
-    var images =
-        d.varHandleOp(TUint8.class, Shape.of(n, size), VarHandleOp.sharedName("while_images"));
-    var classes = d.varHandleOp(TInt32.class, Shape.of(n), VarHandleOp.sharedName("while_labels"));
-    var pixels = d.placeholder(TUint8.class, Placeholder.shape(Shape.of(n, size)));
-    var labels = d.placeholder(TInt32.class, Placeholder.shape(Shape.of(n)));
-    pixelsIn = pixels.op().name();
-    labelsIn = labels.op().name();
-    loadData =
-        d.withControlDependencies(List.of(d.assignVariableOp(images, pixels)))
-            .assignVariableOp(classes, labels)
-            .op()
-            .name();
-    var sum = d.varHandleOp(TFloat64.class, Shape.scalar(), VarHandleOp.sharedName("while_cost"));
-    costSum = d.readVariableOp(sum, TFloat64.class).op().name();
-    resetCost = d.assignVariableOp(sum, d.constant(0.0)).op().name();
     var ix = d.placeholder(TInt32.class, Placeholder.shape(Shape.unknown()));
     var steps = d.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
     indices = ix.op().name();
@@ -334,8 +294,8 @@ public final class WhileLoopTraining implements InGraphTraining, AutoCloseable {
               steps,
               reads,
               d.constant(0.0),
-              d.readVariableOp(images, TUint8.class),
-              d.readVariableOp(classes, TInt32.class),
+              d.readVariableOp(variables.images(), TUint8.class),
+              d.readVariableOp(variables.labels(), TInt32.class),
               ix);
       Map<String, Operand<?>> args = new LinkedHashMap<>();
       List<Operand<?>> all = in.all();
@@ -355,7 +315,7 @@ public final class WhileLoopTraining implements InGraphTraining, AutoCloseable {
           out.get(String.format(java.util.Locale.ROOT, "out%02d", handles.size()))
               .asOutput()
               .expect(TFloat64.class);
-      writes.add(d.assignAddVariableOp(sum, cost));
+      writes.add(d.assignAddVariableOp(variables.costSum(), cost));
       runSteps = tf.withName("run_steps").withControlDependencies(writes).noOp().op().name();
     }
   }
@@ -370,34 +330,10 @@ public final class WhileLoopTraining implements InGraphTraining, AutoCloseable {
     return batchSize;
   }
 
+  /** Copies the training split and the network's weights (from {@code modelSession}) in. */
   @Override
   public void load(Session modelSession) {
-    int n = data.numExamples();
-    int size = data.imageSize();
-    int[] labels = new int[n];
-    byte[] bytes = new byte[n * size];
-    for (int i = 0; i < n; i++) {
-      labels[i] = data.label(i);
-      for (int r = 0; r < data.imageRows(); r++) {
-        for (int c = 0; c < data.imageColumns(); c++) {
-          bytes[i * size + r * data.imageColumns() + c] = (byte) data.pixel(i, r, c);
-        }
-      }
-    }
-    try (TUint8 pixels = TUint8.tensorOf(Shape.of(n, size), DataBuffers.of(bytes, true, false));
-        TInt32 l = TInt32.tensorOf(Shape.of(n), DataBuffers.of(labels, true, false))) {
-      session.runner().feed(pixelsIn, pixels).feed(labelsIn, l).addTarget(loadData).run().close();
-    }
-    session.runner().addTarget(resetCost).run().close();
-    Session.Runner fetch = modelSession.runner();
-    modelVariables.forEach(v -> fetch.fetch(v.read()));
-    try (Result values = fetch.run()) {
-      Session.Runner assign = session.runner();
-      for (int i = 0; i < weightsIn.size(); i++) {
-        assign.feed(weightsIn.get(i), values.get(i)).addTarget(weightsAssign.get(i));
-      }
-      assign.run().close();
-    }
+    variables.load(session, modelSession, data);
   }
 
   /**
@@ -456,21 +392,13 @@ public final class WhileLoopTraining implements InGraphTraining, AutoCloseable {
     }
   }
 
+  /**
+   * Copies the trained weights into the network's variables in {@code modelSession}, and returns
+   * the sum of the costs of the steps run since the last call.
+   */
   @Override
   public double takeCostSum(Session modelSession) {
-    double total;
-    Session.Runner fetch = session.runner().fetch(costSum);
-    weightsOut.forEach(fetch::fetch);
-    try (Result r = fetch.run()) {
-      total = ((TFloat64) r.get(0)).getDouble();
-      Session.Runner assign = modelSession.runner();
-      for (int i = 0; i < modelIn.size(); i++) {
-        assign.feed(modelIn.get(i), r.get(i + 1)).addTarget(modelAssign.get(i));
-      }
-      assign.run().close();
-    }
-    session.runner().addTarget(resetCost).run().close();
-    return total;
+    return variables.takeCostSum(session, modelSession);
   }
 
   @Override
