@@ -86,4 +86,26 @@ final class InterleavedTiming {
     }
     return r;
   }
+
+  /** A table cell of {@code steps} per second: the median, then the slowest and fastest round. */
+  static String rateCell(int steps, Measurement task) {
+    return String.format(
+        java.util.Locale.ROOT,
+        "%.0f (%.0f-%.0f)",
+        steps / task.median(),
+        steps / task.max(),
+        steps / task.min());
+  }
+
+  /**
+   * A table cell of the paired ratio ({@link #ratios}): the median, then the lowest and highest
+   * round; {@code "1"} for the reference itself.
+   */
+  static String ratioCell(Measurement reference, Measurement task) {
+    if (task == reference) {
+      return "1";
+    }
+    Measurement r = new Measurement(ratios(reference, task));
+    return String.format(java.util.Locale.ROOT, "%.2fx (%.2f-%.2f)", r.median(), r.min(), r.max());
+  }
 }

@@ -157,22 +157,15 @@ final class LeverComparison {
       Measurement reference = r.times().get(0);
       for (int i = 0; i < levers.size(); i++) {
         Measurement m = r.times().get(i);
-        double[] ratios = InterleavedTiming.ratios(reference, m);
-        Measurement ratio = new Measurement(ratios);
         out.printf(
             Locale.ROOT,
-            "| %d | %s | %.0f (%.0f-%.0f) | %s | %.5f | %s |%n",
+            "| %d | %s | %s | %s | %.5f | %s |%n",
             batch,
             levers.get(i).label(),
-            steps / m.median(),
-            steps / m.max(),
-            steps / m.min(),
-            i == 0
-                ? "1"
-                : String.format(
-                    Locale.ROOT, "%.2fx (%.2f-%.2f)", ratio.median(), ratio.min(), ratio.max()),
+            InterleavedTiming.rateCell(steps, m),
+            InterleavedTiming.ratioCell(reference, m),
             losses[i],
-            i == 0 ? "reference" : Verdict.of(ratios));
+            i == 0 ? "reference" : Verdict.of(InterleavedTiming.ratios(reference, m)));
       }
     } finally {
       loops.forEach(TrainingBench.Loop::close);

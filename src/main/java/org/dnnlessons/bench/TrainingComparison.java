@@ -304,20 +304,13 @@ final class TrainingComparison {
       double bound = peak / MatmulPeak.trainingStepFlops(batch);
       for (int i = 0; i < entries.size(); i++) {
         Measurement m = r.times().get(i);
-        double[] ratios = InterleavedTiming.ratios(reference, m);
-        Measurement ratio = new Measurement(ratios);
         out.printf(
             Locale.ROOT,
-            "| %d | %s | %.0f (%.0f-%.0f) | %s | %.5f | %.0f%% |%n",
+            "| %d | %s | %s | %s | %.5f | %.0f%% |%n",
             batch,
             entries.get(i).label(),
-            steps / m.median(),
-            steps / m.max(),
-            steps / m.min(),
-            i == 0
-                ? "1"
-                : String.format(
-                    Locale.ROOT, "%.2fx (%.2f-%.2f)", ratio.median(), ratio.min(), ratio.max()),
+            InterleavedTiming.rateCell(steps, m),
+            InterleavedTiming.ratioCell(reference, m),
             losses[i],
             100 * steps / m.median() / bound);
       }

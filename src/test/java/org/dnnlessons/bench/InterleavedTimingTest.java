@@ -78,4 +78,15 @@ class InterleavedTimingTest {
     assertThrows(IllegalArgumentException.class, () -> InterleavedTiming.run(0, List.of(() -> 1)));
     assertThrows(IllegalArgumentException.class, () -> InterleavedTiming.run(1, List.of()));
   }
+
+  @Test
+  void tableCellsGiveTheMedianThenTheSpreadOfTheRounds() {
+    Measurement reference = new Measurement(new double[] {1.0, 2.0, 1.0});
+    Measurement task = new Measurement(new double[] {0.5, 2.0, 0.8});
+    // 100 steps: 100/0.8 median, 100/2.0 slowest, 100/0.5 fastest
+    assertEquals("125 (50-200)", InterleavedTiming.rateCell(100, task));
+    // rounds' ratios 2.0, 1.0, 1.25
+    assertEquals("1.25x (1.00-2.00)", InterleavedTiming.ratioCell(reference, task));
+    assertEquals("1", InterleavedTiming.ratioCell(reference, reference));
+  }
 }
