@@ -7,8 +7,11 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Python's training loop kept running between requests ({@code bench.py --serve}), so that the
@@ -99,6 +102,20 @@ public final class PythonTrainingServer implements AutoCloseable {
    */
   static PythonTrainingServer start(ProcessBuilder builder, String program, Starter starter)
       throws IOException {
+    return start(builder, program, starter, READY_TIMEOUT);
+  }
+
+  /**
+   * How long a server may take to answer {@code ready} (importing TensorFlow or PyTorch takes
+   * seconds, not minutes); a server still silent then is stopped, so that a peer that hangs at
+   * start costs the benchmark one line instead of the whole run.
+   */
+  static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+
+  /** As above, waiting at most {@code readyTimeout} for {@code ready}. */
+  static PythonTrainingServer start(
+      ProcessBuilder builder, String program, Starter starter, Duration readyTimeout)
+      throws IOException {
     Path errors = Files.createTempFile("bench-peer-serve", ".err");
     builder.redirectError(errors.toFile());
     Process process;
@@ -109,10 +126,31 @@ public final class PythonTrainingServer implements AutoCloseable {
       throw e;
     }
     PythonTrainingServer server = new PythonTrainingServer(process, errors, program);
+    AtomicBoolean answered = new AtomicBoolean();
+    AtomicBoolean stopped = new AtomicBoolean();
+    CompletableFuture.delayedExecutor(readyTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .execute(
+            () -> {
+              if (!answered.get()) {
+                stopped.set(true);
+                process.destroyForcibly();
+              }
+            });
     try {
       server.expect("ready");
+      answered.set(true);
     } catch (IOException e) {
+      answered.set(true);
       server.close();
+      if (stopped.get()) {
+        throw new IOException(
+            String.format(
+                java.util.Locale.ROOT,
+                "%s: no 'ready' within %.1f s; stopped it",
+                program,
+                readyTimeout.toMillis() / 1000.0),
+            e);
+      }
       throw e;
     }
     return server;

@@ -39,9 +39,19 @@ public record TrainingResult(
   /**
    * The summary line {@code train} prints at the end: {@code Trained <steps> steps in <seconds> s
    * (<steps per second> steps/s after a <seconds> s warm-up)}: the whole loop's time, and its speed
-   * once the first run is done.
+   * once the first run is done; when the first run was the only one, {@code (<steps per second>
+   * steps/s, in one run: the warm-up included)}.
    */
   public String summaryLine() {
+    if (steps <= warmupSteps) {
+      // the first run was the only one: nothing was timed warm
+      return String.format(
+          Locale.ROOT,
+          "Trained %d steps in %.2f s (%.1f steps/s, in one run: the warm-up included)",
+          steps,
+          trainSeconds,
+          stepsPerSecond());
+    }
     return String.format(
         Locale.ROOT,
         "Trained %d steps in %.2f s (%.1f steps/s after a %.2f s warm-up)",

@@ -126,8 +126,8 @@ public final class TrainingRun {
         throw new IllegalArgumentException(
             "--steps-per-run must be between 1 and "
                 + TrainingMemory.MAX_STEPS_PER_RUN
-                + " (each step is unrolled into the graph, which then takes minutes to build),"
-                + " found "
+                + " (without --jit-compile each step is unrolled into the graph, which then takes"
+                + " minutes to build), found "
                 + stepsPerRun);
       }
       if (stepsPerRun != null && stepsPerRun > 1 && training.keepProb() < 1.0) {

@@ -73,8 +73,9 @@ class TrainPreflightTest {
   void stepsPerRunIsBoundedByTheGraphAndTheEpoch() {
     // was: a hang (1000 unrolled steps take minutes to build)
     assertEquals(
-        "error: --steps-per-run must be between 1 and 64 (each step is unrolled into the graph,"
-            + " which then takes minutes to build), found 1000 (see 'dnn-lessons train --help')",
+        "error: --steps-per-run must be between 1 and 64 (without --jit-compile each step is"
+            + " unrolled into the graph, which then takes minutes to build), found 1000 (see"
+            + " 'dnn-lessons train --help')",
         refused(Main.EXIT_USAGE, "--steps-per-run", "1000"));
     // the embedded digits: 7000 training examples of batch 128 are 54 steps
     assertEquals(

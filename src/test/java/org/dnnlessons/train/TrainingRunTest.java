@@ -75,6 +75,47 @@ class TrainingRunTest {
   }
 
   @Test
+  void theSummaryLineSaysWhenTheOnlyRunIncludedTheWarmUp() {
+    TrainingResult one = new TrainingResult(54, 1, 0.25, 54, 0.25, List.of());
+    assertEquals(
+        "Trained 54 steps in 0.25 s (216.0 steps/s, in one run: the warm-up included)",
+        one.summaryLine());
+    TrainingResult many = new TrainingResult(108, 2, 0.35, 54, 0.25, List.of());
+    assertEquals(
+        "Trained 108 steps in 0.35 s (540.0 steps/s after a 0.25 s warm-up)", many.summaryLine());
+  }
+
+  @Test
+  void aJitCompiledRunResumedAfterItsSecondEpochEndsAsTheUninterruptedOne() throws Exception {
+    PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
+    TrainingRun.Options.Builder run = small().jitCompile(true).save(dir.resolve("a/model.ckpt"));
+    TrainingRun.run(run.build(), quiet, quiet);
+    TrainingRun.Result resumed =
+        TrainingRun.run(
+            run.seed(null).training(TrainOptions.lesson().withEpochs(3)).resume(true).build(),
+            quiet,
+            quiet);
+    TrainingRun.Result whole =
+        TrainingRun.run(
+            small()
+                .jitCompile(true)
+                .training(TrainOptions.lesson().withEpochs(3))
+                .save(dir.resolve("b/model.ckpt"))
+                .build(),
+            quiet,
+            quiet);
+    assertEquals(162, resumed.globalStep());
+    CheckpointReader a = CheckpointReader.open(dir.resolve("a/model.ckpt-162"));
+    CheckpointReader b = CheckpointReader.open(dir.resolve("b/model.ckpt-162"));
+    for (String key :
+        List.of("hidden_layer/weights", "hidden_layer/biases", "out/weights", "out/biases")) {
+      assertTrue(
+          java.util.Arrays.equals(a.read(key).data(), b.read(key).data()),
+          key + " differs between the resumed and the uninterrupted run");
+    }
+  }
+
+  @Test
   void optionsThatCannotWorkAreRefusedBeforeAnythingIsRead() {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> small().saveEvery(1).build());
