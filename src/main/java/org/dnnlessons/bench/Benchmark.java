@@ -60,6 +60,16 @@ public final class Benchmark {
    * @param quick 3 rounds and half the steps instead of 5 and all
    */
   public static void levers(boolean quick, PrintStream out) throws Exception {
+    out.println(
+        "CPU: "
+            + cpuModel()
+            + ", "
+            + Runtime.getRuntime().availableProcessors()
+            + " cores; Java "
+            + System.getProperty("java.version")
+            + " (TensorFlow Java 1.1.0, runtime 2.18)");
+    out.println("CPU flags: " + cpuFlags());
+    out.println();
     LeverComparison.run(out, quick, TrainingBench.BATCH_SIZES);
   }
 

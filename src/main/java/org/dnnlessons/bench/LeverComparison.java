@@ -97,8 +97,9 @@ final class LeverComparison {
             null));
     l.add(
         new Lever(
-            "XLA, a `While` loop of 64 steps per run (`train --jit-compile`)",
-            TrainingBench.whileLoop(TrainingBench.JIT_STEPS_PER_RUN),
+            "XLA, a `While` loop of up to 64 steps per run, an epoch at most (`train"
+                + " --jit-compile`)",
+            TrainingBench.whileLoop(TrainingBench.jitStepsPerRun(batch)),
             null));
     int epoch = TrainingBench.trainingExamples() / batch;
     l.add(
@@ -133,12 +134,23 @@ final class LeverComparison {
             + TrainingComparison.CHECK_STEPS
             + " steps | rounds say |");
     out.println("|---|---|---|---|---|---|");
+    List<String> loads = new ArrayList<>();
     for (int batch : batchSizes) {
-      measure(out, batch, Benchmark.trainingSteps(batch, quick), rounds);
+      double[] atStart = measure(out, batch, Benchmark.trainingSteps(batch, quick), rounds);
+      StringBuilder l = new StringBuilder();
+      for (double v : atStart) {
+        l.append(l.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", v));
+      }
+      loads.add("batch " + batch + ": " + l);
     }
+    out.println();
+    out.println(
+        "Load average (1 minute) at the start of each round: " + String.join("; ", loads) + ".");
   }
 
-  private static void measure(PrintStream out, int batch, int steps, int rounds) throws Exception {
+  /** Prints the rows of {@code batch}; returns the load average at the start of each round. */
+  private static double[] measure(PrintStream out, int batch, int steps, int rounds)
+      throws Exception {
     int[] indices = TrainingBench.batches(TrainingComparison.CHECK_STEPS, batch);
     List<Lever> levers = levers(batch);
     List<TrainingBench.Loop> loops = new ArrayList<>();
@@ -167,6 +179,7 @@ final class LeverComparison {
             losses[i],
             i == 0 ? "reference" : Verdict.of(InterleavedTiming.ratios(reference, m)));
       }
+      return r.atRoundStart();
     } finally {
       loops.forEach(TrainingBench.Loop::close);
     }

@@ -131,8 +131,16 @@ public final class TrainingBench {
         CompiledTraining.build(net, options, train, perRun, batch, settings);
   }
 
-  /** {@code train --jit-compile}'s steps per run. */
+  /** {@code train --jit-compile}'s steps per run, at most: 64. */
   static final int JIT_STEPS_PER_RUN = 64;
+
+  /**
+   * The steps per run {@code train --jit-compile} takes at {@code batch}: 64, or the steps of an
+   * epoch when fewer (54 at batch 128, 13 at 512), so that a run never spans two epochs.
+   */
+  static int jitStepsPerRun(int batch) throws Exception {
+    return Math.min(JIT_STEPS_PER_RUN, trainingExamples() / batch);
+  }
 
   /** {@link WhileLoopTraining}: up to {@code perRun} steps per run in one compiled loop. */
   static Fed whileLoop(int perRun) {
@@ -206,7 +214,7 @@ public final class TrainingBench {
         switch (kind) {
           case PLAIN -> null;
           case EXACT -> exact(8);
-          case COMPILED -> whileLoop(JIT_STEPS_PER_RUN);
+          case COMPILED -> whileLoop(jitStepsPerRun(batchSize));
         },
         batchSize,
         indices);

@@ -271,11 +271,12 @@ final class TrainingComparison {
               () -> TrainingBench.validationLossAfter(TrainingBench.Kind.EXACT, batch, indices)));
       TrainingBench.Loop compiled =
           TrainingBench.fed(
-              batch, steps, TrainingBench.whileLoop(TrainingBench.JIT_STEPS_PER_RUN), null);
+              batch, steps, TrainingBench.whileLoop(TrainingBench.jitStepsPerRun(batch)), null);
       loops.add(compiled);
       entries.add(
           new Entry(
-              "`train --jit-compile` (Java; XLA, a `While` loop of 64 steps per run)",
+              "`train --jit-compile` (Java; XLA, a `While` loop of up to 64 steps per run, an"
+                  + " epoch at most)",
               InterleavedTiming.wallClock(compiled),
               () ->
                   TrainingBench.validationLossAfter(TrainingBench.Kind.COMPILED, batch, indices)));
