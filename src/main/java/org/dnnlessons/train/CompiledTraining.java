@@ -1,7 +1,6 @@
 package org.dnnlessons.train;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -389,8 +388,7 @@ public final class CompiledTraining implements InGraphTraining, AutoCloseable {
 
   private void runner(int[] batchIndices, Consumer<Session.Runner> action) {
     int j = InGraphTraining.batches(batchIndices, batchSize, stepsPerRun);
-    int[] padded =
-        j == stepsPerRun ? batchIndices : Arrays.copyOf(batchIndices, stepsPerRun * batchSize);
+    int[] padded = InGraphTraining.padded(batchIndices, batchSize, stepsPerRun);
     try (TInt32 ix =
         TInt32.tensorOf(Shape.of(padded.length), DataBuffers.of(padded, true, false))) {
       action.accept(

@@ -1,5 +1,6 @@
 package org.dnnlessons.train;
 
+import java.util.Arrays;
 import org.tensorflow.Session;
 
 /**
@@ -54,5 +55,16 @@ public interface InGraphTraining {
               + " indices");
     }
     return batchIndices.length / batchSize;
+  }
+
+  /**
+   * The indices of a run padded to {@code k} whole batches (repeating index 0), so that every run
+   * of a compiled loop feeds one shape and XLA compiles once; the steps beyond the given batches
+   * are not run.
+   */
+  static int[] padded(int[] batchIndices, int batchSize, int k) {
+    return batchIndices.length == k * batchSize
+        ? batchIndices
+        : Arrays.copyOf(batchIndices, k * batchSize);
   }
 }

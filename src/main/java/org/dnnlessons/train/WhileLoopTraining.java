@@ -3,7 +3,10 @@ package org.dnnlessons.train;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.dnnlessons.data.DataSet;
 import org.dnnlessons.nn.Layers;
 import org.dnnlessons.nn.Mlp;
@@ -17,6 +20,7 @@ import org.tensorflow.Session;
 import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Gradients;
 import org.tensorflow.op.core.Placeholder;
@@ -166,16 +170,30 @@ public final class WhileLoopTraining implements InGraphTraining, AutoCloseable {
           tf.placeholder(TInt32.class, Placeholder.shape(Shape.unknown())));
     }
 
-    /** A signature naming the operands {@code prefix0}, {@code prefix1}, ... in order. */
-    static Signature.Builder signature(Signature.Builder b, String prefix, List<Operand<?>> all) {
-      for (int i = 0; i < all.size(); i++) {
-        if (prefix.equals("in")) {
-          b.input(String.format(java.util.Locale.ROOT, "in%02d", i), all.get(i));
-        } else {
-          b.output(String.format(java.util.Locale.ROOT, "out%02d", i), all.get(i));
-        }
+    /** Names {@code operands} as inputs {@link #argument}{@code (0)}, ... in order. */
+    static Signature.Builder inputs(Signature.Builder b, List<Operand<?>> operands) {
+      for (int i = 0; i < operands.size(); i++) {
+        b.input(argument(i), operands.get(i));
       }
       return b;
+    }
+
+    /** Names {@code operands} as outputs {@link #result}{@code (0)}, ... in order. */
+    static Signature.Builder outputs(Signature.Builder b, List<? extends Operand<?>> operands) {
+      for (int i = 0; i < operands.size(); i++) {
+        b.output(result(i), operands.get(i));
+      }
+      return b;
+    }
+
+    /** The name of a function's {@code i}th input; the names sort in order. */
+    static String argument(int i) {
+      return String.format(Locale.ROOT, "in%02d", i);
+    }
+
+    /** The name of a function's {@code i}th output. */
+    static String result(int i) {
+      return String.format(Locale.ROOT, "out%02d", i);
     }
   }
 
@@ -184,7 +202,7 @@ public final class WhileLoopTraining implements InGraphTraining, AutoCloseable {
     return ConcreteFunction.create(
         tf -> {
           LoopVars in = LoopVars.placeholders(tf, shapes, n, size);
-          Signature.Builder b = LoopVars.signature(Signature.builder().key("cond"), "in", in.all());
+          Signature.Builder b = LoopVars.inputs(Signature.builder().key("cond"), in.all());
           return b.output("go", tf.math.less(in.step(), in.limit())).build();
         });
   }
@@ -238,33 +256,24 @@ public final class WhileLoopTraining implements InGraphTraining, AutoCloseable {
                   tf.identity(in.images()),
                   tf.identity(in.labels()),
                   tf.identity(in.indices()));
-          Signature.Builder b = Signature.builder().key("body");
-          LoopVars.signature(b, "in", in.all());
-          return LoopVars.signature(b, "out", out.all()).build();
+          Signature.Builder b = LoopVars.inputs(Signature.builder().key("body"), in.all());
+          return LoopVars.outputs(b, out.all()).build();
         });
   }
 
-  /** The whole run: the {@code While} from step 0 to {@code limit}; the weights and cost out. */
+  /**
+   * The whole run: the {@code While} from the given step (the caller's 0) to {@code limit}; the
+   * weights and the cost out.
+   */
   private static ConcreteFunction steps(
       List<Shape> shapes, int n, int size, ConcreteFunction cond, ConcreteFunction body) {
     return ConcreteFunction.create(
         tf -> {
           LoopVars in = LoopVars.placeholders(tf, shapes, n, size);
-          LoopVars start =
-              new LoopVars(
-                  tf.constant(0),
-                  in.limit(),
-                  in.weights(),
-                  in.cost(),
-                  in.images(),
-                  in.labels(),
-                  in.indices());
-          List<Output<?>> end = tf.whileOp(start.all(), cond, body).output();
-          Signature.Builder b = Signature.builder().key("steps");
-          LoopVars.signature(b, "in", in.all());
+          List<Output<?>> end = tf.whileOp(in.all(), cond, body).output();
+          Signature.Builder b = LoopVars.inputs(Signature.builder().key("steps"), in.all());
           // weights and the cost: loop variables 2 to 2 + weights
-          return LoopVars.signature(b, "out", new ArrayList<>(end.subList(2, 3 + shapes.size())))
-              .build();
+          return LoopVars.outputs(b, end.subList(2, 3 + shapes.size())).build();
         });
   }
 
@@ -300,21 +309,16 @@ public final class WhileLoopTraining implements InGraphTraining, AutoCloseable {
       Map<String, Operand<?>> args = new LinkedHashMap<>();
       List<Operand<?>> all = in.all();
       for (int i = 0; i < all.size(); i++) {
-        args.put(String.format(java.util.Locale.ROOT, "in%02d", i), all.get(i));
+        args.put(LoopVars.argument(i), all.get(i));
       }
       Map<String, Operand<?>> out = tf.withName(CALL).call(run, args);
-      List<org.tensorflow.op.Op> writes = new ArrayList<>();
+      List<Op> writes = new ArrayList<>();
       for (int i = 0; i < handles.size(); i++) {
-        Operand<TFloat32> w =
-            out.get(String.format(java.util.Locale.ROOT, "out%02d", i))
-                .asOutput()
-                .expect(TFloat32.class);
+        Operand<TFloat32> w = out.get(LoopVars.result(i)).asOutput().expect(TFloat32.class);
         writes.add(tf.assignVariableOp(handles.get(i), w));
       }
       Operand<TFloat64> cost =
-          out.get(String.format(java.util.Locale.ROOT, "out%02d", handles.size()))
-              .asOutput()
-              .expect(TFloat64.class);
+          out.get(LoopVars.result(handles.size())).asOutput().expect(TFloat64.class);
       writes.add(d.assignAddVariableOp(variables.costSum(), cost));
       runSteps = tf.withName("run_steps").withControlDependencies(writes).noOp().op().name();
     }
@@ -352,7 +356,7 @@ public final class WhileLoopTraining implements InGraphTraining, AutoCloseable {
    * kernels ran inside the compiled call and are absent here.
    */
   Map<String, Integer> executedOps(int[] batchIndices) {
-    Map<String, Integer> ops = new java.util.TreeMap<>();
+    Map<String, Integer> ops = new TreeMap<>();
     RunOptions options =
         RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build();
     runner(
@@ -380,12 +384,9 @@ public final class WhileLoopTraining implements InGraphTraining, AutoCloseable {
    * that every run has one shape and XLA compiles once; {@code limit} stops the loop after the
    * given ones.
    */
-  private void runner(int[] batchIndices, java.util.function.Consumer<Session.Runner> action) {
+  private void runner(int[] batchIndices, Consumer<Session.Runner> action) {
     int j = InGraphTraining.batches(batchIndices, batchSize, stepsPerRun);
-    int[] padded =
-        j == stepsPerRun
-            ? batchIndices
-            : java.util.Arrays.copyOf(batchIndices, stepsPerRun * batchSize);
+    int[] padded = InGraphTraining.padded(batchIndices, batchSize, stepsPerRun);
     try (TInt32 ix = TInt32.tensorOf(Shape.of(padded.length), DataBuffers.of(padded, true, false));
         TInt32 k = TInt32.scalarOf(j)) {
       action.accept(session.runner().feed(indices, ix).feed(limit, k).addTarget(runSteps));
