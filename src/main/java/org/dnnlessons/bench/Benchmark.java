@@ -9,11 +9,9 @@ import java.util.Locale;
 import java.util.Map;
 import org.dnnlessons.data.DataSource;
 import org.dnnlessons.data.DatasetCatalog;
-import org.dnnlessons.data.EmbeddedMnist;
 import org.dnnlessons.data.IdxReader;
 import org.dnnlessons.lessons.MlpLesson;
 import org.dnnlessons.nn.Mlp;
-import org.dnnlessons.train.TrainOptions;
 
 /**
  * The side-by-side benchmark, Java against Python in the same run: {@code java -jar
@@ -229,11 +227,9 @@ public final class Benchmark {
     for (int seed = 1; seed <= seeds; seed++) {
       javaAccuracy[seed - 1] =
           MlpLesson.run(
-                  new MlpLesson.Options(
-                      Mlp.Options.lesson().withGraphSeed((long) seed),
-                      TrainOptions.lesson(),
-                      new EmbeddedMnist(),
-                      seed),
+                  MlpLesson.Options.lesson()
+                      .withNetwork(Mlp.Options.lesson().withGraphSeed((long) seed))
+                      .withDataSeed(seed),
                   quiet)
               .testAccuracy();
     }

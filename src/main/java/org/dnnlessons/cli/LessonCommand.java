@@ -2,6 +2,7 @@ package org.dnnlessons.cli;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import org.dnnlessons.data.MnistDataSets;
 import org.dnnlessons.lessons.DropoutQuiz;
 import org.dnnlessons.lessons.LessonCatalog;
 import org.dnnlessons.lessons.LoadTrainedModel;
@@ -12,7 +13,7 @@ import org.dnnlessons.lessons.NamingFix;
 import org.dnnlessons.lessons.ReluQuiz;
 import org.dnnlessons.lessons.SaveTrainedModel;
 import org.dnnlessons.lessons.SaveVariables;
-import org.dnnlessons.train.TrainOptions;
+import org.dnnlessons.train.TrainingMemory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -76,7 +77,7 @@ final class LessonCommand implements Runnable {
   }
 
   @Command(
-      name = "relu",
+      name = ReluQuiz.COMMAND,
       mixinStandardHelpOptions = true,
       description = "TensorFlow ReLUs quiz: a two-layer network with a ReLU hidden layer.")
   static final class Relu extends LessonRun implements Runnable {
@@ -87,7 +88,7 @@ final class LessonCommand implements Runnable {
   }
 
   @Command(
-      name = "dropout",
+      name = DropoutQuiz.COMMAND,
       mixinStandardHelpOptions = true,
       description = "TensorFlow Dropout quiz: the ReLU network with dropout on the hidden layer.")
   static final class Dropout extends LessonRun implements java.util.concurrent.Callable<Integer> {
@@ -123,7 +124,7 @@ final class LessonCommand implements Runnable {
   }
 
   @Command(
-      name = "save-variables",
+      name = SaveVariables.COMMAND,
       mixinStandardHelpOptions = true,
       description = "Saving Variables: create weights and bias, print and save them.")
   static final class SaveVariablesCommand extends LessonRun
@@ -142,7 +143,7 @@ final class LessonCommand implements Runnable {
   }
 
   @Command(
-      name = "load-variables",
+      name = LoadVariables.COMMAND,
       mixinStandardHelpOptions = true,
       description = "Loading Variables: restore weights and bias saved by save-variables.")
   static final class LoadVariablesCommand extends LessonRun
@@ -157,7 +158,7 @@ final class LessonCommand implements Runnable {
   }
 
   @Command(
-      name = "naming-error",
+      name = NamingError.COMMAND,
       mixinStandardHelpOptions = true,
       description = "Naming Error: automatic names plus a different creation order break restore.")
   static final class NamingErrorCommand extends LessonRun
@@ -172,7 +173,7 @@ final class LessonCommand implements Runnable {
   }
 
   @Command(
-      name = "naming-fix",
+      name = NamingFix.COMMAND,
       mixinStandardHelpOptions = true,
       description = "Explicit variable names make the restore independent of creation order.")
   static final class NamingFixCommand extends LessonRun
@@ -187,7 +188,7 @@ final class LessonCommand implements Runnable {
   }
 
   @Command(
-      name = "mlp",
+      name = MlpLesson.COMMAND,
       mixinStandardHelpOptions = true,
       description =
           "Deep Neural Network in TensorFlow: the MNIST multilayer perceptron walkthrough"
@@ -209,18 +210,23 @@ final class LessonCommand implements Runnable {
           Main.options(
               spec,
               () ->
-                  new MlpLesson.Options(
-                      network.lesson().withLearningRate(loop.learningRate).withGraphSeed(seed),
-                      TrainOptions.lesson().withEpochs(loop.epochs).withBatchSize(loop.batchSize),
-                      data.source(null),
-                      seed != null ? seed : System.nanoTime()));
-      MlpLesson.run(options, out());
+                  MlpLesson.Options.lesson()
+                      .withNetwork(
+                          network.lesson().withLearningRate(loop.learningRate).withGraphSeed(seed))
+                      .withTrainingEpochs(loop.epochs)
+                      .withBatchSize(loop.batchSize)
+                      .withData(data.source(null))
+                      .withDataSeed(seed != null ? seed : System.nanoTime()));
+      MnistDataSets mnist = MlpLesson.readData(options);
+      // the lesson is the notebook's loop; refusing a run the machine cannot hold is the command's
+      TrainingMemory.checkFits(mnist, options.network().hidden(), options.batchSize(), 1);
+      MlpLesson.run(options, mnist, out());
       return Main.EXIT_OK;
     }
   }
 
   @Command(
-      name = "save-trained",
+      name = SaveTrainedModel.COMMAND,
       mixinStandardHelpOptions = true,
       description =
           "Save a Trained Model: the notebook's single-layer model, 100 epochs,"
@@ -257,7 +263,7 @@ final class LessonCommand implements Runnable {
   }
 
   @Command(
-      name = "load-trained",
+      name = LoadTrainedModel.COMMAND,
       mixinStandardHelpOptions = true,
       description = "Load a Trained Model: restore train_model.ckpt and print the test accuracy.")
   static final class LoadTrainedCommand extends LessonRun

@@ -9,6 +9,7 @@ import org.dnnlessons.nn.NamedVariable;
 import org.dnnlessons.nn.Tensors;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
+import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -30,8 +31,15 @@ import org.tensorflow.types.TFloat32;
  *
  * The last digits follow the CPU's kernels and match Python's on the same machine. Every kept
  * hidden unit is scaled by {@code 1/keep_prob} (2 for 0.5), every dropped one is 0.
+ *
+ * <p>Tests: {@code DropoutQuizTest}; {@code SeededInitializersIT} checks the dropout masks bit for
+ * bit against Python. Python peer: {@code src/test/python/seeded_initializers.py} ({@code
+ * tf.nn.dropout} under fixed seeds).
  */
 public final class DropoutQuiz {
+
+  /** The command that runs this lesson: {@code dnn-lessons lesson dropout}. */
+  public static final String COMMAND = "dropout";
 
   /** The notebook's {@code keep_prob}. */
   public static final double KEEP_PROB_DEFAULT = 0.5;
@@ -67,17 +75,19 @@ public final class DropoutQuiz {
    * @param droppedHidden the hidden layer after dropout
    * @param logits the output layer, computed from {@code droppedHidden}
    */
-  public record Result(float[][] hidden, float[][] droppedHidden, float[][] logits) {}
+  public record Activations(float[][] hidden, float[][] droppedHidden, float[][] logits) {}
 
   private DropoutQuiz() {}
 
-  /** Runs the lesson from the command line; same as {@code dnn-lessons lesson dropout}. */
+  /**
+   * Runs the lesson with the notebook's settings; {@code dnn-lessons lesson dropout} takes options.
+   */
   public static void main(String[] args) {
-    LessonLauncher.launch("dropout", args);
+    LessonLauncher.launch(COMMAND, args, () -> run(Options.defaults(), System.out));
   }
 
   /** Builds the quiz's graph, runs it once with {@code options.keepProb()}, prints the logits. */
-  public static Result run(Options options, PrintStream out) {
+  public static Activations run(Options options, PrintStream out) {
     try (Graph graph = new Graph()) {
       ModelGraph g =
           options.seed() == null
@@ -112,7 +122,7 @@ public final class DropoutQuiz {
       try (Session session = g.newSession();
           TFloat32 keepProbValue = TFloat32.scalarOf((float) options.keepProb())) {
         session.run(g.globalVariablesInitializer());
-        try (org.tensorflow.Result fetched =
+        try (Result fetched =
             session
                 .runner()
                 .feed(keepProb, keepProbValue)
@@ -120,8 +130,8 @@ public final class DropoutQuiz {
                 .fetch(droppedHidden)
                 .fetch(logits)
                 .run()) {
-          Result result =
-              new Result(
+          Activations result =
+              new Activations(
                   Tensors.toMatrix((TFloat32) fetched.get(0)),
                   Tensors.toMatrix((TFloat32) fetched.get(1)),
                   Tensors.toMatrix((TFloat32) fetched.get(2)));

@@ -1,19 +1,20 @@
 package org.dnnlessons.lessons;
 
 /**
- * Every runnable lesson: its command name, the notebook section it ports and its class. {@code
- * dnn-lessons lesson --list} prints this table.
+ * Every runnable lesson: its command name (each lesson's {@code COMMAND}, the one place it is
+ * written), the notebook section it ports and its class. {@code dnn-lessons lesson --list} prints
+ * this table.
  */
 public enum LessonCatalog {
-  RELU("relu", "TensorFlow ReLUs: Quiz", ReluQuiz.class),
-  MLP("mlp", "Deep Neural Network in TensorFlow (and Deeper)", MlpLesson.class),
-  SAVE_VARIABLES("save-variables", "Save and Restore: Saving Variables", SaveVariables.class),
-  LOAD_VARIABLES("load-variables", "Save and Restore: Loading Variables", LoadVariables.class),
-  SAVE_TRAINED("save-trained", "Save a Trained Model", SaveTrainedModel.class),
-  LOAD_TRAINED("load-trained", "Load a Trained Model", LoadTrainedModel.class),
-  NAMING_ERROR("naming-error", "Loading into a New Model: Naming Error", NamingError.class),
-  NAMING_FIX("naming-fix", "Loading into a New Model: explicit names", NamingFix.class),
-  DROPOUT("dropout", "TensorFlow Dropout: Quiz", DropoutQuiz.class);
+  RELU(ReluQuiz.COMMAND, "TensorFlow ReLUs: Quiz", ReluQuiz.class),
+  MLP(MlpLesson.COMMAND, "Deep Neural Network in TensorFlow (and Deeper)", MlpLesson.class),
+  SAVE_VARIABLES(SaveVariables.COMMAND, "Save and Restore: Saving Variables", SaveVariables.class),
+  LOAD_VARIABLES(LoadVariables.COMMAND, "Save and Restore: Loading Variables", LoadVariables.class),
+  SAVE_TRAINED(SaveTrainedModel.COMMAND, "Save a Trained Model", SaveTrainedModel.class),
+  LOAD_TRAINED(LoadTrainedModel.COMMAND, "Load a Trained Model", LoadTrainedModel.class),
+  NAMING_ERROR(NamingError.COMMAND, "Loading into a New Model: Naming Error", NamingError.class),
+  NAMING_FIX(NamingFix.COMMAND, "Loading into a New Model: explicit names", NamingFix.class),
+  DROPOUT(DropoutQuiz.COMMAND, "TensorFlow Dropout: Quiz", DropoutQuiz.class);
 
   private final String command;
   private final String section;

@@ -1,22 +1,43 @@
 package org.dnnlessons.lessons;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import org.dnnlessons.cli.Main;
+import java.io.PrintStream;
 
 /**
- * Lets each lesson class be run directly ({@code java -cp ... org.dnnlessons.lessons.ReluQuiz})
- * with the same options and error handling as {@code dnn-lessons lesson NAME}. This is the only
- * place where the lessons reach into the command line.
+ * Runs a lesson class directly ({@code java -cp ... org.dnnlessons.lessons.ReluQuiz}) with the
+ * notebook's settings: no options (those are the command's, {@code dnn-lessons lesson NAME}), one
+ * {@code error: ...} line and status 1 when the lesson fails, status 2 for an argument.
  */
 final class LessonLauncher {
 
+  /** A lesson run with its notebook settings. */
+  interface LessonRun {
+    void run() throws Exception;
+  }
+
   private LessonLauncher() {}
 
-  static void launch(String lesson, String[] args) {
-    List<String> all = new ArrayList<>(List.of("lesson", lesson));
-    all.addAll(Arrays.asList(args));
-    System.exit(Main.execute(all.toArray(new String[0])));
+  static void launch(String command, String[] args, LessonRun lesson) {
+    System.exit(status(command, args, lesson, System.err));
+  }
+
+  /** What {@link #launch} exits with; the error line goes to {@code err}. */
+  static int status(String command, String[] args, LessonRun lesson, PrintStream err) {
+    if (args.length > 0) {
+      err.println(
+          "error: a lesson's class runs the notebook's settings and takes no arguments, found '"
+              + args[0]
+              + "'; for options run 'dnn-lessons lesson "
+              + command
+              + " --help'");
+      return 2;
+    }
+    try {
+      lesson.run();
+      return 0;
+    } catch (Exception e) {
+      String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+      err.println("error: " + message.lines().findFirst().orElse(""));
+      return 1;
+    }
   }
 }

@@ -16,8 +16,15 @@ import org.tensorflow.Session;
  *
  * <p>Run {@code java -jar target/dnn-lessons.jar lesson save-trained} first, then {@code lesson
  * load-trained [--file train_model.ckpt]}; it prints {@code Test Accuracy: 0.xxxx}.
+ *
+ * <p>Tests: {@code LoadTrainedModelTest}. Python peer: none runs the single-layer cells yet; the
+ * checkpoint is TensorFlow's format, which {@code PythonToJavaIT} and {@code JavaToPythonIT} check
+ * for the walkthrough's network.
  */
 public final class LoadTrainedModel {
+
+  /** The command that runs this lesson: {@code dnn-lessons lesson load-trained}. */
+  public static final String COMMAND = "load-trained";
 
   /**
    * How to run.
@@ -37,17 +44,20 @@ public final class LoadTrainedModel {
    *
    * @param testAccuracy the accuracy on the test split
    */
-  public record Result(float testAccuracy) {}
+  public record Tested(float testAccuracy) {}
 
   private LoadTrainedModel() {}
 
-  /** Runs the lesson from the command line; same as {@code dnn-lessons lesson load-trained}. */
+  /**
+   * Runs the lesson with the notebook's settings; {@code dnn-lessons lesson load-trained} takes
+   * options.
+   */
   public static void main(String[] args) {
-    LessonLauncher.launch("load-trained", args);
+    LessonLauncher.launch(COMMAND, args, () -> run(Options.defaults(), System.out));
   }
 
   /** Restores the model and prints its test accuracy. */
-  public static Result run(Options options, PrintStream out) throws Exception {
+  public static Tested run(Options options, PrintStream out) throws Exception {
     String prefix = CheckpointState.resolve(java.nio.file.Path.of(options.file())).toString();
     MnistDataSets mnist = MnistDataSets.read(options.data(), MnistDataSets.Options.defaults());
     try (Graph graph = new Graph()) {
@@ -57,7 +67,7 @@ public final class LoadTrainedModel {
         saver.restore(sess, prefix);
         float accuracy = Evaluator.accuracy(sess, model, mnist.test());
         out.println("Test Accuracy: " + MlpLesson.formatAccuracy(accuracy));
-        return new Result(accuracy);
+        return new Tested(accuracy);
       }
     }
   }

@@ -10,6 +10,7 @@ import org.dnnlessons.nn.ModelGraph;
 import org.dnnlessons.nn.NamedVariable;
 import org.dnnlessons.nn.Tensors;
 import org.tensorflow.Graph;
+import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -24,8 +25,15 @@ import org.tensorflow.types.TFloat32;
  * values under {@code Weight:} and {@code Bias:}, as the notebook does.
  *
  * <p>No initializer runs: restoring sets every variable, as in Python.
+ *
+ * <p>Tests: {@code LoadVariablesTest}, {@code JavaToPythonIT}. Python peer: {@code
+ * src/test/python/interop_notebook.py save-variables}, the notebook's cell restoring the
+ * Java-written file.
  */
 public final class LoadVariables {
+
+  /** The command that runs this lesson: {@code dnn-lessons lesson load-variables}. */
+  public static final String COMMAND = "load-variables";
 
   /**
    * How to run the lesson.
@@ -50,13 +58,16 @@ public final class LoadVariables {
    * @param weights the restored weights [2, 3]
    * @param bias the restored bias [3]
    */
-  public record Result(float[][] weights, float[] bias) {}
+  public record Restored(float[][] weights, float[] bias) {}
 
   private LoadVariables() {}
 
-  /** Runs the lesson from the command line; same as {@code dnn-lessons lesson load-variables}. */
+  /**
+   * Runs the lesson with the notebook's settings; {@code dnn-lessons lesson load-variables} takes
+   * options.
+   */
   public static void main(String[] args) {
-    LessonLauncher.launch("load-variables", args);
+    LessonLauncher.launch(COMMAND, args, () -> run(Options.defaults(), System.out));
   }
 
   /**
@@ -64,7 +75,7 @@ public final class LoadVariables {
    *
    * @throws CheckpointException when the checkpoint is missing or does not fit the variables
    */
-  public static Result run(Options options, PrintStream out) throws CheckpointException {
+  public static Restored run(Options options, PrintStream out) throws CheckpointException {
     try (Graph graph = new Graph()) {
       ModelGraph g = ModelGraph.create(graph);
       Ops tf = g.tf();
@@ -81,14 +92,14 @@ public final class LoadVariables {
         // Load the weights and bias
         saver.restore(session, options.file());
 
-        try (org.tensorflow.Result fetched = session.runner().fetch(weights).fetch(bias).run()) {
+        try (Result fetched = session.runner().fetch(weights).fetch(bias).run()) {
           float[][] w = Tensors.toMatrix((TFloat32) fetched.get(0));
           float[] b = Tensors.toArray((TFloat32) fetched.get(1));
           out.println("Weight:");
           out.println(NumpyFormat.format(w));
           out.println("Bias:");
           out.println(NumpyFormat.format(b, new long[] {b.length}));
-          return new Result(w, b);
+          return new Restored(w, b);
         }
       }
     }

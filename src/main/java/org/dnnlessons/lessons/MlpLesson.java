@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import org.dnnlessons.data.Batch;
 import org.dnnlessons.data.DataSource;
 import org.dnnlessons.data.DatasetException;
 import org.dnnlessons.data.EmbeddedMnist;
@@ -20,12 +22,9 @@ import org.dnnlessons.nn.NamedVariable;
 import org.dnnlessons.train.EpochSummary;
 import org.dnnlessons.train.Evaluator;
 import org.dnnlessons.train.TrainOptions;
-import org.dnnlessons.train.Trainer;
-import org.dnnlessons.train.TrainingListener;
-import org.dnnlessons.train.TrainingMemory;
-import org.dnnlessons.train.TrainingResult;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
+import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.framework.optimizers.GradientDescent;
 import org.tensorflow.ndarray.Shape;
@@ -36,66 +35,153 @@ import org.tensorflow.op.core.PlaceholderWithDefault;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The notebook's "Deep Neural Network in TensorFlow" walkthrough: MNIST read with {@code
- * one_hot=True, reshape=False}, placeholders {@code x [?,28,28,1]} and {@code y [?,10]}, {@code
- * x_flat}, one ReLU hidden layer of 256, weights and biases from {@code random_normal}, mean
- * softmax cross-entropy, gradient descent at 0.001, 20 epochs of batch 128.
+ * The notebook's "Deep Neural Network in TensorFlow" walkthrough (its cells "TensorFlow MNIST" to
+ * "Session", then "Deeper Neural Network"): MNIST read with {@code one_hot=True, reshape=False},
+ * placeholders {@code x [?,28,28,1]} and {@code y [?,10]}, {@code x_flat}, one ReLU hidden layer of
+ * 256, weights and biases from {@code random_normal}, mean softmax cross-entropy, gradient descent
+ * at 0.001, 20 epochs of {@code int(n / 128)} batches of 128, fed one batch per {@code Session.run}
+ * as the notebook's {@code sess.run(optimizer, feed_dict=...)} does.
  *
  * <p>Run it with {@code java -jar target/dnn-lessons.jar lesson mlp [--epochs N] [--seed S]
  * [--hidden 256,128] [--data DIR | --dataset NAME]}; on the embedded digits it prints one line per
  * epoch, for example
  *
  * <pre>
- * Epoch: 0001 cost= 81.226418 validation accuracy= 0.296
+ * Epoch: 0001 cost= 97.263033 validation accuracy= 0.139
  * ...
  * Optimization Finished!
- * Test Accuracy: 0.5975
- * Trained 1080 steps in 2.51 s (430.3 steps/s)
+ * Test Accuracy: 0.588
+ * Trained 1080 steps in 0.91 s
  * </pre>
  *
  * The costs' and accuracies' last digits follow the CPU's kernels and match Python's on the same
  * machine. The lesson's settings are weak on purpose (initial weights with standard deviation 1, a
  * tiny learning rate): expect around 0.6 test accuracy. "Deeper Neural Network": {@code --hidden
- * 256,128,...} adds one ReLU layer per width.
+ * 256,128,...} adds one ReLU layer per width. The fast ways to train the same network ({@code
+ * --steps-per-run}, {@code --jit-compile}) are {@code dnn-lessons train}'s.
+ *
+ * <p>Tests: {@code MlpLessonTest} (the loop and its lines), {@code LessonGraphsTest} (this graph is
+ * {@link Mlp#build}'s, node for node), {@code ReadmeQuickStartTest} (the README's seeded run).
+ * Python peer: {@code src/test/python/lesson_mlp.py}, the notebook's code run by {@code bench} on
+ * the same files.
  */
 public final class MlpLesson {
 
+  /** The command that runs this lesson: {@code dnn-lessons lesson mlp}. */
+  public static final String COMMAND = "mlp";
+
   /**
-   * How to run the walkthrough.
+   * How to run the walkthrough; start from {@link #lesson()} and change settings by name.
    *
    * @param network the network (the lesson: {@link Mlp.Options#lesson()})
-   * @param training the loop (the lesson: {@link TrainOptions#lesson()})
+   * @param trainingEpochs the notebook's {@code training_epochs} (the lesson: 20)
+   * @param batchSize the notebook's {@code batch_size} (the lesson: 128)
    * @param data where the digits come from (the lesson: the embedded ones)
-   * @param dataSeed the shuffling seed of the batches
+   * @param dataSeed the shuffling seed of the batches (the lesson: 0)
    */
   public record Options(
-      Mlp.Options network, TrainOptions training, DataSource data, long dataSeed) {
+      Mlp.Options network, int trainingEpochs, int batchSize, DataSource data, long dataSeed) {
+
+    /** Validates the settings. */
+    public Options {
+      Objects.requireNonNull(network, "network");
+      Objects.requireNonNull(data, "data");
+      if (trainingEpochs < 1) {
+        throw new IllegalArgumentException("epochs must be at least 1, found " + trainingEpochs);
+      }
+      if (batchSize < 1) {
+        throw new IllegalArgumentException("batch size must be at least 1, found " + batchSize);
+      }
+    }
 
     /** The notebook's settings on the embedded digits. */
     public static Options lesson() {
-      return new Options(Mlp.Options.lesson(), TrainOptions.lesson(), new EmbeddedMnist(), 0);
+      return new Options(
+          Mlp.Options.lesson(),
+          TrainOptions.EPOCHS_DEFAULT,
+          TrainOptions.BATCH_SIZE_DEFAULT,
+          new EmbeddedMnist(),
+          0);
+    }
+
+    /** These options with another network. */
+    public Options withNetwork(Mlp.Options value) {
+      return new Options(value, trainingEpochs, batchSize, data, dataSeed);
+    }
+
+    /** These options with another number of epochs. */
+    public Options withTrainingEpochs(int value) {
+      return new Options(network, value, batchSize, data, dataSeed);
+    }
+
+    /** These options with another batch size. */
+    public Options withBatchSize(int value) {
+      return new Options(network, trainingEpochs, value, data, dataSeed);
+    }
+
+    /** These options reading the digits from elsewhere. */
+    public Options withData(DataSource value) {
+      return new Options(network, trainingEpochs, batchSize, value, dataSeed);
+    }
+
+    /** These options with another shuffling seed. */
+    public Options withDataSeed(long value) {
+      return new Options(network, trainingEpochs, batchSize, data, value);
     }
   }
 
   /**
-   * What the run did.
+   * The trained network's record: every epoch's mean cost and validation accuracy, and the test
+   * accuracy at the end.
    *
-   * @param training the training run
+   * @param epochs one summary per epoch, in order
+   * @param steps the training steps run: {@code trainingEpochs * int(n / batchSize)}
+   * @param trainSeconds the wall-clock time of the training batches (not validation)
    * @param testAccuracy accuracy on the test split after training
    */
-  public record Result(TrainingResult training, float testAccuracy) {}
+  public record Trained(
+      List<EpochSummary> epochs, long steps, double trainSeconds, float testAccuracy) {}
 
   private MlpLesson() {}
 
-  /** Runs the lesson from the command line; same as {@code dnn-lessons lesson mlp}. */
+  /** Runs the lesson with the notebook's settings; {@code dnn-lessons lesson mlp} takes options. */
   public static void main(String[] args) {
-    LessonLauncher.launch("mlp", args);
+    LessonLauncher.launch(COMMAND, args, () -> run(Options.lesson(), System.out));
   }
 
-  /** Reads the data, builds the network, trains it and reports as the notebook does. */
-  public static Result run(Options options, PrintStream out) throws Exception {
-    MnistDataSets mnist = read(options);
-    TrainingMemory.checkFits(mnist, options.network().hidden(), options.training().batchSize(), 1);
+  /** Reads the data ({@link #readData}), then runs the lesson on it. */
+  public static Trained run(Options options, PrintStream out) throws Exception {
+    return run(options, readData(options), out);
+  }
+
+  /**
+   * The notebook's "TensorFlow MNIST" cell: the digits with {@code one_hot=True, reshape=False},
+   * batches shuffled with {@code options.dataSeed()}.
+   */
+  public static MnistDataSets readData(Options options) throws DatasetException {
+    return MnistDataSets.read(
+        options.data(),
+        MnistDataSets.Options.defaults().withReshape(false).withSeed(options.dataSeed()));
+  }
+
+  /**
+   * Builds the network and trains it as the notebook's "Session" cell does, then prints and returns
+   * the test accuracy.
+   *
+   * @param mnist the digits from {@link #readData}
+   * @throws IllegalArgumentException when a batch is larger than the training split
+   */
+  public static Trained run(Options options, MnistDataSets mnist, PrintStream out) {
+    int trainingEpochs = options.trainingEpochs();
+    int batchSize = options.batchSize();
+    if (batchSize > mnist.train().numExamples()) {
+      throw new IllegalArgumentException(
+          "batch size "
+              + batchSize
+              + " is larger than the training split ("
+              + mnist.train().numExamples()
+              + " examples)");
+    }
     try (Graph graph = new Graph()) {
       Mlp.Network net =
           buildGraph(
@@ -103,22 +189,51 @@ public final class MlpLesson {
               options
                   .network()
                   .withImageSize(mnist.train().imageRows(), mnist.train().imageColumns()));
-      try (Session session = net.model().newSession()) {
-        session.run(net.init());
-        TrainingResult training =
-            Trainer.train(
-                session,
-                net,
-                mnist.train(),
-                mnist.validation(),
-                options.training(),
-                epochPrinter(out),
-                null);
+      List<EpochSummary> epochs = new ArrayList<>();
+      long steps = 0;
+      long trainNanos = 0;
+
+      // Launch the graph
+      try (Session sess = net.model().newSession()) {
+        sess.run(net.init());
+        // Training cycle
+        for (int epoch = 0; epoch < trainingEpochs; epoch++) {
+          int totalBatch = mnist.train().numExamples() / batchSize;
+          double costSum = 0;
+          long start = System.nanoTime();
+          // Loop over all batches
+          for (int i = 0; i < totalBatch; i++) {
+            try (Batch batch = mnist.train().nextBatch(batchSize);
+                // Run optimization op (backprop) and cost op (to get loss value)
+                Result fetched =
+                    sess.runner()
+                        .feed(net.x(), batch.images())
+                        .feed(net.y(), batch.oneHotLabels())
+                        .addTarget(net.trainOp())
+                        .fetch(net.cost())
+                        .run()) {
+              costSum += ((TFloat32) fetched.get(0)).getFloat();
+            }
+          }
+          long epochNanos = System.nanoTime() - start;
+          trainNanos += epochNanos;
+          steps += totalBatch;
+          // Display logs per epoch step
+          float validationAccuracy = Evaluator.accuracy(sess, net, mnist.validation());
+          EpochSummary summary =
+              new EpochSummary(
+                  epoch, totalBatch, costSum / totalBatch, validationAccuracy, epochNanos / 1e9);
+          out.println(epochLine(summary));
+          epochs.add(summary);
+        }
         out.println("Optimization Finished!");
-        float test = Evaluator.accuracy(session, net, mnist.test());
-        out.println("Test Accuracy: " + formatAccuracy(test));
-        out.println(training.summaryLine());
-        return new Result(training, test);
+
+        // Calculate accuracy on the test images
+        float testAccuracy = Evaluator.accuracy(sess, net, mnist.test());
+        out.println("Test Accuracy: " + formatAccuracy(testAccuracy));
+        out.println(
+            String.format(Locale.ROOT, "Trained %d steps in %.2f s", steps, trainNanos / 1e9));
+        return new Trained(List.copyOf(epochs), steps, trainNanos / 1e9, testAccuracy);
       }
     }
   }
@@ -251,26 +366,19 @@ public final class MlpLesson {
         List.copyOf(variables));
   }
 
-  static MnistDataSets read(Options options) throws DatasetException {
-    return MnistDataSets.read(
-        options.data(),
-        MnistDataSets.Options.defaults().withReshape(false).withSeed(options.dataSeed()));
-  }
-
-  /** Prints {@code Epoch: 0001 cost= ... validation accuracy= ...} after every epoch. */
-  static TrainingListener epochPrinter(PrintStream out) {
-    return new TrainingListener() {
-      @Override
-      public void epochFinished(EpochSummary s) {
-        String line =
-            String.format(Locale.ROOT, "Epoch: %04d cost= ", s.epoch() + 1)
-                + PythonFloat.fixed(s.meanCost(), 6);
-        if (s.validated()) {
-          line += " validation accuracy= " + formatAccuracy((float) s.validationAccuracy());
-        }
-        out.println(line);
-      }
-    };
+  /**
+   * {@code Epoch: 0001 cost= 81.226418 validation accuracy= 0.296}: the epoch counted from 1, the
+   * mean cost with six decimals as Python's {@code "{:.6f}"}-style formatting prints it ({@code
+   * nan}, {@code inf}), the accuracy as numpy prints a float32 (left out when not measured).
+   */
+  static String epochLine(EpochSummary s) {
+    String line =
+        String.format(Locale.ROOT, "Epoch: %04d cost= ", s.epoch() + 1)
+            + PythonFloat.fixed(s.meanCost(), 6);
+    if (s.validated()) {
+      line += " validation accuracy= " + formatAccuracy((float) s.validationAccuracy());
+    }
+    return line;
   }
 
   /** An accuracy as Python prints a float32: its shortest digits. */

@@ -8,6 +8,7 @@ import org.dnnlessons.nn.NamedVariable;
 import org.dnnlessons.nn.Tensors;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
+import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -30,8 +31,14 @@ import org.tensorflow.types.TFloat32;
  * The last digits follow the CPU's matrix-multiply kernel and match Python's on the same machine
  * (oneDNN's AVX2 kernel gives {@code [[ 5.1099997 8.44 ]}). The middle row is all zeros because its
  * features are all negative: the ReLU switches every hidden unit off.
+ *
+ * <p>Tests: {@code ReluQuizTest}, {@code ReluLessonIT} (the printed lines equal Python's, run on
+ * the same machine). Python peer: {@code src/test/python/relu_quiz.py}, the notebook's cell.
  */
 public final class ReluQuiz {
+
+  /** The command that runs this lesson: {@code dnn-lessons lesson relu}. */
+  public static final String COMMAND = "relu";
 
   /** The quiz's hidden-layer weights, 4 inputs to 3 hidden units. */
   static final float[][] HIDDEN_LAYER_WEIGHTS = {
@@ -47,17 +54,19 @@ public final class ReluQuiz {
   };
 
   /** What the quiz computes. */
-  public record Result(float[][] output) {}
+  public record Output(float[][] output) {}
 
   private ReluQuiz() {}
 
-  /** Runs the lesson from the command line; same as {@code dnn-lessons lesson relu}. */
+  /**
+   * Runs the lesson with the notebook's settings; {@code dnn-lessons lesson relu} takes options.
+   */
   public static void main(String[] args) {
-    LessonLauncher.launch("relu", args);
+    LessonLauncher.launch(COMMAND, args, () -> run(System.out));
   }
 
   /** Builds the quiz's graph, runs it, prints the output and returns it. */
-  public static Result run(PrintStream out) {
+  public static Output run(PrintStream out) {
     try (Graph graph = new Graph()) {
       ModelGraph g = ModelGraph.create(graph);
       Ops tf = g.tf();
@@ -84,10 +93,10 @@ public final class ReluQuiz {
 
       try (Session session = g.newSession()) {
         session.run(g.globalVariablesInitializer());
-        try (org.tensorflow.Result fetched = session.runner().fetch(output).run()) {
+        try (Result fetched = session.runner().fetch(output).run()) {
           float[][] values = Tensors.toMatrix((TFloat32) fetched.get(0));
           out.println(NumpyFormat.format(values));
-          return new Result(values);
+          return new Output(values);
         }
       }
     }

@@ -3,14 +3,11 @@ package org.dnnlessons.lessons;
 import java.io.PrintStream;
 import java.util.Locale;
 import org.dnnlessons.checkpoint.Saver;
+import org.dnnlessons.data.Batch;
 import org.dnnlessons.data.DataSource;
 import org.dnnlessons.data.EmbeddedMnist;
 import org.dnnlessons.data.MnistDataSets;
-import org.dnnlessons.train.EpochSummary;
-import org.dnnlessons.train.TrainOptions;
-import org.dnnlessons.train.Trainer;
-import org.dnnlessons.train.TrainingListener;
-import org.dnnlessons.train.TrainingResult;
+import org.dnnlessons.train.Evaluator;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 
@@ -31,14 +28,27 @@ import org.tensorflow.Session;
  *
  * The accuracies' last digits follow the CPU's kernels and match Python's on the same machine.
  * {@link LoadTrainedModel} restores it and measures the test accuracy.
+ *
+ * <p>Tests: {@code SaveTrainedModelTest}. Python peer: none runs the single-layer cells yet; the
+ * checkpoint is TensorFlow's format, which {@code PythonToJavaIT} and {@code JavaToPythonIT} check
+ * for the walkthrough's network.
  */
 public final class SaveTrainedModel {
+
+  /** The command that runs this lesson: {@code dnn-lessons lesson save-trained}. */
+  public static final String COMMAND = "save-trained";
 
   /** The notebook's {@code save_file}. */
   public static final String FILE_DEFAULT = "train_model.ckpt";
 
   /** The notebook's {@code n_epochs}. */
   public static final int EPOCHS_DEFAULT = 100;
+
+  /** The notebook's {@code batch_size}. */
+  static final int BATCH_SIZE = 128;
+
+  /** The notebook prints the validation accuracy every this many epochs. */
+  static final int VALIDATE_EVERY = 10;
 
   /**
    * How to run.
@@ -66,53 +76,71 @@ public final class SaveTrainedModel {
    * What was trained and saved.
    *
    * @param path the checkpoint prefix written
-   * @param training the training run
+   * @param steps the training steps run: {@code epochs * ceil(n / 128)}
    */
-  public record Result(String path, TrainingResult training) {}
+  public record Saved(String path, long steps) {}
 
   private SaveTrainedModel() {}
 
-  /** Runs the lesson from the command line; same as {@code dnn-lessons lesson save-trained}. */
+  /**
+   * Runs the lesson with the notebook's settings; {@code dnn-lessons lesson save-trained} takes
+   * options.
+   */
   public static void main(String[] args) {
-    LessonLauncher.launch("save-trained", args);
+    LessonLauncher.launch(COMMAND, args, () -> run(Options.defaults(), System.out));
   }
 
   /** Trains and saves the notebook's single-layer model. */
-  public static Result run(Options options, PrintStream out) throws Exception {
+  public static Saved run(Options options, PrintStream out) throws Exception {
     long seed = options.seed() != null ? options.seed() : System.nanoTime();
     MnistDataSets mnist =
         MnistDataSets.read(options.data(), MnistDataSets.Options.defaults().withSeed(seed));
+    String saveFile = options.file();
+    int batchSize = BATCH_SIZE;
+    int nEpochs = options.epochs();
+
     try (Graph graph = new Graph()) {
       SingleLayerModel model = SingleLayerModel.build(graph, options.seed());
       Saver saver = Saver.builder(graph).build();
+      long steps = 0;
+
+      // Launch the graph
       try (Session sess = model.model().newSession()) {
         sess.run(model.model().globalVariablesInitializer());
-        TrainOptions training = new TrainOptions(options.epochs(), 128, 1.0, true, 10);
-        TrainingResult result =
-            Trainer.train(
-                sess,
-                model,
-                mnist.train(),
-                mnist.validation(),
-                training,
-                new TrainingListener() {
-                  @Override
-                  public void epochFinished(EpochSummary s) {
-                    if (s.epoch() % 10 == 0) {
-                      out.println(
-                          String.format(
-                              Locale.ROOT,
-                              "Epoch %-3d - Validation Accuracy: %s",
-                              s.epoch(),
-                              MlpLesson.formatAccuracy((float) s.validationAccuracy())));
-                    }
-                  }
-                },
-                null);
+
+        // Training cycle
+        for (int epoch = 0; epoch < nEpochs; epoch++) {
+          int totalBatch = (mnist.train().numExamples() + batchSize - 1) / batchSize; // ceil
+
+          // Loop over all batches
+          for (int i = 0; i < totalBatch; i++) {
+            try (Batch batch = mnist.train().nextBatch(batchSize)) {
+              sess.runner()
+                  .feed(model.features(), batch.images())
+                  .feed(model.labels(), batch.oneHotLabels())
+                  .addTarget(model.optimizer())
+                  .run()
+                  .close();
+            }
+          }
+          steps += totalBatch;
+
+          // Print status for every 10 epochs
+          if (epoch % VALIDATE_EVERY == 0) {
+            float validAccuracy = Evaluator.accuracy(sess, model, mnist.validation());
+            out.println(
+                String.format(
+                    Locale.ROOT,
+                    "Epoch %-3d - Validation Accuracy: %s",
+                    epoch,
+                    MlpLesson.formatAccuracy(validAccuracy)));
+          }
+        }
+
         // Save the model
-        String path = saver.save(sess, options.file());
+        String path = saver.save(sess, saveFile);
         out.println("Trained Model Saved.");
-        return new Result(path, result);
+        return new Saved(path, steps);
       }
     }
   }

@@ -10,6 +10,7 @@ import org.dnnlessons.nn.ModelGraph;
 import org.dnnlessons.nn.NamedVariable;
 import org.dnnlessons.nn.Tensors;
 import org.tensorflow.Graph;
+import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -33,8 +34,15 @@ import org.tensorflow.types.TFloat32;
  *
  * The variables get automatic names ({@code Variable}, {@code Variable_1}), as in the notebook;
  * {@link LoadVariables} restores them by those names.
+ *
+ * <p>Tests: {@code SaveVariablesTest}, {@code JavaToPythonIT}. Python peer: {@code
+ * src/test/python/interop_notebook.py save-variables}, the notebook's "Loading Variables" cell
+ * restoring what this lesson saved.
  */
 public final class SaveVariables {
+
+  /** The command that runs this lesson: {@code dnn-lessons lesson save-variables}. */
+  public static final String COMMAND = "save-variables";
 
   /** The notebook's {@code save_file}. */
   public static final String FILE_DEFAULT = "model.ckpt";
@@ -67,13 +75,16 @@ public final class SaveVariables {
    * @param weights the saved weights [2, 3]
    * @param bias the saved bias [3]
    */
-  public record Result(String path, float[][] weights, float[] bias) {}
+  public record Saved(String path, float[][] weights, float[] bias) {}
 
   private SaveVariables() {}
 
-  /** Runs the lesson from the command line; same as {@code dnn-lessons lesson save-variables}. */
+  /**
+   * Runs the lesson with the notebook's settings; {@code dnn-lessons lesson save-variables} takes
+   * options.
+   */
   public static void main(String[] args) {
-    LessonLauncher.launch("save-variables", args);
+    LessonLauncher.launch(COMMAND, args, () -> run(Options.defaults(), System.out));
   }
 
   /**
@@ -81,7 +92,7 @@ public final class SaveVariables {
    *
    * @throws CheckpointException when the checkpoint cannot be written
    */
-  public static Result run(Options options, PrintStream out) throws CheckpointException {
+  public static Saved run(Options options, PrintStream out) throws CheckpointException {
     try (Graph graph = new Graph()) {
       ModelGraph g =
           options.seed() == null
@@ -105,7 +116,7 @@ public final class SaveVariables {
         // Show the values of weights and bias
         float[][] w;
         float[] b;
-        try (org.tensorflow.Result fetched = session.runner().fetch(weights).fetch(bias).run()) {
+        try (Result fetched = session.runner().fetch(weights).fetch(bias).run()) {
           w = Tensors.toMatrix((TFloat32) fetched.get(0));
           b = Tensors.toArray((TFloat32) fetched.get(1));
         }
@@ -116,7 +127,7 @@ public final class SaveVariables {
 
         // Save the model
         String path = saver.save(session, options.file());
-        return new Result(path, w, b);
+        return new Saved(path, w, b);
       }
     }
   }

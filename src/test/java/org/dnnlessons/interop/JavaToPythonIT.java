@@ -98,7 +98,7 @@ class JavaToPythonIT {
   @Test
   void notebookSaveVariablesCellRestoresInPython() throws Exception {
     String prefix = dir.resolve("model.ckpt").toString();
-    SaveVariables.Result saved = SaveVariables.run(new SaveVariables.Options(prefix, null), QUIET);
+    SaveVariables.Saved saved = SaveVariables.run(new SaveVariables.Options(prefix, null), QUIET);
     Map<String, String> python =
         PythonTensorFlow.run("interop_notebook.py", "save-variables", prefix);
     assertEquals(hex(saved.weights()), python.get("weights"));
@@ -108,7 +108,7 @@ class JavaToPythonIT {
   @Test
   void notebookNamingFixCellRestoresInPythonInSwappedOrder() throws Exception {
     String prefix = dir.resolve("model.ckpt").toString();
-    NamingFix.Result saved = NamingFix.run(new NamingFix.Options(prefix), QUIET);
+    NamingFix.Restored saved = NamingFix.run(new NamingFix.Options(prefix), QUIET);
     Map<String, String> python = PythonTensorFlow.run("interop_notebook.py", "naming-fix", prefix);
     assertEquals(hex(saved.savedWeights()), python.get("weights"));
     assertEquals(hex(new float[][] {saved.savedBias()}), python.get("bias"));

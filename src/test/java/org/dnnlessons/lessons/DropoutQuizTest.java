@@ -51,7 +51,7 @@ class DropoutQuizTest {
 
   @Test
   void keepProbOneGivesTheUndroppedLogits() {
-    DropoutQuiz.Result r = DropoutQuiz.run(new DropoutQuiz.Options(1.0, null), QUIET);
+    DropoutQuiz.Activations r = DropoutQuiz.run(new DropoutQuiz.Options(1.0, null), QUIET);
     Close.assertAllClose(handHidden(), r.hidden());
     Close.assertBitwiseEqual(r.hidden(), r.droppedHidden(), "dropped hidden at keep_prob 1");
     Close.assertAllClose(handLogits(handHidden()), r.logits());
@@ -59,7 +59,7 @@ class DropoutQuizTest {
 
   @Test
   void keepProbHalfZeroesOrDoublesEveryUnitAndLogitsFollowTheMask() {
-    DropoutQuiz.Result r = DropoutQuiz.run(new DropoutQuiz.Options(0.5, 7L), QUIET);
+    DropoutQuiz.Activations r = DropoutQuiz.run(new DropoutQuiz.Options(0.5, 7L), QUIET);
     for (int i = 0; i < r.hidden().length; i++) {
       for (int j = 0; j < r.hidden()[i].length; j++) {
         float h = r.hidden()[i][j];
@@ -74,8 +74,8 @@ class DropoutQuizTest {
 
   @Test
   void sameSeedSameMaskExactly() {
-    DropoutQuiz.Result a = DropoutQuiz.run(new DropoutQuiz.Options(0.5, 11L), QUIET);
-    DropoutQuiz.Result b = DropoutQuiz.run(new DropoutQuiz.Options(0.5, 11L), QUIET);
+    DropoutQuiz.Activations a = DropoutQuiz.run(new DropoutQuiz.Options(0.5, 11L), QUIET);
+    DropoutQuiz.Activations b = DropoutQuiz.run(new DropoutQuiz.Options(0.5, 11L), QUIET);
     Close.assertBitwiseEqual(a.logits(), b.logits(), "logits with seed 11");
   }
 
@@ -85,7 +85,7 @@ class DropoutQuizTest {
     int kept = 0;
     int units = 0;
     for (long seed = 1; seed <= seeds; seed++) {
-      DropoutQuiz.Result r = DropoutQuiz.run(new DropoutQuiz.Options(0.5, seed), QUIET);
+      DropoutQuiz.Activations r = DropoutQuiz.run(new DropoutQuiz.Options(0.5, seed), QUIET);
       for (int i = 0; i < r.hidden().length; i++) {
         for (int j = 0; j < r.hidden()[i].length; j++) {
           assertTrue(r.hidden()[i][j] > 0, "the quiz's hidden units are all positive");

@@ -18,7 +18,7 @@ class ReluQuizTest {
   @Test
   void outputMatchesTheNotebook() {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    ReluQuiz.Result result = ReluQuiz.run(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    ReluQuiz.Output result = ReluQuiz.run(new PrintStream(printed, true, StandardCharsets.UTF_8));
 
     float[][] notebook = {{5.11f, 8.44f}, {0f, 0f}, {24.01f, 38.24f}};
     Close.assertAllClose(notebook, result.output());
@@ -30,7 +30,7 @@ class ReluQuizTest {
   @Test
   void printsTheMatrixAsNumpyDoes() {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    ReluQuiz.Result result = ReluQuiz.run(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    ReluQuiz.Output result = ReluQuiz.run(new PrintStream(printed, true, StandardCharsets.UTF_8));
     String text = printed.toString(StandardCharsets.UTF_8);
     // Exactly numpy's print of the values it computed (same run)...
     assertEquals(NumpyFormat.format(result.output()) + "\n", text);
