@@ -908,8 +908,8 @@ public final class Saver implements AutoCloseable {
      * tf.train.Saver(var_list={...})}. Use it to load weights into a modified model whose variables
      * are named differently from the saved ones.
      *
-     * @param varList checkpoint key to variable ({@code VariableV2} output or a {@code
-     *     NamedVariable})
+     * @param varList checkpoint key to variable ({@code VariableV2} output, or its {@code
+     *     NAME/read} as {@code nn.NamedVariable} is)
      */
     public Builder variables(Map<String, ? extends Operand<?>> varList) {
       Map<String, Output<?>> copy = new TreeMap<>();
@@ -942,8 +942,8 @@ public final class Saver implements AutoCloseable {
 
     private static Output<?> variableOutput(Operand<?> operand) {
       Operand<?> o = operand;
-      if (o instanceof org.dnnlessons.nn.NamedVariable<?> nv) {
-        o = nv.variable();
+      if (o.op() instanceof GraphOperation read && isVariableRead(read)) {
+        o = read.input(0); // a tf.Variable's NAME/read stands for it (nn.NamedVariable is one)
       }
       Operation op = o.op();
       if (!op.type().equals(Variable.OP_NAME)) {
@@ -951,6 +951,15 @@ public final class Saver implements AutoCloseable {
             "Saver covers VariableV2 ops, found '" + op.name() + "' of type " + op.type());
       }
       return o.asOutput();
+    }
+
+    /** An {@code Identity} named {@code NAME/read} of the {@code VariableV2} named {@code NAME}. */
+    private static boolean isVariableRead(GraphOperation op) {
+      if (!op.type().equals("Identity") || op.numInputs() != 1) {
+        return false;
+      }
+      Operation input = op.input(0).op();
+      return input.type().equals(Variable.OP_NAME) && op.name().equals(input.name() + "/read");
     }
 
     private static Map<String, Output<?>> allVariables(Graph graph) {
