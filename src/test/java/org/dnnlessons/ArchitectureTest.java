@@ -2,6 +2,7 @@ package org.dnnlessons;
 
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -9,16 +10,20 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
 import com.tngtech.archunit.library.Architectures.LayeredArchitecture;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The package map as a test: the arrows below are the only dependencies allowed between the
- * project's packages (a new arrow is a decision written here, and in {@code
+ * project's packages (a new arrow is a decision, written here and in {@code
  * src/site/markdown/design.md}, which {@link #theDesignPageDrawsThisMap} keeps in step), the
  * packages have no cycle, and every class lives in a package of the map.
  */
@@ -29,15 +34,19 @@ class ArchitectureTest {
 
   static {
     ALLOWED.put("format", List.of());
+    ALLOWED.put("files", List.of());
+    ALLOWED.put("jvm", List.of());
     ALLOWED.put("nn", List.of());
-    ALLOWED.put("data", List.of("format"));
-    ALLOWED.put("checkpoint", List.of("format"));
-    ALLOWED.put("keras", List.of("nn", "checkpoint", "format"));
-    ALLOWED.put("train", List.of("nn", "data", "checkpoint", "keras", "format"));
+    ALLOWED.put("data", List.of("format", "files"));
+    ALLOWED.put("checkpoint", List.of("format", "files"));
+    ALLOWED.put("savedmodel", List.of("nn", "checkpoint", "format", "files"));
+    ALLOWED.put("keras", List.of("nn", "checkpoint", "savedmodel", "format", "files"));
+    ALLOWED.put("train", List.of("nn", "data", "checkpoint", "keras", "format", "files"));
     ALLOWED.put("lessons", List.of("nn", "data", "train", "checkpoint", "format"));
-    ALLOWED.put("notebook", List.of("format"));
-    ALLOWED.put("serve", List.of("nn", "keras", "checkpoint", "data", "train", "format"));
-    ALLOWED.put("bench", List.of("lessons", "train", "nn", "data", "checkpoint", "format"));
+    ALLOWED.put("notebook", List.of("format", "files", "jvm"));
+    ALLOWED.put("serve", List.of("nn", "keras", "checkpoint", "data", "train", "format", "files"));
+    ALLOWED.put(
+        "bench", List.of("lessons", "train", "nn", "data", "checkpoint", "format", "files", "jvm"));
     ALLOWED.put(
         "cli",
         List.of(
@@ -46,11 +55,14 @@ class ArchitectureTest {
             "nn",
             "data",
             "checkpoint",
+            "savedmodel",
             "keras",
             "format",
+            "files",
             "notebook",
             "serve",
-            "bench"));
+            "bench",
+            "jvm"));
   }
 
   private static JavaClasses classes;
@@ -93,5 +105,21 @@ class ArchitectureTest {
         .resideInAnyPackage(packages)
         .because("a new package is a decision: add it and its arrows to ArchitectureTest.ALLOWED")
         .check(classes);
+  }
+
+  @Test
+  void theDesignPageDrawsThisMap() throws Exception {
+    String page = Files.readString(Path.of("src/site/markdown/design.md"));
+    Map<String, List<String>> drawn = new LinkedHashMap<>();
+    Matcher row = Pattern.compile("(?m)^\\| `([a-z]+)` \\| (.*) \\|$").matcher(page);
+    while (row.find()) {
+      String uses = row.group(2);
+      drawn.put(
+          row.group(1),
+          uses.equals("nothing of the project")
+              ? List.of()
+              : Arrays.stream(uses.split(", ")).map(u -> u.replace("`", "")).toList());
+    }
+    assertEquals(ALLOWED, drawn, "src/site/markdown/design.md's table of arrows");
   }
 }
