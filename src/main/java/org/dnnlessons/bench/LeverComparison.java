@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.dnnlessons.train.CompiledTraining;
 import org.dnnlessons.train.WhileLoopTraining;
 import org.tensorflow.proto.ConfigProto;
 

@@ -7,7 +7,6 @@ import org.dnnlessons.data.EmbeddedMnist;
 import org.dnnlessons.data.MnistDataSets;
 import org.dnnlessons.nn.Mlp;
 import org.dnnlessons.nn.UnrolledTraining;
-import org.dnnlessons.train.CompiledTraining;
 import org.dnnlessons.train.Evaluator;
 import org.dnnlessons.train.GraphFedTraining;
 import org.dnnlessons.train.InGraphTraining;

@@ -7,8 +7,9 @@ import org.tensorflow.Session;
  * A training loop that holds the training split in a graph and runs several steps per {@code
  * Session.run}, fed only the batches' indices: {@link GraphFedTraining} (the network's own graph,
  * bit-identical to the plain loop), {@link WhileLoopTraining} ({@code train --jit-compile}: a copy
- * of the network whose steps XLA compiles as one loop, the same math in another float order) or
- * {@link CompiledTraining} (the same, unrolled). {@link Trainer} drives any of them.
+ * of the network whose steps XLA compiles as one loop, the same math in another float order) or the
+ * benchmark's {@code bench.CompiledTraining} (the same, unrolled). {@link Trainer} drives any of
+ * them.
  */
 public interface InGraphTraining {
 

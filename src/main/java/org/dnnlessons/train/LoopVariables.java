@@ -22,18 +22,19 @@ import org.tensorflow.types.TUint8;
 import org.tensorflow.types.family.TType;
 
 /**
- * The resource variables a compiled training loop ({@link WhileLoopTraining}, {@link
- * CompiledTraining}) keeps in a graph and session of its own, and their exchange with the network's
- * session: a copy of the network's weights, the training split (uint8 pixels, or float32 ones, and
- * int32 labels) and the sum of the steps' costs (float64). {@link #load} copies the split and the
- * network's weights in before the first run; {@link #takeCostSum} copies the trained weights back
- * into the network's {@code VariableV2}s and returns the cost sum, at the end of each epoch.
+ * The resource variables a compiled training loop ({@link WhileLoopTraining}, and the benchmark's
+ * {@code bench.CompiledTraining}) keeps in a graph and session of its own, and their exchange with
+ * the network's session: a copy of the network's weights, the training split (uint8 pixels, or
+ * float32 ones, and int32 labels) and the sum of the steps' costs (float64). {@link #load} copies
+ * the split and the network's weights in before the first run; {@link #takeCostSum} copies the
+ * trained weights back into the network's {@code VariableV2}s and returns the cost sum, at the end
+ * of each epoch.
  *
  * <p>Made while the loop's graph is built ({@link #add}); the handles ({@link #weights()}, {@link
  * #images()}, {@link #labels()}, {@link #costSum()}) serve the building only, the rest keeps op
  * names, valid in the graph imported from the one built.
  */
-final class LoopVariables {
+public final class LoopVariables {
 
   private final List<NamedVariable<TFloat32>> modelVariables;
   private final boolean floatPixels;
@@ -101,28 +102,28 @@ final class LoopVariables {
    * Adds the variables to the loop's graph ({@code tf}, shared names starting {@code sharedName})
    * and, under {@code scope}, the assign ops that copy values back to {@code net}'s graph.
    */
-  static LoopVariables add(
+  public static LoopVariables add(
       Mlp.Network net, String scope, Ops tf, String sharedName, DataSet data, boolean floatPixels) {
     return new LoopVariables(net, scope, tf, sharedName, data, floatPixels);
   }
 
   /** The handles of the weights' copies, in the network's variable order. */
-  List<Operand<?>> weights() {
+  public List<Operand<?>> weights() {
     return weights;
   }
 
   /** The handle of the training split's pixels, {@code [n, imageSize]}, uint8 or float32. */
-  Operand<?> images() {
+  public Operand<?> images() {
     return images;
   }
 
   /** The handle of the training split's labels, {@code [n]} int32. */
-  Operand<?> labels() {
+  public Operand<?> labels() {
     return labels;
   }
 
   /** The handle of the cost sum, a float64 scalar the loop adds its steps' costs to. */
-  Operand<?> costSum() {
+  public Operand<?> costSum() {
     return costSum;
   }
 
@@ -130,7 +131,7 @@ final class LoopVariables {
    * Copies {@code data} (as its {@link DataSet} makes floats: {@code uint8 * (1/255)}) and the
    * network's weights from {@code modelSession} into {@code loopSession}, and zeroes the cost sum.
    */
-  void load(Session loopSession, Session modelSession, DataSet data) {
+  public void load(Session loopSession, Session modelSession, DataSet data) {
     int n = data.numExamples();
     int size = data.imageSize();
     int[] classes = new int[n];
@@ -181,7 +182,7 @@ final class LoopVariables {
    * Copies the trained weights into the network's variables in {@code modelSession}, and returns
    * the sum of the costs of the steps run since the last call, which starts a new sum.
    */
-  double takeCostSum(Session loopSession, Session modelSession) {
+  public double takeCostSum(Session loopSession, Session modelSession) {
     double total;
     Session.Runner fetch = loopSession.runner().fetch(readCostSum);
     weightsOut.forEach(fetch::fetch);

@@ -60,14 +60,4 @@ public record TrainingResult(
         stepsPerSecond(),
         warmupSeconds);
   }
-
-  /** The last epoch's validation accuracy, or NaN. */
-  public double finalValidationAccuracy() {
-    for (int i = epochs.size() - 1; i >= 0; i--) {
-      if (epochs.get(i).validated()) {
-        return epochs.get(i).validationAccuracy();
-      }
-    }
-    return Double.NaN;
-  }
 }

@@ -93,7 +93,7 @@ public final class TrainingRun {
    *     KerasExport}), or {@code null}
    * @param jitCompile train with {@link WhileLoopTraining}: each run's steps a {@code While} loop
    *     compiled by XLA into one executable, resource variables; the weights stay within {@link
-   *     CompiledTraining#WEIGHT_TOLERANCE} of the exact graph's instead of bit-identical. Not with
+   *     WhileLoopTraining#WEIGHT_TOLERANCE} of the exact graph's instead of bit-identical. Not with
    *     dropout
    */
   public record Options(

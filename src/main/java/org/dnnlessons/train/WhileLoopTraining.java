@@ -39,18 +39,16 @@ import org.tensorflow.types.TUint8;
  * of {@code tf.while_loop}) whose body is a single training step, and the loop is wrapped in a
  * function call marked {@code _XlaMustCompile}, as {@code tf.function(jit_compile=True)} marks its
  * call, so that XLA compiles the whole run, up to {@code k} steps, into one executable. The graph
- * holds one step's ops whatever {@code k} is (where unrolling {@code k} steps, {@link
- * CompiledTraining}, makes a graph and a compile time that grow with {@code k}), and the fixed cost
- * of a {@code Session.run} is paid once per {@code k} steps.
- *
- * <p>Measured in {@code bench --levers} (README, two quiet full runs): at batch 32 about 1.4-1.5x
- * the exact graph's 8-step runs and as fast as XLA over unrolled steps, at 128 1.04-1.07x the exact
- * graph, at 512 level with it.
+ * holds one step's ops whatever {@code k} is (where unrolling {@code k} steps, the benchmark's
+ * {@code bench.CompiledTraining}, makes a graph and a compile time that grow with {@code k}), and
+ * the fixed cost of a {@code Session.run} is paid once per {@code k} steps. Its speed against the
+ * exact graph is measured by {@code bench --levers} (the table in {@code
+ * src/site/markdown/performance.md}).
  *
  * <p>The math is the lesson's (the network, cost, gradients and learning rate, on the same
  * batches), each step's weights carried to the next as values (as {@code lax.scan} carries them),
  * but XLA fuses and reorders float operations: after 100 steps the weights stay within {@link
- * CompiledTraining#WEIGHT_TOLERANCE} of the exact graph's, relative to the largest weight ({@code
+ * #WEIGHT_TOLERANCE} of the exact graph's, relative to the largest weight ({@code
  * WhileLoopTrainingTest}), not bit for bit. Use {@link GraphFedTraining} for bit-identical weights.
  *
  * <p>The weights, the training split (uint8 pixels, int32 labels) and the cost sum live in resource
@@ -60,6 +58,13 @@ import org.tensorflow.types.TUint8;
  * for dropout.
  */
 public final class WhileLoopTraining implements InGraphTraining, AutoCloseable {
+
+  /**
+   * How far the weights may move from the lesson's exact graph after 100 steps of the same batches
+   * ({@code train --jit-compile}'s promise): the largest difference of a variable's elements over
+   * its largest magnitude.
+   */
+  public static final double WEIGHT_TOLERANCE = 1e-5;
 
   private static final String CALL = "steps";
 

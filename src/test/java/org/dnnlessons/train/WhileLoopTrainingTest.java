@@ -17,7 +17,7 @@ import org.tensorflow.Session;
 
 /**
  * The whole-epoch lever trains what the lesson's exact graph trains (weights within {@link
- * CompiledTraining#WEIGHT_TOLERANCE} after 100 steps, the same summed cost within 1e-5), and XLA
+ * WhileLoopTraining#WEIGHT_TOLERANCE} after 100 steps, the same summed cost within 1e-5), and XLA
  * really takes the loop: TensorFlow's executors run neither the {@code While} nor a matmul.
  */
 class WhileLoopTrainingTest {
@@ -84,7 +84,7 @@ class WhileLoopTrainingTest {
         diff = Math.max(diff, Math.abs(a[j] - b[j]));
       }
       assertTrue(
-          diff / scale <= CompiledTraining.WEIGHT_TOLERANCE,
+          diff / scale <= WhileLoopTraining.WEIGHT_TOLERANCE,
           "variable " + i + ": relative difference " + diff / scale + " after 100 steps");
     }
     assertEquals(exact.costSum(), looped.costSum(), 1e-5 * exact.costSum());

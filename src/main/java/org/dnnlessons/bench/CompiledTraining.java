@@ -1,14 +1,17 @@
-package org.dnnlessons.train;
+package org.dnnlessons.bench;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.dnnlessons.data.DataSet;
 import org.dnnlessons.nn.Layers;
 import org.dnnlessons.nn.Mlp;
+import org.dnnlessons.train.GraphFedTraining;
+import org.dnnlessons.train.InGraphTraining;
+import org.dnnlessons.train.LoopVariables;
+import org.dnnlessons.train.WhileLoopTraining;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -34,28 +37,28 @@ import org.tensorflow.types.TUint8;
 /**
  * The network's steps unrolled {@code k} times and rebuilt the way {@code
  * tf.function(jit_compile=True)} builds them, in a graph and session of their own, and compiled by
- * XLA into one executable per run: the benchmark's unrolled-XLA levers ({@code bench --levers});
+ * XLA into one executable per run: the benchmark's unrolled-XLA levers ({@code bench --levers}).
  * {@code train --jit-compile} uses {@link WhileLoopTraining}, whose graph holds one step whatever
- * {@code k} is and which measured faster. Each run takes up to {@code k} steps fed only the
- * batches' indices, as {@link GraphFedTraining} does, but
+ * {@code k} is. Each run takes up to {@code k} steps fed only the batches' indices, as {@link
+ * GraphFedTraining} does, but
  *
  * <ul>
  *   <li>the weights are resource variables ({@code VarHandleOp}, {@code ReadVariableOp}, {@code
  *       ResourceApplyGradientDescent}), which XLA compiles, instead of {@code VariableV2}
  *       references, which it cannot;
- *   <li>the session's {@code global_jit_level} is {@code ON_2}, with XLA's CPU auto-clustering
- *       switched on ({@code TF_SetTfXlaCpuGlobalJit}, the C API's form of {@code
- *       TF_XLA_FLAGS=--tf_xla_cpu_global_jit}), so the {@code k} unrolled steps, the gathering of
- *       the batches and the cost sum become one XLA cluster: one kernel launch where the plain
- *       executor dispatches some 30 kernels per step.
+ *   <li>every op of the steps and of the cost sum is marked {@code _XlaCompile=true}, as Python's
+ *       {@code tf.xla.experimental.jit_scope()} marks them, so the {@code k} unrolled steps, the
+ *       gathering of the batches and the cost sum become one XLA cluster: one kernel launch where
+ *       the plain executor dispatches some 30 kernels per step. No process-wide setting ({@code
+ *       global_jit_level}, {@code --tf_xla_cpu_global_jit}) is touched, so no other session of the
+ *       process is compiled.
  * </ul>
  *
  * <p>The math is the lesson's (the same network, cost, gradients and learning rate on the same
  * batches) but XLA fuses and reorders float operations: the weights are not bit-identical to the
  * lesson's graph. After 100 steps at the lesson's settings they stay within {@link
- * #WEIGHT_TOLERANCE} of it, relative to the largest weight ({@code CompiledTrainingTest}), and the
- * accuracy within noise. Use {@link GraphFedTraining} (what {@code train} runs without {@code
- * --jit-compile}) for bit-identical weights.
+ * WhileLoopTraining#WEIGHT_TOLERANCE} of it, relative to the largest weight ({@code
+ * CompiledTrainingTest}), and the accuracy within noise.
  *
  * <p>The network's own variables ({@code hidden_layer/weights}, ...) stay the contract: {@link
  * #load} copies their values in, and {@link #takeCostSum}, called at the end of each epoch, copies
@@ -63,12 +66,6 @@ import org.tensorflow.types.TUint8;
  * session.
  */
 public final class CompiledTraining implements InGraphTraining, AutoCloseable {
-
-  /**
-   * How far the weights may move from the lesson's exact graph after 100 steps of the same batches:
-   * the largest difference of a variable's elements over its largest magnitude.
-   */
-  public static final double WEIGHT_TOLERANCE = 1e-5;
 
   /**
    * Switches for measuring what each part gives ({@code bench}'s lever rows); {@link #FASTEST} is
@@ -101,7 +98,6 @@ public final class CompiledTraining implements InGraphTraining, AutoCloseable {
   private final String indices;
   private final List<String> stepsDone;
   private final List<String> accumulateCost;
-  private final Settings settings;
 
   private CompiledTraining(Builder b) {
     this.data = b.data;
@@ -113,7 +109,6 @@ public final class CompiledTraining implements InGraphTraining, AutoCloseable {
     this.indices = b.indices.op().name();
     this.stepsDone = names(b.stepsDone);
     this.accumulateCost = names(b.accumulateCost);
-    this.settings = b.settings;
   }
 
   private static List<String> names(List<? extends Op> ops) {
@@ -336,11 +331,6 @@ public final class CompiledTraining implements InGraphTraining, AutoCloseable {
     return batchSize;
   }
 
-  /** The settings it was built with. */
-  public Settings settings() {
-    return settings;
-  }
-
   /** Copies the training split and the network's weights (from {@code session}) in. */
   @Override
   public void load(Session modelSession) {
@@ -371,14 +361,6 @@ public final class CompiledTraining implements InGraphTraining, AutoCloseable {
             for (GraphDef g : metadata.getPartitionGraphsList()) {
               for (NodeDef node : g.getNodeList()) {
                 ops.merge(node.getOp(), 1, Integer::sum);
-              }
-              if (System.getenv("DUMP_CLUSTERS") != null) {
-                for (var f : g.getLibrary().getFunctionList()) {
-                  java.util.Set<String> scopes = new TreeSet<>();
-                  f.getNodeDefList().forEach(n -> scopes.add(n.getName().split("/")[0]));
-                  System.err.println(
-                      f.getSignature().getName() + " " + f.getNodeDefCount() + " " + scopes);
-                }
               }
             }
           }

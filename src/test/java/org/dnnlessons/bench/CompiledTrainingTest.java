@@ -1,4 +1,4 @@
-package org.dnnlessons.train;
+package org.dnnlessons.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,13 +11,20 @@ import org.dnnlessons.data.EmbeddedMnist;
 import org.dnnlessons.data.MnistDataSets;
 import org.dnnlessons.nn.Mlp;
 import org.dnnlessons.testing.Variables;
+import org.dnnlessons.train.GraphFedTraining;
+import org.dnnlessons.train.InGraphTraining;
+import org.dnnlessons.train.TrainOptions;
+import org.dnnlessons.train.Trainer;
+import org.dnnlessons.train.TrainingListener;
+import org.dnnlessons.train.TrainingResult;
+import org.dnnlessons.train.WhileLoopTraining;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 
 /**
  * The compiled loop trains what the lesson's exact graph trains: after 100 steps at the lesson's
- * settings the weights are within {@link CompiledTraining#WEIGHT_TOLERANCE} of the exact loop's,
+ * settings the weights are within {@link WhileLoopTraining#WEIGHT_TOLERANCE} of the exact loop's,
  * the accuracy the same within noise, and XLA really compiled the steps.
  */
 class CompiledTrainingTest {
@@ -81,7 +88,7 @@ class CompiledTrainingTest {
     for (int i = 0; i < exact.weights().size(); i++) {
       double d = relativeDifference(exact.weights().get(i), compiled.weights().get(i));
       assertTrue(
-          d <= CompiledTraining.WEIGHT_TOLERANCE,
+          d <= WhileLoopTraining.WEIGHT_TOLERANCE,
           "variable " + i + ": relative difference " + d + " after 100 steps");
     }
     assertEquals(
