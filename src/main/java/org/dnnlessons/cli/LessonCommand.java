@@ -2,6 +2,7 @@ package org.dnnlessons.cli;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import org.dnnlessons.data.MnistDataSets;
 import org.dnnlessons.lessons.DropoutQuiz;
 import org.dnnlessons.lessons.LessonCatalog;
@@ -91,7 +92,7 @@ final class LessonCommand implements Runnable {
       name = DropoutQuiz.COMMAND,
       mixinStandardHelpOptions = true,
       description = "TensorFlow Dropout quiz: the ReLU network with dropout on the hidden layer.")
-  static final class Dropout extends LessonRun implements java.util.concurrent.Callable<Integer> {
+  static final class Dropout extends LessonRun implements Callable<Integer> {
     @Option(
         names = "--keep-prob",
         paramLabel = "P",
@@ -127,8 +128,7 @@ final class LessonCommand implements Runnable {
       name = SaveVariables.COMMAND,
       mixinStandardHelpOptions = true,
       description = "Saving Variables: create weights and bias, print and save them.")
-  static final class SaveVariablesCommand extends LessonRun
-      implements java.util.concurrent.Callable<Integer> {
+  static final class SaveVariablesCommand extends LessonRun implements Callable<Integer> {
     @CommandLine.Mixin FileOption file = new FileOption();
 
     @Option(names = "--seed", paramLabel = "S", description = "Graph-level random seed.")
@@ -146,8 +146,7 @@ final class LessonCommand implements Runnable {
       name = LoadVariables.COMMAND,
       mixinStandardHelpOptions = true,
       description = "Loading Variables: restore weights and bias saved by save-variables.")
-  static final class LoadVariablesCommand extends LessonRun
-      implements java.util.concurrent.Callable<Integer> {
+  static final class LoadVariablesCommand extends LessonRun implements Callable<Integer> {
     @CommandLine.Mixin FileOption file = new FileOption();
 
     @Override
@@ -161,8 +160,7 @@ final class LessonCommand implements Runnable {
       name = NamingError.COMMAND,
       mixinStandardHelpOptions = true,
       description = "Naming Error: automatic names plus a different creation order break restore.")
-  static final class NamingErrorCommand extends LessonRun
-      implements java.util.concurrent.Callable<Integer> {
+  static final class NamingErrorCommand extends LessonRun implements Callable<Integer> {
     @CommandLine.Mixin FileOption file = new FileOption();
 
     @Override
@@ -176,8 +174,7 @@ final class LessonCommand implements Runnable {
       name = NamingFix.COMMAND,
       mixinStandardHelpOptions = true,
       description = "Explicit variable names make the restore independent of creation order.")
-  static final class NamingFixCommand extends LessonRun
-      implements java.util.concurrent.Callable<Integer> {
+  static final class NamingFixCommand extends LessonRun implements Callable<Integer> {
     @CommandLine.Mixin FileOption file = new FileOption();
 
     @Override
@@ -193,8 +190,7 @@ final class LessonCommand implements Runnable {
       description =
           "Deep Neural Network in TensorFlow: the MNIST multilayer perceptron walkthrough"
               + " (20 epochs, batch 128, learning rate 0.001); --hidden 256,128 goes deeper.")
-  static final class MlpCommand extends LessonRun
-      implements java.util.concurrent.Callable<Integer> {
+  static final class MlpCommand extends LessonRun implements Callable<Integer> {
     @CommandLine.Mixin DataOptions data = new DataOptions();
 
     @CommandLine.Mixin NetworkOptions network = new NetworkOptions();
@@ -231,8 +227,7 @@ final class LessonCommand implements Runnable {
       description =
           "Save a Trained Model: the notebook's single-layer model, 100 epochs,"
               + " validation accuracy every 10, saved to train_model.ckpt.")
-  static final class SaveTrainedCommand extends LessonRun
-      implements java.util.concurrent.Callable<Integer> {
+  static final class SaveTrainedCommand extends LessonRun implements Callable<Integer> {
     @CommandLine.Mixin DataOptions data = new DataOptions();
 
     @Option(
@@ -266,8 +261,7 @@ final class LessonCommand implements Runnable {
       name = LoadTrainedModel.COMMAND,
       mixinStandardHelpOptions = true,
       description = "Load a Trained Model: restore train_model.ckpt and print the test accuracy.")
-  static final class LoadTrainedCommand extends LessonRun
-      implements java.util.concurrent.Callable<Integer> {
+  static final class LoadTrainedCommand extends LessonRun implements Callable<Integer> {
     @CommandLine.Mixin DataOptions data = new DataOptions();
 
     @Option(

@@ -1,6 +1,7 @@
 package org.dnnlessons.lessons;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import org.dnnlessons.checkpoint.CheckpointState;
 import org.dnnlessons.checkpoint.Saver;
 import org.dnnlessons.data.DataSource;
@@ -58,7 +59,7 @@ public final class LoadTrainedModel {
 
   /** Restores the model and prints its test accuracy. */
   public static Tested run(Options options, PrintStream out) throws Exception {
-    String prefix = CheckpointState.resolve(java.nio.file.Path.of(options.file())).toString();
+    String prefix = CheckpointState.resolve(Path.of(options.file())).toString();
     MnistDataSets mnist = MnistDataSets.read(options.data(), MnistDataSets.Options.defaults());
     try (Graph graph = new Graph()) {
       SingleLayerModel model = SingleLayerModel.build(graph, null);
