@@ -273,28 +273,8 @@ public final class MlpLesson {
     widths.add(nClasses);
 
     // Store layers weight & bias
-    Map<String, NamedVariable<TFloat32>> weights = new LinkedHashMap<>();
-    int nIn = nInput;
-    int i = 0;
-    for (Map.Entry<String, Ops> layer : layers.entrySet()) {
-      Ops scope = layer.getValue();
-      Shape shape = Shape.of(nIn, widths.get(i));
-      weights.put(
-          layer.getKey(),
-          g.variable(
-              scope, "weights", Initializers.randomNormal(g, scope, shape, 0.0f, stddev, null)));
-      nIn = widths.get(i++);
-    }
-    Map<String, NamedVariable<TFloat32>> biases = new LinkedHashMap<>();
-    i = 0;
-    for (Map.Entry<String, Ops> layer : layers.entrySet()) {
-      Ops scope = layer.getValue();
-      Shape shape = Shape.of(widths.get(i++));
-      biases.put(
-          layer.getKey(),
-          g.variable(
-              scope, "biases", Initializers.randomNormal(g, scope, shape, 0.0f, stddev, null)));
-    }
+    Map<String, NamedVariable<TFloat32>> weights = weights(g, layers, nInput, widths, stddev);
+    Map<String, NamedVariable<TFloat32>> biases = biases(g, layers, widths, stddev);
 
     // tf Graph input
     Placeholder<TFloat32> x =
@@ -308,27 +288,12 @@ public final class MlpLesson {
         tf.withName("keep_prob").placeholderWithDefault(tf.constant(1.0f), Shape.scalar());
     Operand<TFloat32> xFlat = tf.withName("x_flat").reshape(x, tf.constant(new int[] {-1, nInput}));
 
-    // Hidden layer(s) with RELU activation (and dropout when asked)
-    Operand<TFloat32> layer1 = xFlat;
-    for (Map.Entry<String, Ops> layer : layers.entrySet()) {
-      if (layer.getKey().equals("out")) {
-        break;
-      }
-      Ops scope = layer.getValue();
-      layer1 =
-          scope.math.add(
-              scope.linalg.matMul(layer1, weights.get(layer.getKey())), biases.get(layer.getKey()));
-      layer1 = scope.nn.relu(layer1);
-      if (options.dropout()) {
-        layer1 = Dropout.apply(g, scope, layer1, keepProb, null);
-      }
-    }
-    // Output layer with linear activation
-    Ops out = layers.get("out");
+    // Multilayer Perceptron
     Operand<TFloat32> logits =
         tf.withName("logits")
             .identity(
-                out.math.add(out.linalg.matMul(layer1, weights.get("out")), biases.get("out")));
+                multilayerPerceptron(
+                    g, layers, xFlat, weights, biases, keepProb, options.dropout()));
     Operand<TFloat32> probabilities = tf.withName("probabilities").nn.softmax(logits);
 
     // Define loss and optimizer
@@ -364,6 +329,72 @@ public final class MlpLesson {
         optimizer,
         init,
         List.copyOf(variables));
+  }
+
+  /** The "Weights and Biases" cell's {@code weights}: {@code [in, out]} per layer, drawn first. */
+  private static Map<String, NamedVariable<TFloat32>> weights(
+      ModelGraph g, Map<String, Ops> layers, int nInput, List<Integer> widths, float stddev) {
+    Map<String, NamedVariable<TFloat32>> weights = new LinkedHashMap<>();
+    int nIn = nInput;
+    int i = 0;
+    for (Map.Entry<String, Ops> layer : layers.entrySet()) {
+      Ops scope = layer.getValue();
+      Shape shape = Shape.of(nIn, widths.get(i));
+      weights.put(
+          layer.getKey(),
+          g.variable(
+              scope, "weights", Initializers.randomNormal(g, scope, shape, 0.0f, stddev, null)));
+      nIn = widths.get(i++);
+    }
+    return weights;
+  }
+
+  /** The "Weights and Biases" cell's {@code biases}: {@code [out]} per layer, after the weights. */
+  private static Map<String, NamedVariable<TFloat32>> biases(
+      ModelGraph g, Map<String, Ops> layers, List<Integer> widths, float stddev) {
+    Map<String, NamedVariable<TFloat32>> biases = new LinkedHashMap<>();
+    int i = 0;
+    for (Map.Entry<String, Ops> layer : layers.entrySet()) {
+      Ops scope = layer.getValue();
+      Shape shape = Shape.of(widths.get(i++));
+      biases.put(
+          layer.getKey(),
+          g.variable(
+              scope, "biases", Initializers.randomNormal(g, scope, shape, 0.0f, stddev, null)));
+    }
+    return biases;
+  }
+
+  /**
+   * The "Multilayer Perceptron" cell: {@code xW + b} and a ReLU per hidden layer (and dropout when
+   * asked), then the output layer's {@code xW + b}, the logits before their name.
+   */
+  private static Operand<TFloat32> multilayerPerceptron(
+      ModelGraph g,
+      Map<String, Ops> layers,
+      Operand<TFloat32> xFlat,
+      Map<String, NamedVariable<TFloat32>> weights,
+      Map<String, NamedVariable<TFloat32>> biases,
+      Operand<TFloat32> keepProb,
+      boolean dropout) {
+    // Hidden layer(s) with RELU activation
+    Operand<TFloat32> layer1 = xFlat;
+    for (Map.Entry<String, Ops> layer : layers.entrySet()) {
+      if (layer.getKey().equals("out")) {
+        break;
+      }
+      Ops scope = layer.getValue();
+      layer1 =
+          scope.math.add(
+              scope.linalg.matMul(layer1, weights.get(layer.getKey())), biases.get(layer.getKey()));
+      layer1 = scope.nn.relu(layer1);
+      if (dropout) {
+        layer1 = Dropout.apply(g, scope, layer1, keepProb, null);
+      }
+    }
+    // Output layer with linear activation
+    Ops out = layers.get("out");
+    return out.math.add(out.linalg.matMul(layer1, weights.get("out")), biases.get("out"));
   }
 
   /**
