@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -84,24 +83,4 @@ class SaveTrainedModelTest {
       }
     }
   }
-
-  @Test
-  void mainTakesNoArgumentsAndNamesTheCommandThatDoes() {
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status =
-        LessonLauncher.status(
-            SaveTrainedModel.COMMAND,
-            new String[] {"--epochs", "1"},
-            () -> {
-              throw new AssertionError("must not run");
-            },
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    assertEquals(2, status);
-    assertEquals(
-        "error: a lesson's class runs the notebook's settings and takes no arguments, found"
-            + " '--epochs'; for options run 'dnn-lessons lesson save-trained --help'\n",
-        err.toString(StandardCharsets.UTF_8));
-  }
-
-  static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 }
