@@ -18,9 +18,9 @@ import org.tensorflow.Session;
  * <p>Run {@code java -jar target/dnn-lessons.jar lesson save-trained} first, then {@code lesson
  * load-trained [--file train_model.ckpt]}; it prints {@code Test Accuracy: 0.xxxx}.
  *
- * <p>Tests: {@code LoadTrainedModelTest}. Python peer: none runs the single-layer cells yet; the
- * checkpoint is TensorFlow's format, which {@code PythonToJavaIT} and {@code JavaToPythonIT} check
- * for the walkthrough's network.
+ * <p>Tests: {@code LoadTrainedModelTest}, {@code JavaToPythonIT} (Python's cell measures the same
+ * accuracy on the same checkpoint). Python peer: {@code src/test/python/interop_notebook.py
+ * load-trained}, the notebook's cell.
  */
 public final class LoadTrainedModel {
 

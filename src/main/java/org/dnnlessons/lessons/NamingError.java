@@ -33,8 +33,9 @@ import org.tensorflow.types.TFloat32;
  * [3] rhs shape= [2,3]". {@link NamingFix} shows the cure, explicit names; it is this code with a
  * name passed to each variable ({@code NamingLessonsTest} pins the two side by side).
  *
- * <p>Tests: {@code NamingErrorTest}, {@code NamingLessonsTest}. Python peer: none runs this cell
- * (its failure is the notebook's own); {@code src/test/python/interop_notebook.py} runs the fix.
+ * <p>Tests: {@code NamingErrorTest}, {@code NamingLessonsTest}, {@code JavaToPythonIT} (Python's
+ * cell fails on this checkpoint too, with {@code InvalidArgumentError}). Python peer: {@code
+ * src/test/python/interop_notebook.py naming-error}, the notebook's cell.
  */
 public final class NamingError {
 

@@ -29,9 +29,9 @@ import org.tensorflow.Session;
  * The accuracies' last digits follow the CPU's kernels and match Python's on the same machine.
  * {@link LoadTrainedModel} restores it and measures the test accuracy.
  *
- * <p>Tests: {@code SaveTrainedModelTest}. Python peer: none runs the single-layer cells yet; the
- * checkpoint is TensorFlow's format, which {@code PythonToJavaIT} and {@code JavaToPythonIT} check
- * for the walkthrough's network.
+ * <p>Tests: {@code SaveTrainedModelTest}, {@code JavaToPythonIT} (Python's "Load a Trained Model"
+ * cell restores this checkpoint and measures Java's test accuracy). Python peer: {@code
+ * src/test/python/interop_notebook.py load-trained}.
  */
 public final class SaveTrainedModel {
 

@@ -1,6 +1,7 @@
 package org.dnnlessons.interop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -16,9 +17,14 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.checkpoint.CheckpointReader;
 import org.dnnlessons.cli.Main;
+import org.dnnlessons.data.EmbeddedMnist;
+import org.dnnlessons.lessons.LoadTrainedModel;
+import org.dnnlessons.lessons.NamingError;
 import org.dnnlessons.lessons.NamingFix;
+import org.dnnlessons.lessons.SaveTrainedModel;
 import org.dnnlessons.lessons.SaveVariables;
 import org.dnnlessons.testing.CpuNumerics;
 import org.junit.jupiter.api.Test;
@@ -112,6 +118,28 @@ class JavaToPythonIT {
     Map<String, String> python = PythonTensorFlow.run("interop_notebook.py", "naming-fix", prefix);
     assertEquals(hex(saved.savedWeights()), python.get("weights"));
     assertEquals(hex(new float[][] {saved.savedBias()}), python.get("bias"));
+  }
+
+  @Test
+  void notebookNamingErrorCellFailsOnJavasCheckpointAsJavaFails() throws Exception {
+    String prefix = dir.resolve("model.ckpt").toString();
+    assertThrows(
+        CheckpointException.class, () -> NamingError.run(new NamingError.Options(prefix), QUIET));
+    Map<String, String> python =
+        PythonTensorFlow.run("interop_notebook.py", "naming-error", prefix);
+    assertEquals("InvalidArgumentError", python.get("error"), python.toString());
+  }
+
+  @Test
+  void notebookLoadTrainedCellMeasuresJavasSavedModelAsJavaDoes() throws Exception {
+    String prefix = dir.resolve("train_model.ckpt").toString();
+    SaveTrainedModel.run(new SaveTrainedModel.Options(prefix, 3, 1L, new EmbeddedMnist()), QUIET);
+    float java =
+        LoadTrainedModel.run(new LoadTrainedModel.Options(prefix, new EmbeddedMnist()), QUIET)
+            .testAccuracy();
+    Map<String, String> python =
+        PythonTensorFlow.run("interop_notebook.py", "load-trained", prefix, "data/mnist");
+    assertEquals(java, Float.parseFloat(python.get("test_accuracy")), python.toString());
   }
 
   static String hex(float[][] rows) {
