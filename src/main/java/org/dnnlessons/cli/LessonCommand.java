@@ -251,7 +251,13 @@ final class LessonCommand implements Runnable {
     public Integer call() throws Exception {
       SaveTrainedModel.run(
           Main.options(
-              spec, () -> new SaveTrainedModel.Options(file, epochs, seed, data.source(null))),
+              spec,
+              () ->
+                  SaveTrainedModel.Options.defaults()
+                      .withFile(file)
+                      .withEpochs(epochs)
+                      .withSeed(seed)
+                      .withData(data.source(null))),
           out());
       return Main.EXIT_OK;
     }

@@ -70,6 +70,26 @@ public final class SaveTrainedModel {
     public static Options defaults() {
       return new Options(FILE_DEFAULT, EPOCHS_DEFAULT, null, new EmbeddedMnist());
     }
+
+    /** These options writing another checkpoint prefix. */
+    public Options withFile(String value) {
+      return new Options(value, epochs, seed, data);
+    }
+
+    /** These options with another number of epochs. */
+    public Options withEpochs(int value) {
+      return new Options(file, value, seed, data);
+    }
+
+    /** These options with a graph and shuffling seed ({@code null}: a new one every run). */
+    public Options withSeed(Long value) {
+      return new Options(file, epochs, value, data);
+    }
+
+    /** These options reading the digits from elsewhere. */
+    public Options withData(DataSource value) {
+      return new Options(file, epochs, seed, value);
+    }
   }
 
   /**

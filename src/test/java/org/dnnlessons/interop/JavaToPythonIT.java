@@ -133,7 +133,8 @@ class JavaToPythonIT {
   @Test
   void notebookLoadTrainedCellMeasuresJavasSavedModelAsJavaDoes() throws Exception {
     String prefix = dir.resolve("train_model.ckpt").toString();
-    SaveTrainedModel.run(new SaveTrainedModel.Options(prefix, 3, 1L, new EmbeddedMnist()), QUIET);
+    SaveTrainedModel.run(
+        SaveTrainedModel.Options.defaults().withFile(prefix).withEpochs(3).withSeed(1L), QUIET);
     float java =
         LoadTrainedModel.run(new LoadTrainedModel.Options(prefix, new EmbeddedMnist()), QUIET)
             .testAccuracy();

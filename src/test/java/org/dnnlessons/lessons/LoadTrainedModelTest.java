@@ -23,7 +23,8 @@ class LoadTrainedModelTest {
   @Test
   void measuresTheSavedModelAndReadsADirectoryAsItsLatestCheckpoint() throws Exception {
     String file = dir.resolve("train_model.ckpt").toString();
-    SaveTrainedModel.run(new SaveTrainedModel.Options(file, 2, 3L, new EmbeddedMnist()), QUIET);
+    SaveTrainedModel.run(
+        SaveTrainedModel.Options.defaults().withFile(file).withEpochs(2).withSeed(3L), QUIET);
 
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     LoadTrainedModel.Tested loaded =

@@ -33,7 +33,7 @@ class SaveTrainedModelTest {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     SaveTrainedModel.Saved saved =
         SaveTrainedModel.run(
-            new SaveTrainedModel.Options(file, 11, 3L, new EmbeddedMnist()),
+            SaveTrainedModel.Options.defaults().withFile(file).withEpochs(11).withSeed(3L),
             new PrintStream(printed, true, StandardCharsets.UTF_8));
     assertEquals(file, saved.path());
     String out = printed.toString(StandardCharsets.UTF_8);
@@ -48,7 +48,10 @@ class SaveTrainedModelTest {
   void theNotebooksLoopComputesBitForBitWhatTheLibrarysTrainerComputes() throws Exception {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     SaveTrainedModel.run(
-        new SaveTrainedModel.Options(dir.resolve("a").toString(), 11, 4L, new EmbeddedMnist()),
+        SaveTrainedModel.Options.defaults()
+            .withFile(dir.resolve("a").toString())
+            .withEpochs(11)
+            .withSeed(4L),
         new PrintStream(printed, true, StandardCharsets.UTF_8));
     List<String> lesson = printed.toString(StandardCharsets.UTF_8).lines().toList();
 
