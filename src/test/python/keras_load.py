@@ -5,7 +5,7 @@ Usage: keras_load.py [--keras model.keras] [--weights model.weights.h5] [--check
 
 For --keras: keras.models.load_model(path), no code; prints `keras v,v,...` (the model's outputs,
 row-major) and `keras_accuracy A` over all test digits (a second --keras: `keras_1 ...`).
-For --weights: the Sequential the README shows, then model.load_weights(path); prints
+For --weights: the Sequential src/site/markdown/checkpoints.md shows, then model.load_weights(path); prints
 `weights_h5 v,v,...` and `weights_h5_accuracy A`.
 For --checkpoint (a Java checkpoint): the same Sequential, then set_weights with the checkpoint's
 tensors read by tf.train.load_checkpoint; prints `set_weights v,v,...` and `set_weights_accuracy A`.

@@ -1,5 +1,5 @@
 """The lesson's graphs in tf.compat.v1, written the way the notebook writes them, with the names
-of this project's contract (see README, "The graph's names"). Shared by the interop scripts.
+of this project's contract (see src/site/markdown/training.md, "The graph's names"). Shared by the interop scripts.
 """
 import gzip
 import os

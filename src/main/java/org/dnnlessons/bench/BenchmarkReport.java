@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The side-by-side table the benchmark prints, as Markdown so the README can hold it as it is: one
- * row per task with Java's and Python's medians (and spread), and Java's speed-up.
+ * The side-by-side table the benchmark prints, as Markdown so the performance page
+ * (src/site/markdown/performance.md) can hold it as it is: one row per task with Java's and
+ * Python's medians (and spread), and Java's speed-up.
  */
 public final class BenchmarkReport {
 

@@ -63,7 +63,7 @@ final class TrainCommand implements Callable<Integer> {
       description =
           "Compile each run's steps (--steps-per-run, default 64 here) with XLA into one"
               + " executable, a while loop over the batches (resource variables): faster at small"
-              + " batches on a quiet machine (see the README's Performance); the weights stay"
+              + " batches on a quiet machine (see src/site/markdown/performance.md); the weights stay"
               + " within 1e-5 (relative) of the exact graph's, not bit-identical. Not with"
               + " dropout.")
   boolean jitCompile;

@@ -29,9 +29,9 @@ import org.tensorflow.types.TFloat32;
  * A model trained by Java and written as a {@code .keras} archive ({@code train --export-keras} and
  * {@code export --format keras}) and a {@code .weights.h5} file ({@code export --format
  * weights-h5}) opens in real Keras 3 ({@code keras_load.py}: {@code keras.models.load_model} with
- * no code, and {@code model.load_weights} into the README's Sequential, and {@code set_weights}
- * from the checkpoint itself): Keras's outputs equal Java's logits within 1e-5 and its accuracy
- * equals {@code evaluate}'s to 4 decimals.
+ * no code, and {@code model.load_weights} into the Sequential of src/site/markdown/checkpoints.md,
+ * and {@code set_weights} from the checkpoint itself): Keras's outputs equal Java's logits within
+ * 1e-5 and its accuracy equals {@code evaluate}'s to 4 decimals.
  */
 class JavaToKerasIT {
 
