@@ -39,14 +39,27 @@ class ArchitectureTest {
     ALLOWED.put("nn", List.of());
     ALLOWED.put("data", List.of("format", "files"));
     ALLOWED.put("checkpoint", List.of("format", "files"));
-    ALLOWED.put("savedmodel", List.of("nn", "checkpoint", "format", "files"));
+    ALLOWED.put("savedmodel", List.of("nn", "data", "checkpoint", "format", "files"));
     ALLOWED.put("keras", List.of("nn", "checkpoint", "savedmodel", "format", "files"));
     ALLOWED.put("train", List.of("nn", "data", "checkpoint", "keras", "format", "files"));
     ALLOWED.put("lessons", List.of("nn", "data", "train", "checkpoint", "format"));
     ALLOWED.put("notebook", List.of("format", "files", "jvm"));
-    ALLOWED.put("serve", List.of("nn", "keras", "checkpoint", "data", "train", "format", "files"));
     ALLOWED.put(
-        "bench", List.of("lessons", "train", "nn", "data", "checkpoint", "format", "files", "jvm"));
+        "serve",
+        List.of("nn", "keras", "savedmodel", "checkpoint", "data", "train", "format", "files"));
+    ALLOWED.put(
+        "bench",
+        List.of(
+            "lessons",
+            "train",
+            "nn",
+            "data",
+            "checkpoint",
+            "keras",
+            "serve",
+            "format",
+            "files",
+            "jvm"));
     ALLOWED.put(
         "cli",
         List.of(
