@@ -18,7 +18,10 @@ public final class Messages {
   public static final int MAX_VALUE_CHARS = 160;
 
   /** The longest message {@link #oneLine} passes whole, in characters. */
-  public static final int MAX_MESSAGE_CHARS = 400;
+  public static final int MAX_MESSAGE_CHARS = 600;
+
+  /** The longest path {@link #path} passes whole, in characters. */
+  public static final int MAX_PATH_CHARS = 300;
 
   private Messages() {}
 
@@ -33,7 +36,12 @@ public final class Messages {
 
   /** A path for a message: {@link #value} of its text. */
   public static String path(Path path) {
-    return value(path.toString());
+    return path(path.toString());
+  }
+
+  /** A path's text for a message, elided beyond {@link #MAX_PATH_CHARS}. */
+  public static String path(String path) {
+    return elide(escape(path), path.length(), MAX_PATH_CHARS);
   }
 
   /**
