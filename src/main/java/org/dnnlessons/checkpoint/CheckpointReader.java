@@ -95,6 +95,8 @@ public final class CheckpointReader {
     }
     byte[] bytes;
     try {
+      // a FIFO would block the read, a link to /dev/zero never end: regular files only
+      org.dnnlessons.files.SmallFiles.checkRegular(index);
       long size = Files.size(index);
       if (size > MAX_INDEX_BYTES) {
         throw new CheckpointException(
@@ -109,6 +111,12 @@ public final class CheckpointReader {
       bytes = Files.readAllBytes(index);
     } catch (NoSuchFileException e) {
       throw new CheckpointException(index, CheckpointException.NO_OFFSET, "no such file");
+    } catch (java.nio.file.FileSystemException e) {
+      throw new CheckpointException(
+          index,
+          CheckpointException.NO_OFFSET,
+          e.getReason() != null ? e.getReason() : "cannot read: " + e.getMessage(),
+          e);
     } catch (IOException e) {
       throw new CheckpointException(
           index, CheckpointException.NO_OFFSET, "cannot read: " + e.getMessage(), e);

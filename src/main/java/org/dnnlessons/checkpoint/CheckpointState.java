@@ -234,6 +234,16 @@ public record CheckpointState(String latest, List<String> all) {
     if (recovery != null) {
       return recovery; // the old checkpoint while an overwrite is under way (or was killed)
     }
+    Path index = Path.of(prefixOrDir + ".index");
+    if (Files.exists(index)) { // but not a regular file: say what it is
+      try {
+        SmallFiles.checkRegular(index);
+      } catch (java.nio.file.FileSystemException e) {
+        throw new CheckpointException(index, CheckpointException.NO_OFFSET, e.getReason(), e);
+      } catch (IOException e) {
+        // gone meanwhile: the message below
+      }
+    }
     throw new CheckpointException(
         prefixOrDir,
         CheckpointException.NO_OFFSET,

@@ -288,6 +288,7 @@ public final class Saver implements AutoCloseable {
             "cannot clean up a dead writer's temporary files: " + DurableFiles.describe(e),
             e);
       }
+      checkTargets(path, dir);
       writeFiles(session, path, dir, writeMetaGraph, true);
       recordInState(dir, path);
     } finally {
@@ -499,6 +500,33 @@ public final class Saver implements AutoCloseable {
           e);
     } finally {
       deleteTemporary(dir, Path.of(tmpPrefix).getFileName().toString());
+    }
+  }
+
+  /**
+   * Refuses, before anything is written, a save whose files or state file would replace something
+   * that is not a regular file (a directory, a FIFO, a device or a link to one).
+   */
+  private void checkTargets(Path path, Path dir) throws CheckpointException {
+    List<Path> targets = new ArrayList<>();
+    targets.add(dir.resolve(CheckpointState.FILE_NAME));
+    targets.add(Path.of(path + ".index"));
+    targets.add(Path.of(path + ".meta"));
+    for (int shard = 0; shard < numShards; shard++) {
+      targets.add(Path.of(path + BundleWriter.dataSuffix(shard, numShards)));
+    }
+    for (Path t : targets) {
+      try {
+        org.dnnlessons.files.FilePublisher.checkTarget(t);
+      } catch (IOException e) {
+        throw new CheckpointException(
+            t,
+            CheckpointException.NO_OFFSET,
+            e instanceof java.nio.file.FileSystemException f && f.getReason() != null
+                ? f.getReason()
+                : e.getMessage(),
+            e);
+      }
     }
   }
 
