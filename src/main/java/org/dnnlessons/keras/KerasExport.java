@@ -96,7 +96,9 @@ public final class KerasExport {
 
   private static void writeWeightsH5Unchecked(MlpWeights weights, Path h5) {
     List<String> scopes = scopes(weights);
-    try (WritableHdfFile file = HdfFile.write(h5)) {
+    WritableHdfFile file = HdfFile.write(h5);
+    boolean closed = false;
+    try {
       WritableGroup layers = file.putGroup("layers");
       for (int i = 0; i < scopes.size(); i++) {
         // Keras names each layer's group by its class, numbered per class: dense, dense_1, ...
@@ -106,6 +108,27 @@ public final class KerasExport {
         vars.putDataset("0", matrix(kernel));
         vars.putDataset("1", bias.floats());
       }
+      file.close(); // jHDF writes the whole file here
+      closed = true;
+    } finally {
+      if (!closed) {
+        closeChannel(file);
+      }
+    }
+  }
+
+  /**
+   * Closes the file channel of a {@link WritableHdfFile} whose {@code close()} failed: jHDF 0.9.4's
+   * {@code close()} writes the file and, when that throws (a full disk), never closes its channel,
+   * so the deleted temporary file would keep its disk space until the channel is collected.
+   */
+  private static void closeChannel(WritableHdfFile file) {
+    try {
+      java.lang.reflect.Field f = WritableHdfFile.class.getDeclaredField("fileChannel");
+      f.setAccessible(true);
+      ((java.nio.channels.FileChannel) f.get(file)).close();
+    } catch (ReflectiveOperationException | RuntimeException | IOException e) {
+      // another jHDF version: the channel is closed when collected
     }
   }
 

@@ -15,8 +15,6 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -26,12 +24,8 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
-import org.dnnlessons.checkpoint.CheckpointTensor;
-import org.dnnlessons.checkpoint.TensorInfo;
 import org.dnnlessons.cli.Main;
 import org.dnnlessons.data.IdxWriter;
 import org.dnnlessons.data.MnistDownloader;
@@ -47,7 +41,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.tensorflow.proto.DataType;
 
 /**
  * Every writer of the product publishes through {@link FilePublisher}, and each is held to the same
@@ -267,27 +260,7 @@ class EveryWriterTest {
   // ---- the writers
 
   static MlpWeights weights() {
-    Map<String, CheckpointTensor> t = new LinkedHashMap<>();
-    t.put("hidden_layer/weights", floats("hidden_layer/weights", 784, 4));
-    t.put("hidden_layer/biases", floats("hidden_layer/biases", 4));
-    t.put("out/weights", floats("out/weights", 4, 10));
-    t.put("out/biases", floats("out/biases", 10));
-    Map<String, String> names = new LinkedHashMap<>();
-    t.keySet().forEach(k -> names.put(k, k));
-    return new MlpWeights(
-        Path.of("test"), MlpWeights.Format.LESSON_CHECKPOINT, List.of(4), t, names);
-  }
-
-  private static CheckpointTensor floats(String name, long... shape) {
-    long n = 1;
-    for (long d : shape) {
-      n *= d;
-    }
-    ByteBuffer b = ByteBuffer.allocate((int) n * 4).order(ByteOrder.LITTLE_ENDIAN);
-    for (int i = 0; i < n; i++) {
-      b.putFloat(i * 0.001f);
-    }
-    return new CheckpointTensor(new TensorInfo(name, DataType.DT_FLOAT, shape), b.array(), null);
+    return org.dnnlessons.testing.LessonWeights.of(4);
   }
 
   private static void dataShowPng(Path target) throws IOException {
