@@ -627,59 +627,16 @@ public final class Saver implements AutoCloseable {
    */
   public void restore(Session session, String prefix) throws CheckpointException {
     Objects.requireNonNull(prefix, "prefix");
-    Path index = Path.of(prefix + ".index");
-    long deadline = System.nanoTime() + RESTORE_WAIT.toNanos();
-    boolean seen = false; // the index existed at some moment of this call
-    for (int attempt = 1; ; attempt++) {
-      Object before = fileKey(index);
-      seen |= before != null;
-      try {
-        restoreOnce(session, prefix);
-        return;
-      } catch (CheckpointException e) {
-        boolean underWay = saveUnderWay(Path.of(prefix)); // before the index: a save's last
-        Object now = fileKey(index); // rename removes its temporary index, then adds the index
-        boolean replaced =
-            underWay || (now != null && !now.equals(before)) || (now == null && seen);
-        if (System.nanoTime() > deadline || !replaced) {
-          throw e;
-        }
-      }
-      try {
-        Thread.sleep(Math.min(50, 1L << Math.min(attempt, 6)));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new CheckpointException(
-            Path.of(prefix), CheckpointException.NO_OFFSET, "interrupted while restoring");
-      }
-    }
+    RacingReads.retry(
+        Path.of(prefix),
+        () -> {
+          restoreOnce(session, prefix);
+          return null;
+        });
   }
 
   /** How long {@link #restore} waits for a save that is replacing the checkpoint to finish. */
-  static final java.time.Duration RESTORE_WAIT = java.time.Duration.ofSeconds(10);
-
-  /** The index file's identity (inode), or null when it is missing. */
-  private static Object fileKey(Path index) {
-    try {
-      Object key =
-          Files.readAttributes(index, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
-      return key != null ? key : Files.getLastModifiedTime(index);
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  /** True when a save's temporary files for the checkpoint at {@code prefix} exist. */
-  private static boolean saveUnderWay(Path prefix) {
-    Path dir = prefix.toAbsolutePath().getParent();
-    String tmp = "." + prefix.getFileName() + ".tmp-";
-    try (java.nio.file.DirectoryStream<Path> files =
-        Files.newDirectoryStream(dir, f -> f.getFileName().toString().startsWith(tmp))) {
-      return files.iterator().hasNext();
-    } catch (IOException e) {
-      return false;
-    }
-  }
+  static final java.time.Duration RESTORE_WAIT = RacingReads.WAIT;
 
   private void restoreOnce(Session session, String prefix) throws CheckpointException {
     Path path = Path.of(prefix);
