@@ -155,9 +155,18 @@ final class Recovery {
     }
     suffixes.add(".index");
     for (String suffix : suffixes) {
+      Path from = Path.of(r + suffix);
+      Path to = Path.of(prefix + suffix);
+      if (Files.exists(to, LinkOption.NOFOLLOW_LINKS) && Files.isSameFile(from, to)) {
+        continue; // still the old file (a rename onto its own link would do nothing)
+      }
       Path tmp = DurableFiles.temporary(dir, name + suffix);
-      link(Path.of(r + suffix), tmp);
-      DurableFiles.move(tmp, Path.of(prefix + suffix));
+      try {
+        link(from, tmp);
+        DurableFiles.move(tmp, to);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
     }
     DurableFiles.forceDirectory(dir);
   }
