@@ -108,12 +108,28 @@ final class CheckpointChecks {
     }
   }
 
-  /** Copies the regular files of {@code from} into the new directory {@code to}. */
+  /**
+   * Copies the regular files of {@code from} into the new directory {@code to}, keeping hard links
+   * as hard links (the recovery set of an overwrite shares its files with the prefix), as a killed
+   * writer leaves them.
+   */
   static void copy(Path from, Path to) throws IOException {
     Files.createDirectories(to);
+    java.util.Map<Object, Path> copied = new java.util.HashMap<>();
     for (Path f : list(from)) {
       if (Files.isRegularFile(f)) {
-        Files.copy(f, to.resolve(f.getFileName()));
+        Object key =
+            Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        Path target = to.resolve(f.getFileName());
+        Path first = key == null ? null : copied.get(key);
+        if (first != null) {
+          Files.createLink(target, first);
+        } else {
+          Files.copy(f, target);
+          if (key != null) {
+            copied.put(key, target);
+          }
+        }
       }
     }
   }
