@@ -201,7 +201,7 @@ public final class FilePublisher {
             Messages.path(target), null, "already exists; nothing was written");
       }
       step(Step.RENAME, absolute);
-      // without REPLACE_EXISTING: rename(2) over an existing empty directory is refused here
+      // checked just above: rename(2) itself would replace an empty directory
       Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE);
       renamed = true;
       step(Step.FSYNC_DIR, dir);
