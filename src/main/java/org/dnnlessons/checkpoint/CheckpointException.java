@@ -52,10 +52,17 @@ public class CheckpointException extends Exception {
 
   private static String message(Path file, long offset, String reason) {
     if (file != null && file.toString().isEmpty()) {
-      return oneLine(reason); // an empty path: the reason says so, no ": ..." with nothing before
+      return bounded(oneLine(reason)); // an empty path: the reason says so, no ": ..." before
     }
     String where = offset == NO_OFFSET ? String.valueOf(file) : file + " at offset " + offset;
-    return oneLine(where + ": " + reason);
+    return bounded(oneLine(org.dnnlessons.files.Messages.path(where) + ": " + reason));
+  }
+
+  /**
+   * At most a few hundred characters: a long value (a 20,000-weight list) elided with its length.
+   */
+  private static String bounded(String line) {
+    return org.dnnlessons.files.Messages.oneLine(line);
   }
 
   /**

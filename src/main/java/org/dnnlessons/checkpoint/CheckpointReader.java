@@ -95,6 +95,8 @@ public final class CheckpointReader {
     }
     byte[] bytes;
     try {
+      // a FIFO would block the read, a link to /dev/zero never end: regular files only
+      org.dnnlessons.files.SmallFiles.checkRegular(index);
       long size = Files.size(index);
       if (size > MAX_INDEX_BYTES) {
         throw new CheckpointException(
@@ -109,6 +111,12 @@ public final class CheckpointReader {
       bytes = Files.readAllBytes(index);
     } catch (NoSuchFileException e) {
       throw new CheckpointException(index, CheckpointException.NO_OFFSET, "no such file");
+    } catch (java.nio.file.FileSystemException e) {
+      throw new CheckpointException(
+          index,
+          CheckpointException.NO_OFFSET,
+          e.getReason() != null ? e.getReason() : "cannot read: " + e.getMessage(),
+          e);
     } catch (IOException e) {
       throw new CheckpointException(
           index, CheckpointException.NO_OFFSET, "cannot read: " + e.getMessage(), e);
@@ -135,6 +143,36 @@ public final class CheckpointReader {
     }
     return new Opening(prefix, index, bytes, header.numShards())
         .open(table.subList(1, table.size()));
+  }
+
+  /** What {@link #readRetrying} does with an open reader. */
+  @FunctionalInterface
+  public interface ReaderAction<T> {
+    /** Reads from {@code reader}; its result must not depend on a reader of an earlier try. */
+    T apply(CheckpointReader reader) throws CheckpointException;
+  }
+
+  /**
+   * Opens the checkpoint at {@code prefixOrDir} and runs {@code action} on it, again (on a fresh
+   * reader) while it fails because a save is replacing that checkpoint, as {@link Saver#restore}
+   * does: {@code inspect} racing {@code train --save} never reports a false checksum mismatch, and
+   * gets the old or the new checkpoint whole. Waits at most 10 s.
+   *
+   * @throws CheckpointException the failure, when no save explains it
+   */
+  public static <T> T readRetrying(
+      Path prefixOrDir, java.util.function.Consumer<String> warnings, ReaderAction<T> action)
+      throws CheckpointException {
+    Path prefix = CheckpointState.resolve(prefixOrDir, warnings);
+    boolean[] warned = {false};
+    java.util.function.Consumer<String> once =
+        w -> {
+          if (!warned[0]) {
+            warned[0] = true;
+            warnings.accept(w);
+          }
+        };
+    return RacingReads.retry(prefix, () -> action.apply(open(prefixOrDir, once)));
   }
 
   /** The state of {@link #open}: the index's entries turned into tensors, each checked. */

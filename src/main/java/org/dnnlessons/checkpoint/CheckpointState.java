@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import org.dnnlessons.files.SmallFiles;
 
 /**
  * The {@code checkpoint} state file Python's {@code tf.train.Saver} keeps beside its checkpoints,
@@ -32,7 +33,7 @@ public record CheckpointState(String latest, List<String> all) {
   public static final String FILE_NAME = "checkpoint";
 
   /** State files larger than this are refused (one line per kept checkpoint). */
-  static final long MAX_STATE_FILE_BYTES = 16L << 20;
+  static final int MAX_STATE_FILE_BYTES = 16 << 20;
 
   /** Copies the list. */
   public CheckpointState {
@@ -49,18 +50,25 @@ public record CheckpointState(String latest, List<String> all) {
     Path file = dir.resolve(FILE_NAME);
     List<String> lines;
     try {
-      long size = Files.size(file);
-      if (size > MAX_STATE_FILE_BYTES) {
+      if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        return null;
+      }
+      // a FIFO or a link to /dev/zero is refused here, before it is opened
+      byte[] bytes;
+      try {
+        bytes = SmallFiles.read(file, MAX_STATE_FILE_BYTES);
+      } catch (java.nio.file.FileSystemException e) {
+        if (e instanceof NoSuchFileException) {
+          throw e;
+        }
         throw new CheckpointException(
             file,
             CheckpointException.NO_OFFSET,
-            "the state file is "
-                + size
-                + " bytes, more than the "
-                + MAX_STATE_FILE_BYTES
-                + " accepted (Python's are a few hundred)");
+            "the state file "
+                + e.getReason()
+                + (e.getReason().startsWith("larger") ? " (Python's are a few hundred)" : ""),
+            e);
       }
-      byte[] bytes = Files.readAllBytes(file);
       try {
         lines =
             StandardCharsets.UTF_8
@@ -166,7 +174,7 @@ public record CheckpointState(String latest, List<String> all) {
       return null;
     }
     Path prefix = dir.resolve(state.latest());
-    return Files.isRegularFile(Path.of(prefix + ".index")) ? prefix : null;
+    return Recovery.readable(prefix); // the recovery set while the prefix is being overwritten
   }
 
   /**
@@ -222,6 +230,20 @@ public record CheckpointState(String latest, List<String> all) {
     if (isCheckpoint(prefixOrDir)) {
       return prefixOrDir;
     }
+    Path recovery = Recovery.readable(prefixOrDir);
+    if (recovery != null) {
+      return recovery; // the old checkpoint while an overwrite is under way (or was killed)
+    }
+    Path index = Path.of(prefixOrDir + ".index");
+    if (Files.exists(index)) { // but not a regular file: say what it is
+      try {
+        SmallFiles.checkRegular(index);
+      } catch (java.nio.file.FileSystemException e) {
+        throw new CheckpointException(index, CheckpointException.NO_OFFSET, e.getReason(), e);
+      } catch (IOException e) {
+        // gone meanwhile: the message below
+      }
+    }
     throw new CheckpointException(
         prefixOrDir,
         CheckpointException.NO_OFFSET,
@@ -254,6 +276,10 @@ public record CheckpointState(String latest, List<String> all) {
       tried = dir.resolve(named);
       if (!named.isEmpty() && isCheckpoint(tried)) {
         return tried;
+      }
+      Path recovery = named.isEmpty() ? null : Recovery.readable(tried);
+      if (recovery != null) {
+        return recovery; // the old checkpoint while an overwrite is under way (or was killed)
       }
     } catch (java.nio.file.InvalidPathException e) {
       // not a path on this system: try its base name below
@@ -301,8 +327,39 @@ public record CheckpointState(String latest, List<String> all) {
     return out.toString();
   }
 
-  private static String quote(String s) {
-    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  /**
+   * {@code s} as a protobuf text-format string, as Python's {@code text_format} writes it: {@code
+   * \\}, {@code \"}, {@code \n}, {@code \r}, {@code \t}, other control characters as three octal
+   * digits of their UTF-8 bytes, so that the file stays one path a line and every path reads back.
+   */
+  static String quote(String s) {
+    StringBuilder out = new StringBuilder(s.length() + 2).append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '\\' -> out.append("\\\\");
+        case '"' -> out.append("\\\"");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (c < 0x20 || c == 0x7f) {
+            out.append(String.format(Locale.ROOT, "\\%03o", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    return out.append('"').toString();
+  }
+
+  private static boolean isOctal(char c) {
+    return c >= '0' && c <= '7';
+  }
+
+  private static boolean isHex(char c) {
+    return Character.digit(c, 16) >= 0;
   }
 
   private static String unquote(Path file, int line, String value) throws CheckpointException {
@@ -312,22 +369,51 @@ public record CheckpointState(String latest, List<String> all) {
           CheckpointException.NO_OFFSET,
           "line " + (line + 1) + " has " + value + ", expected a quoted path");
     }
-    StringBuilder out = new StringBuilder();
+    // protobuf text format's escapes; octal and hex escapes are bytes of the UTF-8 text
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     String body = value.substring(1, value.length() - 1);
     for (int i = 0; i < body.length(); i++) {
       char c = body.charAt(i);
       if (c == '\\' && i + 1 < body.length()) {
         char n = body.charAt(++i);
-        out.append(
+        if (n >= '0' && n <= '7') {
+          int end = i + 1;
+          while (end < body.length() && end < i + 3 && isOctal(body.charAt(end))) {
+            end++;
+          }
+          out.write(Integer.parseInt(body.substring(i, end), 8));
+          i = end - 1;
+          continue;
+        }
+        if (n == 'x' && i + 1 < body.length() && isHex(body.charAt(i + 1))) {
+          int end = i + 2;
+          if (end < body.length() && isHex(body.charAt(end))) {
+            end++;
+          }
+          out.write(Integer.parseInt(body.substring(i + 1, end), 16));
+          i = end - 1;
+          continue;
+        }
+        out.write(
             switch (n) {
               case 'n' -> '\n';
+              case 'r' -> '\r';
               case 't' -> '\t';
-              default -> n;
+              case 'a' -> 7;
+              case 'b' -> '\b';
+              case 'f' -> '\f';
+              case 'v' -> 11;
+              default -> n; // \\, \", \' and others: the character itself (ASCII)
             });
       } else {
-        out.append(c);
+        byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+        if (Character.isHighSurrogate(c) && i + 1 < body.length()) {
+          utf8 = body.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
+          i++;
+        }
+        out.writeBytes(utf8);
       }
     }
-    return out.toString();
+    return out.toString(StandardCharsets.UTF_8);
   }
 }

@@ -9,8 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
+import org.dnnlessons.files.FilePublisher;
 
 /**
  * The file-system steps of a checkpoint save, each made durable: files created under temporary
@@ -33,6 +32,8 @@ final class DurableFiles {
     RENAME,
     /** Delete a file. */
     UNLINK,
+    /** Hard-link a file to its recovery name (an overwritten checkpoint kept restorable). */
+    LINK,
     /** fsync a directory after renames or deletions. */
     FSYNC_DIR
   }
@@ -45,24 +46,19 @@ final class DurableFiles {
   /** The test hook; {@code null} in normal use. */
   static volatile Listener listener;
 
-  /** Temporary names: {@code .NAME.tmp-PID-N...}, never a name a reader looks for. */
-  private static final String TMP_MARK = ".tmp-";
-
-  private static final Pattern TMP_NAME = Pattern.compile("\\..+\\.tmp-\\d+-\\d+(\\..*)?");
-
-  private static final AtomicLong SEQUENCE = new AtomicLong();
-
   private DurableFiles() {}
 
-  /** A fresh temporary name for {@code base} in {@code dir}: {@code .base.tmp-PID-N}. */
+  /**
+   * A fresh temporary name for {@code base} in {@code dir}: {@code .base.tmp-PID-N}, the names
+   * {@link FilePublisher} uses.
+   */
   static Path temporary(Path dir, String base) {
-    return dir.resolve(
-        "." + base + TMP_MARK + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet());
+    return FilePublisher.temporary(dir, base);
   }
 
   /** True for a name {@link #temporary} makes, with any suffix. */
   static boolean isTemporary(String fileName) {
-    return TMP_NAME.matcher(fileName).matches();
+    return FilePublisher.isTemporary(fileName);
   }
 
   /**
@@ -114,9 +110,13 @@ final class DurableFiles {
     }
   }
 
-  /** Renames {@code from} to {@code to} atomically, replacing {@code to}. */
+  /**
+   * Renames {@code from} to {@code to} atomically, replacing {@code to}, which must be a regular
+   * file when it exists: a directory, device or FIFO is refused, never replaced.
+   */
   static void move(Path from, Path to) throws IOException {
     step(Step.RENAME, to);
+    FilePublisher.checkTarget(to);
     try {
       Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {

@@ -240,10 +240,13 @@ public final class Saver implements AutoCloseable {
    * written under temporary names ({@code .model.ckpt.tmp-PID-N.*}) and fsynced, then renamed into
    * place, the {@code .index} last, and the directory fsynced; the state file is replaced the same
    * way (temporary file, fsync, rename, directory fsync); only then are checkpoints beyond {@code
-   * maxToKeep} deleted, as Python does. Overwriting an existing prefix first takes it out of the
-   * state file and deletes its {@code .index}: a save killed at any point leaves that prefix
-   * complete (old or new) or absent, never a mix, and the state file always names complete
-   * checkpoints. Temporary files of a killed save are deleted by the next save into the directory.
+   * maxToKeep} deleted, as Python does. Overwriting an existing prefix first hard-links its files
+   * to a recovery set ({@code .model.ckpt.previous.*}, index last), then deletes its {@code .index}
+   * and renames the new files in, the index last, and only then deletes the recovery set: a save
+   * killed at any point leaves the old checkpoint or the new one restorable, never a mix, never
+   * neither (readers of this package fall back to the recovery set while the prefix has no index;
+   * see {@link Recovery}). Temporary files and recovery sets of a killed save are settled by the
+   * next save into the directory.
    *
    * <p><b>One writing process per directory.</b> The first save into a directory takes a lock
    * ({@code .checkpoint.lock}, holding the process id) that this saver keeps until {@link #close}
@@ -270,13 +273,14 @@ public final class Saver implements AutoCloseable {
   }
 
   private String saveAs(Session session, String prefix) throws CheckpointException {
-    Path path = Path.of(Objects.requireNonNull(prefix, "prefix"));
+    Path path = checkPrefix(prefix);
     Path dir = createDirectory(path);
     CheckpointDirectoryLock lock = lock(path, dir);
     lock.serial().lock();
     try {
       try {
         DurableFiles.deleteStale(dir);
+        Recovery.recoverAll(dir);
       } catch (IOException e) {
         throw new CheckpointException(
             dir,
@@ -284,12 +288,48 @@ public final class Saver implements AutoCloseable {
             "cannot clean up a dead writer's temporary files: " + DurableFiles.describe(e),
             e);
       }
+      checkTargets(path, dir);
       writeFiles(session, path, dir, writeMetaGraph, true);
       recordInState(dir, path);
     } finally {
       lock.serial().unlock();
     }
     return prefix;
+  }
+
+  /**
+   * Checks that {@code prefix} can be saved to and recorded in the {@code checkpoint} state file so
+   * that it reads back: no line break or other control character (TensorFlow would write it, and
+   * every tool reading the state file line by line, Python's included, would then misread it).
+   *
+   * @return the prefix as a path
+   * @throws CheckpointException one line naming the prefix (its control characters escaped)
+   */
+  public static Path checkPrefix(String prefix) throws CheckpointException {
+    Objects.requireNonNull(prefix, "prefix");
+    for (int i = 0; i < prefix.length(); i++) {
+      char c = prefix.charAt(i);
+      if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+        throw new CheckpointException(
+            Path.of(org.dnnlessons.files.Messages.value(prefix)),
+            CheckpointException.NO_OFFSET,
+            "a checkpoint prefix cannot hold a line break or other control character"
+                + String.format(java.util.Locale.ROOT, " (U+%04X at %d)", (int) c, i)
+                + "; the checkpoint state file names checkpoints one per line");
+      }
+    }
+    if (prefix.isBlank()) {
+      throw new CheckpointException(
+          Path.of(prefix), CheckpointException.NO_OFFSET, "the checkpoint prefix is empty");
+    }
+    try {
+      return Path.of(prefix);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new CheckpointException(
+          Path.of("."),
+          CheckpointException.NO_OFFSET,
+          "'" + org.dnnlessons.files.Messages.value(prefix) + "' is not a path: " + e.getReason());
+    }
   }
 
   /**
@@ -302,7 +342,7 @@ public final class Saver implements AutoCloseable {
    *     its process id, or the directory cannot be created
    */
   public void lockDirectory(String prefix) throws CheckpointException {
-    Path path = Path.of(Objects.requireNonNull(prefix, "prefix"));
+    Path path = checkPrefix(prefix);
     lock(path, createDirectory(path));
   }
 
@@ -374,10 +414,10 @@ public final class Saver implements AutoCloseable {
 
   /**
    * Writes the checkpoint's files under temporary names, fsyncs them, then switches them in: an
-   * existing checkpoint at {@code path} is first taken out of the state file (when {@code
-   * retireFromState}) and its {@code .index} deleted, so that in between the prefix is absent,
-   * never a mix of two saves; then the data file, the meta file and the index, last, are renamed
-   * into place and the directory is fsynced.
+   * existing checkpoint at {@code path} is first kept as its recovery set ({@link Recovery#keep})
+   * and its {@code .index} deleted, so that in between the prefix has no index and readers use the
+   * recovery set, never a mix of two saves; then the data file, the meta file and the index, last,
+   * are renamed into place, the directory is fsynced and the recovery set deleted.
    */
   private void writeFiles(
       Session session, Path path, Path dir, boolean withMeta, boolean retireFromState)
@@ -415,12 +455,16 @@ public final class Saver implements AutoCloseable {
       }
       suffixes.add(".index"); // last: a prefix whose .index exists is complete
       List<Path> oldData = dataFiles(path);
+      boolean kept = false;
       if (Files.exists(Path.of(prefix + ".index")) || !oldData.isEmpty()) {
         if (retireFromState) {
-          retireFromState(dir, path);
+          recent.remove(name); // it moves to the end of the list when recorded again
         }
-        // The old index goes first: from here until the new one is renamed in, the prefix is
-        // absent, never the new data with the old index.
+        // The old set is kept restorable under the recovery name (hard links, index last) until
+        // the new index is in place: readers fall back to it while the prefix has no index.
+        kept = Recovery.keep(path, oldData);
+        // The old index goes next: from here until the new one is renamed in, the prefix has no
+        // index (readers use the recovery set), never the new data with the old index.
         DurableFiles.delete(Path.of(prefix + ".index"));
         DurableFiles.forceDirectory(dir);
         if (!withMeta) {
@@ -437,6 +481,9 @@ public final class Saver implements AutoCloseable {
         DurableFiles.move(Path.of(tmpPrefix + suffix), Path.of(prefix + suffix));
       }
       DurableFiles.forceDirectory(dir);
+      if (kept) {
+        Recovery.discard(path);
+      }
     } catch (RuntimeException e) {
       // TensorFlow reports run failures as TensorFlowException or IllegalArgumentException
       throw new CheckpointException(
@@ -456,6 +503,33 @@ public final class Saver implements AutoCloseable {
     }
   }
 
+  /**
+   * Refuses, before anything is written, a save whose files or state file would replace something
+   * that is not a regular file (a directory, a FIFO, a device or a link to one).
+   */
+  private void checkTargets(Path path, Path dir) throws CheckpointException {
+    List<Path> targets = new ArrayList<>();
+    targets.add(dir.resolve(CheckpointState.FILE_NAME));
+    targets.add(Path.of(path + ".index"));
+    targets.add(Path.of(path + ".meta"));
+    for (int shard = 0; shard < numShards; shard++) {
+      targets.add(Path.of(path + BundleWriter.dataSuffix(shard, numShards)));
+    }
+    for (Path t : targets) {
+      try {
+        org.dnnlessons.files.FilePublisher.checkTarget(t);
+      } catch (IOException e) {
+        throw new CheckpointException(
+            t,
+            CheckpointException.NO_OFFSET,
+            e instanceof java.nio.file.FileSystemException f && f.getReason() != null
+                ? f.getReason()
+                : e.getMessage(),
+            e);
+      }
+    }
+  }
+
   /** Deletes what remains of this save's temporary files (all of them after a failure). */
   private static void deleteTemporary(Path dir, String tmpName) {
     try (java.nio.file.DirectoryStream<Path> files =
@@ -465,42 +539,6 @@ public final class Saver implements AutoCloseable {
       }
     } catch (IOException e) {
       // the next save in this directory deletes them (DurableFiles.deleteStale)
-    }
-  }
-
-  /**
-   * Before an existing checkpoint at {@code path} is overwritten, the state file stops naming it
-   * (it then names the newest other checkpoint it lists, or is deleted when there is none), so that
-   * a save killed in the middle never leaves a state file naming a checkpoint being replaced.
-   */
-  private void retireFromState(Path dir, Path path) throws CheckpointException {
-    Path target = path.toAbsolutePath().normalize();
-    recent.removeIf(p -> dir.resolve(p).normalize().equals(target));
-    CheckpointState state;
-    try {
-      state = CheckpointState.read(dir);
-    } catch (CheckpointException e) {
-      return; // unreadable: it is replaced after this save anyway
-    }
-    if (state == null) {
-      return;
-    }
-    List<String> kept = new ArrayList<>();
-    for (String p : state.all()) {
-      if (!dir.resolve(p).normalize().equals(target)) {
-        kept.add(p);
-      }
-    }
-    boolean latestRetired = dir.resolve(state.latest()).normalize().equals(target);
-    if (!latestRetired && kept.size() == state.all().size()) {
-      return;
-    }
-    if (!latestRetired) {
-      new CheckpointState(state.latest(), kept).write(dir);
-    } else if (!kept.isEmpty()) {
-      new CheckpointState(kept.get(kept.size() - 1), kept).write(dir);
-    } else {
-      CheckpointState.delete(dir);
     }
   }
 
@@ -589,59 +627,16 @@ public final class Saver implements AutoCloseable {
    */
   public void restore(Session session, String prefix) throws CheckpointException {
     Objects.requireNonNull(prefix, "prefix");
-    Path index = Path.of(prefix + ".index");
-    long deadline = System.nanoTime() + RESTORE_WAIT.toNanos();
-    boolean seen = false; // the index existed at some moment of this call
-    for (int attempt = 1; ; attempt++) {
-      Object before = fileKey(index);
-      seen |= before != null;
-      try {
-        restoreOnce(session, prefix);
-        return;
-      } catch (CheckpointException e) {
-        boolean underWay = saveUnderWay(Path.of(prefix)); // before the index: a save's last
-        Object now = fileKey(index); // rename removes its temporary index, then adds the index
-        boolean replaced =
-            underWay || (now != null && !now.equals(before)) || (now == null && seen);
-        if (System.nanoTime() > deadline || !replaced) {
-          throw e;
-        }
-      }
-      try {
-        Thread.sleep(Math.min(50, 1L << Math.min(attempt, 6)));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new CheckpointException(
-            Path.of(prefix), CheckpointException.NO_OFFSET, "interrupted while restoring");
-      }
-    }
+    RacingReads.retry(
+        Path.of(prefix),
+        () -> {
+          restoreOnce(session, prefix);
+          return null;
+        });
   }
 
   /** How long {@link #restore} waits for a save that is replacing the checkpoint to finish. */
-  static final java.time.Duration RESTORE_WAIT = java.time.Duration.ofSeconds(10);
-
-  /** The index file's identity (inode), or null when it is missing. */
-  private static Object fileKey(Path index) {
-    try {
-      Object key =
-          Files.readAttributes(index, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
-      return key != null ? key : Files.getLastModifiedTime(index);
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  /** True when a save's temporary files for the checkpoint at {@code prefix} exist. */
-  private static boolean saveUnderWay(Path prefix) {
-    Path dir = prefix.toAbsolutePath().getParent();
-    String tmp = "." + prefix.getFileName() + ".tmp-";
-    try (java.nio.file.DirectoryStream<Path> files =
-        Files.newDirectoryStream(dir, f -> f.getFileName().toString().startsWith(tmp))) {
-      return files.iterator().hasNext();
-    } catch (IOException e) {
-      return false;
-    }
-  }
+  static final java.time.Duration RESTORE_WAIT = RacingReads.WAIT;
 
   private void restoreOnce(Session session, String prefix) throws CheckpointException {
     Path path = Path.of(prefix);
@@ -689,7 +684,8 @@ public final class Saver implements AutoCloseable {
       return;
     }
     // One run: RestoreV2 reads everything before any Assign runs, so a data error assigns nothing.
-    try (TString name = TString.scalarOf(prefix)) {
+    // The reader's prefix: the recovery set's while the prefix is being overwritten.
+    try (TString name = TString.scalarOf(reader.prefix().toString())) {
       Session.Runner restore = session.runner().feed(filename, name);
       assignOps.forEach(restore::addTarget);
       restore.run().close();

@@ -270,6 +270,7 @@ final class TensorSliceCheckpoint {
 
   private static byte[] read(Path file) throws CheckpointException {
     try {
+      org.dnnlessons.files.SmallFiles.checkRegular(file); // never a FIFO or device
       long size = Files.size(file);
       if (size > MAX_FILE_BYTES) {
         throw new CheckpointException(
@@ -284,6 +285,12 @@ final class TensorSliceCheckpoint {
       return Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new CheckpointException(file, CheckpointException.NO_OFFSET, "no such file");
+    } catch (java.nio.file.FileSystemException e) {
+      throw new CheckpointException(
+          file,
+          CheckpointException.NO_OFFSET,
+          e.getReason() != null ? e.getReason() : "cannot read: " + e.getMessage(),
+          e);
     } catch (IOException e) {
       throw new CheckpointException(
           file, CheckpointException.NO_OFFSET, "cannot read: " + e.getMessage(), e);

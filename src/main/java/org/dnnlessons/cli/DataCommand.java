@@ -3,7 +3,6 @@ package org.dnnlessons.cli;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -198,15 +197,7 @@ final class DataCommand implements Runnable {
           image.getRaster().setSample(x, y, 0, v);
         }
       }
-      Path parent = file.toAbsolutePath().getParent();
-      Files.createDirectories(parent);
-      Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp");
-      try {
-        ImageIO.write(image, "png", tmp.toFile());
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      org.dnnlessons.files.FilePublisher.publish(file, out -> ImageIO.write(image, "png", out));
     }
   }
 

@@ -52,36 +52,50 @@ final class InspectCommand implements Callable<Integer> {
     if (KerasWeightsFile.accepts(checkpoint)) {
       return inspectKeras(main.out());
     }
-    CheckpointReader reader =
-        CheckpointReader.open(checkpoint, w -> main.err().println("warning: " + w));
     PrintStream out = main.out();
-    List<TensorInfo> selected = tensor != null ? List.of(reader.info(tensor)) : reader.tensors();
-    boolean values = tensor != null || all;
     if (json) {
-      TensorJson.write(reader, selected, values, out);
+      // streamed: a tensor of gigabytes is never held as text (no retry for a racing save here)
+      CheckpointReader reader =
+          CheckpointReader.open(checkpoint, w -> main.err().println("warning: " + w));
+      List<TensorInfo> selected = tensor != null ? List.of(reader.info(tensor)) : reader.tensors();
+      TensorJson.write(reader, selected, tensor != null || all, out);
       out.println();
       return Main.EXIT_OK;
     }
+    // the text is made whole before it is printed, so that a read racing a save that replaces
+    // the checkpoint is done again (as Saver.restore does) instead of a false checksum mismatch
+    String text =
+        CheckpointReader.readRetrying(
+            checkpoint, w -> main.err().println("warning: " + w), this::describe);
+    out.print(text);
+    return Main.EXIT_OK;
+  }
+
+  private String describe(CheckpointReader reader) throws CheckpointException {
+    StringBuilder out = new StringBuilder();
+    List<TensorInfo> selected = tensor != null ? List.of(reader.info(tensor)) : reader.tensors();
+    boolean values = tensor != null || all;
     if (!values) {
       for (TensorInfo t : selected) {
-        out.println(t.name() + " (" + t.dtype().name() + ") " + t.compactShape());
+        out.append(t.name() + " (" + t.dtype().name() + ") " + t.compactShape()).append('\n');
       }
-      out.println();
+      out.append('\n');
     } else {
       for (TensorInfo t : selected) {
         String read = reader.format(t.name());
-        out.println(
-            "tensor: "
-                + t.name()
-                + " ("
-                + t.numpyType()
-                + ") "
-                + java.util.Arrays.toString(t.shape()));
-        out.println(read);
+        out.append(
+                "tensor: "
+                    + t.name()
+                    + " ("
+                    + t.numpyType()
+                    + ") "
+                    + java.util.Arrays.toString(t.shape()))
+            .append('\n');
+        out.append(read).append('\n');
       }
     }
-    out.println("# Total number of params: " + reader.totalParameters());
-    return Main.EXIT_OK;
+    out.append("# Total number of params: " + reader.totalParameters()).append('\n');
+    return out.toString();
   }
 
   /**

@@ -103,7 +103,12 @@ public final class Main implements Runnable {
     cli.setParameterExceptionHandler(
         (e, a) -> {
           String command = e.getCommandLine().getCommandSpec().qualifiedName();
-          err.println("error: " + usageMessage(e) + " (see '" + command + " --help')");
+          err.println(
+              "error: "
+                  + org.dnnlessons.files.Messages.oneLine(usageMessage(e))
+                  + " (see '"
+                  + command
+                  + " --help')");
           return EXIT_USAGE;
         });
     cli.setExecutionExceptionHandler(
@@ -160,7 +165,8 @@ public final class Main implements Runnable {
       message = "unexpected " + e.getClass().getName() + (message == null ? "" : ": " + message);
     }
     int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
+    // at most a few hundred characters: a 31 MB configuration echoed is elided with its length
+    return org.dnnlessons.files.Messages.oneLine(nl < 0 ? message : message.substring(0, nl));
   }
 
   /** "PATH: REASON" for a file system failure, naming the reason Java only gives as a class. */

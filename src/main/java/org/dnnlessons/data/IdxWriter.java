@@ -2,11 +2,9 @@ package org.dnnlessons.data;
 
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.zip.GZIPOutputStream;
+import org.dnnlessons.files.FilePublisher;
 
 /**
  * Writes gzip-compressed IDX files, the format {@link IdxReader} reads. Each file is written under
@@ -48,18 +46,12 @@ public final class IdxWriter {
   }
 
   private static void write(Path file, Body body) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-    try {
-      try (OutputStream raw = Files.newOutputStream(tmp);
-          DataOutputStream out = new DataOutputStream(new GZIPOutputStream(raw, 1 << 16))) {
-        body.writeTo(out);
-      }
-      Publish.readableByAll(tmp);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    FilePublisher.publish(
+        file,
+        raw -> {
+          try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(raw, 1 << 16))) {
+            body.writeTo(out);
+          }
+        });
   }
 }

@@ -2,20 +2,19 @@ package org.dnnlessons.data;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import org.dnnlessons.files.FilePublisher;
 
 /**
  * Downloads the full MNIST set (60,000 training and 10,000 test digits) into a cache directory,
@@ -142,6 +141,14 @@ public final class MnistDownloader {
 
   private void fetch(RemoteFile file) throws DatasetException {
     Path target = cacheDir.resolve(file.name());
+    try {
+      FilePublisher.checkTarget(target); // a FIFO or device in the cache: refused, not replaced
+    } catch (IOException e) {
+      throw new DatasetException(
+          target.toString(),
+          e instanceof java.nio.file.FileSystemException f ? f.getReason() : e.getMessage(),
+          e);
+    }
     if (Files.isRegularFile(target) && file.sha256().equals(sha256(target))) {
       return;
     }
@@ -165,16 +172,8 @@ public final class MnistDownloader {
             + "); offline? pass --data DIR with the four MNIST files");
   }
 
-  /** One attempt; on success the verified file is in place. */
-  private void downloadOnce(URI uri, RemoteFile file, Path target)
-      throws AttemptFailed, DatasetException {
-    Path tmp;
-    try {
-      tmp = Files.createTempFile(cacheDir, "." + file.name(), ".part");
-    } catch (IOException e) {
-      throw new DatasetException(
-          cacheDir.toString(), "cannot write in the cache directory: " + e.getMessage(), e);
-    }
+  /** One attempt; on success the verified file is in place, published by {@link FilePublisher}. */
+  private void downloadOnce(URI uri, RemoteFile file, Path target) throws AttemptFailed {
     try {
       HttpURLConnection connection = open(uri);
       try {
@@ -182,43 +181,42 @@ public final class MnistDownloader {
         if (status != 200) {
           throw new AttemptFailed("HTTP status " + status);
         }
-        MessageDigest digest = newSha256();
-        long received = 0;
-        try (InputStream in = connection.getInputStream();
-            OutputStream out = Files.newOutputStream(tmp)) {
-          byte[] buffer = new byte[1 << 16];
-          int n;
-          while ((n = in.read(buffer)) >= 0) {
-            received += n;
-            if (received > file.size()) {
-              throw new AttemptFailed("received more than the expected " + file.size() + " bytes");
-            }
-            digest.update(buffer, 0, n);
-            out.write(buffer, 0, n);
-          }
-        }
-        if (received != file.size()) {
-          throw new AttemptFailed("received " + received + " of " + file.size() + " bytes");
-        }
-        String actual = HexFormat.of().formatHex(digest.digest());
-        if (!actual.equals(file.sha256())) {
-          throw new AttemptFailed("SHA-256 " + actual + ", expected " + file.sha256());
-        }
+        FilePublisher.publish(
+            target,
+            out -> {
+              MessageDigest digest = newSha256();
+              long received = 0;
+              try (InputStream in = connection.getInputStream()) {
+                byte[] buffer = new byte[1 << 16];
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                  received += n;
+                  if (received > file.size()) {
+                    throw new AttemptFailed(
+                        "received more than the expected " + file.size() + " bytes");
+                  }
+                  digest.update(buffer, 0, n);
+                  out.write(buffer, 0, n);
+                }
+              }
+              if (received != file.size()) {
+                throw new AttemptFailed("received " + received + " of " + file.size() + " bytes");
+              }
+              String actual = HexFormat.of().formatHex(digest.digest());
+              if (!actual.equals(file.sha256())) {
+                throw new AttemptFailed("SHA-256 " + actual + ", expected " + file.sha256());
+              }
+            });
       } finally {
         connection.disconnect();
       }
-      Publish.readableByAll(tmp);
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (SocketTimeoutException e) {
       throw new AttemptFailed("timed out: " + e.getMessage());
     } catch (IOException e) {
-      throw new AttemptFailed(e.getClass().getSimpleName() + ": " + e.getMessage());
-    } finally {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException ignored) {
-        // the temporary name never looks like a finished file; nothing is lost
-      }
+      throw new AttemptFailed(
+          e instanceof java.nio.file.FileSystemException
+              ? FilePublisher.describe(e)
+              : e.getClass().getSimpleName() + ": " + e.getMessage());
     }
   }
 

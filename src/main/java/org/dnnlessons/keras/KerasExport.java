@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -21,6 +20,7 @@ import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.dnnlessons.checkpoint.CheckpointTensor;
+import org.dnnlessons.files.FilePublisher;
 import org.dnnlessons.nn.Mlp;
 
 /**
@@ -70,34 +70,35 @@ public final class KerasExport {
    * @throws IOException when the file cannot be written (nothing is left at {@code out} then)
    */
   public static void write(MlpWeights weights, Path out, Format format) throws IOException {
-    Path absolute = out.toAbsolutePath();
-    Path parent = absolute.getParent();
-    Files.createDirectories(parent);
-    Path tmp = Files.createTempFile(parent, "." + absolute.getFileName(), ".tmp");
-    Path h5 = Files.createTempFile("dnn-lessons-export", ".weights.h5");
-    try {
+    if (format == Format.WEIGHTS_H5) {
+      FilePublisher.publishFile(out, h5 -> writeWeightsH5(weights, h5));
+      return;
+    }
+    // the HDF5 weights go into the archive from a scratch file beside it, never in /tmp
+    try (FilePublisher.Scratch h5 = FilePublisher.scratch(out, ".weights.h5")) {
       try {
-        writeWeightsH5(weights, h5);
-      } catch (RuntimeException e) {
-        // jHDF reports write failures as unchecked HdfException
-        throw new IOException("cannot write the HDF5 weights: " + e.getMessage(), e);
+        writeWeightsH5(weights, h5.path());
+      } catch (IOException e) {
+        throw FilePublisher.failed(out, e);
       }
-      if (format == Format.WEIGHTS_H5) {
-        Files.copy(h5, tmp, StandardCopyOption.REPLACE_EXISTING);
-      } else {
-        writeArchive(weights, h5, tmp);
-      }
-      Files.move(
-          tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-      Files.deleteIfExists(h5);
+      FilePublisher.publish(out, archive -> writeArchive(weights, h5.path(), archive));
     }
   }
 
-  private static void writeWeightsH5(MlpWeights weights, Path h5) {
+  private static void writeWeightsH5(MlpWeights weights, Path h5) throws IOException {
+    try {
+      writeWeightsH5Unchecked(weights, h5);
+    } catch (RuntimeException e) {
+      // jHDF reports write failures as unchecked HdfException
+      throw new IOException("cannot write the HDF5 weights: " + e.getMessage(), e);
+    }
+  }
+
+  private static void writeWeightsH5Unchecked(MlpWeights weights, Path h5) {
     List<String> scopes = scopes(weights);
-    try (WritableHdfFile file = HdfFile.write(h5)) {
+    WritableHdfFile file = HdfFile.write(h5);
+    boolean closed = false;
+    try {
       WritableGroup layers = file.putGroup("layers");
       for (int i = 0; i < scopes.size(); i++) {
         // Keras names each layer's group by its class, numbered per class: dense, dense_1, ...
@@ -107,6 +108,27 @@ public final class KerasExport {
         vars.putDataset("0", matrix(kernel));
         vars.putDataset("1", bias.floats());
       }
+      file.close(); // jHDF writes the whole file here
+      closed = true;
+    } finally {
+      if (!closed) {
+        closeChannel(file);
+      }
+    }
+  }
+
+  /**
+   * Closes the file channel of a {@link WritableHdfFile} whose {@code close()} failed: jHDF 0.9.4's
+   * {@code close()} writes the file and, when that throws (a full disk), never closes its channel,
+   * so the deleted temporary file would keep its disk space until the channel is collected.
+   */
+  private static void closeChannel(WritableHdfFile file) {
+    try {
+      java.lang.reflect.Field f = WritableHdfFile.class.getDeclaredField("fileChannel");
+      f.setAccessible(true);
+      ((java.nio.channels.FileChannel) f.get(file)).close();
+    } catch (ReflectiveOperationException | RuntimeException | IOException e) {
+      // another jHDF version: the channel is closed when collected
     }
   }
 
@@ -131,10 +153,10 @@ public final class KerasExport {
     return scopes;
   }
 
-  private static void writeArchive(MlpWeights weights, Path h5, Path archive) throws IOException {
+  private static void writeArchive(MlpWeights weights, Path h5, OutputStream file)
+      throws IOException {
     Gson gson = new GsonBuilder().serializeNulls().create();
-    try (OutputStream file = Files.newOutputStream(archive);
-        ZipOutputStream zip = new ZipOutputStream(file)) {
+    try (ZipOutputStream zip = new ZipOutputStream(file)) {
       zip.putNextEntry(new ZipEntry(KerasFiles.METADATA_ENTRY));
       Map<String, Object> metadata = new LinkedHashMap<>();
       metadata.put("keras_version", KERAS_VERSION);

@@ -81,6 +81,16 @@ public final class Dropout {
       throw new IllegalArgumentException(
           "keep_prob must be in (0, 1] (the probability of keeping a unit), found " + keepProb);
     }
+    Float32Range.checkPositive("keep_prob", keepProb);
+    if (Float.isInfinite((float) (1 / keepProb))) {
+      // kept units are scaled by 1 / keep_prob, in float32 too
+      throw new IllegalArgumentException(
+          "keep_prob "
+              + keepProb
+              + " scales kept units by 1/keep_prob, which is infinity in float32;"
+              + " the smallest keep_prob is "
+              + (1 / (double) Float.MAX_VALUE));
+    }
   }
 
   private static Operand<TFloat32> keepWhere(

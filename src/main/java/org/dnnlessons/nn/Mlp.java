@@ -105,6 +105,8 @@ public final class Mlp {
         throw new IllegalArgumentException(
             "initial standard deviation must be positive, found " + initStddev);
       }
+      Float32Range.checkPositive("learning rate", learningRate);
+      Float32Range.checkPositive("initial standard deviation", initStddev);
     }
 
     /** The lesson's network: 28x28 images, one hidden layer of 256, learning rate 0.001. */

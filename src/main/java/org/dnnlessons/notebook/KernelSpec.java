@@ -61,10 +61,10 @@ public final class KernelSpec {
     JsonObject env = new JsonObject();
     env.addProperty("TF_CPP_MIN_LOG_LEVEL", "2");
     spec.add("env", env);
-    Files.writeString(
+    org.dnnlessons.files.FilePublisher.publishBytes(
         dir.resolve("kernel.json"),
-        new GsonBuilder().setPrettyPrinting().create().toJson(spec) + "\n",
-        StandardCharsets.UTF_8);
+        (new GsonBuilder().setPrettyPrinting().create().toJson(spec) + "\n")
+            .getBytes(StandardCharsets.UTF_8));
     return dir;
   }
 }

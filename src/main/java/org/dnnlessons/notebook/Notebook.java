@@ -9,9 +9,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.dnnlessons.files.FilePublisher;
 
 /**
  * A Jupyter notebook (nbformat 4) as read from an {@code .ipynb} file: its cells, each with a type,
@@ -69,17 +69,10 @@ public final class Notebook {
   public void write(Path target) throws NotebookException {
     checkWritable(target);
     try {
-      Path dir = target.toAbsolutePath().getParent();
-      Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-      try {
-        Files.writeString(tmp, GSON.toJson(json) + "\n", StandardCharsets.UTF_8);
-        Files.move(
-            tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      FilePublisher.publishBytes(
+          target, (GSON.toJson(json) + "\n").getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new NotebookException(target + ": cannot write: " + NotebookJson.problem(e), e);
+      throw new NotebookException(e.getMessage(), e);
     }
   }
 
@@ -105,6 +98,11 @@ public final class Notebook {
                             : null;
     if (problem != null) {
       throw new NotebookException(target + ": cannot write: " + problem);
+    }
+    try {
+      FilePublisher.checkTarget(target); // a FIFO or device, refused before the cells run
+    } catch (IOException e) {
+      throw new NotebookException(e.getMessage(), e);
     }
   }
 

@@ -29,6 +29,22 @@ public final class NotebookRunner {
    * @throws NotebookException naming the notebook, the cell number and the failure
    */
   public static List<CellOutput> execute(Notebook notebook) throws NotebookException {
+    return execute(notebook, null);
+  }
+
+  /** Where {@link #execute(Notebook, Progress)} reports each cell as it starts. */
+  private interface Progress {
+    /**
+     * {@code cell} starts; what it prints goes to {@code captured}, its images to {@code images}.
+     */
+    void started(Notebook.Cell cell, ByteArrayOutputStream captured, List<byte[]> images);
+
+    /** {@code output} is a finished cell's. */
+    void finished(CellOutput output);
+  }
+
+  private static List<CellOutput> execute(Notebook notebook, Progress progress)
+      throws NotebookException {
     List<CellOutput> out = new ArrayList<>();
     PrintStream original = System.out;
     try (JavaCells cells = JavaCells.open()) {
@@ -37,7 +53,10 @@ public final class NotebookRunner {
           continue;
         }
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        List<byte[]> images = new ArrayList<>();
+        List<byte[]> images = java.util.Collections.synchronizedList(new ArrayList<>());
+        if (progress != null) {
+          progress.started(cell, captured, images);
+        }
         Display.sink(images::add);
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
@@ -58,21 +77,122 @@ public final class NotebookRunner {
           System.out.flush();
           System.setOut(original);
         }
-        out.add(new CellOutput(cell, captured.toString(StandardCharsets.UTF_8), images));
+        CellOutput done = new CellOutput(cell, captured.toString(StandardCharsets.UTF_8), images);
+        out.add(done);
+        if (progress != null) {
+          progress.finished(done);
+        }
       }
     }
     return out;
   }
 
-  /** Runs the notebook and writes the outputs into it (to {@code target}). */
+  /**
+   * Runs the notebook and writes the outputs into it (to {@code target}).
+   *
+   * <p>A cell that ends the JVM ({@code System.exit(3)}: JShell runs cells in this JVM) does not
+   * lose the work before it: a shutdown hook writes the outputs of the cells that finished and what
+   * the exiting cell printed, and says on standard error which cell exited the JVM. The exit status
+   * is the one the cell gave. SIGINT and SIGTERM during a cell are handled the same way.
+   */
   public static void run(Path file, Path target) throws NotebookException {
     Notebook notebook = Notebook.read(file);
     Notebook.checkWritable(target); // before the cells run, not after
-    int count = 1;
-    for (CellOutput o : execute(notebook)) {
-      o.cell().setOutputs(o.text(), o.images(), count++);
+    ExitGuard guard = new ExitGuard(notebook, target);
+    Thread hook = new Thread(guard::jvmExiting, "notebook-run-exit");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      execute(notebook, guard);
+    } finally {
+      guard.finished = true;
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // the JVM is exiting: the hook is running
+      }
     }
+    guard.writeOutputs(null);
     notebook.write(target);
+  }
+
+  /** Keeps the outputs of a run as cells finish, for a JVM that exits in the middle of one. */
+  private static final class ExitGuard implements Progress {
+    private final Notebook notebook;
+    private final Path target;
+    private final List<CellOutput> done = new ArrayList<>();
+    private Notebook.Cell running;
+    private ByteArrayOutputStream captured;
+    private List<byte[]> images;
+    volatile boolean finished;
+
+    ExitGuard(Notebook notebook, Path target) {
+      this.notebook = notebook;
+      this.target = target;
+    }
+
+    @Override
+    public synchronized void started(
+        Notebook.Cell cell, ByteArrayOutputStream captured, List<byte[]> images) {
+      this.running = cell;
+      this.captured = captured;
+      this.images = images;
+    }
+
+    @Override
+    public synchronized void finished(CellOutput output) {
+      done.add(output);
+      running = null;
+    }
+
+    /** Sets the outputs of the cells that ran (and the running one's partial output). */
+    synchronized void writeOutputs(Notebook.Cell partial) {
+      int count = 1;
+      for (CellOutput o : done) {
+        o.cell().setOutputs(o.text(), o.images(), count++);
+      }
+      if (partial != null) {
+        String text;
+        synchronized (captured) {
+          text = captured.toString(StandardCharsets.UTF_8);
+        }
+        partial.setOutputs(text, List.copyOf(images), count);
+      }
+    }
+
+    /** The shutdown hook: the JVM exits while a cell runs. */
+    void jvmExiting() {
+      Notebook.Cell cell;
+      int ran;
+      synchronized (this) {
+        if (finished || running == null) {
+          return;
+        }
+        cell = running;
+        ran = done.size();
+        writeOutputs(cell);
+      }
+      String saved;
+      try {
+        notebook.write(target);
+        saved =
+            "the outputs of the "
+                + ran
+                + (ran == 1 ? " cell" : " cells")
+                + " before it and what it printed are saved in "
+                + org.dnnlessons.files.Messages.path(target);
+      } catch (NotebookException | RuntimeException e) {
+        saved = "its outputs could not be saved: " + e.getMessage();
+      }
+      System.err.println(
+          "error: "
+              + org.dnnlessons.files.Messages.oneLine(
+                  notebook.file()
+                      + ": cell "
+                      + cell.number()
+                      + " exited the JVM while it ran (System.exit, or a signal); "
+                      + saved));
+      System.err.flush();
+    }
   }
 
   /**

@@ -3,11 +3,9 @@ package org.dnnlessons.train;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.checkpoint.Saver;
+import org.dnnlessons.files.FilePublisher;
 import org.dnnlessons.nn.Mlp;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
@@ -46,42 +44,38 @@ public final class SavedModelExport {
    */
   public static void export(Session session, Mlp.Network net, Saver saver, Path dir)
       throws IOException, CheckpointException {
-    if (Files.exists(dir)) {
-      throw new IOException(dir + ": already exists; a SavedModel is exported to a new directory");
-    }
-    Path parent = dir.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".tmp");
     try {
-      Path model = tmp.resolve("model");
-      saver.writeBundle(session, model.resolve("variables").resolve("variables").toString());
-      SignatureDef signature =
-          SignatureDef.newBuilder()
-              .setMethodName("tensorflow/serving/predict")
-              .putInputs("x", tensorInfo(net.x()))
-              .putOutputs("logits", tensorInfo(net.logits()))
-              .putOutputs("probabilities", tensorInfo(net.probabilities()))
-              .build();
-      MetaGraphDef meta =
-          saver.metaGraph().toBuilder()
-              .setMetaInfoDef(saver.metaGraph().getMetaInfoDef().toBuilder().addTags(SERVE_TAG))
-              .putSignatureDef(SIGNATURE_KEY, signature)
-              .build();
-      Files.write(
-          model.resolve("saved_model.pb"),
-          SavedModel.newBuilder()
-              .setSavedModelSchemaVersion(1)
-              .addMetaGraphs(meta)
-              .build()
-              .toByteArray());
-      Files.move(model, dir, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      try (Stream<Path> files = Files.walk(tmp)) {
-        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
+      FilePublisher.publishDirectory(dir, model -> writeModel(session, net, saver, model));
+    } catch (IOException e) {
+      throw e instanceof java.nio.file.FileAlreadyExistsException f
+          ? new IOException(
+              f.getFile() + ": already exists; a SavedModel is exported to a new directory", e)
+          : e;
     }
+  }
+
+  private static void writeModel(Session session, Mlp.Network net, Saver saver, Path model)
+      throws IOException, CheckpointException {
+    saver.writeBundle(session, model.resolve("variables").resolve("variables").toString());
+    SignatureDef signature =
+        SignatureDef.newBuilder()
+            .setMethodName("tensorflow/serving/predict")
+            .putInputs("x", tensorInfo(net.x()))
+            .putOutputs("logits", tensorInfo(net.logits()))
+            .putOutputs("probabilities", tensorInfo(net.probabilities()))
+            .build();
+    MetaGraphDef meta =
+        saver.metaGraph().toBuilder()
+            .setMetaInfoDef(saver.metaGraph().getMetaInfoDef().toBuilder().addTags(SERVE_TAG))
+            .putSignatureDef(SIGNATURE_KEY, signature)
+            .build();
+    Files.write(
+        model.resolve("saved_model.pb"),
+        SavedModel.newBuilder()
+            .setSavedModelSchemaVersion(1)
+            .addMetaGraphs(meta)
+            .build()
+            .toByteArray());
   }
 
   private static org.tensorflow.proto.TensorInfo tensorInfo(Operand<?> tensor) {

@@ -74,14 +74,17 @@ class CrashAtEveryStepTest {
   }
 
   @Test
-  void overwritingAPrefixLeavesItOldNewOrAbsentNeverMixed() throws Exception {
-    // lesson save-variables --file x/model.ckpt, twice
+  void overwritingAPrefixLeavesItOldOrNewNeverMixedNeverAbsent() throws Exception {
+    // lesson save-variables --file x/model.ckpt, twice: the state file names model.ckpt at every
+    // kill point, and it restores (from the recovery set while the new index is not in place)
     killAtEveryStep(
         "overwrite",
         s -> s,
         false,
         (m, w) -> m.save(w.resolve("model.ckpt"), 1f),
-        (m, w) -> m.save(w.resolve("model.ckpt"), 2f));
+        (m, w) -> m.save(w.resolve("model.ckpt"), 2f),
+        1,
+        2);
   }
 
   @Test
@@ -92,7 +95,9 @@ class CrashAtEveryStepTest {
         s -> s,
         true,
         (m, w) -> m.save(w.resolve("model.ckpt"), 1f),
-        (m, w) -> m.save(w.resolve("model.ckpt"), 2f));
+        (m, w) -> m.save(w.resolve("model.ckpt"), 2f),
+        1,
+        2);
   }
 
   @Test

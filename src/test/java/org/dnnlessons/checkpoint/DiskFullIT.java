@@ -67,6 +67,47 @@ class DiskFullIT {
     }
   }
 
+  @Test
+  void aFullDiskDuringExportNamesTheFileAndKeepsTheOldOne() throws Exception {
+    Path disk = Files.createDirectories(dir.resolve("export-tmpfs"));
+    int mounted = run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", disk.toString());
+    if ("root".equals(System.getProperty("user.name"))) {
+      assertEquals(0, mounted, "mount -t tmpfs failed as root");
+    }
+    Assumptions.assumeTrue(
+        mounted == 0, "mounting a tmpfs needs root; EveryWriterTest injects a full disk instead");
+    try {
+      for (org.dnnlessons.keras.KerasExport.Format format :
+          org.dnnlessons.keras.KerasExport.Format.values()) {
+        Path out =
+            disk.resolve(
+                format == org.dnnlessons.keras.KerasExport.Format.KERAS
+                    ? "model.keras"
+                    : "model.weights.h5");
+        // a small export fits; one of 784x512 float32 weights (1.6 MB) does not
+        org.dnnlessons.keras.KerasExport.write(
+            org.dnnlessons.testing.LessonWeights.of(4), out, format);
+        byte[] old = Files.readAllBytes(out);
+        java.io.IOException e =
+            assertThrows(
+                java.io.IOException.class,
+                () ->
+                    org.dnnlessons.keras.KerasExport.write(
+                        org.dnnlessons.testing.LessonWeights.of(512), out, format));
+        assertEquals(
+            out
+                + ": the disk is full (No space left on device) while writing it;"
+                + " the file was not replaced",
+            e.getMessage());
+        assertTrue(java.util.Arrays.equals(old, Files.readAllBytes(out)), "the old file kept");
+        assertEquals(List.of(out), CheckpointChecks.list(disk), "no temporary left");
+        Files.delete(out);
+      }
+    } finally {
+      assertEquals(0, run("umount", disk.toString()), "umount " + disk);
+    }
+  }
+
   private static int run(String... command) throws Exception {
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -1,6 +1,7 @@
 package org.dnnlessons.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -55,5 +56,55 @@ class ReaderRacingWriterTest {
     System.out.println(restores + " restores raced 150 overwrites");
     assertEquals(List.of(), failures);
     assertTrue(restores > 10, "the reader ran during the saves: " + restores);
+  }
+
+  @Test
+  void inspectAllOfTheDirectoryRacingOverwritesNeverReportsAChecksumMismatch() throws Exception {
+    // the reader: inspect --all DIR while train --save overwrites the prefix
+    Path prefix = dir.resolve("model.ckpt");
+    List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    AtomicBoolean done = new AtomicBoolean();
+    int reads = 0;
+    try (TinyModel writer = new TinyModel(s -> s, false)) {
+      writer.save(prefix, 1f);
+      Thread saves =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; i < 100; i++) {
+                    writer.save(prefix, 1f + (i % 2));
+                  }
+                } catch (CheckpointException e) {
+                  failures.add("save: " + e.getMessage());
+                } finally {
+                  done.set(true);
+                }
+              });
+      saves.start();
+      while (!done.get()) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int status =
+            org.dnnlessons.cli.Main.execute(
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8),
+                "inspect",
+                "--all",
+                dir.toString());
+        String printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        if (status != 0) {
+          failures.add("inspect: " + err.toString(java.nio.charset.StandardCharsets.UTF_8));
+        } else {
+          assertTrue(printed.contains("# Total number of params"), printed);
+          // one save's values whole: never 1s and 2s in one print
+          assertFalse(printed.contains("1.") && printed.contains("2."), printed);
+        }
+        reads++;
+      }
+      saves.join();
+    }
+    System.out.println(reads + " inspect --all runs raced 100 overwrites");
+    assertEquals(List.of(), failures);
+    assertTrue(reads > 10, "the reader ran during the saves: " + reads);
   }
 }

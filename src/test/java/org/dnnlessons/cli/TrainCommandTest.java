@@ -108,7 +108,14 @@ class TrainCommandTest {
         "--keep-prob 1.5|keep_prob must be in (0, 1] (the probability of keeping a unit), found 1.5",
         "--epochs 0|epochs must be at least 1, found 0",
         "--batch-size 9000|--batch-size 9000 is larger than the training split (7000 examples)",
-        "--save-every 2|--save-every needs --save"
+        "--save-every 2|--save-every needs --save",
+        // values a double holds but float32, the graph's dtype, rounds to 0 or infinity
+        "--learning-rate 4.9e-324|learning rate 4.9E-324 rounds to 0 in float32",
+        "--learning-rate 1e39|learning rate 1.0E39 rounds to infinity in float32",
+        "--init-stddev 4.9e-324|initial standard deviation 4.9E-324 rounds to 0 in float32",
+        "--init-stddev 1e39|initial standard deviation 1.0E39 rounds to infinity in float32",
+        "--keep-prob 4.9e-324|keep_prob 4.9E-324 rounds to 0 in float32",
+        "--keep-prob 1e-40|keep_prob 1.0E-40 scales kept units by 1/keep_prob, which is infinity"
       })
   void badOptionsAreOneLineAndStatusTwo(String options, String message) {
     List<String> args = new ArrayList<>(List.of("train"));
@@ -117,6 +124,21 @@ class TrainCommandTest {
     assertEquals(Main.EXIT_USAGE, r.status(), r.err());
     assertEquals(1, r.err().lines().count(), r.err());
     assertTrue(r.err().startsWith("error: " + message), r.err());
+  }
+
+  @Test
+  void aSavePrefixWithALineBreakIsRefusedBeforeTraining() throws Exception {
+    // the checkpoint state file names checkpoints one per line: this one would not read back
+    Path prefix = dir.resolve("run\nx").resolve("model.ckpt");
+    CliRun r = CliRun.of("train", "--epochs", "1", "--save", prefix.toString());
+    assertEquals(Main.EXIT_FAILURE, r.status(), r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertTrue(
+        r.err().contains("a checkpoint prefix cannot hold a line break or other control character"),
+        r.err());
+    assertTrue(r.err().contains("run\\nx"), "names the prefix, the line break escaped: " + r.err());
+    assertFalse(Files.exists(prefix.getParent()), "nothing written");
+    assertFalse(r.out().contains("Epoch"), "refused before training: " + r.out());
   }
 
   @Test

@@ -1,0 +1,104 @@
+package org.dnnlessons.files;
+
+import java.nio.file.Path;
+
+/**
+ * Keeps a user-facing message one line of at most {@link #MAX_MESSAGE_CHARS} characters: values
+ * from outside (a file name, a configuration string, a list of 20,000 weights) are quoted through
+ * {@link #value}, which escapes line breaks and elides the middle of a long value with its length,
+ * and a whole message through {@link #oneLine}.
+ *
+ * <pre>{@code
+ * Messages.value("x".repeat(1_000_000))  // "xxxx…(1000000 characters)…xxxx", 120 characters or so
+ * }</pre>
+ */
+public final class Messages {
+
+  /** The longest value {@link #value} passes whole, in characters. */
+  public static final int MAX_VALUE_CHARS = 160;
+
+  /** The longest message {@link #oneLine} passes whole, in characters. */
+  public static final int MAX_MESSAGE_CHARS = 600;
+
+  /** The longest path {@link #path} passes whole, in characters. */
+  public static final int MAX_PATH_CHARS = 300;
+
+  private Messages() {}
+
+  /**
+   * {@code value} for a message: control characters (line breaks included) escaped as {@code \n},
+   * {@code \t}, {@code \\u0007}, and, when longer than {@link #MAX_VALUE_CHARS}, its head and tail
+   * kept around {@code …(N characters)…}, where N is the original length.
+   */
+  public static String value(Object value) {
+    return elide(escape(String.valueOf(value)), String.valueOf(value).length(), MAX_VALUE_CHARS);
+  }
+
+  /** A path for a message: {@link #value} of its text. */
+  public static String path(Path path) {
+    return path(path.toString());
+  }
+
+  /** A path's text for a message, elided beyond {@link #MAX_PATH_CHARS}. */
+  public static String path(String path) {
+    return elide(escape(path), path.length(), MAX_PATH_CHARS);
+  }
+
+  /**
+   * {@code message} as one line of at most {@link #MAX_MESSAGE_CHARS} characters (line breaks
+   * escaped, the middle elided with the original length); {@code ""} for null.
+   */
+  public static String oneLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    return elide(escape(message), message.length(), MAX_MESSAGE_CHARS);
+  }
+
+  private static String escape(String s) {
+    StringBuilder b = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      String r =
+          switch (c) {
+            case '\n' -> "\\n";
+            case '\r' -> "\\r";
+            case '\t' -> "\\t";
+            default ->
+                Character.isISOControl(c) || c == '\u2028' || c == '\u2029'
+                    ? String.format("\\u%04x", (int) c)
+                    : null;
+          };
+      if (r != null && b == null) {
+        b = new StringBuilder(s.length() + 16).append(s, 0, i);
+      }
+      if (b != null) {
+        if (r != null) {
+          b.append(r);
+        } else {
+          b.append(c);
+        }
+      }
+    }
+    return b == null ? s : b.toString();
+  }
+
+  private static String elide(String s, int originalLength, int max) {
+    if (s.length() <= max) {
+      return s;
+    }
+    String mark = "…(" + originalLength + " characters)…";
+    int keep = Math.max(0, max - mark.length());
+    int head = keep * 2 / 3;
+    int tail = keep - head;
+    // never split a surrogate pair
+    if (head > 0 && Character.isHighSurrogate(s.charAt(head - 1))) {
+      head--;
+    }
+    int tailStart = s.length() - tail;
+    if (tail > 0 && Character.isLowSurrogate(s.charAt(tailStart))) {
+      tailStart++;
+    }
+    return s.substring(0, head) + mark + s.substring(tailStart);
+  }
+}
