@@ -1,13 +1,19 @@
 package org.dnnlessons.cli;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.dnnlessons.data.Batch;
 import org.dnnlessons.data.DataSet;
 import org.dnnlessons.data.DataSource;
+import org.dnnlessons.data.DigitImage;
 import org.dnnlessons.data.MnistDataSets;
 import org.dnnlessons.nn.Tensors;
+import org.dnnlessons.serve.DigitPredictions;
+import org.dnnlessons.serve.MlpServedModel;
+import org.dnnlessons.serve.ServedModel;
+import org.dnnlessons.train.RestoredMlp;
 import org.tensorflow.Result;
 import org.tensorflow.types.TFloat32;
 import picocli.CommandLine;
@@ -18,12 +24,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code dnn-lessons predict}: one test digit, its label and the network's probabilities. */
+/**
+ * {@code dnn-lessons predict}: one test digit, its label and the network's probabilities; or a
+ * person's picture of a digit ({@code --image}), or a folder of them ({@code --images DIR --out
+ * FILE.csv}).
+ */
 @Command(
     name = "predict",
     mixinStandardHelpOptions = true,
     description =
-        "Shows one test image, its label and the class probabilities a checkpoint predicts.")
+        "Shows one test image (--index), or a picture of a digit (--image), and the class"
+            + " probabilities a checkpoint predicts; --images DIR --out FILE.csv does a folder.")
 final class PredictCommand implements Callable<Integer> {
 
   @ParentCommand Main main;
@@ -36,15 +47,69 @@ final class PredictCommand implements Callable<Integer> {
 
   @Mixin CheckpointOption checkpointOption = new CheckpointOption();
 
+  @Option(names = "--index", paramLabel = "I", description = "Which test image, counted from 0.")
+  Integer index;
+
   @Option(
-      names = "--index",
-      paramLabel = "I",
-      required = true,
-      description = "Which test image, counted from 0.")
-  int index;
+      names = "--image",
+      paramLabel = "FILE",
+      description =
+          "A picture of a digit (PNG, JPEG, GIF, BMP; any size, colour or grey, dark on light or"
+              + " light on dark), made 28x28 as MNIST made its digits.")
+  Path image;
+
+  @Option(
+      names = "--images",
+      paramLabel = "DIR",
+      description = "A folder of pictures of digits, each predicted as --image; needs --out.")
+  Path images;
+
+  @Option(
+      names = "--out",
+      paramLabel = "FILE.csv",
+      description = "Where --images writes its predictions: file,predicted,p0,...,p9.")
+  Path out;
 
   @Override
   public Integer call() throws Exception {
+    int given = (index != null ? 1 : 0) + (image != null ? 1 : 0) + (images != null ? 1 : 0);
+    if (given != 1) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "give one of --index, --image or --images");
+    }
+    if ((images != null) != (out != null)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--images and --out go together");
+    }
+    if (index == null) {
+      Path checkpoint = checkpointOption.checkpoint;
+      org.dnnlessons.nn.Mlp.Options options = Main.options(spec, () -> network.resolve(checkpoint));
+      try (ServedModel model =
+          MlpServedModel.of(RestoredMlp.open(options, checkpoint), 1, checkpoint.toString())) {
+        DigitPredictions predictions = new DigitPredictions(model);
+        if (image != null) {
+          float[] pixels = DigitImage.read(image);
+          PrintStream o = main.out();
+          o.println(art(pixels));
+          print(o, predictions.predict(pixels));
+          return Main.EXIT_OK;
+        }
+        DigitPredictions.Folder folder = predictions.predictFolder(images, out);
+        for (String problem : folder.problems()) {
+          main.err().println("error: " + problem);
+        }
+        main.out()
+            .println(
+                "Predicted "
+                    + folder.predicted()
+                    + " pictures into "
+                    + out
+                    + (folder.problems().isEmpty()
+                        ? ""
+                        : "; " + folder.problems().size() + " not read (above)"));
+        return folder.problems().isEmpty() ? Main.EXIT_OK : Main.EXIT_FAILURE;
+      }
+    }
     org.dnnlessons.nn.Mlp.Options netOptions =
         Main.options(spec, () -> network.resolve(checkpointOption.checkpoint));
     DataSource source = Main.options(spec, () -> data.source(null));
@@ -71,6 +136,26 @@ final class PredictCommand implements Callable<Integer> {
     PrintStream out = main.out();
     out.println(DataCommand.Show.art(test, index));
     out.println("Label: " + test.label(index));
+    print(out, probabilities);
+    return Main.EXIT_OK;
+  }
+
+  /** The image as {@code data show} draws one, two characters a pixel. */
+  static String art(float[] pixels) {
+    String shades = " .:-=+*#%@";
+    StringBuilder s = new StringBuilder();
+    for (int r = 0; r < DigitImage.SIDE; r++) {
+      for (int c = 0; c < DigitImage.SIDE; c++) {
+        int v = Math.round(pixels[r * DigitImage.SIDE + c] * 255);
+        char ch = shades.charAt(v * shades.length() / 256);
+        s.append(ch).append(ch);
+      }
+      s.append('\n');
+    }
+    return s.toString().stripTrailing();
+  }
+
+  private static void print(PrintStream out, float[] probabilities) {
     int best = 0;
     for (int c = 0; c < probabilities.length; c++) {
       if (probabilities[c] > probabilities[best]) {
@@ -87,6 +172,5 @@ final class PredictCommand implements Callable<Integer> {
               probabilities[c],
               "#".repeat(Math.round(probabilities[c] * 40))));
     }
-    return Main.EXIT_OK;
   }
 }

@@ -1,11 +1,10 @@
 package org.dnnlessons.cli;
 
 import java.nio.file.Path;
-import org.dnnlessons.checkpoint.CheckpointState;
-import org.dnnlessons.checkpoint.Saver;
 import org.dnnlessons.data.DataSet;
 import org.dnnlessons.keras.MlpWeights;
 import org.dnnlessons.nn.Mlp;
+import org.dnnlessons.train.RestoredMlp;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 
@@ -27,28 +26,9 @@ record RestoredNetwork(Graph graph, Mlp.Network net, Session session) implements
    *     model {@link MlpWeights#read} accepts
    */
   static RestoredNetwork open(Mlp.Options options, DataSet data, Path checkpoint) throws Exception {
-    // Keras's forms (TF2 object checkpoints, SavedModels, .weights.h5, .keras) map onto the names
-    MlpWeights keras = MlpWeights.isKerasForm(checkpoint) ? MlpWeights.read(checkpoint) : null;
-    Path prefix = keras != null ? null : CheckpointState.resolve(checkpoint);
-    Graph graph = new Graph();
-    Session session = null;
-    try {
-      Mlp.Network net =
-          Mlp.build(graph, options.withImageSize(data.imageRows(), data.imageColumns()));
-      session = net.model().newSession();
-      if (keras != null) {
-        keras.restore(session, net);
-      } else {
-        Saver.builder(graph).build().restore(session, prefix.toString());
-      }
-      return new RestoredNetwork(graph, net, session);
-    } catch (Exception | Error e) {
-      if (session != null) {
-        session.close();
-      }
-      graph.close();
-      throw e;
-    }
+    RestoredMlp restored =
+        RestoredMlp.open(options.withImageSize(data.imageRows(), data.imageColumns()), checkpoint);
+    return new RestoredNetwork(restored.graph(), restored.net(), restored.session());
   }
 
   @Override

@@ -1,12 +1,10 @@
 package org.dnnlessons.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.dnnlessons.checkpoint.CheckpointException;
-import org.dnnlessons.checkpoint.CheckpointReader;
-import org.dnnlessons.keras.MlpWeights;
 import org.dnnlessons.nn.Mlp;
+import org.dnnlessons.train.RestoredMlp;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,35 +32,6 @@ final class RestoredNetworkOptions {
    * @throws CheckpointException when the checkpoint does not hold the MLP's names
    */
   static List<Integer> widthsIn(Path checkpoint) throws CheckpointException {
-    if (MlpWeights.isKerasForm(checkpoint)) {
-      return MlpWeights.read(checkpoint).hidden();
-    }
-    CheckpointReader reader = CheckpointReader.open(checkpoint);
-    List<Integer> widths = new ArrayList<>();
-    for (int i = 0; reader.contains(Mlp.hiddenScope(i) + "/weights"); i++) {
-      String name = Mlp.hiddenScope(i) + "/weights";
-      long[] shape = reader.info(name).shape();
-      if (shape.length != 2 || shape[1] < 1 || shape[1] > Integer.MAX_VALUE) {
-        throw new CheckpointException(
-            reader.prefix(),
-            CheckpointException.NO_OFFSET,
-            "'"
-                + name
-                + "' has shape "
-                + reader.info(name).compactShape()
-                + ", expected [inputs, width] with a width from 1 to "
-                + Integer.MAX_VALUE
-                + "; pass --hidden to say the layers");
-      }
-      widths.add((int) shape[1]);
-    }
-    if (widths.isEmpty() || !reader.contains("out/weights")) {
-      throw new CheckpointException(
-          reader.prefix(),
-          CheckpointException.NO_OFFSET,
-          "no hidden_layer/weights and out/weights: not a checkpoint of the lesson's MLP;"
-              + " pass --hidden to say its layers");
-    }
-    return widths;
+    return RestoredMlp.widthsIn(checkpoint);
   }
 }
