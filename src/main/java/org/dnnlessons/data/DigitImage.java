@@ -180,7 +180,9 @@ public final class DigitImage {
         my += v * y;
       }
     }
-    double centre = (SIDE - 1) / 2.0; // 13.5: the field's centre in pixel indices
+    // the centre of mass goes to 14 in pixel indices, round(14 - mass centre) the offset: MNIST's
+    // test digits drawn 10x larger come back pixel for pixel this way, one pixel off with 13.5
+    double centre = SIDE / 2.0;
     int offsetX = clamp((int) Math.round(centre - mx / mass), 0, SIDE - nw);
     int offsetY = clamp((int) Math.round(centre - my / mass), 0, SIDE - nh);
     float[] out = new float[SIDE * SIDE];
