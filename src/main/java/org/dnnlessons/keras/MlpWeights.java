@@ -125,7 +125,7 @@ public record MlpWeights(
   public static MlpWeights read(Path path) throws CheckpointException {
     Objects.requireNonNull(path, "path");
     if (SavedModelLayers.isSavedModel(path)) {
-      return DenseStack.map(path, Format.SAVED_MODEL, SavedModelLayers.read(path));
+      return SavedModelLayers.weights(path);
     }
     if (!Files.exists(path) && hasKerasSuffix(path)) {
       throw new CheckpointException(path, CheckpointException.NO_OFFSET, "no such file");
@@ -149,7 +149,7 @@ public record MlpWeights(
       return DenseStack.map(
           reader.prefix(), Format.TF2_CHECKPOINT, ObjectGraphModel.layers(reader, null));
     }
-    return lessonCheckpoint(reader);
+    return lessonCheckpoint(reader, Format.LESSON_CHECKPOINT);
   }
 
   /**
@@ -176,7 +176,8 @@ public record MlpWeights(
     return name.endsWith(".keras") || name.endsWith(".h5");
   }
 
-  private static MlpWeights lessonCheckpoint(CheckpointReader reader) throws CheckpointException {
+  static MlpWeights lessonCheckpoint(CheckpointReader reader, Format format)
+      throws CheckpointException {
     List<Integer> hidden = new ArrayList<>();
     Map<String, CheckpointTensor> tensors = new LinkedHashMap<>();
     Map<String, String> names = new LinkedHashMap<>();
@@ -211,7 +212,7 @@ public record MlpWeights(
         names.put(name, name);
       }
     }
-    return new MlpWeights(reader.prefix(), Format.LESSON_CHECKPOINT, hidden, tensors, names);
+    return new MlpWeights(reader.prefix(), format, hidden, tensors, names);
   }
 
   /**
