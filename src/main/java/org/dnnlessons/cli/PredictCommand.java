@@ -8,6 +8,7 @@ import org.dnnlessons.data.DataSet;
 import org.dnnlessons.data.DataSource;
 import org.dnnlessons.data.MnistDataSets;
 import org.dnnlessons.nn.Tensors;
+import org.dnnlessons.savedmodel.SavedModelRunner;
 import org.tensorflow.Result;
 import org.tensorflow.types.TFloat32;
 import picocli.CommandLine;
@@ -36,6 +37,8 @@ final class PredictCommand implements Callable<Integer> {
 
   @Mixin CheckpointOption checkpointOption = new CheckpointOption();
 
+  @Mixin InputScaleOption inputScale = new InputScaleOption();
+
   @Option(
       names = "--index",
       paramLabel = "I",
@@ -45,8 +48,12 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    boolean savedModel = SavedModelRunner.isSavedModel(checkpointOption.checkpoint);
+    if (!savedModel) {
+      SavedModelInput.refuseScale(spec, inputScale);
+    }
     org.dnnlessons.nn.Mlp.Options netOptions =
-        Main.options(spec, () -> network.resolve(checkpointOption.checkpoint));
+        savedModel ? null : Main.options(spec, () -> network.resolve(checkpointOption.checkpoint));
     DataSource source = Main.options(spec, () -> data.source(null));
     DataSet test =
         MnistDataSets.read(source, MnistDataSets.Options.defaults().withReshape(false)).test();
@@ -56,17 +63,43 @@ final class PredictCommand implements Callable<Integer> {
           "--index must be between 0 and " + (test.numExamples() - 1) + ", found " + index);
     }
     float[] probabilities;
-    try (RestoredNetwork restored =
-            RestoredNetwork.open(netOptions, test, checkpointOption.checkpoint);
-        Batch one = test.toBatch(new int[] {index});
-        Result r =
-            restored
-                .session()
-                .runner()
-                .feed(restored.net().x(), one.images())
-                .fetch(restored.net().probabilities())
-                .run()) {
-      probabilities = Tensors.toArray((TFloat32) r.get(0));
+    String shown = null;
+    if (savedModel) {
+      try (SavedModelInput model =
+          SavedModelInput.open(
+              spec,
+              checkpointOption.checkpoint,
+              test,
+              inputScale,
+              network.hidden != null,
+              main.err())) {
+        SavedModelRunner runner = model.runner();
+        float[] scores =
+            runner
+                .classify(SavedModelRunner.pixels(test, new int[] {index}), 1, model.inputScale())[
+                0];
+        probabilities = runner.probabilities(scores);
+        shown =
+            switch (runner.outputKind()) {
+              case LOGITS -> "Probabilities: softmax of the model's logits";
+              case PROBABILITIES -> "Probabilities: the model's own softmax output";
+              case LOG_PROBABILITIES -> "Probabilities: exp of the model's log_softmax output";
+              case SCORES -> "Scores: the model's output as it is (not known to be probabilities)";
+            };
+      }
+    } else {
+      try (RestoredNetwork restored =
+              RestoredNetwork.open(netOptions, test, checkpointOption.checkpoint);
+          Batch one = test.toBatch(new int[] {index});
+          Result r =
+              restored
+                  .session()
+                  .runner()
+                  .feed(restored.net().x(), one.images())
+                  .fetch(restored.net().probabilities())
+                  .run()) {
+        probabilities = Tensors.toArray((TFloat32) r.get(0));
+      }
     }
     PrintStream out = main.out();
     out.println(DataCommand.Show.art(test, index));
@@ -78,6 +111,9 @@ final class PredictCommand implements Callable<Integer> {
       }
     }
     out.println("Predicted: " + best);
+    if (shown != null) {
+      out.println(shown);
+    }
     for (int c = 0; c < probabilities.length; c++) {
       out.println(
           String.format(

@@ -72,11 +72,16 @@ final class ObjectGraphModel {
    */
   static List<KerasLayer> layers(CheckpointReader reader, SavedObjectGraph savedObjects)
       throws CheckpointException {
-    ObjectGraphModel graph = new ObjectGraphModel(reader.prefix(), reader, parse(reader));
+    ObjectGraphModel graph = new ObjectGraphModel(reader.prefix(), reader, nodes(reader));
     return graph.layers(savedObjects);
   }
 
-  private static List<TrackableObject> parse(CheckpointReader reader) throws CheckpointException {
+  private static List<TrackableObject> nodes(CheckpointReader reader) throws CheckpointException {
+    return parse(reader).getNodesList();
+  }
+
+  /** The checkpoint's object graph, checked: every child refers to a node it has. */
+  static TrackableObjectGraph parse(CheckpointReader reader) throws CheckpointException {
     Path prefix = reader.prefix();
     TensorInfo info = reader.info(OBJECT_GRAPH_KEY);
     if (info.shape().length != 0 || info.dtype() != org.tensorflow.proto.DataType.DT_STRING) {
@@ -135,7 +140,7 @@ final class ObjectGraphModel {
         }
       }
     }
-    return nodes;
+    return graph;
   }
 
   private List<KerasLayer> layers(SavedObjectGraph savedObjects) throws CheckpointException {

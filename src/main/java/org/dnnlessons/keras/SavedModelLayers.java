@@ -111,7 +111,7 @@ final class SavedModelLayers {
     }
   }
 
-  private static SavedModel parse(Path pb) throws CheckpointException {
+  static SavedModel parse(Path pb) throws CheckpointException {
     byte[] bytes;
     try {
       long size = Files.size(pb);
