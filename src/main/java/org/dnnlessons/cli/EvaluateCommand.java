@@ -33,8 +33,6 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Mixin CheckpointOption checkpointOption = new CheckpointOption();
 
-  @Mixin InputScaleOption inputScale = new InputScaleOption();
-
   @Override
   public Integer call() throws Exception {
     if (SavedModelRunner.isSavedModel(checkpointOption.checkpoint)) {
@@ -43,25 +41,18 @@ final class EvaluateCommand implements Callable<Integer> {
       DataSet test =
           MnistDataSets.read(source, MnistDataSets.Options.defaults().withReshape(false)).test();
       try (SavedModelInput model =
-          SavedModelInput.open(
-              spec,
-              checkpointOption.checkpoint,
-              test,
-              inputScale,
-              network.hidden != null,
-              main.err())) {
+          SavedModelInput.open(spec, checkpointOption.checkpoint, test, network, main.err())) {
         double accuracy = model.runner().accuracy(test, model.inputScale());
         main.out().println("Test Accuracy: " + PythonFloat.fixed(accuracy, 4));
       }
       return Main.EXIT_OK;
     }
-    SavedModelInput.refuseScale(spec, inputScale);
     Mlp.Options netOptions = Main.options(spec, () -> network.resolve(checkpointOption.checkpoint));
+    network.report(main.err(), netOptions);
     DataSource source = Main.options(spec, () -> data.source(null));
     DataSet test =
         MnistDataSets.read(source, MnistDataSets.Options.defaults().withReshape(false)).test();
-    try (RestoredNetwork restored =
-        RestoredNetwork.open(netOptions, test, checkpointOption.checkpoint)) {
+    try (RestoredNetwork restored = RestoredNetwork.open(netOptions, test, network.weights())) {
       float accuracy = Evaluator.accuracy(restored.session(), restored.net(), test);
       main.out().println("Test Accuracy: " + PythonFloat.fixed(accuracy, 4));
     }

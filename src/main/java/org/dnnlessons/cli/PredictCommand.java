@@ -37,8 +37,6 @@ final class PredictCommand implements Callable<Integer> {
 
   @Mixin CheckpointOption checkpointOption = new CheckpointOption();
 
-  @Mixin InputScaleOption inputScale = new InputScaleOption();
-
   @Option(
       names = "--index",
       paramLabel = "I",
@@ -49,11 +47,12 @@ final class PredictCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     boolean savedModel = SavedModelRunner.isSavedModel(checkpointOption.checkpoint);
-    if (!savedModel) {
-      SavedModelInput.refuseScale(spec, inputScale);
-    }
+    if (!savedModel) {}
     org.dnnlessons.nn.Mlp.Options netOptions =
         savedModel ? null : Main.options(spec, () -> network.resolve(checkpointOption.checkpoint));
+    if (!savedModel) {
+      network.report(main.err(), netOptions);
+    }
     DataSource source = Main.options(spec, () -> data.source(null));
     DataSet test =
         MnistDataSets.read(source, MnistDataSets.Options.defaults().withReshape(false)).test();
@@ -66,13 +65,7 @@ final class PredictCommand implements Callable<Integer> {
     String shown = null;
     if (savedModel) {
       try (SavedModelInput model =
-          SavedModelInput.open(
-              spec,
-              checkpointOption.checkpoint,
-              test,
-              inputScale,
-              network.hidden != null,
-              main.err())) {
+          SavedModelInput.open(spec, checkpointOption.checkpoint, test, network, main.err())) {
         SavedModelRunner runner = model.runner();
         float[] scores =
             runner
@@ -88,8 +81,7 @@ final class PredictCommand implements Callable<Integer> {
             };
       }
     } else {
-      try (RestoredNetwork restored =
-              RestoredNetwork.open(netOptions, test, checkpointOption.checkpoint);
+      try (RestoredNetwork restored = RestoredNetwork.open(netOptions, test, network.weights());
           Batch one = test.toBatch(new int[] {index});
           Result r =
               restored

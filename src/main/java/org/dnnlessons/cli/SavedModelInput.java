@@ -20,27 +20,25 @@ record SavedModelInput(SavedModelRunner runner, double inputScale) implements Au
    * Opens {@code dir} for images shaped like {@code data}'s and prints, on {@code notes}, the input
    * scale and the output's kind.
    *
-   * @param hiddenGiven whether {@code --hidden} was passed (a SavedModel has its own layers)
+   * @param options {@code --input-scale}; {@code --hidden} and {@code --config} are refused (a
+   *     SavedModel runs its own layers)
    */
   static SavedModelInput open(
-      CommandSpec spec,
-      Path dir,
-      DataSet data,
-      InputScaleOption scale,
-      boolean hiddenGiven,
-      PrintStream notes)
+      CommandSpec spec, Path dir, DataSet data, RestoredNetworkOptions options, PrintStream notes)
       throws Exception {
-    if (hiddenGiven) {
+    if (options.hidden != null || options.config != null) {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(),
-          "--hidden does not apply to a SavedModel: its own serving signature runs");
+          (options.hidden != null ? "--hidden" : "--config")
+              + " does not apply to a SavedModel: its own serving signature runs");
     }
+    Double stated = options.inputScale;
     SavedModelRunner runner = SavedModelRunner.open(dir, data.imageSize());
     try {
-      double s = Main.options(spec, () -> scale.resolve(runner.defaultInputScale()));
+      double s = Main.options(spec, () -> scale(stated, runner.defaultInputScale()));
       notes.println(
           "note: "
-              + (scale.inputScale == null
+              + (stated == null
                   ? runner.inputScaleReason()
                   : "input: pixel * " + s + "/255 (--input-scale " + s + ")"));
       notes.println("note: " + runner.outputReason());
@@ -51,14 +49,14 @@ record SavedModelInput(SavedModelRunner runner, double inputScale) implements Au
     }
   }
 
-  /** Refuses {@code --input-scale} for a path that is not a SavedModel. */
-  static void refuseScale(CommandSpec spec, InputScaleOption scale) {
-    if (scale.inputScale != null) {
-      throw new picocli.CommandLine.ParameterException(
-          spec.commandLine(),
-          "--input-scale applies to a SavedModel directory; a checkpoint of the lesson's MLP takes"
-              + " pixels/255");
+  private static double scale(Double stated, double modelDefault) {
+    if (stated == null) {
+      return modelDefault;
     }
+    if (!(stated > 0) || stated.isInfinite()) {
+      throw new IllegalArgumentException("--input-scale must be positive, found " + stated);
+    }
+    return stated;
   }
 
   @Override

@@ -152,7 +152,8 @@ final class ObjectGraphModel {
       }
       return layers;
     }
-    if (savedObjects != null && child(0, "trainable_variables") != null) {
+    if (savedObjects != null
+        && (child(0, "variables") != null || child(0, "trainable_variables") != null)) {
       return exportedLayers(savedObjects);
     }
     throw new CheckpointException(
@@ -290,12 +291,14 @@ final class ObjectGraphModel {
   }
 
   /**
-   * Layers of a SavedModel from Keras's {@code model.export}: its root lists the trainable
-   * variables in model order, and {@code saved_model.pb} gives each its Keras path ({@code
-   * sequential/dense/kernel}); consecutive variables of one layer path form a layer.
+   * Layers of a SavedModel from Keras's {@code model.export}: its root lists the variables in model
+   * order, and {@code saved_model.pb} gives each its Keras path ({@code sequential/dense/kernel});
+   * consecutive variables of one layer path form a layer.
    */
   private List<KerasLayer> exportedLayers(SavedObjectGraph saved) throws CheckpointException {
-    Located list = new Located("trainable_variables", child(0, "trainable_variables"));
+    // all the variables (BatchNormalization's moving statistics, Normalization's are not trainable)
+    String listName = child(0, "variables") != null ? "variables" : "trainable_variables";
+    Located list = new Located(listName, child(0, listName));
     Map<String, List<CheckpointTensor>> byLayer = new LinkedHashMap<>();
     for (ObjectReference c : sortedByIndex(list, "")) {
       String key = variableKey(c.getNodeId());

@@ -1,5 +1,6 @@
 package org.dnnlessons.keras;
 
+import com.google.gson.JsonObject;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,27 +37,42 @@ final class SavedModelLayers {
   }
 
   /**
-   * The lesson-named weights of a SavedModel whose serving signature computes the lesson's MLP: a
-   * Keras model's ({@code model.export}, {@code tf.saved_model.save}) through its object graph, or
-   * the product's own {@code train --export DIR} (a TensorFlow 1 graph whose variables carry the
-   * lesson's names). The signature's graph is read first ({@link ServingGraph}): every op between
-   * input and output must be accounted for, and the layers must be Dense layers with relu between
-   * them (a softmax after the last allowed), else the file is refused naming what it computes.
+   * The model description and weights of a SavedModel, for {@code train --init-from} and the
+   * readers that build a network from a file ({@code evaluate} and {@code predict} run a SavedModel
+   * as itself instead, {@code savedmodel.SavedModelRunner}).
+   *
+   * <p>The serving signature's graph says what each layer computes ({@link ServingGraph}: every op
+   * between input and output accounted for, else refused), and the variables bundle holds the
+   * weights, found through the object graph. A Keras model's layers are described from the graph
+   * (Dense with its use_bias, each activation, Rescaling, Normalization, BatchNormalization with
+   * its epsilon, PReLU); {@code --config} states them instead. The product's own {@code train
+   * --export DIR} (a TensorFlow 1 graph whose variables carry the lesson's names) is read as the
+   * lesson's checkpoint once its graph is checked to be the lesson's MLP.
+   *
+   * @param config the layers {@code --config} states, or {@code null}
    */
-  static MlpWeights weights(Path dir) throws CheckpointException {
+  static MlpWeights weights(Path dir, JsonObject config) throws CheckpointException {
     Path pb = dir.resolve(SAVED_MODEL_PB);
     MetaGraphDef meta = serving(pb, parse(pb));
     ServingGraph graph = ServingGraph.read(pb, meta, SIGNATURE_KEY);
-    checkLessonMath(pb, graph);
     CheckpointReader reader = CheckpointReader.open(dir.resolve("variables").resolve("variables"));
     if (!meta.hasObjectGraphDef() || !ObjectGraphModel.hasObjectGraph(reader)) {
-      // the product's own export: the lesson's names, as in its checkpoints
-      return MlpWeights.lessonCheckpoint(reader, MlpWeights.Format.SAVED_MODEL);
+      checkLessonMath(pb, graph);
+      return LessonCheckpoints.read(reader);
     }
-    return DenseStack.map(
+    List<KerasLayer> layers = ObjectGraphModel.layers(reader, meta.getObjectGraphDef());
+    if (config != null) {
+      return LayerStack.map(
+          dir,
+          MlpWeights.Format.SAVED_MODEL,
+          "a SavedModel's variables",
+          KerasFiles.withConfig(dir, config, layers));
+    }
+    return LayerStack.map(
         dir,
         MlpWeights.Format.SAVED_MODEL,
-        ObjectGraphModel.layers(reader, meta.getObjectGraphDef()));
+        "a SavedModel's variables",
+        GraphLayers.configure(pb, graph, layers));
   }
 
   /** The signature {@code evaluate} and {@code predict} run, and this reader reads. */

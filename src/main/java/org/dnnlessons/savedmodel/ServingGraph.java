@@ -105,8 +105,12 @@ public record ServingGraph(
     }
   }
 
-  /** Keras's {@code BatchNormalization} at inference: its moving statistics, as {@code x*a + b}. */
-  public record BatchNormalization() implements Step {
+  /**
+   * Keras's {@code BatchNormalization} at inference: its moving statistics, as {@code x*a + b}.
+   *
+   * @param epsilon the constant added to the moving variance, or NaN when the graph holds none
+   */
+  public record BatchNormalization(float epsilon) implements Step {
     @Override
     public String keras() {
       return "BatchNormalization";
@@ -653,7 +657,7 @@ public record ServingGraph(
       }
       if (vectorParams) {
         if (ops.equals("AddV2, Mul") && constants.isEmpty()) {
-          return new BatchNormalization();
+          return new BatchNormalization(epsilon(group));
         }
         if (ops.equals("RealDiv, Sub") && constants.isEmpty()) {
           return new Normalization();
@@ -681,6 +685,35 @@ public record ServingGraph(
         case "AddV2, Mul" -> rescaling(group);
         default -> null;
       };
+    }
+
+    /**
+     * BatchNormalization's epsilon: the scalar constant that {@code tf.nn.batch_normalization} adds
+     * to the moving variance before {@code Rsqrt}, among the parameters' ops.
+     */
+    private float epsilon(List<Node> group) {
+      List<String> todo = new ArrayList<>();
+      for (Node n : group) {
+        todo.addAll(paramInputs(n.name()));
+      }
+      Set<String> seen = new HashSet<>();
+      while (!todo.isEmpty() && seen.size() < 64) {
+        String name = todo.remove(todo.size() - 1);
+        if (!seen.add(name)) {
+          continue;
+        }
+        Node n = flat.node(name);
+        if (n.op().equals("Rsqrt") && n.inputs().size() == 1) {
+          Node add = flat.node(n.inputs().get(0));
+          if ((add.op().equals("AddV2") || add.op().equals("Add")) && add.inputs().size() == 2) {
+            float a = scalar(add.inputs().get(0));
+            float b = scalar(add.inputs().get(1));
+            return Float.isNaN(a) ? b : a;
+          }
+        }
+        todo.addAll(n.inputs());
+      }
+      return Float.NaN;
     }
 
     /** {@code x * scale + offset}, in that order, with scalar constants. */

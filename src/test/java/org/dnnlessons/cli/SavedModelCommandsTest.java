@@ -130,12 +130,12 @@ class SavedModelCommandsTest {
 
   @Test
   void optionsThatDoNotApplyAreRefused() {
-    CliRun scale =
-        CliRun.of("evaluate", "--checkpoint", checkpoint.toString(), "--input-scale", "255");
-    assertEquals(Main.EXIT_USAGE, scale.status());
-    assertTrue(scale.err().contains("--input-scale applies to a SavedModel directory"));
     CliRun hidden = CliRun.of("evaluate", "--checkpoint", exported.toString(), "--hidden", "16");
     assertEquals(Main.EXIT_USAGE, hidden.status());
     assertTrue(hidden.err().contains("--hidden does not apply to a SavedModel"), hidden.err());
+    CliRun config =
+        CliRun.of("evaluate", "--checkpoint", exported.toString(), "--config", exported.toString());
+    assertEquals(Main.EXIT_USAGE, config.status());
+    assertTrue(config.err().contains("--config does not apply to a SavedModel"), config.err());
   }
 }

@@ -290,13 +290,13 @@ class KerasZooIT {
     return new Cell(text, null, false);
   }
 
-  /** The lesson's MLP with {@code weights}, its logits for every image of {@code test}. */
+  /** The network {@code weights} describes, its logits for every image of {@code test}. */
   private static float[][] lessonLogits(MlpWeights weights, DataSet test) throws Exception {
     int[] all = new int[test.numExamples()];
     Arrays.setAll(all, i -> i);
     float[] flat;
     try (Graph graph = new Graph()) {
-      Mlp.Network net = Mlp.build(graph, Mlp.Options.lesson().withHidden(weights.hidden()));
+      Mlp.Network net = Mlp.build(graph, Mlp.Options.lesson().withModel(weights.model()));
       try (Session s = net.model().newSession();
           Batch b = test.toBatch(all)) {
         weights.restore(s, net);
