@@ -9,9 +9,12 @@ import org.dnnlessons.data.DataSet;
 import org.dnnlessons.data.DataSource;
 import org.dnnlessons.data.DigitImage;
 import org.dnnlessons.data.MnistDataSets;
+import org.dnnlessons.nn.Mlp;
 import org.dnnlessons.nn.Tensors;
+import org.dnnlessons.savedmodel.SavedModelRunner;
 import org.dnnlessons.serve.DigitPredictions;
 import org.dnnlessons.serve.MlpServedModel;
+import org.dnnlessons.serve.SavedModelServedModel;
 import org.dnnlessons.serve.ServedModel;
 import org.dnnlessons.train.RestoredMlp;
 import org.tensorflow.Result;
@@ -82,36 +85,15 @@ final class PredictCommand implements Callable<Integer> {
           spec.commandLine(), "--images and --out go together");
     }
     if (index == null) {
-      Path checkpoint = checkpointOption.checkpoint;
-      org.dnnlessons.nn.Mlp.Options options = Main.options(spec, () -> network.resolve(checkpoint));
-      try (ServedModel model =
-          MlpServedModel.of(RestoredMlp.open(options, checkpoint), 1, checkpoint.toString())) {
-        DigitPredictions predictions = new DigitPredictions(model);
-        if (image != null) {
-          float[] pixels = DigitImage.read(image);
-          PrintStream o = main.out();
-          o.println(art(pixels));
-          print(o, predictions.predict(pixels));
-          return Main.EXIT_OK;
-        }
-        DigitPredictions.Folder folder = predictions.predictFolder(images, out);
-        for (String problem : folder.problems()) {
-          main.err().println("error: " + problem);
-        }
-        main.out()
-            .println(
-                "Predicted "
-                    + folder.predicted()
-                    + " pictures into "
-                    + out
-                    + (folder.problems().isEmpty()
-                        ? ""
-                        : "; " + folder.problems().size() + " not read (above)"));
-        return folder.problems().isEmpty() ? Main.EXIT_OK : Main.EXIT_FAILURE;
-      }
+      return pictures();
     }
+    boolean savedModel = SavedModelRunner.isSavedModel(checkpointOption.checkpoint);
+    if (!savedModel) {}
     org.dnnlessons.nn.Mlp.Options netOptions =
-        Main.options(spec, () -> network.resolve(checkpointOption.checkpoint));
+        savedModel ? null : Main.options(spec, () -> network.resolve(checkpointOption.checkpoint));
+    if (!savedModel) {
+      network.report(main.err(), netOptions);
+    }
     DataSource source = Main.options(spec, () -> data.source(null));
     DataSet test =
         MnistDataSets.read(source, MnistDataSets.Options.defaults().withReshape(false)).test();
@@ -121,23 +103,81 @@ final class PredictCommand implements Callable<Integer> {
           "--index must be between 0 and " + (test.numExamples() - 1) + ", found " + index);
     }
     float[] probabilities;
-    try (RestoredNetwork restored =
-            RestoredNetwork.open(netOptions, test, checkpointOption.checkpoint);
-        Batch one = test.toBatch(new int[] {index});
-        Result r =
-            restored
-                .session()
-                .runner()
-                .feed(restored.net().x(), one.images())
-                .fetch(restored.net().probabilities())
-                .run()) {
-      probabilities = Tensors.toArray((TFloat32) r.get(0));
+    String shown = null;
+    if (savedModel) {
+      try (SavedModelInput model =
+          SavedModelInput.open(spec, checkpointOption.checkpoint, test, network, main.err())) {
+        SavedModelRunner runner = model.runner();
+        float[] scores =
+            runner
+                .classify(SavedModelRunner.pixels(test, new int[] {index}), 1, model.inputScale())[
+                0];
+        probabilities = runner.probabilities(scores);
+        shown =
+            switch (runner.outputKind()) {
+              case LOGITS -> "Probabilities: softmax of the model's logits";
+              case PROBABILITIES -> "Probabilities: the model's own softmax output";
+              case LOG_PROBABILITIES -> "Probabilities: exp of the model's log_softmax output";
+              case SCORES -> "Scores: the model's output as it is (not known to be probabilities)";
+            };
+      }
+    } else {
+      try (RestoredNetwork restored = RestoredNetwork.open(netOptions, test, network.weights());
+          Batch one = test.toBatch(new int[] {index});
+          Result r =
+              restored
+                  .session()
+                  .runner()
+                  .feed(restored.net().x(), one.images())
+                  .fetch(restored.net().probabilities())
+                  .run()) {
+        probabilities = Tensors.toArray((TFloat32) r.get(0));
+      }
     }
     PrintStream out = main.out();
     out.println(DataCommand.Show.art(test, index));
     out.println("Label: " + test.label(index));
-    print(out, probabilities);
+    print(out, probabilities, shown);
     return Main.EXIT_OK;
+  }
+
+  /** {@code --image} or {@code --images}: pictures made MNIST digits by {@link DigitImage}. */
+  private int pictures() throws Exception {
+    Path checkpoint = checkpointOption.checkpoint;
+    ServedModel model;
+    if (SavedModelRunner.isSavedModel(checkpoint)) {
+      model = SavedModelServedModel.load(checkpoint, 1, network.inputScale);
+      model.notes().forEach(n -> main.err().println("note: " + n));
+    } else {
+      Mlp.Options options = Main.options(spec, () -> network.resolve(checkpoint));
+      network.report(main.err(), options);
+      model =
+          MlpServedModel.of(RestoredMlp.open(options, network.weights()), 1, checkpoint.toString());
+    }
+    try (model) {
+      DigitPredictions predictions = new DigitPredictions(model);
+      if (image != null) {
+        float[] pixels = DigitImage.read(image);
+        PrintStream o = main.out();
+        o.println(art(pixels));
+        print(o, predictions.predict(pixels), null);
+        return Main.EXIT_OK;
+      }
+      DigitPredictions.Folder folder = predictions.predictFolder(images, out);
+      for (String problem : folder.problems()) {
+        main.err().println("error: " + problem);
+      }
+      main.out()
+          .println(
+              "Predicted "
+                  + folder.predicted()
+                  + " pictures into "
+                  + out
+                  + (folder.problems().isEmpty()
+                      ? ""
+                      : "; " + folder.problems().size() + " not read (above)"));
+      return folder.problems().isEmpty() ? Main.EXIT_OK : Main.EXIT_FAILURE;
+    }
   }
 
   /** The image as {@code data show} draws one, two characters a pixel. */
@@ -155,7 +195,7 @@ final class PredictCommand implements Callable<Integer> {
     return s.toString().stripTrailing();
   }
 
-  private static void print(PrintStream out, float[] probabilities) {
+  private static void print(PrintStream out, float[] probabilities, String shown) {
     int best = 0;
     for (int c = 0; c < probabilities.length; c++) {
       if (probabilities[c] > probabilities[best]) {
@@ -163,6 +203,9 @@ final class PredictCommand implements Callable<Integer> {
       }
     }
     out.println("Predicted: " + best);
+    if (shown != null) {
+      out.println(shown);
+    }
     for (int c = 0; c < probabilities.length; c++) {
       out.println(
           String.format(

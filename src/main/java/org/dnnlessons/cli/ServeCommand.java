@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import org.dnnlessons.serve.CheckpointSource;
-import org.dnnlessons.serve.MlpServedModel;
+import org.dnnlessons.serve.ModelLoaders;
 import org.dnnlessons.serve.ModelManager;
 import org.dnnlessons.serve.ModelServer;
 import org.dnnlessons.serve.ServeOptions;
@@ -117,7 +117,7 @@ final class ServeCommand implements Callable<Integer> {
             out.flush();
           }
         };
-    ServedModel.Loader loader = MlpServedModel::load;
+    ServedModel.Loader loader = ModelLoaders::load;
     ModelManager manager = new ModelManager(CheckpointSource.loadLatest(model, loader));
     CheckpointSource source = new CheckpointSource(model, manager, loader, log);
     ModelServer server;

@@ -3,6 +3,7 @@ package org.dnnlessons.serve;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -150,8 +151,10 @@ public final class CheckpointSource implements AutoCloseable {
               + " keeps serving");
       return false;
     }
+    List<String> notes = next.notes();
     long was = manager.swap(next);
     log.accept("serve: version " + version + " from " + latest + " now serving (was " + was + ")");
+    notes.forEach(note -> log.accept("serve: note: " + note));
     return true;
   }
 

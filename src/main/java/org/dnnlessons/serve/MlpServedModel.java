@@ -1,6 +1,7 @@
 package org.dnnlessons.serve;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.dnnlessons.nn.Tensors;
 import org.dnnlessons.train.RestoredMlp;
 import org.tensorflow.Result;
@@ -9,21 +10,24 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The lesson's MLP restored from a checkpoint (directory or prefix) or any Keras form, served: the
- * first {@link ServedModel}. Its input is the graph's {@code x} ({@code [-1, 28, 28, 1]}), its
- * output {@code probabilities} (softmax of {@code logits}), with {@code keep_prob} at its default
- * 1.0 (no dropout).
+ * The network a lesson checkpoint (directory or prefix) or a Keras file describes, built as the
+ * file describes it ({@link org.dnnlessons.nn.ModelDescription}) and served. Its input is the
+ * graph's {@code x} ({@code [-1, 28, 28, 1]}, pixels 0 to 1; a model fed raw pixels, as Keras fed
+ * one starting with {@code Rescaling}, scales them in its graph), its output {@code probabilities}
+ * (softmax of {@code logits}), with {@code keep_prob} at its default 1.0 (no dropout).
  */
 public final class MlpServedModel implements ServedModel {
 
   private final RestoredMlp restored;
   private final long version;
   private final String source;
+  private final List<String> notes;
 
-  private MlpServedModel(RestoredMlp restored, long version, String source) {
+  private MlpServedModel(RestoredMlp restored, long version, String source, List<String> notes) {
     this.restored = restored;
     this.version = version;
     this.source = source;
+    this.notes = List.copyOf(notes);
   }
 
   /**
@@ -35,7 +39,8 @@ public final class MlpServedModel implements ServedModel {
    * @throws Exception naming what is wrong with the files
    */
   public static MlpServedModel load(Path path, long version) throws Exception {
-    return new MlpServedModel(RestoredMlp.open(path), version, path.toString());
+    RestoredMlp.Read read = RestoredMlp.read(path);
+    return new MlpServedModel(read.network(), version, path.toString(), read.notes());
   }
 
   /**
@@ -44,7 +49,7 @@ public final class MlpServedModel implements ServedModel {
    * @param source where it was read from, for log lines
    */
   public static MlpServedModel of(RestoredMlp restored, long version, String source) {
-    return new MlpServedModel(restored, version, source);
+    return new MlpServedModel(restored, version, source, List.of());
   }
 
   @Override
@@ -72,6 +77,11 @@ public final class MlpServedModel implements ServedModel {
                 .run()) {
       return Tensors.toMatrix((TFloat32) r.get(0));
     }
+  }
+
+  @Override
+  public List<String> notes() {
+    return notes;
   }
 
   @Override

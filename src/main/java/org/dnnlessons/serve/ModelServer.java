@@ -120,6 +120,7 @@ public final class ModelServer implements AutoCloseable {
               + " (page: "
               + server.url()
               + ")");
+      h.model().notes().forEach(note -> log.accept("serve: note: " + note));
     }
     return server;
   }

@@ -42,6 +42,11 @@ public interface ServedModel extends AutoCloseable {
   /** Where the model was read from, for log lines. */
   String source();
 
+  /** What was assumed reading the model, one line each (logged when it starts serving). */
+  default java.util.List<String> notes() {
+    return java.util.List.of();
+  }
+
   /** Frees the model's native memory. Called once, when no request uses it any more. */
   @Override
   void close();

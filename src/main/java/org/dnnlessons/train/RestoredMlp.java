@@ -1,20 +1,17 @@
 package org.dnnlessons.train;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.dnnlessons.checkpoint.CheckpointException;
-import org.dnnlessons.checkpoint.CheckpointReader;
-import org.dnnlessons.checkpoint.CheckpointState;
-import org.dnnlessons.checkpoint.Saver;
 import org.dnnlessons.keras.MlpWeights;
 import org.dnnlessons.nn.Mlp;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 
 /**
- * The multilayer perceptron rebuilt and restored from a checkpoint: what {@code evaluate}, {@code
- * predict} and {@code serve} start from. Close it to free the graph and the session.
+ * The network a saved model describes, built and restored: what {@code predict --image} and {@code
+ * serve} start from (the {@code cli} keeps its own, {@code RestoredNetwork}, for data-shaped
+ * images). Close it to free the graph and the session.
  *
  * <p>Python counterpart: rebuilding the lesson's graph and {@code tf.train.Saver().restore(sess,
  * prefix)}; for Keras's forms, {@code model.load_weights(path)}.
@@ -26,26 +23,17 @@ import org.tensorflow.Session;
 public record RestoredMlp(Graph graph, Mlp.Network net, Session session) implements AutoCloseable {
 
   /**
-   * Builds the network described by {@code options} and restores it from {@code checkpoint}.
+   * Builds the network {@code options} describe and restores {@code weights} into it.
    *
-   * @param checkpoint a prefix, or a directory (its latest checkpoint), or any form of a Keras
-   *     model {@link MlpWeights#read} accepts
-   * @throws CheckpointException when the files are missing, damaged or hold another network
+   * @param weights read by {@link MlpWeights#read(Path, Path)} from any saved form
    */
-  public static RestoredMlp open(Mlp.Options options, Path checkpoint) throws Exception {
-    // Keras's forms (TF2 object checkpoints, SavedModels, .weights.h5, .keras) map onto the names
-    MlpWeights keras = MlpWeights.isKerasForm(checkpoint) ? MlpWeights.read(checkpoint) : null;
-    Path prefix = keras != null ? null : CheckpointState.resolve(checkpoint);
+  public static RestoredMlp open(Mlp.Options options, MlpWeights weights) throws Exception {
     Graph graph = new Graph();
     Session session = null;
     try {
       Mlp.Network net = Mlp.build(graph, options);
       session = net.model().newSession();
-      if (keras != null) {
-        keras.restore(session, net);
-      } else {
-        Saver.builder(graph).build().restore(session, prefix.toString());
-      }
+      weights.restore(session, net);
       return new RestoredMlp(graph, net, session);
     } catch (Exception | Error e) {
       if (session != null) {
@@ -57,52 +45,25 @@ public record RestoredMlp(Graph graph, Mlp.Network net, Session session) impleme
   }
 
   /**
-   * The lesson's 28×28 network with the hidden layer widths read from {@code checkpoint}, restored.
+   * Reads the network {@code path} describes (a lesson checkpoint prefix or directory, or a Keras
+   * form) and restores it, as {@code evaluate} does without options.
    *
-   * @see #widthsIn(Path)
+   * @return the network and {@link MlpWeights#notes()}: what was assumed reading the file
+   * @throws CheckpointException when the files are missing, damaged or hold another network
    */
-  public static RestoredMlp open(Path checkpoint) throws Exception {
-    return open(Mlp.Options.lesson().withHidden(widthsIn(checkpoint)), checkpoint);
+  public static Read read(Path path) throws Exception {
+    MlpWeights weights = MlpWeights.read(path, null);
+    return new Read(
+        open(Mlp.Options.lesson().withModel(weights.model()), weights), weights.notes());
   }
 
   /**
-   * The hidden layer widths of a checkpoint of this project's MLP, from its weights' shapes ({@code
-   * hidden_layer/weights}, {@code hidden_layer_2/weights}, ...).
+   * A network restored by {@link #read}, with the notes its reading printed.
    *
-   * @throws CheckpointException when the checkpoint does not hold the MLP's names
+   * @param network the restored network
+   * @param notes what was assumed or converted reading the file, one line each
    */
-  public static List<Integer> widthsIn(Path checkpoint) throws CheckpointException {
-    if (MlpWeights.isKerasForm(checkpoint)) {
-      return MlpWeights.read(checkpoint).hidden();
-    }
-    CheckpointReader reader = CheckpointReader.open(checkpoint);
-    List<Integer> widths = new ArrayList<>();
-    for (int i = 0; reader.contains(Mlp.hiddenScope(i) + "/weights"); i++) {
-      String name = Mlp.hiddenScope(i) + "/weights";
-      long[] shape = reader.info(name).shape();
-      if (shape.length != 2 || shape[1] < 1 || shape[1] > Integer.MAX_VALUE) {
-        throw new CheckpointException(
-            reader.prefix(),
-            CheckpointException.NO_OFFSET,
-            "'"
-                + name
-                + "' has shape "
-                + reader.info(name).compactShape()
-                + ", expected [inputs, width] with a width from 1 to "
-                + Integer.MAX_VALUE
-                + "; pass --hidden to say the layers");
-      }
-      widths.add((int) shape[1]);
-    }
-    if (widths.isEmpty() || !reader.contains("out/weights")) {
-      throw new CheckpointException(
-          reader.prefix(),
-          CheckpointException.NO_OFFSET,
-          "no hidden_layer/weights and out/weights: not a checkpoint of the lesson's MLP;"
-              + " pass --hidden to say its layers");
-    }
-    return widths;
-  }
+  public record Read(RestoredMlp network, List<String> notes) {}
 
   @Override
   public void close() {

@@ -54,9 +54,10 @@ class KerasFilesTest {
         new MlpWeights(
             dir.resolve("made"),
             MlpWeights.Format.LESSON_CHECKPOINT,
-            List.of(5, 4),
+            org.dnnlessons.nn.ModelDescription.lesson(List.of(5, 4)),
             tensors,
-            names);
+            names,
+            List.of());
   }
 
   private static CheckpointTensor tensor(String name, Random random, long... shape) {
