@@ -45,8 +45,9 @@ final class ServeCommand implements Callable<Integer> {
       paramLabel = "PATH",
       required = true,
       description =
-          "A checkpoint directory (its newest checkpoint, watched for newer ones) or prefix, or a"
-              + " Keras form (.keras, .weights.h5, a Keras SavedModel or TF2 checkpoint).")
+          "A checkpoint directory (its newest checkpoint, watched for newer ones) or prefix, a"
+              + " Keras file (.keras, .h5, .weights.h5, a TF2 checkpoint), or a SavedModel directory"
+              + " (run through its serving_default signature).")
   Path model;
 
   @Option(
