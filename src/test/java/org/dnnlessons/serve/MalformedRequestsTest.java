@@ -165,7 +165,9 @@ class MalformedRequestsTest {
                 manager,
                 line -> {})) {
       String url = server.url() + "v1/models/mnist:predict";
+      long t0 = System.nanoTime();
       List<Case> cases = cases(26, maxInstances);
+      System.out.println("cases made in " + (System.nanoTime() - t0) / 1e6 + " ms");
       ExecutorService clients = Executors.newFixedThreadPool(8);
       List<Future<Http.Answer>> answers = new ArrayList<>();
       for (Case c : cases) {
@@ -185,7 +187,7 @@ class MalformedRequestsTest {
         counts.merge(cases.get(i).kind() + " -> " + a.status(), 1, Integer::sum);
       }
       clients.shutdown();
-      System.out.println("malformed requests: " + counts);
+      System.out.println("malformed requests: " + counts + " in " + (System.nanoTime() - t0) / 1e6 + " ms");
       assertEquals(REQUESTS, counts.values().stream().mapToInt(Integer::intValue).sum());
       Http.Answer good = Http.post(url, goodBody(new Random(1), 2));
       assertEquals(200, good.status(), good.body());
