@@ -69,8 +69,12 @@ final class LayerStack {
   private ModelDescription describeWeightsOnly(List<KerasLayer> layers, String formName)
       throws CheckpointException {
     List<KerasLayer> dense = new ArrayList<>();
+    int unnamed = 0;
     for (KerasLayer layer : layers) {
       if (layer.weights().isEmpty()) {
+        if (layer.className() == null) {
+          unnamed++;
+        }
         if (layer.className() != null
             && !List.of("InputLayer", "Flatten", "Dropout", "Reshape")
                 .contains(layer.className())) {
@@ -130,7 +134,13 @@ final class LayerStack {
             + formName
             + " holds weights only; read as the lesson's MLP "
             + model.summary()
-            + " (relu hidden layers, a linear output, pixels/255 in). If the model differs, pass"
+            + " (relu hidden layers, a linear output, pixels/255 in)"
+            + (unnamed == 0
+                ? ""
+                : "; it also holds "
+                    + unnamed
+                    + " object(s) without weights it does not describe (a Rescaling? a Dropout?)")
+            + ". If the model differs, pass"
             + " --config with its .keras file or model.to_json() (and --input-scale 255 if it was"
             + " fed raw pixels)");
     return model;
