@@ -6,7 +6,8 @@ For the i-th FILE prints
   layers_<i> Class:activation,Class:activation,...   (every layer; activation where it has one)
   accuracy_<i> A                                     (argmax over every test digit, fed as Keras
                                                       feeds the model: raw 0-255 pixels when its
-                                                      first layer is Rescaling, else pixels/255)
+                                                      first layer (Flatten aside) is Rescaling,
+                                                      else pixels/255)
 """
 import argparse
 import gzip
@@ -41,7 +42,9 @@ def main():
     for i, path in enumerate(a.files):
         m = keras.models.load_model(path)
         print(f"layers_{i} " + ",".join(describe(l) for l in m.layers))
-        rescaled = isinstance(m.layers[0], keras.layers.Rescaling)
+        first = [l for l in m.layers if not isinstance(l, (keras.layers.Flatten,
+                                                            keras.layers.Reshape))][0]
+        rescaled = isinstance(first, keras.layers.Rescaling)
         x = pixels.astype(np.float32) if rescaled else pixels.astype(np.float32) * (1.0 / 255.0)
         if m.input_shape[1:] == (784,):
             x = x.reshape(-1, 784)

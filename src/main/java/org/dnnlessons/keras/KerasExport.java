@@ -106,7 +106,7 @@ public final class KerasExport {
       if (flattens(weights)) {
         group(layers, used, "Flatten");
       }
-      int d = 0;
+      int d = 0; // groups are numbered per class, so the Flatten's place does not matter
       for (ModelDescription.Layer l : model.layers()) {
         WritableGroup vars = group(layers, used, l.kerasClass()).putGroup("vars");
         if (l instanceof ModelDescription.Dense layer) {
@@ -197,10 +197,11 @@ public final class KerasExport {
     input.put("sparse", false);
     input.put("name", "x");
     layers.add(layer("InputLayer", input, null));
-    if (image) {
-      Map<String, Object> flatten = base("x_flat");
-      flatten.put("data_format", "channels_last");
-      layers.add(layer("Flatten", flatten, inputShape));
+    // leading Rescaling layers (elementwise) come before the Flatten, as Keras models have them
+    int leading = 0;
+    while (leading < model.layers().size()
+        && model.layers().get(leading) instanceof ModelDescription.Rescaling) {
+      leading++;
     }
     boolean rescalingFirst =
         !model.layers().isEmpty() && model.layers().get(0) instanceof ModelDescription.Rescaling;
@@ -215,7 +216,13 @@ public final class KerasExport {
     List<ModelDescription.Dense> dense = model.dense();
     Map<String, Integer> names = new HashMap<>();
     int d = 0;
+    int index = 0;
     for (ModelDescription.Layer l : model.layers()) {
+      if (image && index++ == leading) {
+        Map<String, Object> flatten = base("x_flat");
+        flatten.put("data_format", "channels_last");
+        layers.add(layer("Flatten", flatten, inputShape));
+      }
       String name =
           l instanceof ModelDescription.Dense
               ? ModelDescription.denseScope(d++, dense.size())
@@ -228,7 +235,7 @@ public final class KerasExport {
         name = name + "_" + (seen - 1);
       }
       Map<String, Object> c = base(name);
-      List<Object> in = shape(null, (int) previous);
+      List<Object> in = image && index <= leading ? inputShape : shape(null, (int) previous);
       if (l instanceof ModelDescription.Dense layer) {
         String activation = layer.activation().kerasName();
         if (activation == null) {
