@@ -15,7 +15,8 @@ and prints one line per model:
   NAME <accuracy of argmax(model(x)) on every test digit> <1 when the output is a softmax, else 0>
 The weights are Keras's initializers' (seeded), with biases, BatchNormalization statistics and
 PReLU alphas drawn at random so every term counts; no training (the math is what is tested).
-Also writes refused/conv.keras (a Conv2D) and refused/lambda.keras (a Lambda layer).
+Also writes refused/conv.keras (a Conv2D), refused/noise.keras (a GaussianNoise), and
+dtypes/float16/ and dtypes/bfloat16/ (.keras, .weights.h5, ckpt of a model of that dtype).
 """
 import argparse
 import gzip
@@ -148,6 +149,15 @@ def main():
                      name="conv").save(os.path.join(refused, "conv.keras"))
     keras.Sequential([keras.Input((28, 28, 1)), L.Flatten(), L.GaussianNoise(0.1), L.Dense(10)],
                      name="noise").save(os.path.join(refused, "noise.keras"))
+    for dtype in ("float16", "bfloat16"):
+        m = keras.Sequential([keras.Input((28, 28, 1)), L.Flatten(),
+                              L.Dense(WIDTH, activation="tanh", dtype=dtype),
+                              L.Dense(10, dtype=dtype)], name=dtype)
+        out = os.path.join(a.out, "dtypes", dtype)
+        os.makedirs(out, exist_ok=True)
+        m.save(os.path.join(out, "model.keras"))
+        m.save_weights(os.path.join(out, "model.weights.h5"))
+        tf.train.Checkpoint(model=m).save(os.path.join(out, "ckpt", "ckpt"))
 
 
 if __name__ == "__main__":

@@ -314,7 +314,9 @@ final class LessonCheckpoints {
       }
       if (kind == Activation.Kind.LEAKY_RELU) {
         AttrValue alpha = leaky.get(0).getAttrMap().get("alpha");
-        return Activation.leakyRelu(alpha == null ? 0.2 : alpha.getF());
+        // the graph keeps float32; its shortest decimal is the slope Python wrote
+        return Activation.leakyRelu(
+            alpha == null ? 0.2 : Double.parseDouble(Float.toString(alpha.getF())));
       }
       return Activation.of(kind);
     }

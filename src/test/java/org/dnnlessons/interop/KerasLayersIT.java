@@ -253,6 +253,33 @@ class KerasLayersIT {
     assertTrue(r[2].contains(expected), r[2]);
   }
 
+  @Test
+  void float16AndBfloat16WeightsAreWidenedAndSaidSo() throws Exception {
+    Path f16 = dir.resolve("dtypes/float16");
+    for (String form : List.of("model.keras", "model.weights.h5", "ckpt")) {
+      MlpWeights w = MlpWeights.read(f16.resolve(form));
+      assertTrue(
+          w.notes().stream().anyMatch(n -> n.contains("float16 weights widened to float32")),
+          form + ": " + w.notes());
+      assertEquals(16, w.model().dense().get(0).units());
+    }
+    assertTrue(
+        MlpWeights.read(f16.resolve("model.keras")).notes().stream()
+            .anyMatch(n -> n.contains("Keras computes this model in float16; Java computes in")),
+        "the compute dtype is said");
+    MlpWeights bf16 = MlpWeights.read(dir.resolve("dtypes/bfloat16/ckpt"));
+    assertTrue(
+        bf16.notes().stream().anyMatch(n -> n.contains("bfloat16 weights widened to float32")),
+        bf16.notes().toString());
+    String[] h5 =
+        cli("evaluate", "--checkpoint", dir.resolve("dtypes/bfloat16/model.weights.h5").toString());
+    assertEquals(String.valueOf(Main.EXIT_FAILURE), h5[0], h5[2]);
+    assertEquals(1, h5[2].strip().lines().count(), h5[2]);
+    assertTrue(h5[2].contains("bfloat16 weights (opaque data) are such a case"), h5[2]);
+    String[] inspect = cli("inspect", f16.resolve("model.weights.h5").toString());
+    assertTrue(inspect[1].contains("layers/dense/vars/0 (DT_HALF) [784,16]"), inspect[1]);
+  }
+
   static Stream<Arguments> refusals() {
     return Stream.of(
         Arguments.of("conv.keras", "layer 'conv2d' (Conv2D): not supported; supported: Dense"),
