@@ -15,7 +15,8 @@ and prints one line per model:
   NAME <accuracy of argmax(model(x)) on every test digit> <1 when the output is a softmax, else 0>
 The weights are Keras's initializers' (seeded), with biases, BatchNormalization statistics and
 PReLU alphas drawn at random so every term counts; no training (the math is what is tested).
-Also writes refused/conv.keras (a Conv2D), refused/noise.keras (a GaussianNoise), and
+Also writes tfmodule/ckpt (a tf.Module MLP, tanh hidden layer: w1, b1, w2, b2; printed as
+`tfmodule A 0`), refused/conv.keras (a Conv2D), refused/noise.keras (a GaussianNoise), and
 dtypes/float16/ and dtypes/bfloat16/ (.keras, .weights.h5, ckpt of a model of that dtype).
 """
 import argparse
@@ -143,6 +144,15 @@ def main():
         np.savetxt(os.path.join(out, "outputs.txt"), y[:COUNT], fmt="%.9g")
         accuracy = float(np.mean(np.argmax(y, 1) == labels))
         print(f"{name} {accuracy!r} {int(softmax)}")
+    # a plain tf.Module MLP (no Keras): its TF2 checkpoint's keys are the module's attributes
+    module = tf.Module()
+    module.w1 = tf.Variable(rng.normal(0, 0.1, (784, WIDTH)).astype(np.float32))
+    module.b1 = tf.Variable(rng.normal(0, 0.2, (WIDTH,)).astype(np.float32))
+    module.w2 = tf.Variable(rng.normal(0, 0.5, (WIDTH, 10)).astype(np.float32))
+    module.b2 = tf.Variable(rng.normal(0, 0.2, (10,)).astype(np.float32))
+    tf.train.Checkpoint(module).save(os.path.join(a.out, "tfmodule", "ckpt", "ckpt"))
+    y = tf.tanh(scaled.reshape(-1, 784) @ module.w1 + module.b1) @ module.w2 + module.b2
+    print(f"tfmodule {float(np.mean(np.argmax(y.numpy(), 1) == labels))!r} 0")
     refused = os.path.join(a.out, "refused")
     os.makedirs(refused, exist_ok=True)
     keras.Sequential([keras.Input((28, 28, 1)), L.Conv2D(2, 3), L.Flatten(), L.Dense(10)],

@@ -26,21 +26,24 @@ import org.dnnlessons.nn.Activation;
 import org.dnnlessons.nn.ModelDescription;
 
 /**
- * Writes the lesson's MLP as Keras 3 files, in Java (HDF5 through jHDF's writer, the archive with
- * {@code java.util.zip}): no Python is involved.
+ * Writes a model description and its weights as Keras 3 files, in Java (HDF5 through jHDF's writer,
+ * the archive with {@code java.util.zip}): no Python is involved.
  *
- * <p>The Keras model is the Sequential
+ * <p>The Keras model is a Sequential of the description's layers, for the lesson's MLP
  *
  * <pre>{@code
  * keras.Sequential([
  *     keras.Input((28, 28, 1)),                          # the lesson's x; (N,) when not 784 pixels
- *     keras.layers.Flatten(),
+ *     keras.layers.Flatten(),                            # after a leading Rescaling, as Keras has it
  *     keras.layers.Dense(256, activation="relu", name="hidden_layer"),   # one per hidden layer
  *     keras.layers.Dense(10, name="out")])               # linear: the lesson's logits
  * }</pre>
  *
- * <p>so {@code model(x)} gives the lesson's {@code logits} and {@code keras.ops.softmax(model(x))}
- * its {@code probabilities}. {@link Format#KERAS} writes the {@code .keras} archive {@code
+ * <p>and for any other description the same with its layers ({@code Rescaling}, {@code
+ * Normalization} with its mean and variance in the config, {@code BatchNormalization} and {@code
+ * PReLU} with their weights, activation layers, {@code Dropout}) and each Dense layer's activation
+ * and {@code use_bias}, so {@code model(x)} gives Java's {@code logits} (or, after a final softmax,
+ * its {@code probabilities}). {@link Format#KERAS} writes the {@code .keras} archive {@code
  * keras.models.load_model(path)} opens with no code; {@link Format#WEIGHTS_H5} writes the weights
  * alone, which {@code model.load_weights(path)} reads into that Sequential built in Python. Files
  * are written under a temporary name in the target directory and renamed, so a failed export leaves

@@ -145,7 +145,7 @@ class KerasLayersIT {
 
   @Test
   void everyActivationAndLayerKindIsGenerated() {
-    assertEquals(models().size(), python.size(), python.keySet().toString());
+    assertEquals(models().size() + 1, python.size(), python.keySet().toString());
     for (String name : Activation.names()) {
       if (!name.equals("gelu_approximate")) {
         assertTrue(python.containsKey("act_" + name), "a Keras model with " + name);
@@ -278,6 +278,36 @@ class KerasLayersIT {
     assertTrue(h5[2].contains("bfloat16 weights (opaque data) are such a case"), h5[2]);
     String[] inspect = cli("inspect", f16.resolve("model.weights.h5").toString());
     assertTrue(inspect[1].contains("layers/dense/vars/0 (DT_HALF) [784,16]"), inspect[1]);
+  }
+
+  @Test
+  void aTfModuleCheckpointIsReadWithMapAndTrainedWithInitMap() {
+    String ckpt = dir.resolve("tfmodule/ckpt").toString();
+    String map =
+        "w1/.ATTRIBUTES/VARIABLE_VALUE=hidden_layer/weights,"
+            + "b1/.ATTRIBUTES/VARIABLE_VALUE=hidden_layer/biases,"
+            + "w2/.ATTRIBUTES/VARIABLE_VALUE=out/weights,"
+            + "b2/.ATTRIBUTES/VARIABLE_VALUE=out/biases";
+    String[] r = cli("evaluate", "--checkpoint", ckpt, "--map", map, "--activation", "tanh");
+    assertEquals("0", r[0], r[2]);
+    assertEquals(expectedLine("tfmodule"), r[1].strip());
+    assertTrue(r[2].contains("--map names weights only; read as the lesson's MLP"), r[2]);
+    String[] train =
+        cli(
+            "train",
+            "--init-from",
+            ckpt,
+            "--init-map",
+            map,
+            "--activation",
+            "tanh",
+            "--epochs",
+            "1",
+            "--save",
+            dir.resolve("tuned-module/model.ckpt").toString());
+    assertEquals("0", train[0], train[2]);
+    assertTrue(train[1].contains("4 of 4 variables loaded"), train[1]);
+    assertTrue(train[1].contains("Model: Dense(16, tanh) -> Dense(10, linear)"), train[1]);
   }
 
   static Stream<Arguments> refusals() {
