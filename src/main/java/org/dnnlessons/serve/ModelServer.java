@@ -55,6 +55,20 @@ public final class ModelServer implements AutoCloseable {
 
   private static final String PAGE = "page/index.html";
 
+  /** Seconds a request may take to arrive, and a response to be taken, before it is cut off. */
+  public static final int EXCHANGE_SECONDS = 60;
+
+  static {
+    // the JDK's server waits forever by default: a client sending a body slowly would hold a
+    // worker of the bounded pool for good (read once, when the JDK's ServerConfig loads)
+    System.setProperty(
+        "sun.net.httpserver.maxReqTime",
+        System.getProperty("sun.net.httpserver.maxReqTime", Integer.toString(EXCHANGE_SECONDS)));
+    System.setProperty(
+        "sun.net.httpserver.maxRspTime",
+        System.getProperty("sun.net.httpserver.maxRspTime", Integer.toString(EXCHANGE_SECONDS)));
+  }
+
   private final ServeOptions options;
   private final ModelManager manager;
   private final Consumer<String> log;

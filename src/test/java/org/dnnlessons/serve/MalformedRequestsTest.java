@@ -187,7 +187,8 @@ class MalformedRequestsTest {
         counts.merge(cases.get(i).kind() + " -> " + a.status(), 1, Integer::sum);
       }
       clients.shutdown();
-      System.out.println("malformed requests: " + counts + " in " + (System.nanoTime() - t0) / 1e6 + " ms");
+      System.out.println(
+          "malformed requests: " + counts + " in " + (System.nanoTime() - t0) / 1e6 + " ms");
       assertEquals(REQUESTS, counts.values().stream().mapToInt(Integer::intValue).sum());
       Http.Answer good = Http.post(url, goodBody(new Random(1), 2));
       assertEquals(200, good.status(), good.body());
