@@ -32,6 +32,9 @@ public record ServeOptions(
   /** Body size at most, by default: 8 MiB, room for 256 images written with 9 digits a pixel. */
   public static final int MAX_BODY_BYTES_DEFAULT = 8 << 20;
 
+  /** The largest {@code --max-body-bytes}: 1 GiB (a body is held in memory whole). */
+  public static final int MAX_BODY_BYTES_LIMIT = 1 << 30;
+
   /** Checks the values. */
   public ServeOptions {
     if (port < 0 || port > 65535) {
@@ -51,9 +54,12 @@ public record ServeOptions(
       throw new IllegalArgumentException(
           "--max-instances must be from 1 to 100000, found " + maxInstances);
     }
-    if (maxBodyBytes < 1024) {
+    if (maxBodyBytes < 1024 || maxBodyBytes > MAX_BODY_BYTES_LIMIT) {
       throw new IllegalArgumentException(
-          "--max-body-bytes must be at least 1024, found " + maxBodyBytes);
+          "--max-body-bytes must be from 1024 to "
+              + MAX_BODY_BYTES_LIMIT
+              + ", found "
+              + maxBodyBytes);
     }
   }
 

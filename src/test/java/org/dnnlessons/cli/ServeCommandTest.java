@@ -29,6 +29,7 @@ class ServeCommandTest {
           {"--workers", "0"},
           {"--max-instances", "0"},
           {"--max-body-bytes", "10"},
+          {"--max-body-bytes", "2147483647"},
           {"--poll-seconds", "0"}
         }) {
       String[] all = new String[args.length + 3];
