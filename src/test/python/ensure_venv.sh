@@ -39,9 +39,19 @@ install_keras() {
   }
 }
 
+# requests: serve_client.py talks to serve as TensorFlow Serving's documentation shows
+install_requests() {
+  "$VENV/bin/python" -c "import requests" 2>/dev/null \
+    || "$VENV/bin/pip" install --quiet --retries 0 --timeout 5 requests || {
+    echo "error: could not install requests into $VENV; or skip with -Dinterop.skip=true" >&2
+    exit 1
+  }
+}
+
 if [ -x "$VENV/bin/python" ] && check; then
   install_keras
   install_notebooks
+  install_requests
   echo "interop: Python TensorFlow $TF_VERSION and nbclient ready in $VENV"
   exit 0
 fi
@@ -67,4 +77,5 @@ fi
 check || { echo "error: $VENV has no working TensorFlow $TF_VERSION" >&2; exit 1; }
 install_keras
 install_notebooks
+install_requests
 echo "interop: Python TensorFlow $TF_VERSION and nbclient ready in $VENV"

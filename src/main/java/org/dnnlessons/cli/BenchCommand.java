@@ -47,8 +47,32 @@ final class BenchCommand implements Callable<Integer> {
               + " by src/test/python/ensure_bench_venv.sh); rows left out when missing.")
   Path benchPython;
 
+  @Option(
+      names = "--serve",
+      paramLabel = "MODEL",
+      description =
+          "Instead: requests/s and p99 of serve's :predict (1 and 64 images a request) against the"
+              + " same weights served by Flask calling Keras predict (needs wrk, and Flask in the"
+              + " --python interpreter), interleaved.")
+  Path serve;
+
+  @Option(
+      names = "--serve-seconds",
+      paramLabel = "S",
+      description = "With --serve: seconds per wrk run (default: ${DEFAULT-VALUE}).")
+  int serveSeconds = 10;
+
   @Override
   public Integer call() throws Exception {
+    if (serve != null) {
+      org.dnnlessons.bench.ServingComparison.run(
+          serve,
+          python != null ? python : PythonPeer.defaultPython(),
+          quick ? 1 : 3,
+          serveSeconds,
+          main.out());
+      return Main.EXIT_OK;
+    }
     if (levers) {
       Benchmark.levers(quick, main.out());
       return Main.EXIT_OK;

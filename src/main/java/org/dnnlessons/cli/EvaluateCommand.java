@@ -6,6 +6,7 @@ import org.dnnlessons.data.DataSource;
 import org.dnnlessons.data.MnistDataSets;
 import org.dnnlessons.format.PythonFloat;
 import org.dnnlessons.nn.Mlp;
+import org.dnnlessons.savedmodel.SavedModelRunner;
 import org.dnnlessons.train.Evaluator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Spec;
     name = "evaluate",
     mixinStandardHelpOptions = true,
     description =
-        "Restores a checkpoint of the multilayer perceptron and prints its test accuracy.")
+        "Restores a checkpoint of the multilayer perceptron (or runs a SavedModel's own serving"
+            + " signature) and prints its test accuracy.")
 final class EvaluateCommand implements Callable<Integer> {
 
   @ParentCommand Main main;
@@ -33,12 +35,24 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (SavedModelRunner.isSavedModel(checkpointOption.checkpoint)) {
+      // a SavedModel runs its own serving signature, whatever its layers
+      DataSource source = Main.options(spec, () -> data.source(null));
+      DataSet test =
+          MnistDataSets.read(source, MnistDataSets.Options.defaults().withReshape(false)).test();
+      try (SavedModelInput model =
+          SavedModelInput.open(spec, checkpointOption.checkpoint, test, network, main.err())) {
+        double accuracy = model.runner().accuracy(test, model.inputScale());
+        main.out().println("Test Accuracy: " + PythonFloat.fixed(accuracy, 4));
+      }
+      return Main.EXIT_OK;
+    }
     Mlp.Options netOptions = Main.options(spec, () -> network.resolve(checkpointOption.checkpoint));
+    network.report(main.err(), netOptions);
     DataSource source = Main.options(spec, () -> data.source(null));
     DataSet test =
         MnistDataSets.read(source, MnistDataSets.Options.defaults().withReshape(false)).test();
-    try (RestoredNetwork restored =
-        RestoredNetwork.open(netOptions, test, checkpointOption.checkpoint)) {
+    try (RestoredNetwork restored = RestoredNetwork.open(netOptions, test, network.weights())) {
       float accuracy = Evaluator.accuracy(restored.session(), restored.net(), test);
       main.out().println("Test Accuracy: " + PythonFloat.fixed(accuracy, 4));
     }

@@ -10,6 +10,7 @@ import org.dnnlessons.checkpoint.CheckpointTensor;
 import org.dnnlessons.checkpoint.TensorInfo;
 import org.dnnlessons.checkpoint.TensorJson;
 import org.dnnlessons.keras.KerasWeightsFile;
+import org.dnnlessons.keras.SavedModelVariables;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,7 +32,9 @@ final class InspectCommand implements Callable<Integer> {
 
   @Parameters(
       paramLabel = "PREFIX|DIR",
-      description = "A checkpoint prefix, or a directory (its latest checkpoint).")
+      description =
+          "A checkpoint prefix, a directory (its latest checkpoint), a SavedModel directory, or a"
+              + " Keras .keras/.h5 file.")
   Path checkpoint;
 
   @Option(names = "--tensor", paramLabel = "NAME", description = "Print this tensor's values.")
@@ -50,7 +53,10 @@ final class InspectCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (KerasWeightsFile.accepts(checkpoint)) {
-      return inspectKeras(main.out());
+      return inspectTensors(main.out(), KerasWeightsFile.read(checkpoint));
+    }
+    if (SavedModelVariables.accepts(checkpoint)) {
+      return inspectTensors(main.out(), SavedModelVariables.read(checkpoint));
     }
     PrintStream out = main.out();
     if (json) {
@@ -99,10 +105,10 @@ final class InspectCommand implements Callable<Integer> {
   }
 
   /**
-   * A Keras {@code .weights.h5} or {@code .keras}: its datasets as Keras names them in the file.
+   * A Keras {@code .weights.h5} or {@code .keras} (its datasets as Keras names them in the file),
+   * or a SavedModel directory (its variables as Python names them).
    */
-  private int inspectKeras(PrintStream out) throws Exception {
-    List<CheckpointTensor> all = KerasWeightsFile.read(checkpoint);
+  private int inspectTensors(PrintStream out, List<CheckpointTensor> all) throws Exception {
     List<CheckpointTensor> selected = all;
     if (tensor != null) {
       selected = all.stream().filter(t -> t.info().name().equals(tensor)).toList();

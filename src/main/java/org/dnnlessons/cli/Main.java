@@ -38,6 +38,7 @@ public final class Main implements Runnable {
     COMMANDS.put("predict", PredictCommand::new);
     COMMANDS.put("inspect", InspectCommand::new);
     COMMANDS.put("export", ExportCommand::new);
+    COMMANDS.put("serve", ServeCommand::new);
     COMMANDS.put("data", DataCommand::new);
     COMMANDS.put("notebook", NotebookCommand::new);
     COMMANDS.put("bench", BenchCommand::new);

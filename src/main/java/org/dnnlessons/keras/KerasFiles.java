@@ -91,9 +91,131 @@ final class KerasFiles {
     }
   }
 
-  /** The lesson-named weights of {@code m.save_weights(...)}'s file. */
-  static MlpWeights readWeightsH5(Path file) throws CheckpointException {
-    return DenseStack.map(file, MlpWeights.Format.KERAS_WEIGHTS_H5, layersByGroup(file, file));
+  /**
+   * The description and weights of an HDF5 file: a legacy full model ({@code m.save("m.h5")}, its
+   * root attribute {@code model_config}), a Keras 3 weights file ({@code layers/...}) or a Keras 2
+   * one ({@code layer_names}); the weights files with {@code config} when it is given.
+   */
+  static MlpWeights readHdf5(Path file, JsonObject config) throws CheckpointException {
+    String modelConfig;
+    boolean keras3;
+    try (HdfFile hdf = openHdf(file, file)) {
+      modelConfig = stringAttribute(hdf, "model_config");
+      keras3 = hdf.getChildren().get("layers") instanceof Group;
+    } catch (RuntimeException e) {
+      throw hdfError(file, e);
+    }
+    if (modelConfig != null) {
+      JsonObject own = parseConfig(file, modelConfig.getBytes(StandardCharsets.UTF_8));
+      return LayerStack.map(
+          file, MlpWeights.Format.KERAS_H5, "a legacy .h5 model", legacyLayers(file, own));
+    }
+    if (keras3) {
+      List<KerasLayer> layers =
+          config == null ? layersByGroup(file, file) : layersByConfig(file, config, file);
+      return LayerStack.map(file, MlpWeights.Format.KERAS_WEIGHTS_H5, "a .weights.h5 file", layers);
+    }
+    List<KerasLayer> layers = legacyWeightLayers(file);
+    return LayerStack.map(
+        file,
+        MlpWeights.Format.KERAS_WEIGHTS_H5,
+        "a Keras 2 weights file",
+        withConfig(file, config, layers));
+  }
+
+  /**
+   * A model's config from {@code --config}: a {@code .keras} archive's {@code config.json}, or the
+   * JSON {@code model.to_json()} writes.
+   */
+  static JsonObject readModelConfig(Path config) throws CheckpointException {
+    if (!Files.isRegularFile(config)) {
+      throw new CheckpointException(
+          config, CheckpointException.NO_OFFSET, "--config: no such file");
+    }
+    if (isZip(config)) {
+      try (ZipFile zip = openZip(config)) {
+        return parseConfig(config, entryBytes(config, zip, CONFIG_ENTRY, MAX_CONFIG_BYTES));
+      } catch (IOException e) {
+        throw new CheckpointException(
+            config, CheckpointException.NO_OFFSET, "cannot read the archive: " + e.getMessage(), e);
+      }
+    }
+    try {
+      if (Files.size(config) > MAX_CONFIG_BYTES) {
+        throw new CheckpointException(
+            config,
+            CheckpointException.NO_OFFSET,
+            "--config is larger than the " + MAX_CONFIG_BYTES + " bytes this reader accepts");
+      }
+      return parseConfig(config, Files.readAllBytes(config));
+    } catch (IOException e) {
+      throw new CheckpointException(
+          config, CheckpointException.NO_OFFSET, "cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The layers of {@code config}, each given the weights of the next of {@code weighted} that holds
+   * any, when the config's layer has weights; {@code weighted} itself when {@code config} is null.
+   *
+   * @throws CheckpointException when the file's layers with weights and the config's differ in
+   *     number
+   */
+  static List<KerasLayer> withConfig(Path file, JsonObject config, List<KerasLayer> weighted)
+      throws CheckpointException {
+    if (config == null) {
+      return weighted;
+    }
+    List<KerasLayer> withWeights = new ArrayList<>();
+    for (KerasLayer l : weighted) {
+      if (!l.weights().isEmpty()) {
+        withWeights.add(l);
+      }
+    }
+    List<KerasLayer> out = new ArrayList<>();
+    int next = 0;
+    for (JsonObject layer : configLayers(file, config)) {
+      String className = string(layer, "class_name");
+      JsonObject c = layerConfig(layer);
+      String name = string(c, "name") != null ? string(c, "name") : className;
+      List<CheckpointTensor> weights = List.of();
+      if (hasWeights(className, c)) {
+        if (next >= withWeights.size()) {
+          throw new CheckpointException(
+              file,
+              CheckpointException.NO_OFFSET,
+              "--config's layer '"
+                  + name
+                  + "' ("
+                  + className
+                  + ") has weights, but the file holds only "
+                  + withWeights.size()
+                  + " layer(s) with weights");
+        }
+        weights = withWeights.get(next++).weights();
+      }
+      out.add(new KerasLayer(name, className, null, weights, c));
+    }
+    if (next != withWeights.size()) {
+      throw new CheckpointException(
+          file,
+          CheckpointException.NO_OFFSET,
+          "the file holds "
+              + withWeights.size()
+              + " layer(s) with weights, --config describes "
+              + next
+              + ": not this file's model");
+    }
+    return out;
+  }
+
+  /** True for the config's layers that keep weights in the file. */
+  private static boolean hasWeights(String className, JsonObject c) {
+    return switch (className == null ? "" : className) {
+      case "Dense", "BatchNormalization", "PReLU" -> true;
+      case "Normalization" -> c.get("mean") == null || c.get("mean").isJsonNull();
+      default -> false;
+    };
   }
 
   /** The lesson-named weights of {@code m.save(...)}'s archive. */
@@ -109,8 +231,11 @@ final class KerasFiles {
       JsonObject config = parseConfig(file, entryBytes(file, zip, CONFIG_ENTRY, MAX_CONFIG_BYTES));
       Path weights = extractWeights(file, zip, maxWeightsBytes);
       try {
-        return DenseStack.map(
-            file, MlpWeights.Format.KERAS_ARCHIVE, layersByConfig(file, config, weights));
+        return LayerStack.map(
+            file,
+            MlpWeights.Format.KERAS_ARCHIVE,
+            "a .keras archive",
+            layersByConfig(file, config, weights));
       } finally {
         deleteQuietly(weights);
       }
@@ -249,45 +374,53 @@ final class KerasFiles {
     }
   }
 
-  /** The layers in {@code config.json}'s order, each with its weights from the HDF5 file. */
-  private static List<KerasLayer> layersByConfig(Path file, JsonObject config, Path h5)
-      throws CheckpointException {
+  /** The config's layers, in order: a Sequential's, or a Functional model's (Keras 2 and 3). */
+  static List<JsonObject> configLayers(Path file, JsonObject config) throws CheckpointException {
     String modelClass = string(config, "class_name");
     JsonElement inner = config.get("config");
-    if (!("Sequential".equals(modelClass) || "Functional".equals(modelClass))
-        || inner == null
-        || !inner.isJsonObject()
-        || !(inner.getAsJsonObject().get("layers") instanceof JsonArray)) {
+    JsonElement layers = inner instanceof JsonObject o ? o.get("layers") : inner;
+    if (!("Sequential".equals(modelClass)
+            || "Functional".equals(modelClass)
+            || "Model".equals(modelClass))
+        || !(layers instanceof JsonArray)) {
       throw new CheckpointException(
           file,
           CheckpointException.NO_OFFSET,
-          CONFIG_ENTRY
-              + " describes a "
+          "the model config describes a "
               + modelClass
-              + ", expected a Sequential or Functional model with a list of layers");
+              + ", expected a Sequential or Functional model with a list of layers (a subclassed"
+              + " model has none: read its SavedModel, or its weights with --config naming an"
+              + " equivalent Sequential)");
     }
-    JsonArray layers = inner.getAsJsonObject().getAsJsonArray("layers");
+    List<JsonObject> out = new ArrayList<>();
+    for (JsonElement e : layers.getAsJsonArray()) {
+      if (!e.isJsonObject() || string(e.getAsJsonObject(), "class_name") == null) {
+        throw new CheckpointException(
+            file,
+            CheckpointException.NO_OFFSET,
+            "the model config lists a layer that is no object with a class_name");
+      }
+      out.add(e.getAsJsonObject());
+    }
+    return out;
+  }
+
+  private static JsonObject layerConfig(JsonObject layer) {
+    return layer.get("config") instanceof JsonObject c ? c : new JsonObject();
+  }
+
+  /** The layers in {@code config}'s order, each with its weights from the Keras 3 HDF5 file. */
+  private static List<KerasLayer> layersByConfig(Path file, JsonObject config, Path h5)
+      throws CheckpointException {
+    List<JsonObject> layers = configLayers(file, config);
     List<KerasLayer> out = new ArrayList<>();
     Map<String, Integer> used = new HashMap<>();
     try (HdfFile hdf = openHdf(file, h5)) {
       Group layersGroup = layersGroup(file, hdf);
-      for (JsonElement e : layers) {
-        if (!e.isJsonObject()) {
-          throw new CheckpointException(
-              file,
-              CheckpointException.NO_OFFSET,
-              CONFIG_ENTRY + " lists a layer that is no object");
-        }
-        JsonObject layer = e.getAsJsonObject();
+      for (JsonObject layer : layers) {
         String className = string(layer, "class_name");
-        JsonObject layerConfig = layer.get("config") instanceof JsonObject c ? c : new JsonObject();
+        JsonObject layerConfig = layerConfig(layer);
         String name = string(layerConfig, "name");
-        if (className == null) {
-          throw new CheckpointException(
-              file,
-              CheckpointException.NO_OFFSET,
-              CONFIG_ENTRY + " lists a layer without class_name");
-        }
         String label = name != null ? name : className;
         if (className.equals("InputLayer")) {
           continue;
@@ -297,7 +430,7 @@ final class KerasFiles {
         int n = used.merge(snake, 1, Integer::sum) - 1;
         String group = n == 0 ? snake : snake + "_" + n;
         List<CheckpointTensor> weights = groupWeights(file, layersGroup, group);
-        out.add(new KerasLayer(label, className, activation(layerConfig, className), weights));
+        out.add(new KerasLayer(label, className, null, weights, layerConfig));
       }
     } catch (RuntimeException e) {
       throw hdfError(file, e);
@@ -305,23 +438,115 @@ final class KerasFiles {
     return out;
   }
 
-  /** A Dense layer's activation as {@code config.json} gives it; {@code null} for other layers. */
-  private static String activation(JsonObject layerConfig, String className) {
-    if (!className.equals("Dense")) {
+  /** A legacy {@code .h5} model's layers: {@code model_weights/<name>}'s {@code weight_names}. */
+  private static List<KerasLayer> legacyLayers(Path file, JsonObject config)
+      throws CheckpointException {
+    List<JsonObject> layers = configLayers(file, config);
+    List<KerasLayer> out = new ArrayList<>();
+    try (HdfFile hdf = openHdf(file, file)) {
+      Node weightsNode = hdf.getChildren().get("model_weights");
+      if (!(weightsNode instanceof Group modelWeights)) {
+        throw new CheckpointException(
+            file, CheckpointException.NO_OFFSET, "a legacy .h5 model without 'model_weights'");
+      }
+      for (JsonObject layer : layers) {
+        String className = string(layer, "class_name");
+        JsonObject layerConfig = layerConfig(layer);
+        String name = string(layerConfig, "name");
+        if (name == null) {
+          name = string(layer, "name");
+        }
+        List<CheckpointTensor> weights = new ArrayList<>();
+        if (name != null && modelWeights.getChildren().get(name) instanceof Group g) {
+          weights = namedWeights(file, g);
+        }
+        out.add(
+            new KerasLayer(name != null ? name : className, className, null, weights, layerConfig));
+      }
+    } catch (RuntimeException e) {
+      throw hdfError(file, e);
+    }
+    return out;
+  }
+
+  /** A Keras 2 {@code save_weights("w.h5")} file's layers, in {@code layer_names} order. */
+  private static List<KerasLayer> legacyWeightLayers(Path file) throws CheckpointException {
+    List<KerasLayer> out = new ArrayList<>();
+    try (HdfFile hdf = openHdf(file, file)) {
+      Group root = hdf;
+      if (hdf.getChildren().get("model_weights") instanceof Group g) {
+        root = g;
+      }
+      String[] names = stringsAttribute(root, "layer_names");
+      if (names == null) {
+        throw new CheckpointException(
+            file,
+            CheckpointException.NO_OFFSET,
+            "neither a Keras 3 weights file ('layers') nor a Keras 2 one ('layer_names'), nor a"
+                + " model ('model_config'); the file has "
+                + String.join(", ", hdf.getChildren().keySet()));
+      }
+      for (String name : names) {
+        List<CheckpointTensor> weights = new ArrayList<>();
+        if (root.getChildren().get(name) instanceof Group g) {
+          weights = namedWeights(file, g);
+        }
+        out.add(new KerasLayer(name, null, null, weights));
+      }
+    } catch (RuntimeException e) {
+      throw hdfError(file, e);
+    }
+    return out;
+  }
+
+  /** The datasets a legacy layer group's {@code weight_names} attribute lists, in its order. */
+  private static List<CheckpointTensor> namedWeights(Path file, Group g)
+      throws CheckpointException {
+    String[] names = stringsAttribute(g, "weight_names");
+    List<CheckpointTensor> out = new ArrayList<>();
+    if (names == null) {
+      return out;
+    }
+    for (String n : names) {
+      Node d;
+      try {
+        d = g.getByPath(n);
+      } catch (RuntimeException e) {
+        d = null;
+      }
+      if (!(d instanceof Dataset dataset)) {
+        throw new CheckpointException(
+            file,
+            CheckpointException.NO_OFFSET,
+            g.getPath() + " lists weight '" + n + "', which the file does not hold");
+      }
+      out.add(read(file, dataset, g.getPath().replaceFirst("^/", "") + n));
+    }
+    return out;
+  }
+
+  private static String stringAttribute(Node node, String key) {
+    io.jhdf.api.Attribute a = node.getAttributes().get(key);
+    if (a == null) {
       return null;
     }
-    JsonElement a = layerConfig.get("activation");
-    if (a == null || a.isJsonNull()) {
-      return "linear";
+    Object data = a.getData();
+    return data instanceof String str ? str : null;
+  }
+
+  private static String[] stringsAttribute(Node node, String key) {
+    io.jhdf.api.Attribute a = node.getAttributes().get(key);
+    if (a == null) {
+      return null;
     }
-    if (a.isJsonPrimitive()) {
-      return a.getAsString();
+    Object data = a.getData();
+    if (data instanceof String[] strs) {
+      return strs;
     }
-    if (a.isJsonObject()) {
-      String config = string(a.getAsJsonObject(), "config");
-      return config != null ? config : "custom " + string(a.getAsJsonObject(), "class_name");
+    if (data instanceof String str) {
+      return new String[] {str};
     }
-    return a.toString();
+    return new String[0];
   }
 
   /** The layers of a weights file alone: its groups, the Dense ones ordered by their number. */
@@ -338,6 +563,16 @@ final class KerasFiles {
               case "flatten" -> "Flatten";
               case "dropout" -> "Dropout";
               case "input_layer" -> "InputLayer";
+              case "reshape" -> "Reshape";
+              case "rescaling" -> "Rescaling";
+              case "normalization" -> "Normalization";
+              case "batch_normalization" -> "BatchNormalization";
+              case "activation" -> "Activation";
+              case "re_lu" -> "ReLU";
+              case "leaky_re_lu" -> "LeakyReLU";
+              case "p_re_lu" -> "PReLU";
+              case "elu" -> "ELU";
+              case "softmax" -> "Softmax";
               default -> group;
             };
         out.add(new KerasLayer(group, className, null, groupWeights(file, layers, group)));
@@ -476,6 +711,18 @@ final class KerasFiles {
       return new CheckpointTensor(new TensorInfo(name, dtype, shape), new byte[0], List.of());
     }
     Object values = d.isScalar() ? d.getData() : d.getDataFlat();
+    if (dtype == DataType.DT_FLOAT
+        && d.getDataType() instanceof io.jhdf.object.datatype.FloatingPoint fp
+        && fp.getSize() == 2
+        && values instanceof float[] halves) {
+      // jHDF widens float16 to float: keep the file's dtype, as h5py shows it, in half bits
+      ByteBuffer bits = ByteBuffer.allocate(halves.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+      for (float f : halves) {
+        bits.putShort((short) halfBits(f));
+      }
+      return new CheckpointTensor(
+          new TensorInfo(name, DataType.DT_HALF, shape), bits.array(), List.of());
+    }
     ByteBuffer bytes =
         ByteBuffer.allocate(Math.toIntExact(elements * elementSize(dtype)))
             .order(ByteOrder.LITTLE_ENDIAN);
@@ -502,6 +749,29 @@ final class KerasFiles {
           "dataset " + name + " holds " + values.getClass().getSimpleName() + ", expected numbers");
     }
     return new CheckpointTensor(new TensorInfo(name, dtype, shape), bytes.array(), List.of());
+  }
+
+  /** The IEEE half-precision bits of {@code f}, which is one (read from a float16 dataset). */
+  static int halfBits(float f) {
+    int bits = Float.floatToIntBits(f);
+    int sign = (bits >>> 16) & 0x8000;
+    int exponent = (bits >>> 23) & 0xff;
+    int mantissa = bits & 0x7fffff;
+    if (exponent == 0xff) {
+      return sign | 0x7c00 | (mantissa != 0 ? 0x200 | (mantissa >>> 13) : 0);
+    }
+    int e = exponent - 127 + 15;
+    if (e >= 0x1f) {
+      return sign | 0x7c00;
+    }
+    if (e <= 0) {
+      if (e < -10) {
+        return sign;
+      }
+      int m = (mantissa | 0x800000) >> (1 - e);
+      return sign | ((m + 0x1000) >> 13);
+    }
+    return sign | (e << 10) | ((mantissa + 0x1000) >> 13);
   }
 
   private static int elementSize(DataType dtype) {
@@ -535,6 +805,24 @@ final class KerasFiles {
 
   private static CheckpointException hdfError(Path file, RuntimeException e) {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (message.contains("/vars/")) {
+      // jHDF fails on the header of a weight dataset it cannot parse (Keras stores bfloat16 as
+      // opaque 2-byte data tagged "bfloat16"), not on a damaged file
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      return new CheckpointException(
+          file,
+          CheckpointException.NO_OFFSET,
+          "the HDF5 reader (jHDF) cannot read a weight's header: "
+              + message
+              + " ("
+              + root.getMessage()
+              + "); Keras's bfloat16 weights (opaque data) are such a case: read the model's TF2"
+              + " checkpoint, or save it in float32 or float16",
+          e);
+    }
     return new CheckpointException(
         file, CheckpointException.NO_OFFSET, "not a readable HDF5 file: " + message, e);
   }

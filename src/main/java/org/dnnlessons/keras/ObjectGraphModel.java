@@ -72,11 +72,16 @@ final class ObjectGraphModel {
    */
   static List<KerasLayer> layers(CheckpointReader reader, SavedObjectGraph savedObjects)
       throws CheckpointException {
-    ObjectGraphModel graph = new ObjectGraphModel(reader.prefix(), reader, parse(reader));
+    ObjectGraphModel graph = new ObjectGraphModel(reader.prefix(), reader, nodes(reader));
     return graph.layers(savedObjects);
   }
 
-  private static List<TrackableObject> parse(CheckpointReader reader) throws CheckpointException {
+  private static List<TrackableObject> nodes(CheckpointReader reader) throws CheckpointException {
+    return parse(reader).getNodesList();
+  }
+
+  /** The checkpoint's object graph, checked: every child refers to a node it has. */
+  static TrackableObjectGraph parse(CheckpointReader reader) throws CheckpointException {
     Path prefix = reader.prefix();
     TensorInfo info = reader.info(OBJECT_GRAPH_KEY);
     if (info.shape().length != 0 || info.dtype() != org.tensorflow.proto.DataType.DT_STRING) {
@@ -135,7 +140,7 @@ final class ObjectGraphModel {
         }
       }
     }
-    return nodes;
+    return graph;
   }
 
   private List<KerasLayer> layers(SavedObjectGraph savedObjects) throws CheckpointException {
@@ -147,7 +152,8 @@ final class ObjectGraphModel {
       }
       return layers;
     }
-    if (savedObjects != null && child(0, "trainable_variables") != null) {
+    if (savedObjects != null
+        && (child(0, "variables") != null || child(0, "trainable_variables") != null)) {
       return exportedLayers(savedObjects);
     }
     throw new CheckpointException(
@@ -285,12 +291,14 @@ final class ObjectGraphModel {
   }
 
   /**
-   * Layers of a SavedModel from Keras's {@code model.export}: its root lists the trainable
-   * variables in model order, and {@code saved_model.pb} gives each its Keras path ({@code
-   * sequential/dense/kernel}); consecutive variables of one layer path form a layer.
+   * Layers of a SavedModel from Keras's {@code model.export}: its root lists the variables in model
+   * order, and {@code saved_model.pb} gives each its Keras path ({@code sequential/dense/kernel});
+   * consecutive variables of one layer path form a layer.
    */
   private List<KerasLayer> exportedLayers(SavedObjectGraph saved) throws CheckpointException {
-    Located list = new Located("trainable_variables", child(0, "trainable_variables"));
+    // all the variables (BatchNormalization's moving statistics, Normalization's are not trainable)
+    String listName = child(0, "variables") != null ? "variables" : "trainable_variables";
+    Located list = new Located(listName, child(0, listName));
     Map<String, List<CheckpointTensor>> byLayer = new LinkedHashMap<>();
     for (ObjectReference c : sortedByIndex(list, "")) {
       String key = variableKey(c.getNodeId());

@@ -1,26 +1,25 @@
 package org.dnnlessons.keras;
 
+import com.google.gson.JsonObject;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.checkpoint.CheckpointReader;
-import org.tensorflow.proto.FunctionDef;
+import org.dnnlessons.savedmodel.ServingGraph;
 import org.tensorflow.proto.MetaGraphDef;
-import org.tensorflow.proto.NodeDef;
 import org.tensorflow.proto.SavedModel;
 
 /**
  * The layers of a Keras model saved as a SavedModel directory ({@code model.export(dir)} or {@code
  * tf.saved_model.save(model, dir)}): the variables from {@code variables/variables}, found through
  * the object graph (see {@link ObjectGraphModel}); {@code saved_model.pb} gives the variables'
- * names and the ops the model computes, so a model with an activation other than ReLU (and softmax)
- * is refused.
+ * names and the ops the model computes ({@link ServingGraph}), so a model that computes anything
+ * but the lesson's MLP is refused, naming what it computes.
  */
 final class SavedModelLayers {
 
@@ -30,24 +29,6 @@ final class SavedModelLayers {
   /** {@code saved_model.pb} files larger than this are refused (Keras MLPs' are under 1 MB). */
   static final long MAX_SAVED_MODEL_BYTES = 256L << 20;
 
-  /** Activation ops the lesson's MLP does not compute; a SavedModel that runs one is refused. */
-  private static final Set<String> OTHER_ACTIVATIONS =
-      Set.of(
-          "Tanh",
-          "Sigmoid",
-          "Elu",
-          "Selu",
-          "Softplus",
-          "Softsign",
-          "LeakyRelu",
-          "Relu6",
-          "Erf",
-          "Conv2D",
-          "Conv3D",
-          "DepthwiseConv2dNative",
-          "MaxPool",
-          "AvgPool");
-
   private SavedModelLayers() {}
 
   /** True when {@code dir} is a SavedModel directory. */
@@ -55,56 +36,98 @@ final class SavedModelLayers {
     return Files.isDirectory(dir) && Files.isRegularFile(dir.resolve(SAVED_MODEL_PB));
   }
 
-  static List<KerasLayer> read(Path dir) throws CheckpointException {
+  /**
+   * The model description and weights of a SavedModel, for {@code train --init-from} and the
+   * readers that build a network from a file ({@code evaluate} and {@code predict} run a SavedModel
+   * as itself instead, {@code savedmodel.SavedModelRunner}).
+   *
+   * <p>The serving signature's graph says what each layer computes ({@link ServingGraph}: every op
+   * between input and output accounted for, else refused), and the variables bundle holds the
+   * weights, found through the object graph. A Keras model's layers are described from the graph
+   * (Dense with its use_bias, each activation, Rescaling, Normalization, BatchNormalization with
+   * its epsilon, PReLU); {@code --config} states them instead. The product's own {@code train
+   * --export DIR} (a TensorFlow 1 graph whose variables carry the lesson's names) is read as the
+   * lesson's checkpoint once its graph is checked to be the lesson's MLP.
+   *
+   * @param config the layers {@code --config} states, or {@code null}
+   */
+  static MlpWeights weights(Path dir, JsonObject config) throws CheckpointException {
     Path pb = dir.resolve(SAVED_MODEL_PB);
-    SavedModel model = parse(pb);
-    MetaGraphDef meta = null;
-    for (MetaGraphDef m : model.getMetaGraphsList()) {
-      if (m.hasObjectGraphDef()) {
-        meta = m;
-        break;
-      }
-    }
-    if (meta == null) {
-      throw new CheckpointException(
-          pb,
-          CheckpointException.NO_OFFSET,
-          "no meta graph with an object graph: a TensorFlow 1 SavedModel, not a Keras model's");
-    }
-    Set<String> refused = new TreeSet<>();
-    for (NodeDef n : meta.getGraphDef().getNodeList()) {
-      if (OTHER_ACTIVATIONS.contains(n.getOp())) {
-        refused.add(n.getOp());
-      }
-    }
-    for (FunctionDef f : meta.getGraphDef().getLibrary().getFunctionList()) {
-      for (NodeDef n : f.getNodeDefList()) {
-        if (OTHER_ACTIVATIONS.contains(n.getOp())) {
-          refused.add(n.getOp());
-        }
-      }
-    }
-    if (!refused.isEmpty()) {
-      throw new CheckpointException(
-          pb,
-          CheckpointException.NO_OFFSET,
-          "the model computes "
-              + String.join(", ", refused)
-              + "; the lesson's MLP is Dense layers with relu (softmax at the output)");
-    }
+    MetaGraphDef meta = serving(pb, parse(pb));
+    ServingGraph graph = ServingGraph.read(pb, meta, SIGNATURE_KEY);
     CheckpointReader reader = CheckpointReader.open(dir.resolve("variables").resolve("variables"));
-    if (!ObjectGraphModel.hasObjectGraph(reader)) {
-      throw new CheckpointException(
-          reader.prefix(),
-          CheckpointException.NO_OFFSET,
-          "no "
-              + ObjectGraphModel.OBJECT_GRAPH_KEY
-              + " entry: the variables carry no object graph");
+    if (!meta.hasObjectGraphDef() || !ObjectGraphModel.hasObjectGraph(reader)) {
+      checkLessonMath(pb, graph);
+      return LessonCheckpoints.read(reader);
     }
-    return ObjectGraphModel.layers(reader, meta.getObjectGraphDef());
+    List<KerasLayer> layers = ObjectGraphModel.layers(reader, meta.getObjectGraphDef());
+    if (config != null) {
+      return LayerStack.map(
+          dir,
+          MlpWeights.Format.SAVED_MODEL,
+          "a SavedModel's variables",
+          KerasFiles.withConfig(dir, config, layers));
+    }
+    return LayerStack.map(
+        dir,
+        MlpWeights.Format.SAVED_MODEL,
+        "a SavedModel's variables",
+        GraphLayers.configure(pb, graph, layers));
   }
 
-  private static SavedModel parse(Path pb) throws CheckpointException {
+  /** The signature {@code evaluate} and {@code predict} run, and this reader reads. */
+  static final String SIGNATURE_KEY = "serving_default";
+
+  /** The meta graph tagged {@code serve}, or the only one. */
+  static MetaGraphDef serving(Path pb, SavedModel model) throws CheckpointException {
+    for (MetaGraphDef m : model.getMetaGraphsList()) {
+      if (m.getMetaInfoDef().getTagsList().contains("serve")) {
+        return m;
+      }
+    }
+    if (model.getMetaGraphsCount() == 1) {
+      return model.getMetaGraphs(0);
+    }
+    throw new CheckpointException(
+        pb,
+        CheckpointException.NO_OFFSET,
+        "no meta graph tagged 'serve' among its " + model.getMetaGraphsCount());
+  }
+
+  /**
+   * The lesson's MLP: an optional Reshape, then (Dense, relu) one or more times, then Dense,
+   * optionally softmax.
+   */
+  private static void checkLessonMath(Path pb, ServingGraph graph) throws CheckpointException {
+    List<ServingGraph.Step> steps = new ArrayList<>(graph.steps());
+    if (!steps.isEmpty() && steps.get(0) instanceof ServingGraph.Reshape) {
+      steps.remove(0);
+    }
+    if (!steps.isEmpty()
+        && steps.get(steps.size() - 1) instanceof ServingGraph.Activation a
+        && a.name().equals("softmax")) {
+      steps.remove(steps.size() - 1);
+    }
+    boolean fits = steps.size() >= 3 && steps.size() % 2 == 1;
+    for (int i = 0; fits && i < steps.size(); i++) {
+      ServingGraph.Step s = steps.get(i);
+      fits =
+          i % 2 == 0
+              ? s instanceof ServingGraph.Dense d && d.bias()
+              : s instanceof ServingGraph.Activation a && a.name().equals("relu");
+    }
+    if (!fits) {
+      throw new CheckpointException(
+          pb,
+          CheckpointException.NO_OFFSET,
+          "the serving signature computes "
+              + graph.describe()
+              + "; the lesson's MLP is Dense layers with relu between them (a softmax after the"
+              + " last allowed); evaluate and predict run this SavedModel as it is");
+    }
+  }
+
+  static SavedModel parse(Path pb) throws CheckpointException {
     byte[] bytes;
     try {
       long size = Files.size(pb);

@@ -1,0 +1,148 @@
+package org.dnnlessons.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import org.dnnlessons.serve.CheckpointSource;
+import org.dnnlessons.serve.ModelLoaders;
+import org.dnnlessons.serve.ModelManager;
+import org.dnnlessons.serve.ModelServer;
+import org.dnnlessons.serve.ServeOptions;
+import org.dnnlessons.serve.ServedModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dnn-lessons serve}: TensorFlow Serving's REST API and a drawing page over a trained
+ * network, until SIGTERM or Ctrl-C.
+ */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Serves a trained network with TensorFlow Serving's REST API (GET /v1/models/NAME,"
+          + " .../metadata, POST /v1/models/NAME:predict, :classify) and a page at / to draw a"
+          + " digit. A directory of train --save checkpoints serves its newest and swaps in newer"
+          + " ones as training writes them. Stops on SIGTERM or Ctrl-C after answering the"
+          + " requests in flight."
+    })
+final class ServeCommand implements Callable<Integer> {
+
+  @ParentCommand Main main;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--model",
+      paramLabel = "PATH",
+      required = true,
+      description =
+          "A checkpoint directory (its newest checkpoint, watched for newer ones) or prefix, a"
+              + " Keras file (.keras, .h5, .weights.h5, a TF2 checkpoint), or a SavedModel directory"
+              + " (run through its serving_default signature).")
+  Path model;
+
+  @Option(
+      names = "--port",
+      paramLabel = "N",
+      description = "TCP port (default: ${DEFAULT-VALUE}, TensorFlow Serving's REST port).")
+  int port = ServeOptions.PORT_DEFAULT;
+
+  @Option(
+      names = "--host",
+      paramLabel = "ADDRESS",
+      description =
+          "Address to listen on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for all).")
+  String host = "127.0.0.1";
+
+  @Option(
+      names = "--name",
+      paramLabel = "NAME",
+      description = "The model's name in URLs /v1/models/NAME (default: ${DEFAULT-VALUE}).")
+  String name = ServeOptions.NAME_DEFAULT;
+
+  @Option(
+      names = "--workers",
+      paramLabel = "N",
+      description = "Threads answering requests (default: the number of cores, at least 2).")
+  Integer workers;
+
+  @Option(
+      names = "--max-instances",
+      paramLabel = "N",
+      description = "Images in one request at most; more is a 400 (default: ${DEFAULT-VALUE}).")
+  int maxInstances = ServeOptions.MAX_INSTANCES_DEFAULT;
+
+  @Option(
+      names = "--max-body-bytes",
+      paramLabel = "N",
+      description = "Request body size at most; more is a 413 (default: ${DEFAULT-VALUE}).")
+  int maxBodyBytes = ServeOptions.MAX_BODY_BYTES_DEFAULT;
+
+  @Option(
+      names = "--poll-seconds",
+      paramLabel = "S",
+      description =
+          "How often a checkpoint directory is checked for a newer checkpoint (default:"
+              + " ${DEFAULT-VALUE}).")
+  double pollSeconds = 1;
+
+  @Override
+  public Integer call() throws Exception {
+    ServeOptions options =
+        Main.options(
+            spec,
+            () -> {
+              if (!(pollSeconds >= 0.01 && pollSeconds <= 86_400)) {
+                throw new IllegalArgumentException(
+                    "--poll-seconds must be from 0.01 to 86400, found " + pollSeconds);
+              }
+              ServeOptions d = ServeOptions.defaults();
+              return d.withAddress(host, port)
+                  .withName(name)
+                  .withLimits(workers != null ? workers : d.workers(), maxInstances, maxBodyBytes);
+            });
+    PrintStream out = main.out();
+    Consumer<String> log =
+        line -> {
+          synchronized (out) {
+            out.println(Instant.now().truncatedTo(ChronoUnit.MILLIS) + " " + line);
+            out.flush();
+          }
+        };
+    ServedModel.Loader loader = ModelLoaders::load;
+    ModelManager manager = new ModelManager(CheckpointSource.loadLatest(model, loader));
+    CheckpointSource source = new CheckpointSource(model, manager, loader, log);
+    ModelServer server;
+    try {
+      server = ModelServer.start(options, manager, log);
+    } catch (Exception e) {
+      manager.close();
+      throw e;
+    }
+    if (CheckpointSource.isWatchable(model)) {
+      source.start(Duration.ofMillis(Math.round(pollSeconds * 1000)));
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              source.close();
+              server.close(); // answers the requests in flight first
+              manager.close();
+              stopped.countDown();
+            },
+            "serve-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    stopped.await(); // until SIGTERM or Ctrl-C runs the hook
+    return Main.EXIT_OK;
+  }
+}

@@ -1,0 +1,78 @@
+package org.dnnlessons.keras;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.dnnlessons.checkpoint.CheckpointException;
+import org.dnnlessons.checkpoint.CheckpointReader;
+import org.dnnlessons.checkpoint.CheckpointTensor;
+import org.dnnlessons.checkpoint.TensorInfo;
+import org.tensorflow.proto.MetaGraphDef;
+import org.tensorflow.proto.SavedObjectGraphOuterClass.SavedObject;
+import org.tensorflow.proto.TrackableObjectGraphOuterClass.TrackableObjectGraph;
+import org.tensorflow.proto.TrackableObjectGraphOuterClass.TrackableObjectGraph.TrackableObject.SerializedTensor;
+
+/**
+ * The variables of a SavedModel directory as Python names them: {@code [v.name for v in
+ * tf.saved_model.load(dir).variables]} without the {@code :0} ({@code sequential/dense/kernel}),
+ * from {@code saved_model.pb}'s object graph; a variable it names nothing (a TensorFlow 1
+ * SavedModel, such as the product's own {@code train --export DIR}) keeps its checkpoint key, as
+ * {@code tf.train.list_variables(dir + "/variables/variables")} shows it. What {@code inspect}
+ * lists for a SavedModel.
+ */
+public final class SavedModelVariables {
+
+  private SavedModelVariables() {}
+
+  /** True when {@code dir} is a SavedModel directory. */
+  public static boolean accepts(Path dir) {
+    return SavedModelLayers.isSavedModel(dir);
+  }
+
+  /**
+   * Every variable with its values, in the order of the variables bundle (Python's names where the
+   * object graph gives them); the object graph itself is left out.
+   *
+   * @throws CheckpointException one line naming the file when {@code saved_model.pb} or the
+   *     variables bundle is missing, corrupt or beyond the readers' bounds
+   */
+  public static List<CheckpointTensor> read(Path dir) throws CheckpointException {
+    Path pb = dir.resolve(SavedModelLayers.SAVED_MODEL_PB);
+    MetaGraphDef meta = SavedModelLayers.serving(pb, SavedModelLayers.parse(pb));
+    CheckpointReader reader = CheckpointReader.open(dir.resolve("variables").resolve("variables"));
+    Map<String, String> names = new HashMap<>();
+    if (meta.hasObjectGraphDef() && ObjectGraphModel.hasObjectGraph(reader)) {
+      TrackableObjectGraph graph = ObjectGraphModel.parse(reader);
+      List<SavedObject> saved = meta.getObjectGraphDef().getNodesList();
+      for (int id = 0; id < graph.getNodesCount() && id < saved.size(); id++) {
+        if (!saved.get(id).hasVariable() || saved.get(id).getVariable().getName().isEmpty()) {
+          continue;
+        }
+        for (SerializedTensor a : graph.getNodes(id).getAttributesList()) {
+          if (a.getName().equals("VARIABLE_VALUE")) {
+            names.put(a.getCheckpointKey(), saved.get(id).getVariable().getName());
+          }
+        }
+      }
+    }
+    List<CheckpointTensor> out = new ArrayList<>();
+    Set<String> listed = new HashSet<>();
+    for (TensorInfo info : reader.tensors()) {
+      // Keras's export lists each variable under several keys (_all_variables/N, variables/N)
+      if (info.name().equals(ObjectGraphModel.OBJECT_GRAPH_KEY)
+          || !listed.add(names.getOrDefault(info.name(), info.name()))) {
+        continue;
+      }
+      CheckpointTensor t = reader.read(info.name());
+      String name = names.getOrDefault(info.name(), info.name());
+      out.add(
+          new CheckpointTensor(
+              new TensorInfo(name, info.dtype(), info.shape()), t.data(), t.strings()));
+    }
+    return out;
+  }
+}

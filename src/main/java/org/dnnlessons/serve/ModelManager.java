@@ -1,0 +1,129 @@
+package org.dnnlessons.serve;
+
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Holds the served model and swaps in a newer one atomically, as TensorFlow Serving's {@code
+ * AspiredVersionsManager} does with its servables: a request {@link #acquire acquires} a handle to
+ * the model current at that moment and uses it to the end, even if a newer one is swapped in
+ * meanwhile; the old model is closed when the last request holding it is done. Readers never see a
+ * half-loaded model (a model is published only once loaded) nor a closed one (reference counting).
+ */
+public final class ModelManager implements AutoCloseable {
+
+  private final AtomicReference<Counted> current;
+
+  /** Starts serving {@code first}; the manager owns it from now on. */
+  public ModelManager(ServedModel first) {
+    current = new AtomicReference<>(new Counted(Objects.requireNonNull(first)));
+  }
+
+  /**
+   * A handle to the model served now; close it when the request is done.
+   *
+   * @throws IllegalStateException after {@link #close}
+   */
+  public ServableHandle acquire() {
+    while (true) {
+      Counted c = current.get();
+      if (c == null) {
+        throw new IllegalStateException("the model manager is closed");
+      }
+      if (c.retain()) {
+        return new ServableHandle(c);
+      }
+      // c was swapped out and released between get() and retain(): read the new one
+    }
+  }
+
+  /** The version served now. */
+  public long version() {
+    try (ServableHandle h = acquire()) {
+      return h.model().version();
+    }
+  }
+
+  /**
+   * Serves {@code next} from now on; the previous model is closed once no request holds it.
+   *
+   * @return the previous model's version
+   * @throws IllegalStateException after {@link #close} (then {@code next} is closed here)
+   */
+  public long swap(ServedModel next) {
+    Counted fresh = new Counted(Objects.requireNonNull(next));
+    Counted old;
+    do {
+      old = current.get();
+      if (old == null) {
+        next.close();
+        throw new IllegalStateException("the model manager is closed");
+      }
+    } while (!current.compareAndSet(old, fresh));
+    long version = old.model.version();
+    old.release(); // the manager's own reference
+    return version;
+  }
+
+  /** Stops serving: the model is closed once the requests holding it are done. */
+  @Override
+  public void close() {
+    Counted old = current.getAndSet(null);
+    if (old != null) {
+      old.release();
+    }
+  }
+
+  /** A model with a count of its holders: the manager (1) plus each request using it. */
+  private static final class Counted {
+    final ServedModel model;
+    final AtomicInteger holders = new AtomicInteger(1);
+
+    Counted(ServedModel model) {
+      this.model = model;
+    }
+
+    /** Adds a holder unless the count already reached 0 (the model is closed or closing). */
+    boolean retain() {
+      while (true) {
+        int n = holders.get();
+        if (n == 0) {
+          return false;
+        }
+        if (holders.compareAndSet(n, n + 1)) {
+          return true;
+        }
+      }
+    }
+
+    void release() {
+      if (holders.decrementAndGet() == 0) {
+        model.close();
+      }
+    }
+  }
+
+  /** One request's hold on a model, as TensorFlow Serving's {@code ServableHandle}. */
+  public static final class ServableHandle implements AutoCloseable {
+    private final Counted counted;
+    private boolean released;
+
+    private ServableHandle(Counted counted) {
+      this.counted = counted;
+    }
+
+    /** The model; valid until {@link #close}. */
+    public ServedModel model() {
+      return counted.model;
+    }
+
+    @Override
+    public void close() {
+      if (!released) {
+        released = true;
+        counted.release();
+      }
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package org.dnnlessons.serve;
+
+/**
+ * How the server listens and what it accepts.
+ *
+ * @param host the address to bind ({@code 127.0.0.1} by default: this machine only)
+ * @param port the TCP port (TensorFlow Serving's REST default, 8501; 0 picks a free one)
+ * @param name the model's name in URLs, {@code /v1/models/NAME}
+ * @param workers threads answering requests (the bounded pool)
+ * @param queue requests waiting for a worker before the accepting thread answers them itself
+ * @param maxInstances images in one request at most (more: 400)
+ * @param maxBodyBytes request body size at most (more: 413)
+ */
+public record ServeOptions(
+    String host,
+    int port,
+    String name,
+    int workers,
+    int queue,
+    int maxInstances,
+    int maxBodyBytes) {
+
+  /** TensorFlow Serving's default REST port. */
+  public static final int PORT_DEFAULT = 8501;
+
+  /** The default model name. */
+  public static final String NAME_DEFAULT = "mnist";
+
+  /** Images per request at most, by default. */
+  public static final int MAX_INSTANCES_DEFAULT = 256;
+
+  /** Body size at most, by default: 8 MiB, room for 256 images written with 9 digits a pixel. */
+  public static final int MAX_BODY_BYTES_DEFAULT = 8 << 20;
+
+  /** The largest {@code --max-body-bytes}: 1 GiB (a body is held in memory whole). */
+  public static final int MAX_BODY_BYTES_LIMIT = 1 << 30;
+
+  /** Checks the values. */
+  public ServeOptions {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("--port must be from 0 to 65535, found " + port);
+    }
+    if (name == null || !name.matches("[A-Za-z0-9_.-]{1,128}")) {
+      throw new IllegalArgumentException(
+          "--name must be 1 to 128 letters, digits, '_', '.' or '-', found '" + name + "'");
+    }
+    if (workers < 1 || workers > 1024) {
+      throw new IllegalArgumentException("--workers must be from 1 to 1024, found " + workers);
+    }
+    if (queue < 0) {
+      throw new IllegalArgumentException("the queue must be 0 or more, found " + queue);
+    }
+    if (maxInstances < 1 || maxInstances > 100_000) {
+      throw new IllegalArgumentException(
+          "--max-instances must be from 1 to 100000, found " + maxInstances);
+    }
+    if (maxBodyBytes < 1024 || maxBodyBytes > MAX_BODY_BYTES_LIMIT) {
+      throw new IllegalArgumentException(
+          "--max-body-bytes must be from 1024 to "
+              + MAX_BODY_BYTES_LIMIT
+              + ", found "
+              + maxBodyBytes);
+    }
+  }
+
+  /** The defaults: this machine only, port 8501, name mnist, a worker per core (at least 2). */
+  public static ServeOptions defaults() {
+    int workers = Math.max(2, Runtime.getRuntime().availableProcessors());
+    return new ServeOptions(
+        "127.0.0.1",
+        PORT_DEFAULT,
+        NAME_DEFAULT,
+        workers,
+        4 * workers,
+        MAX_INSTANCES_DEFAULT,
+        MAX_BODY_BYTES_DEFAULT);
+  }
+
+  /** These options with another host and port. */
+  public ServeOptions withAddress(String host, int port) {
+    return new ServeOptions(host, port, name, workers, queue, maxInstances, maxBodyBytes);
+  }
+
+  /** These options with another model name. */
+  public ServeOptions withName(String value) {
+    return new ServeOptions(host, port, value, workers, queue, maxInstances, maxBodyBytes);
+  }
+
+  /** These options with other limits. */
+  public ServeOptions withLimits(int workers, int maxInstances, int maxBodyBytes) {
+    return new ServeOptions(host, port, name, workers, 4 * workers, maxInstances, maxBodyBytes);
+  }
+}

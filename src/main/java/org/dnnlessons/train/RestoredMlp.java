@@ -1,0 +1,73 @@
+package org.dnnlessons.train;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.dnnlessons.checkpoint.CheckpointException;
+import org.dnnlessons.keras.MlpWeights;
+import org.dnnlessons.nn.Mlp;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+
+/**
+ * The network a saved model describes, built and restored: what {@code predict --image} and {@code
+ * serve} start from (the {@code cli} keeps its own, {@code RestoredNetwork}, for data-shaped
+ * images). Close it to free the graph and the session.
+ *
+ * <p>Python counterpart: rebuilding the lesson's graph and {@code tf.train.Saver().restore(sess,
+ * prefix)}; for Keras's forms, {@code model.load_weights(path)}.
+ *
+ * @param graph the graph
+ * @param net its named parts
+ * @param session a session whose variables hold the checkpoint's values
+ */
+public record RestoredMlp(Graph graph, Mlp.Network net, Session session) implements AutoCloseable {
+
+  /**
+   * Builds the network {@code options} describe and restores {@code weights} into it.
+   *
+   * @param weights read by {@link MlpWeights#read(Path, Path)} from any saved form
+   */
+  public static RestoredMlp open(Mlp.Options options, MlpWeights weights) throws Exception {
+    Graph graph = new Graph();
+    Session session = null;
+    try {
+      Mlp.Network net = Mlp.build(graph, options);
+      session = net.model().newSession();
+      weights.restore(session, net);
+      return new RestoredMlp(graph, net, session);
+    } catch (Exception | Error e) {
+      if (session != null) {
+        session.close();
+      }
+      graph.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Reads the network {@code path} describes (a lesson checkpoint prefix or directory, or a Keras
+   * form) and restores it, as {@code evaluate} does without options.
+   *
+   * @return the network and {@link MlpWeights#notes()}: what was assumed reading the file
+   * @throws CheckpointException when the files are missing, damaged or hold another network
+   */
+  public static Read read(Path path) throws Exception {
+    MlpWeights weights = MlpWeights.read(path, null);
+    return new Read(
+        open(Mlp.Options.lesson().withModel(weights.model()), weights), weights.notes());
+  }
+
+  /**
+   * A network restored by {@link #read}, with the notes its reading printed.
+   *
+   * @param network the restored network
+   * @param notes what was assumed or converted reading the file, one line each
+   */
+  public record Read(RestoredMlp network, List<String> notes) {}
+
+  @Override
+  public void close() {
+    session.close();
+    graph.close();
+  }
+}
