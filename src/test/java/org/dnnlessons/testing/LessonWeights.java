@@ -9,6 +9,7 @@ import java.util.Map;
 import org.dnnlessons.checkpoint.CheckpointTensor;
 import org.dnnlessons.checkpoint.TensorInfo;
 import org.dnnlessons.keras.MlpWeights;
+import org.dnnlessons.nn.ModelDescription;
 import org.tensorflow.proto.DataType;
 
 /** Lesson-named MLP weights made in memory (no TensorFlow), for the writers' tests. */
@@ -26,7 +27,12 @@ public final class LessonWeights {
     Map<String, String> names = new LinkedHashMap<>();
     t.keySet().forEach(k -> names.put(k, k));
     return new MlpWeights(
-        Path.of("test"), MlpWeights.Format.LESSON_CHECKPOINT, List.of(hidden), t, names);
+        Path.of("test"),
+        MlpWeights.Format.LESSON_CHECKPOINT,
+        ModelDescription.lesson(List.of(hidden)),
+        t,
+        names,
+        List.of());
   }
 
   private static CheckpointTensor floats(String name, long... shape) {
