@@ -1,16 +1,17 @@
 package org.dnnlessons.serve;
 
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import org.dnnlessons.data.DigitImage;
+import org.dnnlessons.files.FilePublisher;
 
 /**
  * Predictions for people's pictures of digits ({@code predict --image}, {@code predict --images}):
@@ -64,39 +65,35 @@ public final class DigitPredictions {
               .toList();
     }
     List<String> problems = new ArrayList<>();
-    Path parent = csv.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    Path tmp = Files.createTempFile(parent, "." + csv.getFileName(), ".tmp");
-    int predicted = 0;
-    try {
-      try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-        w.write("file,predicted");
-        for (int c = 0; c < ServedModel.CLASSES; c++) {
-          w.write(",p" + c);
-        }
-        w.write("\n");
-        for (Path f : files) {
-          float[] pixels;
-          try {
-            pixels = DigitImage.read(f);
-          } catch (IOException e) {
-            problems.add(e.getMessage());
-            continue;
-          }
-          float[] p = predict(pixels);
-          w.write(csvField(f.getFileName().toString()) + "," + ModelServer.argmax(p));
-          for (float v : p) {
-            w.write("," + v);
+    int[] predicted = {0};
+    FilePublisher.publish(
+        csv,
+        out -> {
+          Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+          w.write("file,predicted");
+          for (int c = 0; c < ServedModel.CLASSES; c++) {
+            w.write(",p" + c);
           }
           w.write("\n");
-          predicted++;
-        }
-      }
-      Files.move(tmp, csv, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-    return new Folder(predicted, List.copyOf(problems));
+          for (Path f : files) {
+            float[] pixels;
+            try {
+              pixels = DigitImage.read(f);
+            } catch (IOException e) {
+              problems.add(e.getMessage());
+              continue;
+            }
+            float[] p = predict(pixels);
+            w.write(csvField(f.getFileName().toString()) + "," + ModelServer.argmax(p));
+            for (float v : p) {
+              w.write("," + v);
+            }
+            w.write("\n");
+            predicted[0]++;
+          }
+          w.flush();
+        });
+    return new Folder(predicted[0], List.copyOf(problems));
   }
 
   private static String csvField(String s) {
