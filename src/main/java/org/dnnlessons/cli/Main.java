@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.dnnlessons.jvm.JvmOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -80,6 +81,8 @@ public final class Main implements Runnable {
 
   /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
+    // JDK 24+: TensorFlow's use of sun.misc.Unsafe is the application's choice, not the user's
+    JvmOptions.allowUnsafeMemoryAccess();
     System.exit(execute(args));
   }
 

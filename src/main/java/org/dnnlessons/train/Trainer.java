@@ -36,6 +36,8 @@ public final class Trainer {
    *
    * @param validation the split to validate on (may be empty)
    * @param hook called after every epoch, or {@code null}
+   * @throws java.util.concurrent.CancellationException when the thread is interrupted: checked
+   *     after every {@code Session.run} ({@link Interruption#check()})
    */
   public static TrainingResult train(
       Session session,
@@ -100,6 +102,7 @@ public final class Trainer {
             int j = Math.min(k, steps - i);
             long start = System.nanoTime();
             fed.run(session, train.nextBatchesIndices(j, b, true));
+            Interruption.check();
             if (warmupNanos < 0) {
               warmupNanos = System.nanoTime() - start;
               warmupSteps = j;
@@ -128,6 +131,7 @@ public final class Trainer {
                 costSum += ((TFloat32) r.get(0)).getFloat();
               }
             }
+            Interruption.check();
             if (warmupNanos < 0) {
               warmupNanos = System.nanoTime() - start;
               warmupSteps = 1;
