@@ -46,16 +46,15 @@ try (Session sess = net.model().newSession()) {
 
 
 TRAINING_RUN = """
-import org.dnnlessons.train.*;
 java.nio.file.Path runDir = java.nio.file.Files.createTempDirectory("interrupted-run");
-TrainingRun.Options runOptions =
-    TrainingRun.Options.builder(DatasetCatalog.byName("mnist").locate())
+org.dnnlessons.train.TrainingRun.Options runOptions =
+    org.dnnlessons.train.TrainingRun.Options.builder(DatasetCatalog.byName("mnist").locate())
         .network(Mlp.Options.lesson())
-        .training(TrainOptions.lesson().withEpochs(1000))
+        .training(org.dnnlessons.train.TrainOptions.lesson().withEpochs(1000))
         .seed(1L)
         .save(runDir.resolve("model.ckpt"))
         .build();
-TrainingRun.prepare(runOptions).run(System.out, System.err);
+org.dnnlessons.train.TrainingRun.prepare(runOptions).run(System.out, System.err);
 """
 
 
@@ -149,6 +148,13 @@ def main():
         status, text, _, error = run(kc, "System.out.println(6 * 7);")
         emit("after_interrupt", [status, text, error])
 
+        status, text, _, error = run(
+            kc, "try (Session s = net.model().newSession()) {\n"
+                "    s.run(net.init());\n"
+                "    System.out.println(net.variables().size() + \" variables initialized\");\n"
+                "}")
+        emit("session_after_interrupt", [status, text, error])
+
         # the library's loop: TrainingRun.run checks the interrupt between two Session.run calls
         seen_run = {}
 
@@ -171,12 +177,6 @@ def main():
                 ".forEach(System.out::println);\n"
                 "}")
         emit("run_dir_after_interrupt", [status, text, error])
-        status, text, _, error = run(
-            kc, "try (Session s = net.model().newSession()) {\n"
-                "    s.run(net.init());\n"
-                "    System.out.println(net.variables().size() + \" variables initialized\");\n"
-                "}")
-        emit("session_after_interrupt", [status, text, error])
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)

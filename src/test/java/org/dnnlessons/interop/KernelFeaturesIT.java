@@ -112,6 +112,9 @@ class KernelFeaturesIT {
     // interrupt inside the library's loop (TrainingRun.run): stops within a second on every JDK,
     // nothing of it in the next cell's output, no checkpoint written
     JsonObject run = object(r, "interrupt_training_run");
+    // the measurements, for the report of the JDK this ran on
+    System.out.println(
+        "JDK " + Runtime.version().feature() + ": cell loop " + interrupt + "; TrainingRun " + run);
     assertEquals("error", run.get("status").getAsString(), run.toString());
     assertTrue(run.get("error").getAsString().contains("interrupted"), run.toString());
     int runEpochs = run.get("epochs").getAsInt();
