@@ -33,12 +33,13 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Mlp.Options netOptions = Main.options(spec, () -> network.resolve(checkpointOption.checkpoint));
+    Mlp.Options netOptions =
+        Main.options(spec, () -> network.resolve(checkpointOption.prefix(main.err())));
     DataSource source = Main.options(spec, () -> data.source(null));
     DataSet test =
         MnistDataSets.read(source, MnistDataSets.Options.defaults().withReshape(false)).test();
     try (RestoredNetwork restored =
-        RestoredNetwork.open(netOptions, test, checkpointOption.checkpoint)) {
+        RestoredNetwork.open(netOptions, test, checkpointOption.prefix(main.err()))) {
       float accuracy = Evaluator.accuracy(restored.session(), restored.net(), test);
       main.out().println("Test Accuracy: " + PythonFloat.fixed(accuracy, 4));
     }

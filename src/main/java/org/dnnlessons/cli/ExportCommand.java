@@ -1,5 +1,7 @@
 package org.dnnlessons.cli;
 
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.dnnlessons.keras.KerasExport;
@@ -59,6 +61,9 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "FILE", required = true, description = "The file to write.")
   Path out;
 
+  @Option(names = "--overwrite", description = "Replace --out when it exists (refused otherwise).")
+  boolean overwrite;
+
   @Override
   public Integer call() throws Exception {
     // before the checkpoint is read: an empty --out resolved to the working directory (the rename
@@ -67,9 +72,13 @@ final class ExportCommand implements Callable<Integer> {
         spec,
         () -> {
           OutputTargets.checkFile("--out", out);
+          if (!overwrite && Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IllegalArgumentException(
+                "--out " + out + " already exists; --overwrite replaces it");
+          }
           return null;
         });
-    MlpWeights weights = MlpWeights.read(checkpointOption.checkpoint);
+    MlpWeights weights = MlpWeights.read(checkpointOption.prefix(main.err()));
     KerasExport.write(weights, out, format.format);
     main.out().println("Wrote " + out + " (" + format + ": hidden " + weights.hidden() + ")");
     return Main.EXIT_OK;

@@ -3,6 +3,7 @@ package org.dnnlessons.cli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.dnnlessons.jvm.JvmOptions;
@@ -127,6 +128,11 @@ public final class Main implements Runnable {
       return "unknown lesson '"
           + u.getUnmatched().get(0)
           + "'; 'dnn-lessons lesson --list' names them";
+    }
+    if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+      // picocli's closest commands or options: "trian" -> train, "--epoch" -> --epochs
+      List<String> suggestions = u.getSuggestions();
+      return e.getMessage() + "; did you mean " + suggestions.get(0) + "?";
     }
     return e.getMessage();
   }

@@ -46,7 +46,7 @@ final class PredictCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     org.dnnlessons.nn.Mlp.Options netOptions =
-        Main.options(spec, () -> network.resolve(checkpointOption.checkpoint));
+        Main.options(spec, () -> network.resolve(checkpointOption.prefix(main.err())));
     DataSource source = Main.options(spec, () -> data.source(null));
     DataSet test =
         MnistDataSets.read(source, MnistDataSets.Options.defaults().withReshape(false)).test();
@@ -57,7 +57,7 @@ final class PredictCommand implements Callable<Integer> {
     }
     float[] probabilities;
     try (RestoredNetwork restored =
-            RestoredNetwork.open(netOptions, test, checkpointOption.checkpoint);
+            RestoredNetwork.open(netOptions, test, checkpointOption.prefix(main.err()));
         Batch one = test.toBatch(new int[] {index});
         Result r =
             restored
