@@ -150,13 +150,14 @@ public final class JavaCells implements AutoCloseable {
    * loop inside a library stops when the library checks the interrupt, as {@code Trainer} does
    * between two {@code Session.run} calls ({@code org.dnnlessons.train.Interruption}). The
    * interrupt is sent once, not repeated, so that the code unwinding from it (closing a session,
-   * writing through an interruptible channel) is not interrupted again.
+   * writing through an interruptible channel) is not interrupted again. Further calls for the same
+   * cell do nothing.
    */
   public void stop() {
     int target;
     synchronized (stopLock) {
-      if (!evaluating) {
-        return;
+      if (!evaluating || stopRequested) {
+        return; // nothing runs, or this cell's stop is already under way
       }
       stopRequested = true;
       target = generation;
