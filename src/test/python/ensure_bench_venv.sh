@@ -5,9 +5,18 @@
 # tf.function) run in venv-tf.
 # Usage: bash src/test/python/ensure_bench_venv.sh [DIR]   (default ~/.cache/dnn-lessons/venv-bench)
 # The benchmark runs without it: the JAX and PyTorch rows are then left out, with a line saying so.
+# Safe when two runs start at once: DIR.lock is held while checking or building, and a new venv
+# is built under a temporary name and renamed into place.
 set -euo pipefail
 VENV="${1:-$HOME/.cache/dnn-lessons/venv-bench}"
 PACKAGES="jax[cpu] torch numpy"
+
+mkdir -p "$(dirname "$VENV")"
+exec 9>"$VENV.lock"
+if ! flock -n 9; then
+  echo "bench: waiting for another run that is preparing $VENV"
+  flock 9
+fi
 
 check() {
   "$VENV/bin/python" -c "import jax, torch, numpy; print('jax', jax.__version__, 'torch', torch.__version__)" 2>/dev/null
@@ -19,23 +28,32 @@ if [ -x "$VENV/bin/python" ] && check; then
 fi
 command -v python3 >/dev/null || { echo "error: the benchmark environment needs python3" >&2; exit 1; }
 echo "bench: creating $VENV with $PACKAGES (once; a few minutes)"
-rm -rf "$VENV"
-mkdir -p "$(dirname "$VENV")"
-python3 -m venv "$VENV" || {
-  echo "error: 'python3 -m venv $VENV' failed; on Debian/Ubuntu install python3-venv" >&2
+BUILD="$VENV.building.$$"
+rm -rf "$BUILD"
+trap 'rm -rf "$BUILD"' EXIT
+python3 -m venv "$BUILD" || {
+  echo "error: 'python3 -m venv $BUILD' failed; on Debian/Ubuntu install python3-venv" >&2
   exit 1
 }
 # PyPI's default torch wheel for Linux is the CUDA build (gigabytes of CUDA libraries); the CPU
 # build is served by PyTorch's own index, which pip reaches with --extra-index-url where it is
 # reachable, and by a local wheel directory (PIP_FIND_LINKS) otherwise.
-"$VENV/bin/pip" install --quiet --retries 0 --timeout 30 "torch" \
+"$BUILD/bin/python" -m pip install --quiet --retries 0 --timeout 30 "torch" \
     --extra-index-url "${TORCH_CPU_INDEX:-https://download.pytorch.org/whl/cpu}" || {
-  echo "error: could not install torch into $VENV" >&2
+  echo "error: could not install torch into $BUILD" >&2
   exit 1
 }
-"$VENV/bin/pip" install --quiet --retries 0 --timeout 30 "jax[cpu]" numpy || {
-  echo "error: could not install jax into $VENV" >&2
+"$BUILD/bin/python" -m pip install --quiet --retries 0 --timeout 30 "jax[cpu]" numpy || {
+  echo "error: could not install jax into $BUILD" >&2
   exit 1
 }
+# the #! lines of the venv's scripts name the build directory: point them at the final place
+sed -i "1s|^#!$BUILD/|#!$VENV/|" "$BUILD"/bin/* 2>/dev/null || true
+sed -i "s|$BUILD|$VENV|g" "$BUILD"/bin/activate* 2>/dev/null || true
+OLD="$VENV.old.$$"
+if [ -e "$VENV" ]; then mv "$VENV" "$OLD"; fi
+mv "$BUILD" "$VENV"
+trap - EXIT
+rm -rf "$OLD"
 check || { echo "error: $VENV has no working jax and torch" >&2; exit 1; }
 echo "bench: ready in $VENV"

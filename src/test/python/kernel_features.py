@@ -1,7 +1,9 @@
 """Talks to the project's Jupyter kernel (dnn-lessons-java, found through JUPYTER_PATH) with
 jupyter_client's real messages: complete_request, inspect_request, is_complete_request,
 execute_request (a tensor and an image as a cell's value) and an interrupt_request during a
-1,000-epoch training cell, then one more cell.
+1,000-epoch training cell (its loop in the cell), then one more cell; then an interrupt_request
+inside the library's own loop (TrainingRun.run, 1,000 epochs, saving a checkpoint at the end),
+then one more cell and the run's directory.
 
 Prints one `KEY VALUE` line per observation (JSON values); KernelFeaturesIT asserts on them.
 Usage: JUPYTER_PATH=DIR kernel_features.py
@@ -40,6 +42,19 @@ try (Session sess = net.model().newSession()) {
         System.out.println("Epoch " + (epoch + 1));
     }
 }
+"""
+
+
+TRAINING_RUN = """
+java.nio.file.Path runDir = java.nio.file.Files.createTempDirectory("interrupted-run");
+org.dnnlessons.train.TrainingRun.Options runOptions =
+    org.dnnlessons.train.TrainingRun.Options.builder(DatasetCatalog.byName("mnist").locate())
+        .network(Mlp.Options.lesson())
+        .training(org.dnnlessons.train.TrainOptions.lesson().withEpochs(1000))
+        .seed(1L)
+        .save(runDir.resolve("model.ckpt"))
+        .build();
+org.dnnlessons.train.TrainingRun.prepare(runOptions).run(System.out, System.err);
 """
 
 
@@ -132,12 +147,36 @@ def main():
 
         status, text, _, error = run(kc, "System.out.println(6 * 7);")
         emit("after_interrupt", [status, text, error])
+
         status, text, _, error = run(
             kc, "try (Session s = net.model().newSession()) {\n"
                 "    s.run(net.init());\n"
                 "    System.out.println(net.variables().size() + \" variables initialized\");\n"
                 "}")
         emit("session_after_interrupt", [status, text, error])
+
+        # the library's loop: TrainingRun.run checks the interrupt between two Session.run calls
+        seen_run = {}
+
+        def interrupt_after_second_epoch(text):
+            if "Epoch 1 " in text and "sent" not in seen_run:
+                seen_run["sent"] = time.monotonic()
+                km.interrupt_kernel()
+
+        status, text, _, error = run(kc, TRAINING_RUN, timeout=600,
+                                     on_output=interrupt_after_second_epoch)
+        returned = time.monotonic()
+        emit("interrupt_training_run", {
+            "status": status, "error": error, "epochs": text.count("Epoch "),
+            "seconds": returned - seen_run.get("sent", returned)})
+        status, text, _, error = run(kc, "System.out.println(runOptions.training().epochs());")
+        emit("after_training_run_interrupt", [status, text, error])
+        status, text, _, error = run(
+            kc, "try (var files = java.nio.file.Files.list(runDir)) {\n"
+                "    files.map(p -> p.getFileName().toString()).sorted()"
+                ".forEach(System.out::println);\n"
+                "}")
+        emit("run_dir_after_interrupt", [status, text, error])
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)

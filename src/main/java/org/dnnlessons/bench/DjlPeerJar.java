@@ -3,6 +3,9 @@ package org.dnnlessons.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.dnnlessons.jvm.JvmOptions;
 
 /**
  * The DJL (PyTorch engine) row's program: a separate Maven build, {@code bench-djl/}, so that the
@@ -47,8 +50,10 @@ final class DjlPeerJar {
       throw new IOException(missing(jar));
     }
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder builder =
-        new ProcessBuilder(java.toString(), "-jar", jar.toString(), "--data", data.toString());
+    List<String> command = new ArrayList<>(List.of(java.toString()));
+    command.addAll(JvmOptions.forChildJvm());
+    command.addAll(List.of("-jar", jar.toString(), "--data", data.toString()));
+    ProcessBuilder builder = new ProcessBuilder(command);
     // libtorch's OpenMP threads spin as PyTorch's do in Python (the same libgomp)
     PythonTrainingServer.passiveOpenMp(builder);
     return PythonTrainingServer.start(

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.dnnlessons.jvm.JvmOptions;
 
 /** Times whole processes, start to exit, for the rows that include start-up. */
 final class ProcessTimer {
@@ -23,15 +24,15 @@ final class ProcessTimer {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path codeSource =
         Path.of(Benchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                javaBin,
-                "-cp",
-                codeSource.toString().endsWith(".jar")
-                    ? codeSource.toString()
-                    : System.getProperty("java.class.path"),
-                mainClass));
+    List<String> command = new ArrayList<>(List.of(javaBin));
+    command.addAll(JvmOptions.forChildJvm());
+    command.addAll(
+        List.of(
+            "-cp",
+            codeSource.toString().endsWith(".jar")
+                ? codeSource.toString()
+                : System.getProperty("java.class.path"),
+            mainClass));
     command.addAll(List.of(args));
     return command;
   }

@@ -47,7 +47,8 @@ final class EvaluateCommand implements Callable<Integer> {
       }
       return Main.EXIT_OK;
     }
-    Mlp.Options netOptions = Main.options(spec, () -> network.resolve(checkpointOption.checkpoint));
+    Mlp.Options netOptions =
+        Main.options(spec, () -> network.resolve(checkpointOption.prefix(main.err())));
     network.report(main.err(), netOptions);
     DataSource source = Main.options(spec, () -> data.source(null));
     DataSet test =

@@ -1,5 +1,7 @@
 package org.dnnlessons.cli;
 
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.dnnlessons.keras.KerasExport;
@@ -83,6 +85,9 @@ final class ExportCommand implements Callable<Integer> {
       description = "With --map: the hidden layers' activation (default relu).")
   String activation;
 
+  @Option(names = "--overwrite", description = "Replace --out when it exists (refused otherwise).")
+  boolean overwrite;
+
   @Override
   public Integer call() throws Exception {
     // before the checkpoint is read: an empty --out resolved to the working directory (the rename
@@ -91,6 +96,10 @@ final class ExportCommand implements Callable<Integer> {
         spec,
         () -> {
           OutputTargets.checkFile("--out", out);
+          if (!overwrite && Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IllegalArgumentException(
+                "--out " + out + " already exists; --overwrite replaces it");
+          }
           return null;
         });
     MlpWeights weights =
@@ -99,11 +108,11 @@ final class ExportCommand implements Callable<Integer> {
             () ->
                 map != null
                     ? MlpWeights.readMapped(
-                        checkpointOption.checkpoint,
+                        checkpointOption.prefix(main.err()),
                         map,
                         org.dnnlessons.nn.Activation.named(
                             activation == null ? "relu" : activation))
-                    : MlpWeights.read(checkpointOption.checkpoint, config));
+                    : MlpWeights.read(checkpointOption.prefix(main.err()), config));
     weights.notes().forEach(main.err()::println);
     KerasExport.write(weights, out, format.format);
     main.out().println("Wrote " + out + " (" + format + ": hidden " + weights.hidden() + ")");

@@ -3,8 +3,10 @@ package org.dnnlessons.cli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.dnnlessons.jvm.JvmOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -81,6 +83,8 @@ public final class Main implements Runnable {
 
   /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
+    // JDK 24+: TensorFlow's use of sun.misc.Unsafe is the application's choice, not the user's
+    JvmOptions.allowUnsafeMemoryAccess();
     System.exit(execute(args));
   }
 
@@ -130,6 +134,11 @@ public final class Main implements Runnable {
       return "unknown lesson '"
           + u.getUnmatched().get(0)
           + "'; 'dnn-lessons lesson --list' names them";
+    }
+    if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+      // picocli's closest commands or options: "trian" -> train, "--epoch" -> --epochs
+      List<String> suggestions = u.getSuggestions();
+      return e.getMessage() + "; did you mean " + suggestions.get(0) + "?";
     }
     return e.getMessage();
   }

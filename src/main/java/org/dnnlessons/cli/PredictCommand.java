@@ -88,9 +88,10 @@ final class PredictCommand implements Callable<Integer> {
       return pictures();
     }
     boolean savedModel = SavedModelRunner.isSavedModel(checkpointOption.checkpoint);
-    if (!savedModel) {}
     org.dnnlessons.nn.Mlp.Options netOptions =
-        savedModel ? null : Main.options(spec, () -> network.resolve(checkpointOption.checkpoint));
+        savedModel
+            ? null
+            : Main.options(spec, () -> network.resolve(checkpointOption.prefix(main.err())));
     if (!savedModel) {
       network.report(main.err(), netOptions);
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import jdk.jshell.EvalException;
 import jdk.jshell.ExpressionSnippet;
@@ -27,8 +28,9 @@ import jdk.jshell.VarSnippet;
  * completion, documentation and whether a cell is complete (JShell's {@code SourceCodeAnalysis}),
  * and it stops a running cell on request.
  *
- * <p>Stopping relies on JShell's local execution stopping the cell's thread ({@code Thread.stop},
- * as JDK 17 does): a loop inside the project's own code (a training run) stops too.
+ * <p>Stopping ({@link #stop()}) ends the cell on every JDK: JShell stops the cell's thread on JDK
+ * 17 and interrupts it from JDK 20 on, where the project's long loops (a training run) check the
+ * interrupt.
  */
 public final class JavaCells implements AutoCloseable {
 
@@ -44,6 +46,7 @@ public final class JavaCells implements AutoCloseable {
   private int generation;
   private volatile boolean evaluating;
   private volatile boolean stopRequested;
+  private volatile Set<ThreadGroup> groupsBeforeCell = Set.of();
 
   private JavaCells(JShell shell) {
     this.shell = shell;
@@ -77,9 +80,11 @@ public final class JavaCells implements AutoCloseable {
     SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
     String remaining = source;
     Snippet last = null;
+    Set<ThreadGroup> before = THREAD_STOP_WORKS ? Set.of() : executionGroups();
     synchronized (stopLock) {
       generation++;
       stopRequested = false;
+      groupsBeforeCell = before;
       evaluating = true;
     }
     try {
@@ -103,6 +108,11 @@ public final class JavaCells implements AutoCloseable {
                     .collect(Collectors.joining("; "));
             throw new CellFailure(
                 "does not compile: " + diagnostics + " (in: " + firstLine(snippet) + ")");
+          }
+          if (e.exception() != null && stopRequested) {
+            // the cell's code reacted to the interrupt (CancellationException,
+            // InterruptedException, ThreadDeath): one message, whatever it threw
+            throw new CellFailure("interrupted (in: " + firstLine(snippet) + ")");
           }
           if (e.exception() != null) {
             Exception ex = e.exception();
@@ -129,17 +139,25 @@ public final class JavaCells implements AutoCloseable {
   }
 
   /**
-   * Stops the cell being evaluated, from another thread (Jupyter's interrupt): JShell's {@code
-   * stop()} ends the running snippet at its next instruction (local execution stops the thread),
-   * then {@link #eval} throws a {@link CellFailure} and the shell stays usable, its definitions
-   * kept. A request that arrives while the snippet is still being compiled is repeated until the
-   * cell ends. Does nothing when no cell runs.
+   * Stops the cell being evaluated, from another thread (Jupyter's interrupt); {@link #eval} then
+   * throws a {@link CellFailure} saying "interrupted", and the shell stays usable, its definitions
+   * kept. Does nothing when no cell runs.
+   *
+   * <p>JShell's {@code stop()} works differently by JDK. On JDK 17 it stops the cell's thread
+   * ({@code Thread.stop}) wherever it runs, the project's own loops included; such a request that
+   * arrives while the cell is still being compiled is repeated until the cell ends. From JDK 20 on
+   * it ends the cell's own loops (at their next iteration) and interrupts the cell's thread once: a
+   * loop inside a library stops when the library checks the interrupt, as {@code Trainer} does
+   * between two {@code Session.run} calls ({@code org.dnnlessons.train.Interruption}). The
+   * interrupt is sent once, not repeated, so that the code unwinding from it (closing a session,
+   * writing through an interruptible channel) is not interrupted again. Further calls for the same
+   * cell do nothing.
    */
   public void stop() {
     int target;
     synchronized (stopLock) {
-      if (!evaluating) {
-        return;
+      if (!evaluating || stopRequested) {
+        return; // nothing runs, or this cell's stop is already under way
       }
       stopRequested = true;
       target = generation;
@@ -152,7 +170,13 @@ public final class JavaCells implements AutoCloseable {
                   if (!evaluating || generation != target) {
                     return;
                   }
+                  boolean running = cellThreadRunning();
                   shell.stop();
+                  if (running && !THREAD_STOP_WORKS) {
+                    // JDK 20+: the cell's loops end at their next iteration, the thread is
+                    // interrupted; once is enough
+                    return;
+                  }
                 }
                 try {
                   Thread.sleep(STOP_REPEAT_MILLIS);
@@ -165,6 +189,32 @@ public final class JavaCells implements AutoCloseable {
             "jshell-stop");
     stopper.setDaemon(true);
     stopper.start();
+  }
+
+  /** Whether JShell's local execution can still stop a thread ({@code Thread.stop}, JDK 17-19). */
+  private static final boolean THREAD_STOP_WORKS = Runtime.version().feature() < 20;
+
+  /** The thread group JShell's local execution runs a snippet in, one thread per snippet. */
+  private static final String EXECUTION_GROUP = "JShell process local execution";
+
+  /**
+   * Whether a snippet of the current cell runs: a thread of an execution group newer than the cell
+   * (threads that earlier cells started, such as a native library's deallocator, stay in theirs).
+   */
+  private boolean cellThreadRunning() {
+    return executionGroups().stream().anyMatch(g -> !groupsBeforeCell.contains(g));
+  }
+
+  private static Set<ThreadGroup> executionGroups() {
+    Set<ThreadGroup> groups =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      ThreadGroup g = t.getThreadGroup();
+      if (t.isAlive() && g != null && EXECUTION_GROUP.equals(g.getName())) {
+        groups.add(g);
+      }
+    }
+    return groups;
   }
 
   /**
@@ -270,10 +320,25 @@ public final class JavaCells implements AutoCloseable {
     List<String> out = new ArrayList<>();
     for (SourceCodeAnalysis.Documentation d : docs) {
       String javadoc = d.javadoc();
-      out.add(
-          javadoc == null || javadoc.isBlank() ? d.signature() : d.signature() + "\n" + javadoc);
+      String signature = readable(d.signature());
+      out.add(javadoc == null || javadoc.isBlank() ? signature : signature + "\n" + javadoc);
     }
     return out;
+  }
+
+  // a record's header, as JShell 25 writes the record that declares a method: "(Type a, ...)."
+  private static final Pattern RECORD_HEADER = Pattern.compile("\\([^()]*\\)\\.");
+  // a package before a class name: "org.tensorflow.types." in "org.tensorflow.types.TFloat32"
+  private static final Pattern PACKAGE = Pattern.compile("\\b(?:[a-z_][a-z0-9_]*\\.)+(?=[A-Z])");
+
+  /**
+   * A signature as a reader wants it on every JDK: classes by their simple names ({@code
+   * Operand<TFloat32> Mlp.Network.logits()}, where JDK 17 writes the packages out) and a record's
+   * method without the record's header (JDK 25 writes {@code Mlp.Network(ModelGraph model, ...)
+   * .logits()}).
+   */
+  static String readable(String signature) {
+    return PACKAGE.matcher(RECORD_HEADER.matcher(signature).replaceAll(".")).replaceAll("");
   }
 
   /**

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.dnnlessons.jvm.JvmOptions;
 
 /**
  * Writes the Jupyter kernelspec {@code dnn-lessons-java}: a {@code kernel.json} whose {@code argv}
@@ -42,6 +43,8 @@ public final class KernelSpec {
     Files.createDirectories(dir);
     JsonArray argv = new JsonArray();
     argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // JDK 24+: no JVM warnings at the top of the notebook's log
+    JvmOptions.forChildJvm().forEach(argv::add);
     argv.add("-cp");
     argv.add(
         String.join(

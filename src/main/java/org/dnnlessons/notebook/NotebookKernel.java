@@ -1,10 +1,12 @@
 package org.dnnlessons.notebook;
 
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.dflib.jjava.jupyter.channels.JupyterConnection;
+import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.JupyterIO;
 import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
@@ -51,6 +53,8 @@ public final class NotebookKernel extends BaseKernel {
   private static final String INDENT = "    ";
 
   private final JavaCells cells;
+  // what cells print and show reaches Jupyter from this thread, never from the cell's own
+  private final OutputRelay relay = new OutputRelay(System.err);
 
   private NotebookKernel(JavaCells cells) {
     super(
@@ -92,7 +96,7 @@ public final class NotebookKernel extends BaseKernel {
           png -> {
             DisplayData data = new DisplayData(Display.PNG_PLACEHOLDER);
             data.putData("image/png", Display.base64(png));
-            kernel.display(data);
+            kernel.relay.execute(() -> kernel.display(data));
           });
       // JShell indexes the class path's packages and classes on first use: start it now, so
       // that completing "import org.dnnlessons." works by the time the user asks
@@ -112,7 +116,23 @@ public final class NotebookKernel extends BaseKernel {
       return cells.eval(source);
     } catch (JavaCells.CellFailure e) {
       throw new CellError(e.getMessage());
+    } finally {
+      // everything the cell printed goes out before its reply, none into the next cell's output
+      System.out.flush();
+      System.err.flush();
+      relay.drain();
     }
+  }
+
+  /**
+   * Jupyter's streams for a cell, relayed ({@link OutputRelay}): a cell's thread that prints while
+   * interrupted neither fails nor leaves text behind for the next cell.
+   */
+  @Override
+  protected void replaceOutputStreams(ShellReplyEnvironment env) {
+    super.replaceOutputStreams(env);
+    System.setOut(new PrintStream(relay.relayTo(System.out), true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(relay.relayTo(System.err), true, StandardCharsets.UTF_8));
   }
 
   /**

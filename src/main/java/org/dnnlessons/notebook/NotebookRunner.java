@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * Runs a notebook's Java cells in order with {@link JavaCells} and records or checks their outputs:
@@ -60,7 +62,7 @@ public final class NotebookRunner {
         Display.sink(images::add);
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-          Object value = cells.eval(cell.source());
+          Object value = evalInterruptibly(cells, cell.source());
           // a cell ending with an expression shows its value, as Jupyter's execute_result does
           if (value != null) {
             byte[] png = CellValue.png(value);
@@ -73,6 +75,9 @@ public final class NotebookRunner {
         } catch (JavaCells.CellFailure e) {
           throw new NotebookException(
               notebook.file() + ": cell " + cell.number() + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+          throw new NotebookException(
+              notebook.file() + ": cell " + cell.number() + ": interrupted");
         } finally {
           System.out.flush();
           System.setOut(original);
@@ -86,6 +91,49 @@ public final class NotebookRunner {
     }
     return out;
   }
+
+  /**
+   * Evaluates a cell on a thread of its own while this one waits, so that interrupting this thread
+   * (a Jupyter interrupt of the cell that runs the notebook, on any JDK) stops the notebook's cell
+   * too ({@link JavaCells#stop()}), instead of leaving it running behind the caller's back.
+   */
+  private static Object evalInterruptibly(JavaCells cells, String source)
+      throws JavaCells.CellFailure, InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    FutureTask<Object> task = new FutureTask<>(() -> cells.eval(source));
+    Thread thread = new Thread(task, "notebook-cell");
+    thread.setDaemon(true);
+    thread.start();
+    boolean finished = false;
+    try {
+      Object value = task.get();
+      finished = true;
+      return value;
+    } catch (ExecutionException e) {
+      finished = true;
+      if (e.getCause() instanceof JavaCells.CellFailure failure) {
+        throw failure;
+      }
+      throw new IllegalStateException("a notebook cell failed unexpectedly", e.getCause());
+    } finally {
+      if (!finished) {
+        // interrupted (or, on JDK 17, stopped): stop the notebook's cell before the shell closes
+        // (asked again until the cell ends: a request before its evaluation began does nothing)
+        long deadline = System.nanoTime() + STOP_WAIT_MILLIS * 1_000_000;
+        while (thread.isAlive() && System.nanoTime() < deadline) {
+          cells.stop();
+          thread.join(STOP_POLL_MILLIS);
+        }
+      }
+    }
+  }
+
+  /** How long a stopped notebook cell is given to end before its shell is closed. */
+  private static final long STOP_WAIT_MILLIS = 2_000;
+
+  private static final long STOP_POLL_MILLIS = 20;
 
   /**
    * Runs the notebook and writes the outputs into it (to {@code target}).

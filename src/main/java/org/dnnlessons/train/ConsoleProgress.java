@@ -42,7 +42,8 @@ public final class ConsoleProgress implements TrainingListener {
     if (terminal) {
       bar =
           new ProgressBarBuilder()
-              .setTaskName(String.format(Locale.ROOT, "Epoch %d", epoch + 1))
+              // counted as the epoch lines count, from 0 as the notebook's loop does
+              .setTaskName(String.format(Locale.ROOT, "Epoch %d", epoch))
               .setInitialMax(steps)
               .setStyle(ProgressBarStyle.ASCII)
               .showSpeed()

@@ -26,7 +26,12 @@ public final class Trainer {
 
   /** Something to do after an epoch, such as saving a checkpoint; it may fail. */
   public interface EpochHook {
-    /** Called after epoch {@code summary.epoch()}. */
+    /**
+     * Called after epoch {@code summary.epoch()}.
+     *
+     * @param summary the epoch just finished: its steps, mean cost, validation accuracy, seconds
+     * @throws Exception to end training (it reaches the caller of {@link Trainer#train})
+     */
     void afterEpoch(EpochSummary summary) throws Exception;
   }
 
@@ -34,8 +39,19 @@ public final class Trainer {
    * Trains {@code net} in {@code session}; the variables must be initialized or restored. Epochs
    * run from {@code options.initialEpoch()} to {@code options.epochs() - 1}.
    *
+   * @param session a session of {@code net}'s graph, its variables set
+   * @param net the network: its {@code x}, {@code y}, {@code keep_prob}, {@code cost} and train op
+   * @param train the split to train on; its batches come from {@link DataSet#nextBatch}
    * @param validation the split to validate on (may be empty)
+   * @param options epochs, batch size, keep probability, how often to validate
+   * @param listener hears each epoch's start and end and each step
    * @param hook called after every epoch, or {@code null}
+   * @return the loop's steps, runs and times, and each epoch's summary
+   * @throws java.util.concurrent.CancellationException when the thread is interrupted: checked
+   *     after every {@code Session.run} ({@link Interruption#check()})
+   * @throws IllegalArgumentException for a batch larger than {@code train}, or a keep probability
+   *     below 1 with a graph built without dropout
+   * @throws Exception what {@code hook} or the listener throws
    */
   public static TrainingResult train(
       Session session,
@@ -53,6 +69,18 @@ public final class Trainer {
    * As the method above, running {@code fed.stepsPerRun()} steps per {@code Session.run} with the
    * data in the graph when {@code fed} is given (loaded here): the batches, and so the weights, are
    * the same as without it.
+   *
+   * @param session a session of {@code net}'s graph, its variables set
+   * @param net the network
+   * @param train the split to train on
+   * @param validation the split to validate on (may be empty)
+   * @param options epochs, batch size, keep probability, how often to validate
+   * @param listener hears each epoch's start and end and each step
+   * @param hook called after every epoch, or {@code null}
+   * @param fed the in-graph loop to run the steps with, or {@code null} for one step per run
+   * @return the loop's steps, runs and times, and each epoch's summary
+   * @throws java.util.concurrent.CancellationException when the thread is interrupted
+   * @throws Exception as the method above
    */
   public static TrainingResult train(
       Session session,
@@ -100,6 +128,7 @@ public final class Trainer {
             int j = Math.min(k, steps - i);
             long start = System.nanoTime();
             fed.run(session, train.nextBatchesIndices(j, b, true));
+            Interruption.check();
             if (warmupNanos < 0) {
               warmupNanos = System.nanoTime() - start;
               warmupSteps = j;
@@ -128,6 +157,7 @@ public final class Trainer {
                 costSum += ((TFloat32) r.get(0)).getFloat();
               }
             }
+            Interruption.check();
             if (warmupNanos < 0) {
               warmupNanos = System.nanoTime() - start;
               warmupSteps = 1;

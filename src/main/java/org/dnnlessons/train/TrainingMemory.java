@@ -118,8 +118,11 @@ public record TrainingMemory(
    * most: {@code --hidden} for the parameters, {@code --batch-size} for a step, {@code
    * --steps-per-run} for the gathered batches, the splits for evaluation.
    *
-   * @param options how the options were given, for the message, e.g. {@code "--hidden 2000000000"}
-   *     for the parameters, in the order: parameters, batch, steps per run, data
+   * @param availableBytes the memory the run may take, in bytes
+   * @param hiddenOption how the hidden widths were given, for the message, e.g. {@code "--hidden
+   *     2000000000"}
+   * @param batchOption how the batch size was given, e.g. {@code "--batch-size 128"}
+   * @param stepsOption how the steps per run were given, e.g. {@code "--steps-per-run 64"}
    * @throws IllegalArgumentException when the run cannot fit
    */
   public void check(

@@ -120,7 +120,7 @@ public final class TrainingRun {
       boolean jitCompile,
       Path initConfig) {
 
-    /** Validates the settings that do not need the data. */
+    // validates the settings that do not need the data (IllegalArgumentException)
     public Options {
       Objects.requireNonNull(data, "data");
       Objects.requireNonNull(network, "network");
@@ -167,12 +167,21 @@ public final class TrainingRun {
       }
     }
 
-    /** A builder starting from the lesson's network and loop on {@code data}. */
+    /**
+     * A builder starting from the lesson's network and loop on {@code data}.
+     *
+     * @param data where the MNIST-format files come from
+     * @return a builder with every other setting at its default
+     */
     public static Builder builder(DataSource data) {
       return new Builder(data);
     }
 
-    /** A builder holding these options. */
+    /**
+     * A builder holding these options.
+     *
+     * @return a new builder, set as these options are
+     */
     public Builder toBuilder() {
       Builder b = new Builder(data);
       b.validationSize = validationSize;
@@ -199,6 +208,8 @@ public final class TrainingRun {
     /**
      * The steps per run this run uses: the given value, else 8 (64 with {@code --jit-compile}), or
      * 1 with dropout.
+     *
+     * @return the number of training steps per {@code Session.run}
      */
     public int effectiveStepsPerRun() {
       if (stepsPerRun != null) {
@@ -236,109 +247,199 @@ public final class TrainingRun {
         this.data = data;
       }
 
-      /** See {@link Options#validationSize()}. */
+      /**
+       * Sets {@link Options#validationSize()}.
+       *
+       * @param value what {@link Options#validationSize()} describes
+       * @return this builder
+       */
       public Builder validationSize(Integer value) {
         validationSize = value;
         return this;
       }
 
-      /** See {@link Options#seed()}. */
+      /**
+       * Sets {@link Options#seed()}.
+       *
+       * @param value what {@link Options#seed()} describes
+       * @return this builder
+       */
       public Builder seed(Long value) {
         seed = value;
         return this;
       }
 
-      /** See {@link Options#network()}; default the lesson's. */
+      /**
+       * Sets {@link Options#network()}; default the lesson's.
+       *
+       * @param value what {@link Options#network()} describes
+       * @return this builder
+       */
       public Builder network(Mlp.Options value) {
         network = value;
         return this;
       }
 
-      /** See {@link Options#training()}; default the lesson's. */
+      /**
+       * Sets {@link Options#training()}; default the lesson's.
+       *
+       * @param value what {@link Options#training()} describes
+       * @return this builder
+       */
       public Builder training(TrainOptions value) {
         training = value;
         return this;
       }
 
-      /** See {@link Options#stepsPerRun()}. */
+      /**
+       * Sets {@link Options#stepsPerRun()}.
+       *
+       * @param value what {@link Options#stepsPerRun()} describes
+       * @return this builder
+       */
       public Builder stepsPerRun(Integer value) {
         stepsPerRun = value;
         return this;
       }
 
-      /** See {@link Options#save()}. */
+      /**
+       * Sets {@link Options#save()}.
+       *
+       * @param value what {@link Options#save()} describes
+       * @return this builder
+       */
       public Builder save(Path value) {
         save = value;
         return this;
       }
 
-      /** See {@link Options#saveEvery()}. */
+      /**
+       * Sets {@link Options#saveEvery()}.
+       *
+       * @param value what {@link Options#saveEvery()} describes
+       * @return this builder
+       */
       public Builder saveEvery(int value) {
         saveEvery = value;
         return this;
       }
 
-      /** See {@link Options#logdir()}. */
+      /**
+       * Sets {@link Options#logdir()}.
+       *
+       * @param value what {@link Options#logdir()} describes
+       * @return this builder
+       */
       public Builder logdir(Path value) {
         logdir = value;
         return this;
       }
 
-      /** See {@link Options#export()}. */
+      /**
+       * Sets {@link Options#export()}.
+       *
+       * @param value what {@link Options#export()} describes
+       * @return this builder
+       */
       public Builder export(Path value) {
         export = value;
         return this;
       }
 
-      /** See {@link Options#plot()}. */
+      /**
+       * Sets {@link Options#plot()}.
+       *
+       * @param value what {@link Options#plot()} describes
+       * @return this builder
+       */
       public Builder plot(Path value) {
         plot = value;
         return this;
       }
 
-      /** See {@link Options#initFrom()}. */
+      /**
+       * Sets {@link Options#initFrom()}.
+       *
+       * @param value what {@link Options#initFrom()} describes
+       * @return this builder
+       */
       public Builder initFrom(Path value) {
         initFrom = value;
         return this;
       }
 
-      /** See {@link Options#initMap()}; default empty. */
+      /**
+       * Sets {@link Options#initMap()}; default empty.
+       *
+       * @param value what {@link Options#initMap()} describes
+       * @return this builder
+       */
       public Builder initMap(Map<String, String> value) {
         initMap = value != null ? value : Map.of();
         return this;
       }
 
-      /** See {@link Options#resume()}. */
+      /**
+       * Sets {@link Options#resume()}.
+       *
+       * @param value what {@link Options#resume()} describes
+       * @return this builder
+       */
       public Builder resume(boolean value) {
         resume = value;
         return this;
       }
 
-      /** See {@link Options#overwrite()}. */
+      /**
+       * Sets {@link Options#overwrite()}.
+       *
+       * @param value what {@link Options#overwrite()} describes
+       * @return this builder
+       */
       public Builder overwrite(boolean value) {
         overwrite = value;
         return this;
       }
 
-      /** See {@link Options#exportKeras()}. */
+      /**
+       * Sets {@link Options#exportKeras()}.
+       *
+       * @param value what {@link Options#exportKeras()} describes
+       * @return this builder
+       */
       public Builder exportKeras(Path value) {
         exportKeras = value;
         return this;
       }
 
-      /** See {@link Options#widthsFromCheckpoint()}. */
+      /**
+       * Sets {@link Options#widthsFromCheckpoint()}.
+       *
+       * @param value what {@link Options#widthsFromCheckpoint()} describes
+       * @return this builder
+       */
       public Builder widthsFromCheckpoint(boolean value) {
         widthsFromCheckpoint = value;
         return this;
       }
 
-      /** See {@link Options#initConfig()}; default none. */
+      /**
+       * Sets {@link Options#initConfig()}; default none.
+       *
+       * @param value what {@link Options#initConfig()} describes
+       * @return this builder
+       */
       public Builder initConfig(Path value) {
         initConfig = value;
         return this;
       }
 
-      /** See {@link Options#jitCompile()}; default false. */
+      /**
+       * Sets {@link Options#jitCompile()}; default false.
+       *
+       * @param value what {@link Options#jitCompile()} describes
+       * @return this builder
+       */
       public Builder jitCompile(boolean value) {
         jitCompile = value;
         return this;
@@ -347,6 +448,7 @@ public final class TrainingRun {
       /**
        * The options.
        *
+       * @return the options set on this builder
        * @throws IllegalArgumentException for settings that cannot work
        */
       public Options build() {
@@ -400,6 +502,10 @@ public final class TrainingRun {
   public interface Monitor extends TrainingListener {
     /**
      * Called once the variables are initialized, warm-started or resumed, before the first step.
+     *
+     * @param session the run's session, its variables set
+     * @param net the network being trained
+     * @throws Exception to stop the run before its first step
      */
     default void initialized(Session session, Mlp.Network net) throws Exception {}
 
@@ -445,6 +551,8 @@ public final class TrainingRun {
    * @throws CheckpointException when the checkpoint to start from is missing, unreadable or does
    *     not fit (an {@code --init-map} key it lacks, a shape that differs), or {@code save}'s
    *     directory holds another run's checkpoints
+   * @param options what to train and where to write it
+   * @return the run, ready to {@link #run}
    * @throws DatasetException when the data cannot be read
    */
   public static TrainingRun prepare(Options options) throws DatasetException, CheckpointException {
@@ -602,17 +710,33 @@ public final class TrainingRun {
     }
   }
 
-  /** Prepares and runs {@code options}: {@code prepare(options).run(out, err)}. */
+  /**
+   * Prepares and runs {@code options}: {@code prepare(options).run(out, err)}.
+   *
+   * @param options what to train and where to write it
+   * @param out where the run's lines go (standard output for the CLI)
+   * @param err where its warnings go
+   * @return what the run did
+   * @throws Exception as {@link #prepare} and {@link #run(PrintStream, PrintStream, Monitor)}
+   */
   public static Result run(Options options, PrintStream out, PrintStream err) throws Exception {
     return prepare(options).run(out, err);
   }
 
-  /** The options of this run. */
+  /**
+   * The options of this run.
+   *
+   * @return the options given to {@link #prepare}
+   */
   public Options options() {
     return options;
   }
 
-  /** The data this run trains, validates and tests on. */
+  /**
+   * The data this run trains, validates and tests on.
+   *
+   * @return the training, validation and test splits
+   */
   public MnistDataSets data() {
     return sets;
   }
@@ -620,6 +744,8 @@ public final class TrainingRun {
   /**
    * The batch shuffling seed: {@link Options#seed()}, the resumed run's, or one drawn from the
    * clock.
+   *
+   * @return the seed
    */
   public long dataSeed() {
     return dataSeed;
@@ -627,17 +753,30 @@ public final class TrainingRun {
 
   /**
    * The network this run builds: the options' or the checkpoint's widths, the data's image size.
+   *
+   * @return the network's options
    */
   public Mlp.Options network() {
     return network;
   }
 
-  /** How the variables start when warm-started or resumed, or {@code null}. */
+  /**
+   * How the variables start when warm-started or resumed.
+   *
+   * @return the warm start, or {@code null} for a run from freshly initialized variables
+   */
   public WarmStart warmStart() {
     return warmStart;
   }
 
-  /** Runs with no monitor: {@code run(out, err, Monitor.NONE)}. */
+  /**
+   * Runs with no monitor: {@code run(out, err, Monitor.NONE)}.
+   *
+   * @param out where the run's lines go
+   * @param err where its warnings go
+   * @return what the run did
+   * @throws Exception as {@link #run(PrintStream, PrintStream, Monitor)}
+   */
   public Result run(PrintStream out, PrintStream err) throws Exception {
     return run(out, err, Monitor.NONE);
   }
@@ -647,7 +786,12 @@ public final class TrainingRun {
    * line, one line per epoch (a progress bar on a terminal), {@code Test Accuracy: 0.xxxx}, what
    * was written, and the summary line; a warning on {@code err} when the cost becomes NaN.
    *
+   * @param out where the run's lines go
+   * @param err where its warnings go
    * @param monitor hears about the run as it goes (see {@link Monitor})
+   * @return what the run did: the loop's steps and times, the test accuracy, the checkpoint saved
+   * @throws java.util.concurrent.CancellationException when the thread is interrupted during
+   *     training (checked between two {@code Session.run} calls): nothing more is saved
    * @throws CheckpointException when a checkpoint cannot be read or written
    * @throws java.io.IOException when the TensorBoard log, the SavedModel or the plot cannot be
    *     written
@@ -871,6 +1015,9 @@ public final class TrainingRun {
   /**
    * The line {@code train} prints after an epoch: {@code Epoch 3 - cost: 0.165716 - Validation
    * Accuracy: 0.9410} (the accuracy only when measured).
+   *
+   * @param s the epoch's summary
+   * @return the line, without a line break
    */
   public static String epochLine(EpochSummary s) {
     // numbers as Python prints them: a diverged run's cost is nan, not Java's NaN

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.dnnlessons.nn.ModelGraph;
 import org.dnnlessons.nn.NamedVariable;
 import org.dnnlessons.nn.Tensors;
+import org.dnnlessons.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Graph;
@@ -43,11 +44,11 @@ class KillDuringSaveIT {
       Path runDir = Files.createDirectories(dir.resolve("round-" + round));
       Process child =
           new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  SaveLoopChild.class.getName(),
-                  runDir.toString())
+                  ChildJvm.command(
+                      "-cp",
+                      System.getProperty("java.class.path"),
+                      SaveLoopChild.class.getName(),
+                      runDir.toString()))
               .redirectErrorStream(true)
               .redirectOutput(runDir.resolve("child.log").toFile())
               .start();

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.dnnlessons.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,11 +29,11 @@ class SecondWriterIT {
   void aSecondWriterIsRefusedWithTheFirstOnesPid() throws Exception {
     Process child =
         new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                LockHolderChild.class.getName(),
-                dir.toString())
+                ChildJvm.command(
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    LockHolderChild.class.getName(),
+                    dir.toString()))
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
     try {

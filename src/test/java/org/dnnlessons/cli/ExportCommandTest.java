@@ -53,4 +53,31 @@ class ExportCommandTest {
       assertEquals(1, r.err().strip().lines().count(), r.err());
     }
   }
+
+  @Test
+  void anExistingOutIsReplacedOnlyWithOverwrite() throws Exception {
+    Path existing = Files.writeString(dir.resolve("model.keras"), "an earlier export");
+    CliRun refused = export(existing.toString());
+    assertEquals(Main.EXIT_USAGE, refused.status(), refused.err());
+    assertEquals(
+        "error: --out "
+            + existing
+            + " already exists; --overwrite replaces it (see"
+            + " 'dnn-lessons export --help')",
+        refused.err().strip());
+    assertEquals("an earlier export", Files.readString(existing));
+    // with --overwrite the command goes on (to the missing checkpoint here)
+    CliRun allowed =
+        CliRun.of(
+            "export",
+            "--format",
+            "keras",
+            "--checkpoint",
+            dir.resolve("none").toString(),
+            "--out",
+            existing.toString(),
+            "--overwrite");
+    assertEquals(Main.EXIT_FAILURE, allowed.status(), allowed.err());
+    assertTrue(!allowed.err().contains("already exists"), allowed.err());
+  }
 }

@@ -118,6 +118,15 @@ class JarLaunchIT {
   void mlpLessonRunsOnTheEmbeddedDigits() throws Exception {
     Run r = launch("lesson", "mlp", "--epochs", "2", "--seed", "1");
     assertEquals(0, r.status(), r.err());
+    // no JVM warning on any JDK (JDK 24+: JNI from JavaCPP, sun.misc.Unsafe from ndarray; the
+    // manifest's Enable-Native-Access and the CLI's main allow them); the one "WARNING:" line
+    // left is TensorFlow's own log (absl), which TF_CPP_MIN_LOG_LEVEL governs
+    List<String> warnings =
+        r.err()
+            .lines()
+            .filter(l -> l.startsWith("WARNING:") && !l.contains("absl::InitializeLog()"))
+            .toList();
+    assertEquals(List.of(), warnings, r.err());
     assertTrue(r.out().startsWith("Epoch: 0001 cost= "), r.out());
     assertTrue(r.out().contains("Optimization Finished!\nTest Accuracy: "), r.out());
   }

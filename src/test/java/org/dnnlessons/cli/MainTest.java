@@ -40,6 +40,19 @@ class MainTest {
   }
 
   @Test
+  void aMistypedCommandOrOptionSuggestsTheClosest() {
+    CliRun command = CliRun.of("trian");
+    assertEquals(Main.EXIT_USAGE, command.status());
+    assertEquals(
+        "error: Unmatched argument at index 0: 'trian'; did you mean train? (see 'dnn-lessons"
+            + " --help')",
+        command.err().strip());
+    CliRun option = CliRun.of("train", "--epoch", "3");
+    assertEquals(Main.EXIT_USAGE, option.status());
+    assertTrue(option.err().contains("; did you mean --epochs?"), option.err());
+  }
+
+  @Test
   void unknownLessonIsAUsageError() {
     CliRun r = CliRun.of("lesson", "nosuch");
     assertEquals(Main.EXIT_USAGE, r.status());

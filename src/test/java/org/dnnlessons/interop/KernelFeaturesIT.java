@@ -20,7 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
  * kernel_features.py}, from the interop venv, on the kernelspec {@code notebook install-kernel}
  * writes): Tab completion, Shift-Tab inspection, {@code is_complete}, a cell's value shown as a
  * tensor's numpy text or a PNG image, and an interrupt that stops a 1,000-epoch training cell
- * within 2 seconds while the kernel, its definitions and its graphs stay usable.
+ * within 2 seconds while the kernel, its definitions and its graphs stay usable, and one inside
+ * {@code TrainingRun.run} (the library's loop, which JShell cannot stop from JDK 20 on) within 1
+ * second, its output kept out of the next cell and no checkpoint written. CI runs it on JDK 17 and
+ * 25.
  */
 class KernelFeaturesIT {
 
@@ -74,8 +77,9 @@ class KernelFeaturesIT {
             .getAsString()
             .contains("Mlp.build(Graph graph, Mlp.Options options)"),
         r.get("inspect_build"));
-    assertTrue(
-        object(r, "inspect_name").get("text").getAsString().contains("Mlp.Network.logits()"),
+    assertEquals(
+        "Operand<TFloat32> Mlp.Network.logits()",
+        object(r, "inspect_name").get("text").getAsString().lines().findFirst().orElse(""),
         r.get("inspect_name"));
 
     // is_complete: an open block waits for more lines, with an indent
@@ -104,5 +108,24 @@ class KernelFeaturesIT {
     assertEquals(
         "[\"ok\",\"4 variables initialized\\n\",null]",
         array(r, "session_after_interrupt").toString());
+
+    // interrupt inside the library's loop (TrainingRun.run): stops within a second on every JDK,
+    // nothing of it in the next cell's output, no checkpoint written
+    JsonObject run = object(r, "interrupt_training_run");
+    // the measurements, for the report of the JDK this ran on
+    System.out.println(
+        "JDK " + Runtime.version().feature() + ": cell loop " + interrupt + "; TrainingRun " + run);
+    assertEquals("error", run.get("status").getAsString(), run.toString());
+    assertTrue(run.get("error").getAsString().contains("interrupted"), run.toString());
+    int runEpochs = run.get("epochs").getAsInt();
+    assertTrue(runEpochs >= 2 && runEpochs < 1000, "stopped early: " + run);
+    double runSeconds = run.get("seconds").getAsDouble();
+    assertTrue(runSeconds < 1.0, "control back " + runSeconds + " s after the interrupt");
+    assertEquals("[\"ok\",\"1000\\n\",null]", array(r, "after_training_run_interrupt").toString());
+    JsonArray runDir = array(r, "run_dir_after_interrupt");
+    assertEquals("ok", runDir.get(0).getAsString(), runDir.toString());
+    assertTrue(
+        !runDir.get(1).getAsString().contains("model.ckpt"),
+        "no checkpoint from an interrupted run: " + runDir);
   }
 }

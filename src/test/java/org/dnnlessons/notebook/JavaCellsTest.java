@@ -65,6 +65,31 @@ class JavaCellsTest {
   }
 
   @Test
+  void stopEndsALoopInsideALibraryThatChecksForInterruptOnEveryJdk() throws Exception {
+    try (JavaCells cells = JavaCells.open()) {
+      cells.eval("int kept = 42;");
+      // a thread a library started in an earlier cell stays in that cell's execution group
+      cells.eval(
+          "Thread daemon = new Thread(() -> { while (true) { try { Thread.sleep(1000); }"
+              + " catch (InterruptedException e) { } } }); daemon.setDaemon(true);"
+              + " daemon.start();");
+      System.clearProperty("javacells.test.running");
+      CompletableFuture<Throwable> running =
+          evalAsync(cells, "org.dnnlessons.notebook.LibraryLoop.spin();");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (System.getProperty("javacells.test.running") == null && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      long start = System.nanoTime();
+      cells.stop();
+      assertInterrupted(running);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      assertTrue(seconds < 1.0, "stopped after " + seconds + " s");
+      assertEquals(42, cells.eval("kept"), "earlier definitions kept");
+    }
+  }
+
+  @Test
   void aStopWhileTheCellStillCompilesStopsItOnceItRuns() throws Exception {
     try (JavaCells cells = JavaCells.open()) {
       CompletableFuture<Throwable> running =
@@ -97,6 +122,31 @@ class JavaCellsTest {
       assertTrue(
           cells.documentation("Mlp.build(", 10).get(0).contains("Mlp.Options options)"),
           cells.documentation("Mlp.build(", 10).toString());
+      // a record's accessor, the same on JDK 17 and 25 (whose JShell writes the record's header)
+      cells.eval("Mlp.Network net = Mlp.build(new org.tensorflow.Graph(), Mlp.Options.lesson());");
+      assertEquals(
+          "Operand<TFloat32> Mlp.Network.logits()", cells.documentation("net.logits", 6).get(0));
     }
+  }
+
+  @Test
+  void signaturesReadTheSameOnEveryJdk() {
+    // JDK 25's JShell: the record's header before the accessor, packages written out
+    assertEquals(
+        "Operand<TFloat32> Mlp.Network.logits()",
+        JavaCells.readable(
+            "Operand<org.tensorflow.types.TFloat32> Mlp.Network(org.dnnlessons.nn.ModelGraph model,"
+                + " org.tensorflow.op.core.Placeholder<org.tensorflow.types.TFloat32> x,"
+                + " java.util.List<org.dnnlessons.nn.NamedVariable<org.tensorflow.types.TFloat32>>"
+                + " variables).logits()"));
+    // JDK 17's
+    assertEquals(
+        "Operand<TFloat32> Mlp.Network.logits()",
+        JavaCells.readable(
+            "Operand<org.tensorflow.types.TFloat32> org.dnnlessons.nn.Mlp.Network.logits()"));
+    assertEquals(
+        "<T> Placeholder<T> Ops.placeholder(Class<T> dtype, Placeholder.Options... options)",
+        JavaCells.readable(
+            "<T> Placeholder<T> Ops.placeholder(Class<T> dtype, Placeholder.Options... options)"));
   }
 }

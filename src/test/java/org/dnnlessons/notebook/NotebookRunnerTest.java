@@ -88,6 +88,40 @@ class NotebookRunnerTest {
         e.getMessage());
   }
 
+  @Test
+  void interruptingTheRunnersThreadStopsTheRunningCellWithinASecond() throws Exception {
+    System.clearProperty("notebook.test.running");
+    Path file =
+        notebook(
+            "int kept = 1;",
+            "System.setProperty(\"notebook.test.running\", \"yes\");\n"
+                + "while (true) { Thread.onSpinWait(); }");
+    java.util.concurrent.CompletableFuture<Throwable> failure =
+        new java.util.concurrent.CompletableFuture<>();
+    Thread runner =
+        new Thread(
+            () -> {
+              try {
+                NotebookRunner.execute(Notebook.read(file));
+                failure.complete(null);
+              } catch (Throwable t) {
+                failure.complete(t);
+              }
+            });
+    runner.start();
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (System.getProperty("notebook.test.running") == null && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    long start = System.nanoTime();
+    runner.interrupt();
+    Throwable t = failure.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    assertTrue(t instanceof NotebookException, String.valueOf(t));
+    assertTrue(t.getMessage().endsWith(": interrupted"), t.getMessage());
+    assertTrue(seconds < 1.0, "returned after " + seconds + " s");
+  }
+
   /** One code cell with its source, stored stdout and metadata object. */
   private Path storedCell(String source, String stored, String metadata) throws Exception {
     com.google.gson.Gson gson = new com.google.gson.Gson();

@@ -17,6 +17,7 @@ import org.dnnlessons.checkpoint.CheckpointReader;
 import org.dnnlessons.checkpoint.CheckpointState;
 import org.dnnlessons.checkpoint.TensorInfo;
 import org.dnnlessons.cli.Main;
+import org.dnnlessons.testing.ChildJvm;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -78,12 +79,12 @@ class ResumeAfterKillIT {
     Path log = dir.resolve("child.log");
     Process child =
         new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                TrainUntilKilledChild.class.getName(),
-                killed.toString(),
-                String.valueOf(stepsPerRun))
+                ChildJvm.command(
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    TrainUntilKilledChild.class.getName(),
+                    killed.toString(),
+                    String.valueOf(stepsPerRun)))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
