@@ -319,7 +319,8 @@ class KerasLayersIT {
 
   /**
    * Keras → {@code train --init-from} → {@code --export-keras} → {@code keras.models.load_model}:
-   * every layer's class and activation kept, and Keras computes Java's accuracy from the file.
+   * every layer's class and activation kept, and Keras computes Java's accuracy from the file; and
+   * {@code export} of every layer kind is the same model for Keras (same layers, same accuracy).
    */
   @Test
   void kerasToJavaFineTuneToKerasKeepsTheModel() throws Exception {
@@ -346,6 +347,22 @@ class KerasLayersIT {
       files.add(dir.resolve(model).resolve("model.keras").toString());
       files.add(out.toString());
     }
+    // export alone (no training) of every layer kind: Keras loads the same layers, same accuracy
+    for (String model : LAYERS) {
+      Path out = dir.resolve("exported-" + model + ".keras");
+      String[] export =
+          cli(
+              "export",
+              "--format",
+              "keras",
+              "--checkpoint",
+              dir.resolve(model).resolve("model.keras").toString(),
+              "--out",
+              out.toString());
+      assertEquals("0", export[0], export[2]);
+      files.add(dir.resolve(model).resolve("model.keras").toString());
+      files.add(out.toString());
+    }
     List<String> args = new ArrayList<>(List.of("--data", "data/mnist"));
     args.addAll(files);
     Map<String, String> keras =
@@ -361,6 +378,15 @@ class KerasLayersIT {
       double a = Double.parseDouble(keras.get("accuracy_" + (2 * i + 1)));
       assertEquals(
           String.format(Locale.ROOT, "Test Accuracy: %.4f", a), javaAccuracy.get(i), models.get(i));
+    }
+    for (int j = 0; j < LAYERS.size(); j++) {
+      int i = models.size() + j;
+      String model = LAYERS.get(j);
+      assertEquals(
+          keras.get("layers_" + (2 * i)).replace("Flatten,", "").replace("Reshape,", ""),
+          keras.get("layers_" + (2 * i + 1)).replace("Flatten,", ""),
+          model);
+      assertEquals(keras.get("accuracy_" + (2 * i)), keras.get("accuracy_" + (2 * i + 1)), model);
     }
   }
 
