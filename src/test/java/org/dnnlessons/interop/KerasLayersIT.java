@@ -314,7 +314,14 @@ class KerasLayersIT {
     return Stream.of(
         Arguments.of("conv.keras", "layer 'conv2d' (Conv2D): not supported; supported: Dense"),
         Arguments.of(
-            "noise.keras", "layer 'gaussian_noise' (GaussianNoise): not supported; supported:"));
+            "noise.keras", "layer 'gaussian_noise' (GaussianNoise): not supported; supported:"),
+        Arguments.of(
+            "subclassed.keras",
+            "the model config describes a Subclassed, expected a Sequential or Functional model"),
+        Arguments.of(
+            "subclassed",
+            "the object graph's 'model' (d1, d2) keeps no layer list (_functional, _operations,"
+                + " layer-N), as a subclassed model or a tf.Module does: read its keys with --map"));
   }
 
   /**
