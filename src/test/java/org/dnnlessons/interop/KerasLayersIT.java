@@ -348,6 +348,13 @@ class KerasLayersIT {
               "--export-keras",
               out.toString());
       assertEquals("0", train[0], train[2]);
+      if (model.equals("batch_norm")) {
+        assertTrue(
+            train[1].contains(
+                "Only the Dense layers train: BatchNormalization 'batch_normalization' keep their"
+                    + " values"),
+            train[1]);
+      }
       String[] eval = cli("evaluate", "--checkpoint", out.toString());
       assertEquals("0", eval[0], eval[2]);
       javaAccuracy.add(eval[1].strip());
