@@ -1,6 +1,7 @@
 package org.dnnlessons.files;
 
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * Keeps a user-facing message one line of at most {@link #MAX_MESSAGE_CHARS} characters: values
@@ -66,7 +67,7 @@ public final class Messages {
             case '\t' -> "\\t";
             default ->
                 Character.isISOControl(c) || c == '\u2028' || c == '\u2029'
-                    ? String.format("\\u%04x", (int) c)
+                    ? String.format(Locale.ROOT, "\\u%04x", (int) c)
                     : null;
           };
       if (r != null && b == null) {

@@ -81,6 +81,7 @@ class DocumentedCommandsTest {
   private static final String TRAINING = "src/site/markdown/training.md";
   private static final String CHECKPOINTS = "src/site/markdown/checkpoints.md";
   private static final String NOTEBOOK = "src/site/markdown/notebook.md";
+  private static final String SERVING = "src/site/markdown/serving.md";
 
   /** A small run to read from: one epoch of a 32-unit network. */
   private static final String SMALL_RUN =
@@ -115,13 +116,21 @@ class DocumentedCommandsTest {
                   + " S] [--validation-size N] [--steps-per-run 8] [--jit-compile] [--save PREFIX]"
                   + " [--save-every N] [--logdir DIR] [--export DIR] [--export-keras FILE.keras]"
                   + " [--plot FILE.png] [--init-from CKPT [--init-map OLD=NEW,...]] [--resume]"
-                  + " [--overwrite]"),
+                  + " [--overwrite] [--activation relu|tanh|gelu|...] [--config"
+                  + " MODEL.keras|MODEL.json]"),
           synopsis(
               TRAINING,
-              "evaluate [--data DIR | --dataset NAME] --checkpoint PREFIX|DIR [--hidden ...]"),
+              "evaluate [--data DIR | --dataset NAME] --checkpoint PREFIX|DIR [--hidden ...]"
+                  + " [--config MODEL.keras|MODEL.json] [--input-scale 1|255] [--map KEY=NAME,..."
+                  + " [--activation NAME]]"),
           synopsis(
-              TRAINING, "predict --checkpoint PREFIX|DIR --index I [--data DIR] [--hidden ...]"),
-          synopsis(TRAINING, "export --format keras|weights-h5 --checkpoint PREFIX|DIR --out FILE"),
+              TRAINING,
+              "predict --checkpoint PREFIX|DIR --index I [--data DIR] [--hidden ...] (and"
+                  + " evaluate's)"),
+          synopsis(
+              TRAINING,
+              "export --format keras|weights-h5 --checkpoint PREFIX|DIR --out FILE [--config ...]"
+                  + " [--map ...]"),
           run(
               TRAINING,
               "train --init-from python_run --epochs 5 --learning-rate 0.1 --save tuned/model.ckpt",
@@ -184,7 +193,23 @@ class DocumentedCommandsTest {
           run(
               CHECKPOINTS,
               "export --format weights-h5 --checkpoint run --out model.weights.h5",
-              SMALL_RUN));
+              SMALL_RUN),
+          run(
+              SERVING,
+              "train --hidden 128 --epochs 4 --learning-rate 0.5 --init-stddev 0.1 --save"
+                  + " run/model.ckpt"),
+          elsewhere(SERVING, "serve --model run/", "cli.ServeLoadIT", "\"serve\""),
+          elsewhere(
+              SERVING,
+              "predict --checkpoint run/ --image my-digit.png",
+              "cli.PredictImageTest",
+              "\"--image\""),
+          elsewhere(
+              SERVING,
+              "predict --checkpoint run/ --images pictures/ --out predictions.csv",
+              "cli.PredictImageTest",
+              "\"--images\""),
+          synopsis(SERVING, "bench --serve run/ --serve-seconds 10")); // seconds, and Flask
 
   @TempDir Path dir;
 
