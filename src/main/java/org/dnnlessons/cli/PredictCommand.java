@@ -47,12 +47,6 @@ final class PredictCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     boolean savedModel = SavedModelRunner.isSavedModel(checkpointOption.checkpoint);
-    if (!savedModel) {}
-    org.dnnlessons.nn.Mlp.Options netOptions =
-        savedModel ? null : Main.options(spec, () -> network.resolve(checkpointOption.checkpoint));
-    if (!savedModel) {
-      network.report(main.err(), netOptions);
-    }
     DataSource source = Main.options(spec, () -> data.source(null));
     DataSet test =
         MnistDataSets.read(source, MnistDataSets.Options.defaults().withReshape(false)).test();
@@ -61,7 +55,7 @@ final class PredictCommand implements Callable<Integer> {
           spec.commandLine(),
           "--index must be between 0 and " + (test.numExamples() - 1) + ", found " + index);
     }
-    float[] probabilities;
+    float[] probabilities = null;
     String shown = null;
     if (savedModel) {
       try (SavedModelInput model =
@@ -79,8 +73,18 @@ final class PredictCommand implements Callable<Integer> {
               case LOG_PROBABILITIES -> "Probabilities: exp of the model's log_softmax output";
               case SCORES -> "Scores: the model's output as it is (not known to be probabilities)";
             };
+      } catch (SavedModelRunner.UnrunnableSignature e) {
+        main.err()
+            .println(
+                "note: "
+                    + e.reason()
+                    + "; predicting with the network its graph describes, with its variables");
       }
-    } else {
+    }
+    if (probabilities == null) {
+      org.dnnlessons.nn.Mlp.Options netOptions =
+          Main.options(spec, () -> network.resolve(checkpointOption.checkpoint));
+      network.report(main.err(), netOptions);
       try (RestoredNetwork restored = RestoredNetwork.open(netOptions, test, network.weights());
           Batch one = test.toBatch(new int[] {index});
           Result r =

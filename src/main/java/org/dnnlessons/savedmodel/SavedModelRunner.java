@@ -51,6 +51,17 @@ import org.tensorflow.types.TFloat64;
  */
 public final class SavedModelRunner implements AutoCloseable {
 
+  /**
+   * The SavedModel loads, but its serving signature does not run in TensorFlow's C++ loader (Keras
+   * 3's {@code tf.saved_model.save} writes a serving function whose variables the loader's restore
+   * never fills); the network its graph describes may still be read ({@code MlpWeights.read(dir)}).
+   */
+  public static final class UnrunnableSignature extends CheckpointException {
+    UnrunnableSignature(Path dir, String reason, Throwable cause) {
+      super(dir, CheckpointException.NO_OFFSET, reason, cause);
+    }
+  }
+
   /** The signature run. */
   public static final String SIGNATURE_KEY = "serving_default";
 
@@ -169,7 +180,27 @@ public final class SavedModelRunner implements AutoCloseable {
           "TensorFlow cannot load it: " + firstLine(e.getMessage()),
           e);
     }
-    return new SavedModelRunner(dir, bundle, signature, inputKey, outputKey, graph, refusal);
+    SavedModelRunner runner =
+        new SavedModelRunner(dir, bundle, signature, inputKey, outputKey, graph, refusal);
+    try {
+      // one blank image: a signature that cannot run fails here, in one line, not mid-evaluation
+      runner.run(new float[pixels], 1);
+    } catch (RuntimeException e) {
+      runner.close();
+      String message = firstLine(e.getMessage());
+      int sentence = message.indexOf(". ");
+      message = sentence > 0 ? message.substring(0, sentence) : message;
+      throw new UnrunnableSignature(
+          dir,
+          "its serving signature does not run in TensorFlow's SavedModel loader: "
+              + message
+              + (message.contains("Could not find variable")
+                  ? " (Keras 3's tf.saved_model.save writes variables the loader leaves"
+                      + " uninitialized; model.export(dir) writes a SavedModel that runs)"
+                  : ""),
+          e);
+    }
+    return runner;
   }
 
   private static MetaGraphDef servingMeta(Path pb) throws CheckpointException {
