@@ -3,8 +3,10 @@ package org.dnnlessons.cli;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.keras.MlpWeights;
+import org.dnnlessons.nn.Activation;
 import org.dnnlessons.nn.Mlp;
 import org.dnnlessons.nn.ModelDescription;
 import picocli.CommandLine.Option;
@@ -42,6 +44,26 @@ final class RestoredNetworkOptions {
               + " the model starts with Rescaling, else 1.")
   Double inputScale;
 
+  @Option(
+      names = "--map",
+      paramLabel = "KEY=NAME",
+      split = ",",
+      description =
+          "Read a checkpoint by its own keys: KEY (e.g. a tf.Module's"
+              + " w1/.ATTRIBUTES/VARIABLE_VALUE, tf.keras 2's"
+              + " layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE) into the lesson's NAME"
+              + " (hidden_layer/weights, ..., out/biases), or scope OLD/ into NEW/;"
+              + " comma-separated. Read as the lesson's MLP, and a line says so.")
+  Map<String, String> map;
+
+  @Option(
+      names = "--activation",
+      paramLabel = "NAME",
+      description =
+          "With --map: the hidden layers' activation, as Keras 3 names it (default relu, the"
+              + " lesson's).")
+  String activation;
+
   private MlpWeights weights;
 
   /**
@@ -49,7 +71,19 @@ final class RestoredNetworkOptions {
    * --input-scale} applied.
    */
   Mlp.Options resolve(Path checkpoint) throws CheckpointException {
-    weights = MlpWeights.read(checkpoint, config);
+    if (activation != null && map == null) {
+      throw new IllegalArgumentException(
+          "--activation goes with --map; a Keras file says its activations, and --config states a"
+              + " weights-only file's");
+    }
+    if (map != null && config != null) {
+      throw new IllegalArgumentException("--map and --config cannot be combined");
+    }
+    weights =
+        map != null
+            ? MlpWeights.readMapped(
+                checkpoint, map, Activation.named(activation == null ? "relu" : activation))
+            : MlpWeights.read(checkpoint, config);
     ModelDescription model = weights.model();
     if (hidden != null) {
       model = model.withHidden(hidden);

@@ -198,6 +198,14 @@ final class TrainCommand implements Callable<Integer> {
     Mlp.Options net =
         network.lesson().withLearningRate(loop.learningRate).withInitStddev(initStddev);
     net = net.withModel(ModelDescription.mlp(net.hidden(), Activation.named(activation)));
+    if (initFrom != null
+        && initMap.isEmpty()
+        && spec.commandLine().getParseResult().hasMatchedOption("--activation")) {
+      throw new IllegalArgumentException(
+          "--activation with --init-from: the network is the one the file describes (its own"
+              + " activations; --config states a weights-only file's); --activation goes with a"
+              + " fresh network or --init-map");
+    }
     return TrainingRun.prepare(
         TrainingRun.Options.builder(data.source(null))
             .validationSize(validationSize)

@@ -26,21 +26,24 @@ import org.dnnlessons.nn.Activation;
 import org.dnnlessons.nn.ModelDescription;
 
 /**
- * Writes the lesson's MLP as Keras 3 files, in Java (HDF5 through jHDF's writer, the archive with
- * {@code java.util.zip}): no Python is involved.
+ * Writes a model description and its weights as Keras 3 files, in Java (HDF5 through jHDF's writer,
+ * the archive with {@code java.util.zip}): no Python is involved.
  *
- * <p>The Keras model is the Sequential
+ * <p>The Keras model is a Sequential of the description's layers, for the lesson's MLP
  *
  * <pre>{@code
  * keras.Sequential([
  *     keras.Input((28, 28, 1)),                          # the lesson's x; (N,) when not 784 pixels
- *     keras.layers.Flatten(),
+ *     keras.layers.Flatten(),                            # after a leading Rescaling, as Keras has it
  *     keras.layers.Dense(256, activation="relu", name="hidden_layer"),   # one per hidden layer
  *     keras.layers.Dense(10, name="out")])               # linear: the lesson's logits
  * }</pre>
  *
- * <p>so {@code model(x)} gives the lesson's {@code logits} and {@code keras.ops.softmax(model(x))}
- * its {@code probabilities}. {@link Format#KERAS} writes the {@code .keras} archive {@code
+ * <p>and for any other description the same with its layers ({@code Rescaling}, {@code
+ * Normalization} with its mean and variance in the config, {@code BatchNormalization} and {@code
+ * PReLU} with their weights, activation layers, {@code Dropout}) and each Dense layer's activation
+ * and {@code use_bias}, so {@code model(x)} gives Java's {@code logits} (or, after a final softmax,
+ * its {@code probabilities}). {@link Format#KERAS} writes the {@code .keras} archive {@code
  * keras.models.load_model(path)} opens with no code; {@link Format#WEIGHTS_H5} writes the weights
  * alone, which {@code model.load_weights(path)} reads into that Sequential built in Python. Files
  * are written under a temporary name in the target directory and renamed, so a failed export leaves
@@ -106,7 +109,7 @@ public final class KerasExport {
       if (flattens(weights)) {
         group(layers, used, "Flatten");
       }
-      int d = 0;
+      int d = 0; // groups are numbered per class, so the Flatten's place does not matter
       for (ModelDescription.Layer l : model.layers()) {
         WritableGroup vars = group(layers, used, l.kerasClass()).putGroup("vars");
         if (l instanceof ModelDescription.Dense layer) {
@@ -197,10 +200,11 @@ public final class KerasExport {
     input.put("sparse", false);
     input.put("name", "x");
     layers.add(layer("InputLayer", input, null));
-    if (image) {
-      Map<String, Object> flatten = base("x_flat");
-      flatten.put("data_format", "channels_last");
-      layers.add(layer("Flatten", flatten, inputShape));
+    // leading Rescaling layers (elementwise) come before the Flatten, as Keras models have them
+    int leading = 0;
+    while (leading < model.layers().size()
+        && model.layers().get(leading) instanceof ModelDescription.Rescaling) {
+      leading++;
     }
     boolean rescalingFirst =
         !model.layers().isEmpty() && model.layers().get(0) instanceof ModelDescription.Rescaling;
@@ -215,7 +219,13 @@ public final class KerasExport {
     List<ModelDescription.Dense> dense = model.dense();
     Map<String, Integer> names = new HashMap<>();
     int d = 0;
+    int index = 0;
     for (ModelDescription.Layer l : model.layers()) {
+      if (image && index++ == leading) {
+        Map<String, Object> flatten = base("x_flat");
+        flatten.put("data_format", "channels_last");
+        layers.add(layer("Flatten", flatten, inputShape));
+      }
       String name =
           l instanceof ModelDescription.Dense
               ? ModelDescription.denseScope(d++, dense.size())
@@ -228,7 +238,7 @@ public final class KerasExport {
         name = name + "_" + (seen - 1);
       }
       Map<String, Object> c = base(name);
-      List<Object> in = shape(null, (int) previous);
+      List<Object> in = image && index <= leading ? inputShape : shape(null, (int) previous);
       if (l instanceof ModelDescription.Dense layer) {
         String activation = layer.activation().kerasName();
         if (activation == null) {

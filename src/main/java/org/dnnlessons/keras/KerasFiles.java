@@ -711,6 +711,18 @@ final class KerasFiles {
       return new CheckpointTensor(new TensorInfo(name, dtype, shape), new byte[0], List.of());
     }
     Object values = d.isScalar() ? d.getData() : d.getDataFlat();
+    if (dtype == DataType.DT_FLOAT
+        && d.getDataType() instanceof io.jhdf.object.datatype.FloatingPoint fp
+        && fp.getSize() == 2
+        && values instanceof float[] halves) {
+      // jHDF widens float16 to float: keep the file's dtype, as h5py shows it, in half bits
+      ByteBuffer bits = ByteBuffer.allocate(halves.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+      for (float f : halves) {
+        bits.putShort((short) halfBits(f));
+      }
+      return new CheckpointTensor(
+          new TensorInfo(name, DataType.DT_HALF, shape), bits.array(), List.of());
+    }
     ByteBuffer bytes =
         ByteBuffer.allocate(Math.toIntExact(elements * elementSize(dtype)))
             .order(ByteOrder.LITTLE_ENDIAN);
@@ -737,6 +749,29 @@ final class KerasFiles {
           "dataset " + name + " holds " + values.getClass().getSimpleName() + ", expected numbers");
     }
     return new CheckpointTensor(new TensorInfo(name, dtype, shape), bytes.array(), List.of());
+  }
+
+  /** The IEEE half-precision bits of {@code f}, which is one (read from a float16 dataset). */
+  static int halfBits(float f) {
+    int bits = Float.floatToIntBits(f);
+    int sign = (bits >>> 16) & 0x8000;
+    int exponent = (bits >>> 23) & 0xff;
+    int mantissa = bits & 0x7fffff;
+    if (exponent == 0xff) {
+      return sign | 0x7c00 | (mantissa != 0 ? 0x200 | (mantissa >>> 13) : 0);
+    }
+    int e = exponent - 127 + 15;
+    if (e >= 0x1f) {
+      return sign | 0x7c00;
+    }
+    if (e <= 0) {
+      if (e < -10) {
+        return sign;
+      }
+      int m = (mantissa | 0x800000) >> (1 - e);
+      return sign | ((m + 0x1000) >> 13);
+    }
+    return sign | (e << 10) | ((mantissa + 0x1000) >> 13);
   }
 
   private static int elementSize(DataType dtype) {
@@ -770,6 +805,24 @@ final class KerasFiles {
 
   private static CheckpointException hdfError(Path file, RuntimeException e) {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (message.contains("/vars/")) {
+      // jHDF fails on the header of a weight dataset it cannot parse (Keras stores bfloat16 as
+      // opaque 2-byte data tagged "bfloat16"), not on a damaged file
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      return new CheckpointException(
+          file,
+          CheckpointException.NO_OFFSET,
+          "the HDF5 reader (jHDF) cannot read a weight's header: "
+              + message
+              + " ("
+              + root.getMessage()
+              + "); Keras's bfloat16 weights (opaque data) are such a case: read the model's TF2"
+              + " checkpoint, or save it in float32 or float16",
+          e);
+    }
     return new CheckpointException(
         file, CheckpointException.NO_OFFSET, "not a readable HDF5 file: " + message, e);
   }

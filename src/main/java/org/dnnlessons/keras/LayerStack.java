@@ -130,7 +130,8 @@ final class LayerStack {
             + formName
             + " holds weights only; read as the lesson's MLP "
             + model.summary()
-            + " (relu hidden layers, a linear output, pixels/255 in). If the model differs, pass"
+            + " (relu hidden layers, a linear output, pixels/255 in)"
+            + ". If the model differs, pass"
             + " --config with its .keras file or model.to_json() (and --input-scale 255 if it was"
             + " fed raw pixels)");
     return model;
@@ -142,6 +143,19 @@ final class LayerStack {
     for (KerasLayer layer : layers) {
       JsonObject c = layer.config() == null ? new JsonObject() : layer.config();
       String cls = layer.className() == null ? "?" : layer.className();
+      String policy = policy(c);
+      if (policy != null && policy.contains("16")) {
+        String note =
+            file
+                + ": Keras computes this model in "
+                + policy
+                + "; Java computes in float32, so its outputs differ from Keras's by "
+                + (policy.contains("bfloat16") ? "bfloat16" : "float16")
+                + "'s rounding";
+        if (!notes.contains(note)) {
+          notes.add(note);
+        }
+      }
       String name = layer.name();
       ModelDescription.Layer d;
       switch (cls) {
@@ -480,6 +494,24 @@ final class LayerStack {
     } else {
       throw refuse(layer, "expected numbers, found " + e);
     }
+  }
+
+  /** The layer's dtype policy name ({@code float32}, {@code mixed_float16}), or {@code null}. */
+  private static String policy(JsonObject c) {
+    JsonElement d = c.get("dtype");
+    if (d == null || d.isJsonNull()) {
+      return null;
+    }
+    if (d.isJsonPrimitive()) {
+      return d.getAsString();
+    }
+    if (d.isJsonObject()
+        && d.getAsJsonObject().get("config") instanceof JsonObject conf
+        && conf.get("name") != null
+        && conf.get("name").isJsonPrimitive()) {
+      return conf.get("name").getAsString();
+    }
+    return null;
   }
 
   private static double number(JsonObject c, String key, double otherwise) {

@@ -80,6 +80,19 @@ final class LessonCheckpoints {
     Path prefix = reader.prefix();
     List<String> scopes = new ArrayList<>();
     for (int i = 0; reader.contains(Mlp.hiddenScope(i) + "/weights"); i++) {
+      String name = Mlp.hiddenScope(i) + "/weights";
+      long[] shape = reader.info(name).shape();
+      if (shape.length != 2 || shape[1] < 1 || shape[1] > Integer.MAX_VALUE) {
+        throw new CheckpointException(
+            prefix,
+            CheckpointException.NO_OFFSET,
+            "'"
+                + name
+                + "' has shape "
+                + reader.info(name).compactShape()
+                + ", expected [inputs, width] with a width from 1 to "
+                + Integer.MAX_VALUE);
+      }
       scopes.add(Mlp.hiddenScope(i));
     }
     if (!reader.contains("out/weights")) {
@@ -89,8 +102,8 @@ final class LessonCheckpoints {
           "no out/weights"
               + (scopes.isEmpty() ? "" : " (it has " + scopes.get(0) + "/weights)")
               + ": not a checkpoint of the lesson's MLP (nor of a Keras model: it has no object"
-              + " graph); its keys: "
-              + reader.closestNames("out/weights").replaceFirst("^; closest names[^:]*: ", ""));
+              + " graph)"
+              + reader.closestNames("out/weights"));
     }
     scopes.add("out");
     Map<String, CheckpointTensor> tensors = new LinkedHashMap<>();
@@ -301,7 +314,9 @@ final class LessonCheckpoints {
       }
       if (kind == Activation.Kind.LEAKY_RELU) {
         AttrValue alpha = leaky.get(0).getAttrMap().get("alpha");
-        return Activation.leakyRelu(alpha == null ? 0.2 : alpha.getF());
+        // the graph keeps float32; its shortest decimal is the slope Python wrote
+        return Activation.leakyRelu(
+            alpha == null ? 0.2 : Double.parseDouble(Float.toString(alpha.getF())));
       }
       return Activation.of(kind);
     }

@@ -11,10 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.checkpoint.CheckpointReader;
 import org.dnnlessons.checkpoint.CheckpointTensor;
 import org.dnnlessons.checkpoint.TensorInfo;
+import org.dnnlessons.nn.Activation;
 import org.dnnlessons.nn.Mlp;
 import org.dnnlessons.nn.ModelDescription;
 import org.dnnlessons.nn.NamedVariable;
@@ -184,6 +186,136 @@ public record MlpWeights(
               + " (its graph says its layers)");
     }
     return LessonCheckpoints.read(reader);
+  }
+
+  /**
+   * Reads a checkpoint by its own keys, as {@code --map OLD=NEW} names them: a {@code tf.Module}
+   * MLP's TF2 keys, an Estimator's, tf.keras 2's {@code layer_with_weights-N/kernel/...}. Each
+   * {@code NEW} is a lesson name ({@code hidden_layer/weights}, ..., {@code out/biases}), or {@code
+   * OLD/=NEW/} maps a scope. A checkpoint holds weights only: the layers are the lesson's MLP with
+   * {@code hidden} activations, and {@link #notes()} says so.
+   *
+   * @throws CheckpointException naming a key the checkpoint lacks, or the lesson names the map
+   *     leaves out
+   * @throws IllegalArgumentException for a malformed entry or one naming no lesson variable
+   */
+  public static MlpWeights readMapped(Path path, Map<String, String> map, Activation hidden)
+      throws CheckpointException {
+    CheckpointReader reader = CheckpointReader.open(path);
+    Map<String, String> keyOf = new LinkedHashMap<>(); // lesson name -> key
+    for (Map.Entry<String, String> e : map.entrySet()) {
+      String old = e.getKey();
+      String now = e.getValue();
+      if (old.isEmpty() || now.isEmpty() || old.endsWith("/") != now.endsWith("/")) {
+        throw new IllegalArgumentException(
+            "--map: expected KEY=NAME or OLD_SCOPE/=NEW_SCOPE/, found '" + old + "=" + now + "'");
+      }
+      if (old.endsWith("/")) {
+        for (org.dnnlessons.checkpoint.TensorInfo t : reader.tensors()) {
+          if (t.name().startsWith(old)) {
+            keyOf.put(now + t.name().substring(old.length()), t.name());
+          }
+        }
+      } else {
+        if (!reader.contains(old)) {
+          throw new CheckpointException(
+              reader.prefix(),
+              CheckpointException.NO_OFFSET,
+              "--map " + old + "=" + now + ": no key '" + old + "'" + reader.closestNames(old));
+        }
+        keyOf.put(now, old);
+      }
+    }
+    List<ModelDescription.Layer> layers = new ArrayList<>();
+    List<String> scopes = new ArrayList<>();
+    for (int i = 0; keyOf.containsKey(Mlp.hiddenScope(i) + "/weights"); i++) {
+      scopes.add(Mlp.hiddenScope(i));
+    }
+    scopes.add("out");
+    Map<String, CheckpointTensor> tensors = new LinkedHashMap<>();
+    Map<String, String> names = new LinkedHashMap<>();
+    for (int i = 0; i < scopes.size(); i++) {
+      String w = scopes.get(i) + "/weights";
+      String b = scopes.get(i) + "/biases";
+      if (!keyOf.containsKey(w)) {
+        throw new CheckpointException(
+            reader.prefix(),
+            CheckpointException.NO_OFFSET,
+            "--map names no key for " + w + " (it maps " + String.join(", ", keyOf.keySet()) + ")");
+      }
+      CheckpointTensor kernel = reader.read(keyOf.get(w));
+      long[] shape = kernel.info().shape();
+      if (shape.length != 2 || shape[1] < 1 || shape[1] > Integer.MAX_VALUE) {
+        throw new CheckpointException(
+            reader.prefix(),
+            CheckpointException.NO_OFFSET,
+            "--map: '"
+                + keyOf.get(w)
+                + "' has shape "
+                + kernel.info().compactShape()
+                + ", expected [inputs, units] for "
+                + w);
+      }
+      boolean bias = keyOf.containsKey(b);
+      boolean output = i == scopes.size() - 1;
+      layers.add(
+          new ModelDescription.Dense(
+              scopes.get(i), (int) shape[1], bias, output ? Activation.LINEAR : hidden));
+      tensors.put(w, kernel);
+      names.put(w, keyOf.get(w));
+      if (bias) {
+        tensors.put(b, reader.read(keyOf.get(b)));
+        names.put(b, keyOf.get(b));
+      }
+    }
+    Set<String> unknown = new java.util.TreeSet<>(keyOf.keySet());
+    unknown.removeAll(tensors.keySet());
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--map names "
+              + unknown
+              + ", which are no variables of the lesson's MLP "
+              + tensors.keySet());
+    }
+    ModelDescription model;
+    try {
+      model = new ModelDescription(1.0, layers);
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointException(reader.prefix(), CheckpointException.NO_OFFSET, e.getMessage());
+    }
+    // the tensors go through the same dtype checks as a Keras file's
+    List<KerasLayer> dense = new ArrayList<>();
+    for (int i = 0; i < scopes.size(); i++) {
+      List<CheckpointTensor> w = new ArrayList<>();
+      w.add(named(tensors.get(scopes.get(i) + "/weights"), names.get(scopes.get(i) + "/weights")));
+      if (tensors.containsKey(scopes.get(i) + "/biases")) {
+        w.add(named(tensors.get(scopes.get(i) + "/biases"), names.get(scopes.get(i) + "/biases")));
+      }
+      dense.add(new KerasLayer(scopes.get(i), null, null, w));
+    }
+    MlpWeights mapped =
+        LayerStack.map(
+            reader.prefix(), Format.TF2_CHECKPOINT, "a checkpoint read with --map", dense);
+    List<String> notes = new ArrayList<>();
+    notes.add(
+        reader.prefix()
+            + ": --map names weights only; read as the lesson's MLP "
+            + model.summary()
+            + " (pixels/255 in; --activation states the hidden layers')");
+    for (String n : mapped.notes()) {
+      if (!n.contains("holds weights only")) {
+        notes.add(n);
+      }
+    }
+    return new MlpWeights(
+        reader.prefix(), Format.TF2_CHECKPOINT, model, mapped.tensors(), names, notes);
+  }
+
+  private static CheckpointTensor named(CheckpointTensor t, String name) {
+    return new CheckpointTensor(
+        new org.dnnlessons.checkpoint.TensorInfo(name, t.info().dtype(), t.info().shape()),
+        t.data(),
+        t.strings());
   }
 
   /**
