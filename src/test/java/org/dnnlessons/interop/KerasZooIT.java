@@ -117,20 +117,6 @@ class KerasZooIT {
     return out;
   }
 
-  /**
-   * Pairs that give a different number today without saying so, each an open finding for the
-   * readers of issue 22 (issue-22a): a mixed_float16 model's config, weights or checkpoint is read
-   * and computed in float32 with no note that Keras computes it in float16 (its SavedModels say
-   * so). They are printed as MISMATCH in the table; one that becomes right fails, so the list only
-   * shrinks. Never add a pair here to make the test pass.
-   */
-  static final Set<String> OPEN_FINDINGS =
-      Set.of(
-          "mixed_float16 model.keras",
-          "mixed_float16 model.h5",
-          "mixed_float16 model.weights.h5",
-          "mixed_float16 ckpt");
-
   /** The forms that hold weights only: read with --config (the model's .keras file). */
   static final Set<String> WEIGHTS_ONLY = Set.of("model.weights.h5", "ckpt");
 
@@ -324,14 +310,8 @@ class KerasZooIT {
           allowed ? "now read, stated: remove it from ALLOWED_REFUSALS" : null,
           false);
     }
-    if (mismatch != null && OPEN_FINDINGS.contains(key)) {
-      return new Cell(text + " MISMATCH (open finding)", null, false);
-    }
     if (mismatch != null) {
       return new Cell(text + " MISMATCH", "A SILENTLY DIFFERENT NUMBER: " + mismatch, false);
-    }
-    if (OPEN_FINDINGS.contains(key)) {
-      return new Cell(text, "now right: remove it from OPEN_FINDINGS", false);
     }
     if (allowed) {
       return new Cell(
