@@ -103,6 +103,8 @@ def models(train_x):
         ("batch_normalization", lambda: layer_model(keras.layers.BatchNormalization(),
                                                     keras.layers.ReLU()), False, None),
         ("no_bias", lambda: dense_model("relu", use_bias=False), False, None),
+        ("dropout", lambda: layer_model(keras.layers.ReLU(), keras.layers.Dropout(0.2)), False,
+         None),
         ("no_hidden", lambda: keras.Sequential([keras.Input((784,)), keras.layers.Dense(10)]),
          False, None),
         ("hidden_2", lambda: dense_model("relu", hidden=2), False, None),
