@@ -103,6 +103,8 @@ def models(train_x):
         ("batch_normalization", lambda: layer_model(keras.layers.BatchNormalization(),
                                                     keras.layers.ReLU()), False, None),
         ("no_bias", lambda: dense_model("relu", use_bias=False), False, None),
+        ("dropout", lambda: layer_model(keras.layers.ReLU(), keras.layers.Dropout(0.2)), False,
+         None),
         ("no_hidden", lambda: keras.Sequential([keras.Input((784,)), keras.layers.Dense(10)]),
          False, None),
         ("hidden_2", lambda: dense_model("relu", hidden=2), False, None),
@@ -113,8 +115,8 @@ def models(train_x):
         ("subclassed", lambda: Subclassed(), False, None),
         ("cnn", lambda: keras.Sequential([
             keras.Input((28, 28, 1)), keras.layers.Conv2D(4, 3, activation="relu"),
-            keras.layers.MaxPooling2D(), keras.layers.Flatten(), keras.layers.Dense(10)]), False,
-         None),
+            keras.layers.MaxPooling2D(), keras.layers.Flatten(),
+            keras.layers.Dense(10, activation="softmax")]), False, None),
         ("float16", lambda: dense_model("relu"), False, "float16"),
         ("bfloat16", lambda: dense_model("relu"), False, "bfloat16"),
         ("mixed_float16", lambda: dense_model("relu"), False, "mixed_float16"),
@@ -135,10 +137,14 @@ def shaped(m, x):
     return x.reshape((-1,) + tuple(shape))
 
 
+def ends_in_softmax(m):
+    return getattr(m.layers[-1], "activation", None) is keras.activations.softmax
+
+
 def pre_softmax(m, x):
     """The model's output before a final softmax: what Java calls logits."""
     last = m.layers[-1]
-    if getattr(last, "activation", None) is keras.activations.softmax:
+    if ends_in_softmax(m):
         h = x
         for layer in m.layers[:-1]:
             h = layer(h, training=False)
@@ -200,7 +206,7 @@ def main():
                          else keras.optimizers.Adam(5e-3))
             m.compile(optimizer=optimizer,
                       loss=keras.losses.SparseCategoricalCrossentropy(
-                          from_logits=name != "softmax_output"))
+                          from_logits=not ends_in_softmax(m)))
             m.fit(x, train_y, batch_size=64, epochs=1, verbose=0)
             out = os.path.join(a.out, name)
             os.makedirs(out, exist_ok=True)
@@ -209,7 +215,7 @@ def main():
             write(os.path.join(out, "out.txt"), predicted[:COUNT])
             write(os.path.join(out, "pre.txt"), pre_softmax(m, tx[:COUNT]))
             save_all(m, out)
-            kind = "probabilities" if name == "softmax_output" else "logits"
+            kind = "probabilities" if ends_in_softmax(m) else "logits"
             dtype = m.layers[-1].compute_dtype if m.layers else "float32"
             line = f"{name} {accuracy!r} {kind} {dtype}"
             print(line, flush=True)

@@ -44,8 +44,14 @@ final class EvaluateCommand implements Callable<Integer> {
           SavedModelInput.open(spec, checkpointOption.checkpoint, test, network, main.err())) {
         double accuracy = model.runner().accuracy(test, model.inputScale());
         main.out().println("Test Accuracy: " + PythonFloat.fixed(accuracy, 4));
+        return Main.EXIT_OK;
+      } catch (SavedModelRunner.UnrunnableSignature e) {
+        main.err()
+            .println(
+                "note: "
+                    + e.reason()
+                    + "; evaluating the network its graph describes, with its variables");
       }
-      return Main.EXIT_OK;
     }
     Mlp.Options netOptions =
         Main.options(spec, () -> network.resolve(checkpointOption.prefix(main.err())));

@@ -88,13 +88,6 @@ final class PredictCommand implements Callable<Integer> {
       return pictures();
     }
     boolean savedModel = SavedModelRunner.isSavedModel(checkpointOption.checkpoint);
-    org.dnnlessons.nn.Mlp.Options netOptions =
-        savedModel
-            ? null
-            : Main.options(spec, () -> network.resolve(checkpointOption.prefix(main.err())));
-    if (!savedModel) {
-      network.report(main.err(), netOptions);
-    }
     DataSource source = Main.options(spec, () -> data.source(null));
     DataSet test =
         MnistDataSets.read(source, MnistDataSets.Options.defaults().withReshape(false)).test();
@@ -103,7 +96,7 @@ final class PredictCommand implements Callable<Integer> {
           spec.commandLine(),
           "--index must be between 0 and " + (test.numExamples() - 1) + ", found " + index);
     }
-    float[] probabilities;
+    float[] probabilities = null;
     String shown = null;
     if (savedModel) {
       try (SavedModelInput model =
@@ -121,8 +114,18 @@ final class PredictCommand implements Callable<Integer> {
               case LOG_PROBABILITIES -> "Probabilities: exp of the model's log_softmax output";
               case SCORES -> "Scores: the model's output as it is (not known to be probabilities)";
             };
+      } catch (SavedModelRunner.UnrunnableSignature e) {
+        main.err()
+            .println(
+                "note: "
+                    + e.reason()
+                    + "; predicting with the network its graph describes, with its variables");
       }
-    } else {
+    }
+    if (probabilities == null) {
+      org.dnnlessons.nn.Mlp.Options netOptions =
+          Main.options(spec, () -> network.resolve(checkpointOption.prefix(main.err())));
+      network.report(main.err(), netOptions);
       try (RestoredNetwork restored = RestoredNetwork.open(netOptions, test, network.weights());
           Batch one = test.toBatch(new int[] {index});
           Result r =
@@ -150,7 +153,8 @@ final class PredictCommand implements Callable<Integer> {
       model = SavedModelServedModel.load(checkpoint, 1, network.inputScale);
       model.notes().forEach(n -> main.err().println("note: " + n));
     } else {
-      Mlp.Options options = Main.options(spec, () -> network.resolve(checkpoint));
+      Mlp.Options options =
+          Main.options(spec, () -> network.resolve(checkpointOption.prefix(main.err())));
       network.report(main.err(), options);
       model =
           MlpServedModel.of(RestoredMlp.open(options, network.weights()), 1, checkpoint.toString());

@@ -30,7 +30,8 @@ final class GraphLayers {
       throws CheckpointException {
     List<KerasLayer> withWeights = new ArrayList<>();
     for (KerasLayer l : weighted) {
-      if (!l.weights().isEmpty()) {
+      // a Dropout's SeedGenerator keeps an integer state and computes nothing at inference
+      if (l.weights().stream().anyMatch(GraphLayers::isFloat)) {
         withWeights.add(l);
       }
     }
@@ -117,6 +118,13 @@ final class GraphLayers {
           "the variables hold layer '" + next.next().name() + "', which the graph does not use");
     }
     return out;
+  }
+
+  private static boolean isFloat(org.dnnlessons.checkpoint.CheckpointTensor t) {
+    return switch (t.info().dtype()) {
+      case DT_FLOAT, DT_HALF, DT_BFLOAT16, DT_DOUBLE -> true;
+      default -> false;
+    };
   }
 
   /** Whether a Dense layer's {@code activation} string says {@code a} (as Keras would save it). */

@@ -11,6 +11,7 @@ import java.util.List;
 import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.checkpoint.CheckpointReader;
 import org.dnnlessons.savedmodel.ServingGraph;
+import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.SavedModel;
 
@@ -68,11 +69,29 @@ final class SavedModelLayers {
           "a SavedModel's variables",
           KerasFiles.withConfig(dir, config, layers));
     }
-    return LayerStack.map(
-        dir,
-        MlpWeights.Format.SAVED_MODEL,
-        "a SavedModel's variables",
-        GraphLayers.configure(pb, graph, layers));
+    MlpWeights w =
+        LayerStack.map(
+            dir,
+            MlpWeights.Format.SAVED_MODEL,
+            "a SavedModel's variables",
+            GraphLayers.configure(pb, graph, layers));
+    for (ServingGraph.Step s : graph.steps()) {
+      if (s instanceof ServingGraph.Cast c
+          && (c.to() == DataType.DT_HALF || c.to() == DataType.DT_BFLOAT16)) {
+        List<String> notes = new ArrayList<>(w.notes());
+        notes.add(
+            dir
+                + ": the model computes in "
+                + (c.to() == DataType.DT_HALF ? "float16" : "bfloat16")
+                + " (its graph casts to "
+                + c.to().name()
+                + "); Java computes the same network in float32, so its numbers differ in the"
+                + " last digits");
+        return new MlpWeights(
+            w.source(), w.format(), w.model(), w.tensors(), w.sourceNames(), notes);
+      }
+    }
+    return w;
   }
 
   /** The signature {@code evaluate} and {@code predict} run, and this reader reads. */

@@ -51,6 +51,17 @@ import org.tensorflow.types.TFloat64;
  */
 public final class SavedModelRunner implements AutoCloseable {
 
+  /**
+   * The SavedModel loads, but its serving signature does not run in TensorFlow's C++ loader (Keras
+   * 3's {@code tf.saved_model.save} writes a serving function whose variables the loader's restore
+   * never fills); the network its graph describes may still be read ({@code MlpWeights.read(dir)}).
+   */
+  public static final class UnrunnableSignature extends CheckpointException {
+    UnrunnableSignature(Path dir, String reason, Throwable cause) {
+      super(dir, CheckpointException.NO_OFFSET, reason, cause);
+    }
+  }
+
   /** The signature run. */
   public static final String SIGNATURE_KEY = "serving_default";
 
@@ -82,6 +93,7 @@ public final class SavedModelRunner implements AutoCloseable {
   private final long[] inputShape;
   private final ServingGraph graph;
   private final String graphRefusal;
+  private final String outputOp;
 
   private SavedModelRunner(
       Path dir,
@@ -90,7 +102,8 @@ public final class SavedModelRunner implements AutoCloseable {
       String inputKey,
       String outputKey,
       ServingGraph graph,
-      String graphRefusal) {
+      String graphRefusal,
+      String outputOp) {
     this.dir = dir;
     this.bundle = bundle;
     this.inputKey = inputKey;
@@ -102,6 +115,7 @@ public final class SavedModelRunner implements AutoCloseable {
     this.outputName = signature.getOutputsMap().get(outputKey).getName();
     this.graph = graph;
     this.graphRefusal = graphRefusal;
+    this.outputOp = outputOp;
   }
 
   /** True when {@code dir} is a SavedModel directory (it holds {@code saved_model.pb}). */
@@ -154,10 +168,16 @@ public final class SavedModelRunner implements AutoCloseable {
     checkOutput(pb, outputKey, signature.getOutputsMap().get(outputKey));
     ServingGraph graph = null;
     String refusal = null;
+    String outputOp = null;
     try {
       graph = ServingGraph.read(pb, meta, SIGNATURE_KEY);
     } catch (CheckpointException e) {
       refusal = e.reason();
+      try {
+        outputOp = ServingGraph.outputOp(pb, meta, SIGNATURE_KEY);
+      } catch (CheckpointException | RuntimeException unread) {
+        outputOp = null; // the kind stays unknown: SCORES
+      }
     }
     SavedModelBundle bundle;
     try {
@@ -169,7 +189,27 @@ public final class SavedModelRunner implements AutoCloseable {
           "TensorFlow cannot load it: " + firstLine(e.getMessage()),
           e);
     }
-    return new SavedModelRunner(dir, bundle, signature, inputKey, outputKey, graph, refusal);
+    SavedModelRunner runner =
+        new SavedModelRunner(dir, bundle, signature, inputKey, outputKey, graph, refusal, outputOp);
+    try {
+      // one blank image: a signature that cannot run fails here, in one line, not mid-evaluation
+      runner.run(new float[pixels], 1);
+    } catch (RuntimeException e) {
+      runner.close();
+      String message = firstLine(e.getMessage());
+      int sentence = message.indexOf(". ");
+      message = sentence > 0 ? message.substring(0, sentence) : message;
+      throw new UnrunnableSignature(
+          dir,
+          "its serving signature does not run in TensorFlow's SavedModel loader: "
+              + message
+              + (message.contains("Could not find variable")
+                  ? " (Keras 3's tf.saved_model.save writes variables the loader leaves"
+                      + " uninitialized; model.export(dir) writes a SavedModel that runs)"
+                  : ""),
+          e);
+    }
+    return runner;
   }
 
   private static MetaGraphDef servingMeta(Path pb) throws CheckpointException {
@@ -282,7 +322,15 @@ public final class SavedModelRunner implements AutoCloseable {
   /** What the output holds, from the graph's last layer. */
   public OutputKind outputKind() {
     if (graph == null) {
-      return OutputKind.SCORES;
+      // the layers are not read (a CNN), but the last op says what the output holds
+      return outputOp == null
+          ? OutputKind.SCORES
+          : switch (outputOp) {
+            case "Softmax" -> OutputKind.PROBABILITIES;
+            case "LogSoftmax" -> OutputKind.LOG_PROBABILITIES;
+            case "BiasAdd", "MatMul" -> OutputKind.LOGITS;
+            default -> OutputKind.SCORES;
+          };
     }
     if (!graph.steps().isEmpty()
         && graph.steps().get(graph.steps().size() - 1) instanceof ServingGraph.Activation a) {
@@ -327,9 +375,16 @@ public final class SavedModelRunner implements AutoCloseable {
   /** One line saying what the output holds. */
   public String outputReason() {
     return switch (outputKind()) {
-      case LOGITS -> "output '" + outputKey + "': logits (the graph ends with a Dense layer)";
+      case LOGITS ->
+          "output '"
+              + outputKey
+              + "': logits (the graph ends with "
+              + (graph != null ? "a Dense layer)" : outputOp + ")");
       case PROBABILITIES ->
-          "output '" + outputKey + "': probabilities (the graph ends with softmax)";
+          "output '"
+              + outputKey
+              + "': probabilities (the graph ends with "
+              + (graph != null ? "softmax)" : outputOp + ")");
       case LOG_PROBABILITIES ->
           "output '" + outputKey + "': log-probabilities (the graph ends with log_softmax)";
       case SCORES ->

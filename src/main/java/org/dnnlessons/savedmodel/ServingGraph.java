@@ -220,6 +220,24 @@ public record ServingGraph(
   }
 
   /**
+   * The op that produces the signature's output (function calls inlined, {@code Identity} passed
+   * through): {@code Softmax}, {@code BiasAdd}, ...; read even where {@link #read} refuses the
+   * graph (a CNN), so a runner can say what the output holds.
+   */
+  public static String outputOp(Path file, MetaGraphDef meta, String signatureKey)
+      throws CheckpointException {
+    SignatureDef signature = meta.getSignatureDefMap().get(signatureKey);
+    if (signature == null) {
+      throw new CheckpointException(
+          file, CheckpointException.NO_OFFSET, "no signature '" + signatureKey + "'");
+    }
+    Flat flat = new Flat(file, meta);
+    String output =
+        flat.topRef(signature.getOutputsMap().get(outputKey(file, signature)).getName());
+    return flat.node(output).op();
+  }
+
+  /**
    * The output a caller reads: the only one, or {@code logits} where there are several (the
    * product's own export has {@code logits} and {@code probabilities}).
    */

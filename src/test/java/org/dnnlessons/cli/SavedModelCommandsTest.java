@@ -138,4 +138,21 @@ class SavedModelCommandsTest {
     assertEquals(Main.EXIT_USAGE, config.status());
     assertTrue(config.err().contains("--config does not apply to a SavedModel"), config.err());
   }
+
+  @Test
+  void aCorruptSavedModelIsOneLine(@TempDir Path bad) throws Exception {
+    java.nio.file.Files.write(bad.resolve("saved_model.pb"), new byte[] {(byte) 0xff, 1, 2, 3});
+    for (String command : new String[] {"evaluate", "predict"}) {
+      CliRun run =
+          command.equals("evaluate")
+              ? CliRun.of(command, "--checkpoint", bad.toString())
+              : CliRun.of(command, "--checkpoint", bad.toString(), "--index", "0");
+      assertEquals(Main.EXIT_FAILURE, run.status(), run.err());
+      assertEquals(1, run.err().strip().lines().count(), run.err());
+      assertTrue(run.err().contains("not a SavedModel proto"), run.err());
+    }
+    CliRun inspect = CliRun.of("inspect", bad.toString());
+    assertEquals(Main.EXIT_FAILURE, inspect.status(), inspect.err());
+    assertEquals(1, inspect.err().strip().lines().count(), inspect.err());
+  }
 }
