@@ -3,19 +3,11 @@ package org.dnnlessons.keras;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-import io.jhdf.HdfFile;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
-import io.jhdf.api.dataset.ContiguousDataset;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,13 +15,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipFile;
 import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.checkpoint.CheckpointTensor;
-import org.dnnlessons.checkpoint.TensorInfo;
-import org.tensorflow.proto.DataType;
 
 /**
  * Keras 3's own files: the weights file {@code m.save_weights("m.weights.h5")} (HDF5, read with
@@ -40,9 +27,11 @@ import org.tensorflow.proto.DataType;
  * datasets {@code 0}, {@code 1}, ... (a Dense layer: kernel, bias); the group names are the layers'
  * class names in snake case, numbered per class in model order ({@code dense}, {@code dense_1},
  * ...). {@code config.json} gives the layers in order with their classes, units and activations.
- * Every size read from a file is checked before anything is allocated: zip entries are copied with
- * a byte limit (never trusting the sizes they declare), datasets' shapes are multiplied with
- * overflow checks against {@link #MAX_ELEMENTS}.
+ * Every size read from a file is checked before anything is allocated: zip entries are inflated
+ * into memory with a byte limit and their CRC-32 checked ({@link KerasArchive}), the HDF5 file is
+ * read through {@link BoundedHdf5} (groups walked once each, datasets' sizes checked against the
+ * file and the heap before jHDF reads them), {@code config.json} parsed with a depth limit ({@link
+ * BoundedJson}).
  */
 final class KerasFiles {
 
@@ -60,12 +49,6 @@ final class KerasFiles {
 
   /** {@code model.weights.h5} entries larger than this are refused. */
   static final long MAX_WEIGHTS_BYTES = 4L << 30;
-
-  /** Datasets with more elements than this are refused (1 GiB of float32). */
-  static final long MAX_ELEMENTS = 1L << 28;
-
-  /** Datasets with more dimensions than this are refused. */
-  static final int MAX_RANK = 8;
 
   private static final byte[] HDF5_SIGNATURE = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
 
@@ -93,7 +76,9 @@ final class KerasFiles {
 
   /** The lesson-named weights of {@code m.save_weights(...)}'s file. */
   static MlpWeights readWeightsH5(Path file) throws CheckpointException {
-    return DenseStack.map(file, MlpWeights.Format.KERAS_WEIGHTS_H5, layersByGroup(file, file));
+    try (BoundedHdf5 h5 = BoundedHdf5.open(file, ReadLimits.forHeap())) {
+      return DenseStack.map(file, MlpWeights.Format.KERAS_WEIGHTS_H5, layersByGroup(file, h5));
+    }
   }
 
   /** The lesson-named weights of {@code m.save(...)}'s archive. */
@@ -105,18 +90,20 @@ final class KerasFiles {
    * As {@link #readArchive(Path)}, refusing a weights entry longer than {@code maxWeightsBytes}.
    */
   static MlpWeights readArchive(Path file, long maxWeightsBytes) throws CheckpointException {
-    try (ZipFile zip = openZip(file)) {
-      JsonObject config = parseConfig(file, entryBytes(file, zip, CONFIG_ENTRY, MAX_CONFIG_BYTES));
-      Path weights = extractWeights(file, zip, maxWeightsBytes);
-      try {
+    ReadLimits limits = ReadLimits.forHeap();
+    try (KerasArchive zip = KerasArchive.open(file)) {
+      JsonObject config =
+          parseConfig(
+              file,
+              zip.entry(
+                  CONFIG_ENTRY,
+                  MAX_CONFIG_BYTES,
+                  "no " + CONFIG_ENTRY + " in the archive: not a .keras file"));
+      try (BoundedHdf5 h5 =
+          weights(file, zip, Math.min(maxWeightsBytes, limits.fileBytes()), limits)) {
         return DenseStack.map(
-            file, MlpWeights.Format.KERAS_ARCHIVE, layersByConfig(file, config, weights));
-      } finally {
-        deleteQuietly(weights);
+            file, MlpWeights.Format.KERAS_ARCHIVE, layersByConfig(file, config, h5));
       }
-    } catch (IOException e) {
-      throw new CheckpointException(
-          file, CheckpointException.NO_OFFSET, "cannot read the archive: " + e.getMessage(), e);
     }
   }
 
@@ -125,132 +112,59 @@ final class KerasFiles {
    * .keras}), by its path in the file ({@code layers/dense/vars/0}), sorted by path, with values.
    */
   static List<CheckpointTensor> allDatasets(Path file) throws CheckpointException {
+    ReadLimits limits = ReadLimits.forHeap();
     if (isZip(file)) {
-      try (ZipFile zip = openZip(file)) {
-        Path weights = extractWeights(file, zip, MAX_WEIGHTS_BYTES);
-        try {
-          return allDatasets(file, weights);
-        } finally {
-          deleteQuietly(weights);
-        }
-      } catch (IOException e) {
-        throw new CheckpointException(
-            file, CheckpointException.NO_OFFSET, "cannot read the archive: " + e.getMessage(), e);
+      try (KerasArchive zip = KerasArchive.open(file);
+          BoundedHdf5 h5 =
+              weights(file, zip, Math.min(MAX_WEIGHTS_BYTES, limits.fileBytes()), limits)) {
+        return allDatasets(h5);
       }
     }
-    return allDatasets(file, file);
+    try (BoundedHdf5 h5 = BoundedHdf5.open(file, limits)) {
+      return allDatasets(h5);
+    }
   }
 
-  private static List<CheckpointTensor> allDatasets(Path file, Path h5) throws CheckpointException {
+  private static List<CheckpointTensor> allDatasets(BoundedHdf5 h5) throws CheckpointException {
     List<CheckpointTensor> out = new ArrayList<>();
-    try (HdfFile hdf = openHdf(file, h5)) {
-      collect(file, hdf, out);
-    } catch (RuntimeException e) {
-      throw hdfError(file, e);
+    for (BoundedHdf5.Found found : h5.datasets()) {
+      out.add(h5.read(found.dataset(), found.path()));
     }
     out.sort(Comparator.comparing(t -> t.info().name()));
     return out;
   }
 
-  private static void collect(Path file, Group group, List<CheckpointTensor> out)
+  /** The archive's {@code model.weights.h5}, inflated into memory with a byte limit. */
+  private static BoundedHdf5 weights(Path file, KerasArchive zip, long limit, ReadLimits limits)
       throws CheckpointException {
-    for (Node node : group.getChildren().values()) {
-      if (node instanceof Dataset d) {
-        out.add(read(file, d, d.getPath().replaceFirst("^/", "")));
-      } else if (node instanceof Group g) {
-        collect(file, g, out);
-      }
-    }
-  }
-
-  private static ZipFile openZip(Path file) throws CheckpointException {
-    try {
-      return new ZipFile(file.toFile());
-    } catch (ZipException e) {
-      throw new CheckpointException(
-          file, CheckpointException.NO_OFFSET, "not a readable zip archive: " + e.getMessage(), e);
-    } catch (IOException e) {
-      throw new CheckpointException(
-          file, CheckpointException.NO_OFFSET, "cannot read: " + e.getMessage(), e);
-    }
-  }
-
-  /** An entry's bytes, read with a limit: the size the entry declares is never trusted. */
-  private static byte[] entryBytes(Path file, ZipFile zip, String name, long limit)
-      throws CheckpointException, IOException {
-    ZipEntry entry = zip.getEntry(name);
-    if (entry == null) {
-      throw new CheckpointException(
-          file, CheckpointException.NO_OFFSET, "no " + name + " in the archive: not a .keras file");
-    }
-    try (InputStream in = zip.getInputStream(entry)) {
-      byte[] bytes = in.readNBytes((int) limit + 1);
-      if (bytes.length > limit) {
-        throw tooLarge(file, name, limit);
-      }
-      return bytes;
-    }
-  }
-
-  /** Copies {@code model.weights.h5} to a temporary file, with a byte limit. */
-  private static Path extractWeights(Path file, ZipFile zip, long limit)
-      throws CheckpointException, IOException {
-    ZipEntry entry = zip.getEntry(WEIGHTS_ENTRY);
-    if (entry == null) {
-      throw new CheckpointException(
-          file,
-          CheckpointException.NO_OFFSET,
-          "no " + WEIGHTS_ENTRY + " in the archive (sharded or .npz weights are not supported)");
-    }
-    Path tmp = Files.createTempFile("dnn-lessons-keras", ".weights.h5");
-    try (InputStream in = zip.getInputStream(entry);
-        OutputStream out = Files.newOutputStream(tmp)) {
-      byte[] buffer = new byte[1 << 16];
-      long total = 0;
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        total += n;
-        if (total > limit) {
-          throw tooLarge(file, WEIGHTS_ENTRY, limit);
-        }
-        out.write(buffer, 0, n);
-      }
-      return tmp;
-    } catch (CheckpointException | IOException | RuntimeException e) {
-      deleteQuietly(tmp);
-      throw e;
-    }
-  }
-
-  private static CheckpointException tooLarge(Path file, String name, long limit) {
-    return new CheckpointException(
-        file,
-        CheckpointException.NO_OFFSET,
-        name + " in the archive is larger than the " + limit + " bytes this reader accepts");
-  }
-
-  private static void deleteQuietly(Path tmp) {
-    try {
-      Files.deleteIfExists(tmp);
-    } catch (IOException e) {
-      // a temporary file left behind; nothing the caller can do about it
-    }
+    byte[] bytes =
+        zip.entry(
+            WEIGHTS_ENTRY,
+            limit,
+            "no " + WEIGHTS_ENTRY + " in the archive (sharded or .npz weights are not supported)");
+    return BoundedHdf5.of(file, bytes, limits);
   }
 
   private static JsonObject parseConfig(Path file, byte[] bytes) throws CheckpointException {
+    JsonElement root;
     try {
-      JsonElement root = JsonParser.parseString(new String(bytes, StandardCharsets.UTF_8));
-      if (!root.isJsonObject()) {
-        throw new JsonParseException("expected an object");
-      }
-      return root.getAsJsonObject();
-    } catch (JsonParseException | IllegalStateException | StackOverflowError e) {
+      root = BoundedJson.parse(bytes);
+    } catch (IOException e) {
       throw new CheckpointException(
-          file, CheckpointException.NO_OFFSET, CONFIG_ENTRY + " is not a JSON object", e);
+          file,
+          CheckpointException.NO_OFFSET,
+          CONFIG_ENTRY + " is not a JSON object: " + elided(String.valueOf(e.getMessage())),
+          e);
     }
+    if (!root.isJsonObject()) {
+      throw new CheckpointException(
+          file, CheckpointException.NO_OFFSET, CONFIG_ENTRY + " is not a JSON object");
+    }
+    return root.getAsJsonObject();
   }
 
   /** The layers in {@code config.json}'s order, each with its weights from the HDF5 file. */
-  private static List<KerasLayer> layersByConfig(Path file, JsonObject config, Path h5)
+  private static List<KerasLayer> layersByConfig(Path file, JsonObject config, BoundedHdf5 h5)
       throws CheckpointException {
     String modelClass = string(config, "class_name");
     JsonElement inner = config.get("config");
@@ -267,10 +181,21 @@ final class KerasFiles {
               + ", expected a Sequential or Functional model with a list of layers");
     }
     JsonArray layers = inner.getAsJsonObject().getAsJsonArray("layers");
+    if (layers.size() > BoundedHdf5.MAX_CHILDREN) {
+      throw new CheckpointException(
+          file,
+          CheckpointException.NO_OFFSET,
+          CONFIG_ENTRY
+              + " lists "
+              + layers.size()
+              + " layers, more than the "
+              + BoundedHdf5.MAX_CHILDREN
+              + " this reader accepts");
+    }
     List<KerasLayer> out = new ArrayList<>();
     Map<String, Integer> used = new HashMap<>();
-    try (HdfFile hdf = openHdf(file, h5)) {
-      Group layersGroup = layersGroup(file, hdf);
+    {
+      Group layersGroup = layersGroup(file, h5);
       for (JsonElement e : layers) {
         if (!e.isJsonObject()) {
           throw new CheckpointException(
@@ -296,11 +221,9 @@ final class KerasFiles {
         String snake = snakeCase(className);
         int n = used.merge(snake, 1, Integer::sum) - 1;
         String group = n == 0 ? snake : snake + "_" + n;
-        List<CheckpointTensor> weights = groupWeights(file, layersGroup, group);
+        List<CheckpointTensor> weights = groupWeights(file, h5, layersGroup, group);
         out.add(new KerasLayer(label, className, activation(layerConfig, className), weights));
       }
-    } catch (RuntimeException e) {
-      throw hdfError(file, e);
     }
     return out;
   }
@@ -325,11 +248,12 @@ final class KerasFiles {
   }
 
   /** The layers of a weights file alone: its groups, the Dense ones ordered by their number. */
-  private static List<KerasLayer> layersByGroup(Path file, Path h5) throws CheckpointException {
+  private static List<KerasLayer> layersByGroup(Path file, BoundedHdf5 h5)
+      throws CheckpointException {
     List<KerasLayer> out = new ArrayList<>();
-    try (HdfFile hdf = openHdf(file, h5)) {
-      Group layers = layersGroup(file, hdf);
-      List<String> names = new ArrayList<>(layers.getChildren().keySet());
+    {
+      Group layers = layersGroup(file, h5);
+      List<String> names = new ArrayList<>(h5.children(layers, "layers").keySet());
       names.sort(Comparator.comparing(KerasFiles::baseName).thenComparing(KerasFiles::number));
       for (String group : names) {
         String className =
@@ -340,10 +264,8 @@ final class KerasFiles {
               case "input_layer" -> "InputLayer";
               default -> group;
             };
-        out.add(new KerasLayer(group, className, null, groupWeights(file, layers, group)));
+        out.add(new KerasLayer(group, className, null, groupWeights(file, h5, layers, group)));
       }
-    } catch (RuntimeException e) {
-      throw hdfError(file, e);
     }
     return out;
   }
@@ -363,29 +285,31 @@ final class KerasFiles {
         : Integer.parseInt(group.substring(base.length() + 1));
   }
 
-  private static Group layersGroup(Path file, HdfFile hdf) throws CheckpointException {
-    Node layers = hdf.getChildren().get("layers");
+  private static Group layersGroup(Path file, BoundedHdf5 h5) throws CheckpointException {
+    Map<String, Node> root = h5.children(h5.root(), "");
+    Node layers = root.get("layers");
     if (!(layers instanceof Group g)) {
       throw new CheckpointException(
           file,
           CheckpointException.NO_OFFSET,
           "no 'layers' group: not a Keras 3 weights file (the file has "
-              + String.join(", ", hdf.getChildren().keySet())
+              + elided(String.join(", ", root.keySet()))
               + ")");
     }
     return g;
   }
 
   /** The datasets {@code 0, 1, ...} of {@code layers/<group>/vars}, in order. */
-  private static List<CheckpointTensor> groupWeights(Path file, Group layers, String group)
-      throws CheckpointException {
+  private static List<CheckpointTensor> groupWeights(
+      Path file, BoundedHdf5 h5, Group layers, String group) throws CheckpointException {
     // as in Keras, a layer without a group (or without vars) has no weights
-    Node node = layers.getChildren().get(group);
+    Node node = h5.children(layers, "layers").get(group);
     List<CheckpointTensor> out = new ArrayList<>();
-    if (!(node instanceof Group g) || !(g.getChildren().get("vars") instanceof Group v)) {
+    if (!(node instanceof Group g)
+        || !(h5.children(g, "layers/" + group).get("vars") instanceof Group v)) {
       return out;
     }
-    Map<String, Node> children = v.getChildren();
+    Map<String, Node> children = h5.children(v, "layers/" + group + "/vars");
     for (int i = 0; i < children.size(); i++) {
       Node d = children.get(Integer.toString(i));
       if (!(d instanceof Dataset dataset)) {
@@ -395,148 +319,17 @@ final class KerasFiles {
             "layers/"
                 + group
                 + "/vars holds "
-                + children.keySet()
+                + elided(children.keySet().toString())
                 + ", expected datasets 0 to "
                 + (children.size() - 1));
       }
-      out.add(read(file, dataset, "layers/" + group + "/vars/" + i));
+      out.add(h5.read(dataset, "layers/" + group + "/vars/" + i));
     }
     return out;
   }
 
-  /** One dataset as a little-endian tensor; shape and type checked before anything is read. */
-  private static CheckpointTensor read(Path file, Dataset d, String name)
-      throws CheckpointException {
-    int[] dims = d.getDimensions();
-    if (dims.length > MAX_RANK) {
-      throw new CheckpointException(
-          file,
-          CheckpointException.NO_OFFSET,
-          "dataset "
-              + name
-              + " has "
-              + dims.length
-              + " dimensions, at most "
-              + MAX_RANK
-              + " accepted");
-    }
-    long elements = 1;
-    long[] shape = new long[dims.length];
-    for (int i = 0; i < dims.length; i++) {
-      if (dims[i] < 0) {
-        throw new CheckpointException(
-            file, CheckpointException.NO_OFFSET, "dataset " + name + " has a negative dimension");
-      }
-      shape[i] = dims[i];
-      elements = Math.multiplyExact(elements, (long) dims[i]);
-      if (elements > MAX_ELEMENTS) {
-        throw new CheckpointException(
-            file,
-            CheckpointException.NO_OFFSET,
-            "dataset "
-                + name
-                + " has more than "
-                + MAX_ELEMENTS
-                + " elements, more than this"
-                + " reader accepts");
-      }
-    }
-    Class<?> type = d.getJavaType();
-    DataType dtype = dtypeOf(type);
-    if (dtype == null) {
-      throw new CheckpointException(
-          file,
-          CheckpointException.NO_OFFSET,
-          "dataset "
-              + name
-              + " holds "
-              + type.getSimpleName()
-              + " values, expected float32, float64, int32 or int64 (what Keras saves)");
-    }
-    if (d instanceof ContiguousDataset c && !d.isEmpty()) {
-      // a cut file maps its missing tail as zeros: check the data lies within the file
-      long fileSize = d.getHdfFile().size();
-      long end = c.getDataAddress() + d.getSizeInBytes();
-      if (c.getDataAddress() < 0 || end < c.getDataAddress() || end > fileSize) {
-        throw new CheckpointException(
-            file,
-            CheckpointException.NO_OFFSET,
-            "dataset "
-                + name
-                + " lies at bytes "
-                + c.getDataAddress()
-                + " to "
-                + end
-                + ", past the end of the "
-                + fileSize
-                + "-byte HDF5 file (truncated?)");
-      }
-    }
-    if (d.isEmpty() || elements == 0) {
-      return new CheckpointTensor(new TensorInfo(name, dtype, shape), new byte[0], List.of());
-    }
-    Object values = d.isScalar() ? d.getData() : d.getDataFlat();
-    ByteBuffer bytes =
-        ByteBuffer.allocate(Math.toIntExact(elements * elementSize(dtype)))
-            .order(ByteOrder.LITTLE_ENDIAN);
-    if (values instanceof float[] f) {
-      bytes.asFloatBuffer().put(f);
-    } else if (values instanceof double[] v) {
-      bytes.asDoubleBuffer().put(v);
-    } else if (values instanceof long[] v) {
-      bytes.asLongBuffer().put(v);
-    } else if (values instanceof int[] v) {
-      bytes.asIntBuffer().put(v);
-    } else if (values instanceof Float v) {
-      bytes.putFloat(0, v);
-    } else if (values instanceof Double v) {
-      bytes.putDouble(0, v);
-    } else if (values instanceof Long v) {
-      bytes.putLong(0, v);
-    } else if (values instanceof Integer v) {
-      bytes.putInt(0, v);
-    } else {
-      throw new CheckpointException(
-          file,
-          CheckpointException.NO_OFFSET,
-          "dataset " + name + " holds " + values.getClass().getSimpleName() + ", expected numbers");
-    }
-    return new CheckpointTensor(new TensorInfo(name, dtype, shape), bytes.array(), List.of());
-  }
-
-  private static int elementSize(DataType dtype) {
-    return dtype == DataType.DT_FLOAT || dtype == DataType.DT_INT32 ? 4 : 8;
-  }
-
-  /** The dtype of the numbers jHDF reads as {@code type}, or {@code null} for other data. */
-  private static DataType dtypeOf(Class<?> type) {
-    if (type == float.class || type == Float.class) {
-      return DataType.DT_FLOAT;
-    }
-    if (type == double.class || type == Double.class) {
-      return DataType.DT_DOUBLE;
-    }
-    if (type == long.class || type == Long.class) {
-      return DataType.DT_INT64;
-    }
-    if (type == int.class || type == Integer.class) {
-      return DataType.DT_INT32;
-    }
-    return null;
-  }
-
-  private static HdfFile openHdf(Path file, Path h5) throws CheckpointException {
-    try {
-      return new HdfFile(h5);
-    } catch (RuntimeException e) {
-      throw hdfError(file, e);
-    }
-  }
-
-  private static CheckpointException hdfError(Path file, RuntimeException e) {
-    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return new CheckpointException(
-        file, CheckpointException.NO_OFFSET, "not a readable HDF5 file: " + message, e);
+  private static String elided(String text) {
+    return text.length() <= 200 ? text : text.substring(0, 160) + "…(" + text.length() + " chars)";
   }
 
   private static String string(JsonObject o, String key) {

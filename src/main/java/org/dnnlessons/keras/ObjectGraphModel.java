@@ -103,6 +103,12 @@ final class ObjectGraphModel {
               + MAX_OBJECT_GRAPH_BYTES
               + " this reader accepts");
     }
+    ProtoLimits.check(
+        prefix,
+        OBJECT_GRAPH_KEY,
+        bytes,
+        TrackableObjectGraph.getDescriptor(),
+        ReadLimits.forHeap().protoMessages());
     TrackableObjectGraph graph;
     try {
       graph = TrackableObjectGraph.parseFrom(bytes);

@@ -1,9 +1,7 @@
 package org.dnnlessons.keras;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -105,26 +103,10 @@ final class SavedModelLayers {
   }
 
   private static SavedModel parse(Path pb) throws CheckpointException {
-    byte[] bytes;
-    try {
-      long size = Files.size(pb);
-      if (size > MAX_SAVED_MODEL_BYTES) {
-        throw new CheckpointException(
-            pb,
-            CheckpointException.NO_OFFSET,
-            "is "
-                + size
-                + " bytes, more than the "
-                + MAX_SAVED_MODEL_BYTES
-                + " this reader accepts");
-      }
-      bytes = Files.readAllBytes(pb);
-    } catch (NoSuchFileException e) {
-      throw new CheckpointException(pb, CheckpointException.NO_OFFSET, "no such file");
-    } catch (IOException e) {
-      throw new CheckpointException(
-          pb, CheckpointException.NO_OFFSET, "cannot read: " + e.getMessage(), e);
-    }
+    ReadLimits limits = ReadLimits.forHeap();
+    byte[] bytes = BoundedHdf5.readFile(pb, Math.min(MAX_SAVED_MODEL_BYTES, limits.fileBytes()));
+    ProtoLimits.check(
+        pb, SAVED_MODEL_PB, bytes, SavedModel.getDescriptor(), limits.protoMessages());
     try {
       return SavedModel.parseFrom(bytes);
     } catch (InvalidProtocolBufferException e) {
