@@ -6,7 +6,7 @@ Usage (from the repository root, in the interop venv):
     python src/test/python/make_fuzz_seeds.py --hostile OUT_DIR   (h5py only; run by the test)
 
 Writes under OUT_DIR (the seeds are committed, a few kilobytes each; rerun to regenerate):
-  seed.weights.h5        m.save_weights(...) of Input(6) -> Dense(4, relu) -> Dense(3)
+  seed.weights.h5        m.save_weights(...) of Input(784) -> Dense(2, relu) -> Dense(10)
   seed.keras             m.save(...) of the same model
   saved_model/           m.export(...) of the same model (saved_model.pb + variables/)
   tf2/ckpt-1.*           tf.train.Checkpoint(model=m).save(...)
@@ -32,8 +32,8 @@ def seeds(out):
     import keras
     import tensorflow as tf
     keras.utils.set_random_seed(24)
-    m = keras.Sequential([keras.Input((6,)), keras.layers.Dense(4, activation="relu"),
-                          keras.layers.Dense(3)])
+    m = keras.Sequential([keras.Input((784,)), keras.layers.Dense(2, activation="relu"),
+                          keras.layers.Dense(10)])
     m.save_weights(os.path.join(out, "seed.weights.h5"))
     m.save(os.path.join(out, "seed.keras"))
     m.export(os.path.join(out, "saved_model"), verbose=False)
