@@ -103,6 +103,20 @@ final class ObjectGraphModel {
               + MAX_OBJECT_GRAPH_BYTES
               + " this reader accepts");
     }
+    return parse(prefix, bytes);
+  }
+
+  /**
+   * The layers of the Keras model in {@code graph}, a serialized object graph, with the variables
+   * from {@code reader} (the fuzz's seam: a mutated graph against real variables).
+   */
+  static List<KerasLayer> layersOfGraph(CheckpointReader reader, byte[] graph)
+      throws CheckpointException {
+    return new ObjectGraphModel(reader.prefix(), reader, parse(reader.prefix(), graph))
+        .layers(null);
+  }
+
+  private static List<TrackableObject> parse(Path prefix, byte[] bytes) throws CheckpointException {
     ProtoLimits.check(
         prefix,
         OBJECT_GRAPH_KEY,
@@ -352,6 +366,18 @@ final class ObjectGraphModel {
   private CheckpointTensor read(String key) throws CheckpointException {
     CheckpointTensor t = values.get(key);
     if (t == null) {
+      if (!reader.contains(key)) {
+        // a damaged graph's key can be long and binary: elided, not echoed whole
+        String shown = key.length() <= 120 ? key : key.substring(0, 100) + "…";
+        throw new CheckpointException(
+            file,
+            CheckpointException.NO_OFFSET,
+            "the object graph names variable '"
+                + shown.replaceAll("[^\\x20-\\x7e…]", "?")
+                + "' ("
+                + key.length()
+                + " chars), which the checkpoint does not hold");
+      }
       t = reader.read(key);
       values.put(key, t);
     }
