@@ -80,6 +80,7 @@ public final class Main implements Runnable {
 
   /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
+    NativeCache.configure(); // before anything loads TensorFlow: see NativeCache
     System.exit(execute(args));
   }
 
