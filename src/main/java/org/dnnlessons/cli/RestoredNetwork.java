@@ -30,6 +30,9 @@ record RestoredNetwork(Graph graph, Mlp.Network net, Session session) implements
     // Keras's forms (TF2 object checkpoints, SavedModels, .weights.h5, .keras) map onto the names
     MlpWeights keras = MlpWeights.isKerasForm(checkpoint) ? MlpWeights.read(checkpoint) : null;
     Path prefix = keras != null ? null : CheckpointState.resolve(checkpoint);
+    // before TensorFlow is loaded: the weights and one run over the split must fit
+    org.dnnlessons.train.InferenceMemory.check(
+        String.valueOf(checkpoint), data.imageSize(), options.hidden(), data.numExamples());
     Graph graph = new Graph();
     Session session = null;
     try {
