@@ -170,7 +170,7 @@ public record TrainingMemory(
             + bytes(total)
             + " in all, more than the "
             + bytes(availableBytes)
-            + (availableBytes < physicalBytes()
+            + (AddressSpace.left() <= availableBytes && availableBytes < physicalBytes()
                 ? " of address space the limit (ulimit -v) leaves once TensorFlow is loaded"
                 : " of memory of this machine"));
   }
