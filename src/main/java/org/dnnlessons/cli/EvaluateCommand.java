@@ -34,11 +34,11 @@ final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Mlp.Options netOptions = Main.options(spec, () -> network.resolve(checkpointOption.checkpoint));
+    network.report(main.err(), netOptions);
     DataSource source = Main.options(spec, () -> data.source(null));
     DataSet test =
         MnistDataSets.read(source, MnistDataSets.Options.defaults().withReshape(false)).test();
-    try (RestoredNetwork restored =
-        RestoredNetwork.open(netOptions, test, checkpointOption.checkpoint)) {
+    try (RestoredNetwork restored = RestoredNetwork.open(netOptions, test, network.weights())) {
       float accuracy = Evaluator.accuracy(restored.session(), restored.net(), test);
       main.out().println("Test Accuracy: " + PythonFloat.fixed(accuracy, 4));
     }

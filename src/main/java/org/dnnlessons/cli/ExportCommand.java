@@ -59,6 +59,30 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "FILE", required = true, description = "The file to write.")
   Path out;
 
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "For weights-only files (.weights.h5, TF2 checkpoints): the model's .keras file, or the"
+              + " JSON model.to_json() writes, saying its layers and activations.")
+  Path config;
+
+  @Option(
+      names = "--map",
+      paramLabel = "KEY=NAME",
+      split = ",",
+      description =
+          "Read a checkpoint by its own keys: KEY into the lesson's NAME (hidden_layer/weights,"
+              + " ..., out/biases), or scope OLD/ into NEW/; comma-separated (relu hidden layers,"
+              + " or --activation's).")
+  java.util.Map<String, String> map;
+
+  @Option(
+      names = "--activation",
+      paramLabel = "NAME",
+      description = "With --map: the hidden layers' activation (default relu).")
+  String activation;
+
   @Override
   public Integer call() throws Exception {
     // before the checkpoint is read: an empty --out resolved to the working directory (the rename
@@ -69,9 +93,23 @@ final class ExportCommand implements Callable<Integer> {
           OutputTargets.checkFile("--out", out);
           return null;
         });
-    MlpWeights weights = MlpWeights.read(checkpointOption.checkpoint);
+    MlpWeights weights =
+        Main.options(
+            spec,
+            () ->
+                map != null
+                    ? MlpWeights.readMapped(
+                        checkpointOption.checkpoint,
+                        map,
+                        org.dnnlessons.nn.Activation.named(
+                            activation == null ? "relu" : activation))
+                    : MlpWeights.read(checkpointOption.checkpoint, config));
+    weights.notes().forEach(main.err()::println);
     KerasExport.write(weights, out, format.format);
     main.out().println("Wrote " + out + " (" + format + ": hidden " + weights.hidden() + ")");
+    if (!weights.model().isLessonMlp()) {
+      main.out().println("Model: " + weights.model().summary());
+    }
     return Main.EXIT_OK;
   }
 

@@ -47,6 +47,7 @@ final class PredictCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     org.dnnlessons.nn.Mlp.Options netOptions =
         Main.options(spec, () -> network.resolve(checkpointOption.checkpoint));
+    network.report(main.err(), netOptions);
     DataSource source = Main.options(spec, () -> data.source(null));
     DataSet test =
         MnistDataSets.read(source, MnistDataSets.Options.defaults().withReshape(false)).test();
@@ -56,8 +57,7 @@ final class PredictCommand implements Callable<Integer> {
           "--index must be between 0 and " + (test.numExamples() - 1) + ", found " + index);
     }
     float[] probabilities;
-    try (RestoredNetwork restored =
-            RestoredNetwork.open(netOptions, test, checkpointOption.checkpoint);
+    try (RestoredNetwork restored = RestoredNetwork.open(netOptions, test, network.weights());
         Batch one = test.toBatch(new int[] {index});
         Result r =
             restored

@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.dnnlessons.nn.Activation;
 import org.dnnlessons.nn.Mlp;
+import org.dnnlessons.nn.ModelDescription;
 import org.dnnlessons.train.TrainOptions;
 import org.dnnlessons.train.TrainingRun;
 import picocli.CommandLine.Command;
@@ -163,6 +165,26 @@ final class TrainCommand implements Callable<Integer> {
               + " otherwise, unless --resume or --init-from).")
   boolean overwrite;
 
+  @Option(
+      names = "--activation",
+      paramLabel = "NAME",
+      defaultValue = "relu",
+      description =
+          "The hidden layers' activation, as Keras 3 names it (default: ${DEFAULT-VALUE}, the"
+              + " lesson's): relu, relu6, leaky_relu, elu, selu, gelu, gelu_approximate, sigmoid,"
+              + " hard_sigmoid, tanh, softplus, softsign, silu (swish), mish, exponential, linear,"
+              + " softmax, log_softmax, hard_silu (hard_swish). With --init-from the file's own"
+              + " activations are kept.")
+  String activation;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "With --init-from a weights-only file (.weights.h5, TF2 checkpoint): the model's .keras"
+              + " file, or the JSON model.to_json() writes, saying its layers and activations.")
+  Path initConfig;
+
   @Override
   public Integer call() throws Exception {
     TrainingRun run = Main.options(spec, this::prepare);
@@ -175,6 +197,15 @@ final class TrainCommand implements Callable<Integer> {
     TrainOptions training = new TrainOptions(loop.epochs, loop.batchSize, keepProb, false, 1);
     Mlp.Options net =
         network.lesson().withLearningRate(loop.learningRate).withInitStddev(initStddev);
+    net = net.withModel(ModelDescription.mlp(net.hidden(), Activation.named(activation)));
+    if (initFrom != null
+        && initMap.isEmpty()
+        && spec.commandLine().getParseResult().hasMatchedOption("--activation")) {
+      throw new IllegalArgumentException(
+          "--activation with --init-from: the network is the one the file describes (its own"
+              + " activations; --config states a weights-only file's); --activation goes with a"
+              + " fresh network or --init-map");
+    }
     return TrainingRun.prepare(
         TrainingRun.Options.builder(data.source(null))
             .validationSize(validationSize)
@@ -191,6 +222,7 @@ final class TrainCommand implements Callable<Integer> {
             .plot(plot)
             .initFrom(initFrom)
             .initMap(initMap)
+            .initConfig(initConfig)
             .resume(resume)
             .overwrite(overwrite)
             .widthsFromCheckpoint(!spec.commandLine().getParseResult().hasMatchedOption("--hidden"))

@@ -136,6 +136,49 @@ final class BoundedHdf5 implements AutoCloseable {
     }
   }
 
+  /** Opens an HDF5 file held in memory, its sizes bounded by the bytes there are. */
+  static HdfFile fromBytes(Path file, byte[] bytes) throws CheckpointException {
+    try {
+      return HdfFile.fromBytes(bytes);
+    } catch (RuntimeException | StackOverflowError e) {
+      throw error(file, e);
+    }
+  }
+
+  /**
+   * Every dataset under {@code root}, each object once however many hard links lead to it, groups
+   * at most {@link #MAX_DEPTH} deep with at most {@link #MAX_CHILDREN} members each.
+   */
+  static List<Found> datasets(Path file, Group root) throws CheckpointException {
+    List<Found> out = new ArrayList<>();
+    walk(file, root, "", 0, new HashSet<>(), out);
+    return out;
+  }
+
+  /** The members of {@code group}, at most {@link #MAX_CHILDREN}; {@code path} for messages. */
+  static Map<String, Node> children(Path file, Group group, String path)
+      throws CheckpointException {
+    Map<String, Node> children;
+    try {
+      children = group.getChildren();
+    } catch (RuntimeException | StackOverflowError e) {
+      throw error(file, e);
+    }
+    if (children.size() > MAX_CHILDREN) {
+      throw new CheckpointException(
+          file,
+          CheckpointException.NO_OFFSET,
+          "group /"
+              + elided(path)
+              + " has "
+              + children.size()
+              + " members, more than the "
+              + MAX_CHILDREN
+              + " this reader accepts");
+    }
+    return children;
+  }
+
   /** The root group. */
   Group root() {
     return hdf;
@@ -147,20 +190,7 @@ final class BoundedHdf5 implements AutoCloseable {
    * @param path the group's path, for messages
    */
   Map<String, Node> children(Group group, String path) throws CheckpointException {
-    Map<String, Node> children = guarded(group::getChildren);
-    if (children.size() > MAX_CHILDREN) {
-      throw new CheckpointException(
-          file,
-          CheckpointException.NO_OFFSET,
-          "group /"
-              + path
-              + " has "
-              + children.size()
-              + " members, more than the "
-              + MAX_CHILDREN
-              + " this reader accepts");
-    }
-    return children;
+    return children(file, group, path);
   }
 
   /** A dataset and its path from the root, without the leading slash. */
@@ -171,13 +201,11 @@ final class BoundedHdf5 implements AutoCloseable {
    * the groups list them.
    */
   List<Found> datasets() throws CheckpointException {
-    List<Found> out = new ArrayList<>();
-    Set<Long> visited = new HashSet<>();
-    walk(hdf, "", 0, visited, out);
-    return out;
+    return datasets(file, hdf);
   }
 
-  private void walk(Group group, String path, int depth, Set<Long> visited, List<Found> out)
+  private static void walk(
+      Path file, Group group, String path, int depth, Set<Long> visited, List<Found> out)
       throws CheckpointException {
     if (depth > MAX_DEPTH) {
       throw new CheckpointException(
@@ -185,17 +213,22 @@ final class BoundedHdf5 implements AutoCloseable {
           CheckpointException.NO_OFFSET,
           "groups nest more than " + MAX_DEPTH + " deep (at /" + elided(path) + ")");
     }
-    for (Map.Entry<String, Node> e : children(group, path).entrySet()) {
+    for (Map.Entry<String, Node> e : children(file, group, path).entrySet()) {
       Node node = e.getValue();
       String childPath = path.isEmpty() ? e.getKey() : path + "/" + e.getKey();
-      long address = guarded(node::getAddress);
+      long address;
+      try {
+        address = node.getAddress();
+      } catch (RuntimeException | StackOverflowError x) {
+        throw error(file, x);
+      }
       if (!visited.add(address)) {
         continue; // a hard link to an object already walked (a loop, or a second name)
       }
       if (node instanceof Dataset d) {
         out.add(new Found(childPath, d));
       } else if (node instanceof Group g) {
-        walk(g, childPath, depth + 1, visited, out);
+        walk(file, g, childPath, depth + 1, visited, out);
       }
     }
   }
@@ -217,27 +250,32 @@ final class BoundedHdf5 implements AutoCloseable {
     }
   }
 
-  private CheckpointTensor readChecked(Dataset d, String name) throws CheckpointException {
-    long address = d.getAddress();
-    CheckpointTensor known = readByAddress.get(address);
-    if (known != null) {
-      return new CheckpointTensor(
-          new TensorInfo(name, known.info().dtype(), known.info().shape()),
-          known.data(),
-          known.strings());
+  /**
+   * Checks {@code d}'s size before anything of it is read: rank, the exact product of its
+   * dimensions and element size against {@link ReadLimits#datasetBytes()} and what a file of {@code
+   * fileSize} bytes can hold, its filters, its storage (written, within the file), its chunks.
+   *
+   * @return the dataset's size in bytes
+   */
+  static long checkSize(Path file, Dataset d, String name, long fileSize, ReadLimits limits)
+      throws CheckpointException {
+    try {
+      return size(file, fileSize, limits, d, name);
+    } catch (RuntimeException | StackOverflowError e) {
+      throw error(file, e);
     }
+  }
+
+  private static long size(Path file, long fileSize, ReadLimits limits, Dataset d, String name)
+      throws CheckpointException {
     int[] dims = d.getDimensions();
     if (dims.length > MAX_RANK) {
-      throw refuse(name, "has " + dims.length + " dimensions, at most " + MAX_RANK + " accepted");
-    }
-    Class<?> type = d.getJavaType();
-    DataType dtype = dtypeOf(type);
-    if (dtype == null || d.getDataType().getSize() != elementSize(dtype)) {
       throw refuse(
-          name,
-          "holds "
-              + type.getSimpleName()
-              + " values, expected float32, float64, int32 or int64 (what Keras saves)");
+          file, name, "has " + dims.length + " dimensions, at most " + MAX_RANK + " accepted");
+    }
+    int elementSize = d.getDataType().getSize();
+    if (elementSize < 1 || elementSize > 16) {
+      throw refuse(file, name, "has " + elementSize + "-byte elements, not numbers Keras saves");
     }
     long[] shape = new long[dims.length];
     for (int i = 0; i < dims.length; i++) {
@@ -245,16 +283,16 @@ final class BoundedHdf5 implements AutoCloseable {
     }
     long elements =
         ReadLimits.product(file, "dataset " + name + "'s shape " + Arrays.toString(dims), shape);
-    long size =
-        ReadLimits.product(file, "dataset " + name + "'s size", elements, elementSize(dtype));
+    long size = ReadLimits.product(file, "dataset " + name + "'s size", elements, elementSize);
     if (d instanceof ContiguousDataset && d.isEmpty() && elements > 0) {
-      throw refuse(name, "was created but never written (it has no storage in the file)");
+      throw refuse(file, name, "was created but never written (it has no storage in the file)");
     }
     List<PipelineFilterWithData> filters = d.getFilters();
     boolean deflated = false;
     for (PipelineFilterWithData f : filters) {
       if (!KNOWN_FILTERS.contains(f.getId())) {
         throw refuse(
+            file,
             name,
             "is compressed with filter "
                 + f.getId()
@@ -271,6 +309,7 @@ final class BoundedHdf5 implements AutoCloseable {
     long holdable = deflated ? Math.multiplyExact(fileSize, MAX_DEFLATE_RATIO) : fileSize;
     if (size > holdable) {
       throw refuse(
+          file,
           name,
           "claims "
               + size
@@ -279,14 +318,11 @@ final class BoundedHdf5 implements AutoCloseable {
               + "-byte file can hold"
               + (deflated ? " deflated" : ""));
     }
-    if (bytesRead + size > limits.totalBytes()) {
-      throw ReadLimits.tooLarge(
-          file, "the datasets read so far with " + name, bytesRead + size, limits.totalBytes());
-    }
     if (d instanceof ContiguousDataset c) {
       long start = c.getDataAddress();
       if (elements > 0 && (start < 0 || start > fileSize - size)) {
         throw refuse(
+            file,
             name,
             "lies at bytes "
                 + start
@@ -297,8 +333,18 @@ final class BoundedHdf5 implements AutoCloseable {
                 + "-byte HDF5 file (truncated?)");
       }
     }
-    long chunkBytes = 0;
     if (d instanceof ChunkedDataset c) {
+      chunkBytes(file, c, name, elementSize);
+    }
+    return size;
+  }
+
+  /** A chunk's bytes, checked against the dataset limit shared by jHDF's parallel inflaters. */
+  private static long chunkBytes(Path file, ChunkedDataset c, String name, int elementSize)
+      throws CheckpointException {
+    ReadLimits limits = ReadLimits.forHeap();
+    long chunkBytes;
+    {
       int[] chunk = c.getChunkDimensions();
       long[] chunkShape = new long[chunk.length];
       for (int i = 0; i < chunk.length; i++) {
@@ -309,7 +355,7 @@ final class BoundedHdf5 implements AutoCloseable {
               file,
               "dataset " + name + "'s chunk " + Arrays.toString(chunk),
               ReadLimits.product(file, "dataset " + name + "'s chunk", chunkShape),
-              elementSize(dtype));
+              elementSize);
       // jHDF inflates chunks on every core of the common pool at once
       long parallel = Math.max(1, ForkJoinPool.getCommonPoolParallelism());
       if (chunkBytes > limits.datasetBytes() / parallel) {
@@ -317,6 +363,41 @@ final class BoundedHdf5 implements AutoCloseable {
             file, "a chunk of dataset " + name, chunkBytes, limits.datasetBytes() / parallel);
       }
     }
+    return chunkBytes;
+  }
+
+  private CheckpointTensor readChecked(Dataset d, String name) throws CheckpointException {
+    long address = d.getAddress();
+    CheckpointTensor known = readByAddress.get(address);
+    if (known != null) {
+      return new CheckpointTensor(
+          new TensorInfo(name, known.info().dtype(), known.info().shape()),
+          known.data(),
+          known.strings());
+    }
+    Class<?> type = d.getJavaType();
+    DataType dtype = dtypeOf(type);
+    if (dtype == null || d.getDataType().getSize() != elementSize(dtype)) {
+      throw refuse(
+          file,
+          name,
+          "holds "
+              + type.getSimpleName()
+              + " values, expected float32, float64, int32 or int64 (what Keras saves)");
+    }
+    long size = size(file, fileSize, limits, d, name);
+    if (bytesRead + size > limits.totalBytes()) {
+      throw ReadLimits.tooLarge(
+          file, "the datasets read so far with " + name, bytesRead + size, limits.totalBytes());
+    }
+    int[] dims = d.getDimensions();
+    long[] shape = new long[dims.length];
+    for (int i = 0; i < dims.length; i++) {
+      shape[i] = dims[i];
+    }
+    long elements = size / elementSize(dtype);
+    long chunkBytes =
+        d instanceof ChunkedDataset c ? chunkBytes(file, c, name, elementSize(dtype)) : 0;
     CheckpointTensor t;
     if (elements == 0) {
       t = new CheckpointTensor(new TensorInfo(name, dtype, shape), new byte[0], List.of());
@@ -359,6 +440,7 @@ final class BoundedHdf5 implements AutoCloseable {
       bytes.putInt(0, v);
     } else {
       throw refuse(
+          file,
           name,
           "holds "
               + values.getClass().getSimpleName()
@@ -390,7 +472,7 @@ final class BoundedHdf5 implements AutoCloseable {
     return null;
   }
 
-  private CheckpointException refuse(String dataset, String reason) {
+  private static CheckpointException refuse(Path file, String dataset, String reason) {
     return new CheckpointException(
         file, CheckpointException.NO_OFFSET, "dataset " + dataset + " " + reason);
   }

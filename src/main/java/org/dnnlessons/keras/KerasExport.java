@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,24 +22,28 @@ import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.dnnlessons.checkpoint.CheckpointTensor;
-import org.dnnlessons.nn.Mlp;
+import org.dnnlessons.nn.Activation;
+import org.dnnlessons.nn.ModelDescription;
 
 /**
- * Writes the lesson's MLP as Keras 3 files, in Java (HDF5 through jHDF's writer, the archive with
- * {@code java.util.zip}): no Python is involved.
+ * Writes a model description and its weights as Keras 3 files, in Java (HDF5 through jHDF's writer,
+ * the archive with {@code java.util.zip}): no Python is involved.
  *
- * <p>The Keras model is the Sequential
+ * <p>The Keras model is a Sequential of the description's layers, for the lesson's MLP
  *
  * <pre>{@code
  * keras.Sequential([
  *     keras.Input((28, 28, 1)),                          # the lesson's x; (N,) when not 784 pixels
- *     keras.layers.Flatten(),
+ *     keras.layers.Flatten(),                            # after a leading Rescaling, as Keras has it
  *     keras.layers.Dense(256, activation="relu", name="hidden_layer"),   # one per hidden layer
  *     keras.layers.Dense(10, name="out")])               # linear: the lesson's logits
  * }</pre>
  *
- * <p>so {@code model(x)} gives the lesson's {@code logits} and {@code keras.ops.softmax(model(x))}
- * its {@code probabilities}. {@link Format#KERAS} writes the {@code .keras} archive {@code
+ * <p>and for any other description the same with its layers ({@code Rescaling}, {@code
+ * Normalization} with its mean and variance in the config, {@code BatchNormalization} and {@code
+ * PReLU} with their weights, activation layers, {@code Dropout}) and each Dense layer's activation
+ * and {@code use_bias}, so {@code model(x)} gives Java's {@code logits} (or, after a final softmax,
+ * its {@code probabilities}). {@link Format#KERAS} writes the {@code .keras} archive {@code
  * keras.models.load_model(path)} opens with no code; {@link Format#WEIGHTS_H5} writes the weights
  * alone, which {@code model.load_weights(path)} reads into that Sequential built in Python. Files
  * are written under a temporary name in the target directory and renamed, so a failed export leaves
@@ -96,18 +101,56 @@ public final class KerasExport {
   }
 
   private static void writeWeightsH5(MlpWeights weights, Path h5) {
-    List<String> scopes = scopes(weights);
+    ModelDescription model = weights.model();
+    List<ModelDescription.Dense> dense = model.dense();
+    Map<String, Integer> used = new HashMap<>();
     try (WritableHdfFile file = HdfFile.write(h5)) {
       WritableGroup layers = file.putGroup("layers");
-      for (int i = 0; i < scopes.size(); i++) {
-        // Keras names each layer's group by its class, numbered per class: dense, dense_1, ...
-        WritableGroup vars = layers.putGroup(i == 0 ? "dense" : "dense_" + i).putGroup("vars");
-        CheckpointTensor kernel = weights.tensors().get(scopes.get(i) + "/weights");
-        CheckpointTensor bias = weights.tensors().get(scopes.get(i) + "/biases");
-        vars.putDataset("0", matrix(kernel));
-        vars.putDataset("1", bias.floats());
+      if (flattens(weights)) {
+        group(layers, used, "Flatten");
+      }
+      int d = 0; // groups are numbered per class, so the Flatten's place does not matter
+      for (ModelDescription.Layer l : model.layers()) {
+        WritableGroup vars = group(layers, used, l.kerasClass()).putGroup("vars");
+        if (l instanceof ModelDescription.Dense layer) {
+          String scope = ModelDescription.denseScope(d++, dense.size());
+          vars.putDataset("0", matrix(weights.tensors().get(scope + "/weights")));
+          if (layer.useBias()) {
+            vars.putDataset("1", weights.tensors().get(scope + "/biases").floats());
+          }
+        } else if (l instanceof ModelDescription.BatchNormalization b) {
+          int i = 0;
+          if (b.gamma() != null) {
+            vars.putDataset(Integer.toString(i++), b.gamma());
+          }
+          if (b.beta() != null) {
+            vars.putDataset(Integer.toString(i++), b.beta());
+          }
+          vars.putDataset(Integer.toString(i++), b.movingMean());
+          vars.putDataset(Integer.toString(i), b.movingVariance());
+        } else if (l instanceof ModelDescription.PRelu p) {
+          vars.putDataset("0", p.alpha());
+        }
       }
     }
+  }
+
+  /** Keras's group for the next layer of a class: {@code dense}, {@code dense_1}, ... */
+  private static WritableGroup group(
+      WritableGroup layers, Map<String, Integer> used, String kerasClass) {
+    String snake = KerasFiles.snakeCase(kerasClass);
+    int n = used.merge(snake, 1, Integer::sum) - 1;
+    return layers.putGroup(n == 0 ? snake : snake + "_" + n);
+  }
+
+  private static boolean flattens(MlpWeights weights) {
+    return inputs(weights) == 28 * 28;
+  }
+
+  private static long inputs(MlpWeights weights) {
+    String first = ModelDescription.denseScope(0, weights.model().dense().size());
+    long units = weights.tensors().get(first + "/weights").info().shape()[0];
+    return units;
   }
 
   private static float[][] matrix(CheckpointTensor t) {
@@ -120,15 +163,6 @@ public final class KerasExport {
       System.arraycopy(flat, r * columns, m[r], 0, columns);
     }
     return m;
-  }
-
-  private static List<String> scopes(MlpWeights weights) {
-    List<String> scopes = new ArrayList<>();
-    for (int i = 0; i < weights.hidden().size(); i++) {
-      scopes.add(Mlp.hiddenScope(i));
-    }
-    scopes.add("out");
-    return scopes;
   }
 
   private static void writeArchive(MlpWeights weights, Path h5, Path archive) throws IOException {
@@ -154,9 +188,10 @@ public final class KerasExport {
   }
 
   /** {@code config.json}: the Sequential of the class comment, as Keras 3 serializes it. */
-  private static Map<String, Object> config(MlpWeights weights) {
-    long inputs = weights.tensors().get("hidden_layer/weights").info().shape()[0];
-    boolean image = inputs == 28 * 28;
+  private static Map<String, Object> config(MlpWeights weights) throws IOException {
+    ModelDescription model = weights.model();
+    long inputs = inputs(weights);
+    boolean image = flattens(weights);
     List<Object> inputShape = image ? shape(null, 28, 28, 1) : shape(null, (int) inputs);
     List<Object> layers = new ArrayList<>();
     Map<String, Object> input = new LinkedHashMap<>();
@@ -165,34 +200,107 @@ public final class KerasExport {
     input.put("sparse", false);
     input.put("name", "x");
     layers.add(layer("InputLayer", input, null));
-    if (image) {
-      Map<String, Object> flatten = new LinkedHashMap<>();
-      flatten.put("name", "x_flat");
-      flatten.put("trainable", true);
-      flatten.put("dtype", "float32");
-      flatten.put("data_format", "channels_last");
-      layers.add(layer("Flatten", flatten, inputShape));
+    // leading Rescaling layers (elementwise) come before the Flatten, as Keras models have them
+    int leading = 0;
+    while (leading < model.layers().size()
+        && model.layers().get(leading) instanceof ModelDescription.Rescaling) {
+      leading++;
+    }
+    boolean rescalingFirst =
+        !model.layers().isEmpty() && model.layers().get(0) instanceof ModelDescription.Rescaling;
+    if (!(model.inputScale() == 1.0 || (model.inputScale() == 255.0 && rescalingFirst))) {
+      throw new IOException(
+          "the model is fed pixels/255 * "
+              + model.inputScale()
+              + ", which a Keras file does not record (Keras models are fed pixels/255, or raw"
+              + " pixels when their first layer is Rescaling)");
     }
     long previous = inputs;
-    List<String> scopes = scopes(weights);
-    for (int i = 0; i < scopes.size(); i++) {
-      boolean output = i == scopes.size() - 1;
-      long units = weights.tensors().get(scopes.get(i) + "/biases").info().shape()[0];
-      Map<String, Object> dense = new LinkedHashMap<>();
-      dense.put("name", scopes.get(i));
-      dense.put("trainable", true);
-      dense.put("dtype", "float32");
-      dense.put("units", units);
-      dense.put("activation", output ? "linear" : "relu");
-      dense.put("use_bias", true);
-      dense.put("kernel_initializer", initializer("GlorotUniform"));
-      dense.put("bias_initializer", initializer("Zeros"));
-      dense.put("kernel_regularizer", null);
-      dense.put("bias_regularizer", null);
-      dense.put("kernel_constraint", null);
-      dense.put("bias_constraint", null);
-      layers.add(layer("Dense", dense, shape(null, (int) previous)));
-      previous = units;
+    List<ModelDescription.Dense> dense = model.dense();
+    Map<String, Integer> names = new HashMap<>();
+    int d = 0;
+    int index = 0;
+    for (ModelDescription.Layer l : model.layers()) {
+      if (image && index++ == leading) {
+        Map<String, Object> flatten = base("x_flat");
+        flatten.put("data_format", "channels_last");
+        layers.add(layer("Flatten", flatten, inputShape));
+      }
+      String name =
+          l instanceof ModelDescription.Dense
+              ? ModelDescription.denseScope(d++, dense.size())
+              : l.name() != null ? l.name() : KerasFiles.snakeCase(l.kerasClass());
+      if (l instanceof ModelDescription.Dense && l.name() != null && !isLessonScope(l.name())) {
+        name = l.name();
+      }
+      int seen = names.merge(name, 1, Integer::sum);
+      if (seen > 1) {
+        name = name + "_" + (seen - 1);
+      }
+      Map<String, Object> c = base(name);
+      List<Object> in = image && index <= leading ? inputShape : shape(null, (int) previous);
+      if (l instanceof ModelDescription.Dense layer) {
+        String activation = layer.activation().kerasName();
+        if (activation == null) {
+          throw new IOException(
+              "layer '"
+                  + name
+                  + "''s activation "
+                  + layer.activation()
+                  + " has no name in Keras's config");
+        }
+        c.put("units", layer.units());
+        c.put("activation", activation);
+        c.put("use_bias", layer.useBias());
+        c.put("kernel_initializer", initializer("GlorotUniform"));
+        c.put("bias_initializer", initializer("Zeros"));
+        c.put("kernel_regularizer", null);
+        c.put("bias_regularizer", null);
+        c.put("kernel_constraint", null);
+        c.put("bias_constraint", null);
+        previous = layer.units();
+      } else if (l instanceof ModelDescription.ActivationLayer a) {
+        Activation act = a.activation();
+        switch (a.kerasClass()) {
+          case "ReLU" -> {
+            c.put("max_value", act.maxValue());
+            c.put("negative_slope", act.negativeSlope());
+            c.put("threshold", act.threshold());
+          }
+          case "LeakyReLU" -> c.put("negative_slope", act.negativeSlope());
+          case "ELU" -> c.put("alpha", act.negativeSlope());
+          case "Softmax" -> c.put("axis", -1);
+          default -> {
+            String an = act.kerasName();
+            if (an == null) {
+              throw new IOException(
+                  "layer '" + name + "''s activation " + act + " has no name in Keras's config");
+            }
+            c.put("activation", an);
+          }
+        }
+      } else if (l instanceof ModelDescription.Rescaling r) {
+        c.put("scale", r.scale());
+        c.put("offset", r.offset());
+      } else if (l instanceof ModelDescription.Normalization n) {
+        c.put("axis", List.of(-1));
+        c.put("invert", false);
+        c.put("mean", toList(n.mean()));
+        c.put("variance", toList(n.variance()));
+      } else if (l instanceof ModelDescription.BatchNormalization b) {
+        c.put("axis", -1);
+        c.put("momentum", 0.99);
+        c.put("epsilon", b.epsilon());
+        c.put("center", b.beta() != null);
+        c.put("scale", b.gamma() != null);
+      } else if (l instanceof ModelDescription.PRelu p) {
+        c.put("shared_axes", p.alpha().length == 1 ? List.of(1) : null);
+      } else if (l instanceof ModelDescription.Dropout dr) {
+        c.put("rate", dr.rate());
+        c.put("seed", null);
+        c.put("noise_shape", null);
+      }
+      layers.add(layer(l.kerasClass(), c, in));
     }
     Map<String, Object> sequential = new LinkedHashMap<>();
     sequential.put("name", "lesson_mlp");
@@ -200,13 +308,33 @@ public final class KerasExport {
     sequential.put("dtype", "float32");
     sequential.put("layers", layers);
     sequential.put("build_input_shape", inputShape);
-    Map<String, Object> model = new LinkedHashMap<>();
-    model.put("module", "keras");
-    model.put("class_name", "Sequential");
-    model.put("config", sequential);
-    model.put("registered_name", null);
-    model.put("build_config", Map.of("input_shape", inputShape));
-    return model;
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("module", "keras");
+    root.put("class_name", "Sequential");
+    root.put("config", sequential);
+    root.put("registered_name", null);
+    root.put("build_config", Map.of("input_shape", inputShape));
+    return root;
+  }
+
+  private static boolean isLessonScope(String name) {
+    return name.equals("out") || name.startsWith("hidden_layer");
+  }
+
+  private static Map<String, Object> base(String name) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("name", name);
+    c.put("trainable", true);
+    c.put("dtype", "float32");
+    return c;
+  }
+
+  private static List<Object> toList(float[] v) {
+    List<Object> out = new ArrayList<>();
+    for (float f : v) {
+      out.add((double) f);
+    }
+    return out;
   }
 
   private static Map<String, Object> layer(

@@ -14,11 +14,22 @@ import org.dnnlessons.checkpoint.CheckpointTensor;
  *     null} when the file does not say
  * @param weights the layer's weights in Keras's order (a Dense layer: kernel, then bias), each
  *     named as the file names it
+ * @param config the layer's Keras config ({@code units}, {@code use_bias}, ...), or {@code null}
+ *     when the file holds weights only
  */
 record KerasLayer(
-    String name, String className, String activation, List<CheckpointTensor> weights) {
+    String name,
+    String className,
+    String activation,
+    List<CheckpointTensor> weights,
+    com.google.gson.JsonObject config) {
 
   KerasLayer {
     weights = List.copyOf(weights);
+  }
+
+  /** A layer the file describes by its weights alone (no config). */
+  KerasLayer(String name, String className, String activation, List<CheckpointTensor> weights) {
+    this(name, className, activation, weights, null);
   }
 }

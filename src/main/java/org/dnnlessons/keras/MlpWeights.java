@@ -1,5 +1,6 @@
 package org.dnnlessons.keras;
 
+import com.google.gson.JsonObject;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -10,11 +11,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.checkpoint.CheckpointReader;
 import org.dnnlessons.checkpoint.CheckpointTensor;
 import org.dnnlessons.checkpoint.TensorInfo;
+import org.dnnlessons.nn.Activation;
 import org.dnnlessons.nn.Mlp;
+import org.dnnlessons.nn.ModelDescription;
 import org.dnnlessons.nn.NamedVariable;
 import org.dnnlessons.nn.Tensors;
 import org.tensorflow.GraphOperation;
@@ -46,17 +50,17 @@ import org.tensorflow.types.TFloat32;
  *       units and activations.
  * </ul>
  *
- * <p>The model must be a stack of Dense layers (ReLU hidden layers, a linear or softmax output
- * layer of 10 units, any widths), optionally after {@code InputLayer}/{@code Flatten}, with {@code
- * Dropout} anywhere (the identity at inference). Its Dense layers map in order onto {@code
- * hidden_layer/weights} [inputs, units], {@code hidden_layer/biases} [units], {@code
- * hidden_layer_2/...}, ..., {@code out/weights} [units, 10] and {@code out/biases} [10]: a Keras
- * kernel is the lesson's weights matrix as is ({@code x @ kernel + bias}, row-major). With a
- * softmax output, the lesson's {@code logits} are the output layer's values before the softmax.
- * Anything else (a {@code Conv2D}, a {@code tanh} activation, a nested model) is a {@link
- * CheckpointException} whose one-line message names the layer. Only {@code .keras} files say which
- * activations a model uses; SavedModels are checked for the ops they compute; TF2 checkpoints and
- * {@code .weights.h5} files hold only weights, so their hidden layers are taken to be ReLU.
+ * <p>What the model computes comes back as a {@link ModelDescription}: from the config of a {@code
+ * .keras} archive or a legacy {@code .h5} model ({@code model_config}, Keras 3 and Keras 2 layouts,
+ * Sequential and Functional), with every layer of {@link LayerStack#SUPPORTED}; anything else is a
+ * {@link CheckpointException} whose one-line message names the layer and its class. The
+ * weights-only forms ({@code .weights.h5}, TF2 checkpoints) are described by {@code --config} (a
+ * {@code .keras} file or {@code model.to_json()}'s JSON); without it they are read as the lesson's
+ * MLP and {@link #notes()} says so. The lesson's checkpoints are described by their {@code .meta}
+ * graph when it is there (the activation ops), else by their names (ReLU, as the lesson). The Dense
+ * layers' weights map in order onto {@code hidden_layer/weights} [inputs, units], {@code
+ * hidden_layer/biases} [units], ..., {@code out/weights} [units, 10] and {@code out/biases} [10]: a
+ * Keras kernel is the lesson's weights matrix as is ({@code x @ kernel + bias}, row-major).
  *
  * <pre>{@code
  * MlpWeights w = MlpWeights.read(Path.of("model.keras"));
@@ -75,19 +79,23 @@ import org.tensorflow.types.TFloat32;
  *
  * @param source the path read
  * @param format which of the forms above it is
- * @param hidden the hidden layers' widths, in order (at least one)
- * @param tensors every weight and bias by lesson name, in the order {@code hidden_layer/weights},
- *     {@code hidden_layer/biases}, ..., {@code out/weights}, {@code out/biases}; each float32, its
- *     {@link CheckpointTensor#info()} named with the lesson name
+ * @param model what the network computes, as the file (or {@code --config}) describes it
+ * @param tensors the Dense layers' weights by lesson name, in the order {@code
+ *     hidden_layer/weights}, {@code hidden_layer/biases}, ..., {@code out/weights}, {@code
+ *     out/biases} (biases absent for {@code use_bias=False}); each float32, its {@link
+ *     CheckpointTensor#info()} named with the lesson name
  * @param sourceNames for each lesson name, the name the file gives the tensor (a checkpoint key, a
  *     Keras variable path, an HDF5 dataset path)
+ * @param notes lines to print before using the weights: what was assumed (a weights-only file read
+ *     as the lesson's MLP) and what was converted (float16 weights widened)
  */
 public record MlpWeights(
     Path source,
     MlpWeights.Format format,
-    List<Integer> hidden,
+    ModelDescription model,
     Map<String, CheckpointTensor> tensors,
-    Map<String, String> sourceNames) {
+    Map<String, String> sourceNames,
+    List<String> notes) {
 
   /** The forms {@link #read(Path)} accepts. */
   public enum Format {
@@ -100,16 +108,29 @@ public record MlpWeights(
     /** {@code m.save_weights("m.weights.h5")}. */
     KERAS_WEIGHTS_H5,
     /** {@code m.save("m.keras")}. */
-    KERAS_ARCHIVE
+    KERAS_ARCHIVE,
+    /** {@code m.save("m.h5")}: the legacy HDF5 model, its {@code model_config} and weights. */
+    KERAS_H5
   }
 
   /** Copies the collections, keeping their order. */
   public MlpWeights {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(format, "format");
-    hidden = List.copyOf(hidden);
+    Objects.requireNonNull(model, "model");
+    notes = List.copyOf(notes);
     tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
     sourceNames = Collections.unmodifiableMap(new LinkedHashMap<>(sourceNames));
+  }
+
+  /** The widths of the hidden Dense layers ({@link ModelDescription#hidden()}). */
+  public List<Integer> hidden() {
+    return model.hidden();
+  }
+
+  /** As {@link #read(Path, Path)} without {@code --config}. */
+  public static MlpWeights read(Path path) throws CheckpointException {
+    return read(path, null);
   }
 
   /**
@@ -118,14 +139,22 @@ public record MlpWeights(
    *
    * @param path a checkpoint prefix or directory, a SavedModel directory, a {@code .weights.h5} or
    *     {@code .h5} file, or a {@code .keras} archive
+   * @param config for the weights-only forms ({@code .weights.h5}, TF2 checkpoints): a {@code
+   *     .keras} file or {@code model.to_json()}'s JSON file describing the model; {@code null} to
+   *     read them as the lesson's MLP (with a note saying so)
    * @throws CheckpointException with a one-line reason naming the file: missing or corrupt files,
    *     sizes beyond the readers' bounds, a model that is not a stack of Dense layers (naming the
    *     layer), a V2 checkpoint without the lesson's names
    */
-  public static MlpWeights read(Path path) throws CheckpointException {
+  public static MlpWeights read(Path path, Path config) throws CheckpointException {
     Objects.requireNonNull(path, "path");
+    JsonObject modelConfig = config == null ? null : KerasFiles.readModelConfig(config);
     if (SavedModelLayers.isSavedModel(path)) {
-      return DenseStack.map(path, Format.SAVED_MODEL, SavedModelLayers.read(path));
+      return LayerStack.map(
+          path,
+          Format.SAVED_MODEL,
+          "a SavedModel's variables",
+          KerasFiles.withConfig(path, modelConfig, SavedModelLayers.read(path)));
     }
     if (!Files.exists(path) && hasKerasSuffix(path)) {
       throw new CheckpointException(path, CheckpointException.NO_OFFSET, "no such file");
@@ -135,7 +164,7 @@ public record MlpWeights(
         return KerasFiles.readArchive(path);
       }
       if (KerasFiles.isHdf5(path)) {
-        return KerasFiles.readWeightsH5(path);
+        return KerasFiles.readHdf5(path, modelConfig);
       }
       if (!Files.isRegularFile(Path.of(path + ".index"))) {
         throw new CheckpointException(
@@ -146,10 +175,151 @@ public record MlpWeights(
     }
     CheckpointReader reader = CheckpointReader.open(path);
     if (!reader.contains("out/weights") && ObjectGraphModel.hasObjectGraph(reader)) {
-      return DenseStack.map(
-          reader.prefix(), Format.TF2_CHECKPOINT, ObjectGraphModel.layers(reader, null));
+      return LayerStack.map(
+          reader.prefix(),
+          Format.TF2_CHECKPOINT,
+          "a TF2 checkpoint",
+          KerasFiles.withConfig(
+              reader.prefix(), modelConfig, ObjectGraphModel.layers(reader, null)));
     }
-    return lessonCheckpoint(reader);
+    if (modelConfig != null) {
+      throw new CheckpointException(
+          reader.prefix(),
+          CheckpointException.NO_OFFSET,
+          "--config describes a Keras model, but this is a checkpoint of the lesson's names"
+              + " (its graph says its layers)");
+    }
+    return LessonCheckpoints.read(reader);
+  }
+
+  /**
+   * Reads a checkpoint by its own keys, as {@code --map OLD=NEW} names them: a {@code tf.Module}
+   * MLP's TF2 keys, an Estimator's, tf.keras 2's {@code layer_with_weights-N/kernel/...}. Each
+   * {@code NEW} is a lesson name ({@code hidden_layer/weights}, ..., {@code out/biases}), or {@code
+   * OLD/=NEW/} maps a scope. A checkpoint holds weights only: the layers are the lesson's MLP with
+   * {@code hidden} activations, and {@link #notes()} says so.
+   *
+   * @throws CheckpointException naming a key the checkpoint lacks, or the lesson names the map
+   *     leaves out
+   * @throws IllegalArgumentException for a malformed entry or one naming no lesson variable
+   */
+  public static MlpWeights readMapped(Path path, Map<String, String> map, Activation hidden)
+      throws CheckpointException {
+    CheckpointReader reader = CheckpointReader.open(path);
+    Map<String, String> keyOf = new LinkedHashMap<>(); // lesson name -> key
+    for (Map.Entry<String, String> e : map.entrySet()) {
+      String old = e.getKey();
+      String now = e.getValue();
+      if (old.isEmpty() || now.isEmpty() || old.endsWith("/") != now.endsWith("/")) {
+        throw new IllegalArgumentException(
+            "--map: expected KEY=NAME or OLD_SCOPE/=NEW_SCOPE/, found '" + old + "=" + now + "'");
+      }
+      if (old.endsWith("/")) {
+        for (org.dnnlessons.checkpoint.TensorInfo t : reader.tensors()) {
+          if (t.name().startsWith(old)) {
+            keyOf.put(now + t.name().substring(old.length()), t.name());
+          }
+        }
+      } else {
+        if (!reader.contains(old)) {
+          throw new CheckpointException(
+              reader.prefix(),
+              CheckpointException.NO_OFFSET,
+              "--map " + old + "=" + now + ": no key '" + old + "'" + reader.closestNames(old));
+        }
+        keyOf.put(now, old);
+      }
+    }
+    List<ModelDescription.Layer> layers = new ArrayList<>();
+    List<String> scopes = new ArrayList<>();
+    for (int i = 0; keyOf.containsKey(Mlp.hiddenScope(i) + "/weights"); i++) {
+      scopes.add(Mlp.hiddenScope(i));
+    }
+    scopes.add("out");
+    Map<String, CheckpointTensor> tensors = new LinkedHashMap<>();
+    Map<String, String> names = new LinkedHashMap<>();
+    for (int i = 0; i < scopes.size(); i++) {
+      String w = scopes.get(i) + "/weights";
+      String b = scopes.get(i) + "/biases";
+      if (!keyOf.containsKey(w)) {
+        throw new CheckpointException(
+            reader.prefix(),
+            CheckpointException.NO_OFFSET,
+            "--map names no key for " + w + " (it maps " + String.join(", ", keyOf.keySet()) + ")");
+      }
+      CheckpointTensor kernel = reader.read(keyOf.get(w));
+      long[] shape = kernel.info().shape();
+      if (shape.length != 2 || shape[1] < 1 || shape[1] > Integer.MAX_VALUE) {
+        throw new CheckpointException(
+            reader.prefix(),
+            CheckpointException.NO_OFFSET,
+            "--map: '"
+                + keyOf.get(w)
+                + "' has shape "
+                + kernel.info().compactShape()
+                + ", expected [inputs, units] for "
+                + w);
+      }
+      boolean bias = keyOf.containsKey(b);
+      boolean output = i == scopes.size() - 1;
+      layers.add(
+          new ModelDescription.Dense(
+              scopes.get(i), (int) shape[1], bias, output ? Activation.LINEAR : hidden));
+      tensors.put(w, kernel);
+      names.put(w, keyOf.get(w));
+      if (bias) {
+        tensors.put(b, reader.read(keyOf.get(b)));
+        names.put(b, keyOf.get(b));
+      }
+    }
+    Set<String> unknown = new java.util.TreeSet<>(keyOf.keySet());
+    unknown.removeAll(tensors.keySet());
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--map names "
+              + unknown
+              + ", which are no variables of the lesson's MLP "
+              + tensors.keySet());
+    }
+    ModelDescription model;
+    try {
+      model = new ModelDescription(1.0, layers);
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointException(reader.prefix(), CheckpointException.NO_OFFSET, e.getMessage());
+    }
+    // the tensors go through the same dtype checks as a Keras file's
+    List<KerasLayer> dense = new ArrayList<>();
+    for (int i = 0; i < scopes.size(); i++) {
+      List<CheckpointTensor> w = new ArrayList<>();
+      w.add(named(tensors.get(scopes.get(i) + "/weights"), names.get(scopes.get(i) + "/weights")));
+      if (tensors.containsKey(scopes.get(i) + "/biases")) {
+        w.add(named(tensors.get(scopes.get(i) + "/biases"), names.get(scopes.get(i) + "/biases")));
+      }
+      dense.add(new KerasLayer(scopes.get(i), null, null, w));
+    }
+    MlpWeights mapped =
+        LayerStack.map(
+            reader.prefix(), Format.TF2_CHECKPOINT, "a checkpoint read with --map", dense);
+    List<String> notes = new ArrayList<>();
+    notes.add(
+        reader.prefix()
+            + ": --map names weights only; read as the lesson's MLP "
+            + model.summary()
+            + " (pixels/255 in; --activation states the hidden layers')");
+    for (String n : mapped.notes()) {
+      if (!n.contains("holds weights only")) {
+        notes.add(n);
+      }
+    }
+    return new MlpWeights(
+        reader.prefix(), Format.TF2_CHECKPOINT, model, mapped.tensors(), names, notes);
+  }
+
+  private static CheckpointTensor named(CheckpointTensor t, String name) {
+    return new CheckpointTensor(
+        new org.dnnlessons.checkpoint.TensorInfo(name, t.info().dtype(), t.info().shape()),
+        t.data(),
+        t.strings());
   }
 
   /**
@@ -176,52 +346,15 @@ public record MlpWeights(
     return name.endsWith(".keras") || name.endsWith(".h5");
   }
 
-  private static MlpWeights lessonCheckpoint(CheckpointReader reader) throws CheckpointException {
-    List<Integer> hidden = new ArrayList<>();
-    Map<String, CheckpointTensor> tensors = new LinkedHashMap<>();
-    Map<String, String> names = new LinkedHashMap<>();
-    for (int i = 0; reader.contains(Mlp.hiddenScope(i) + "/weights"); i++) {
-      long[] shape = reader.info(Mlp.hiddenScope(i) + "/weights").shape();
-      if (shape.length != 2) {
-        throw new CheckpointException(
-            reader.prefix(),
-            CheckpointException.NO_OFFSET,
-            Mlp.hiddenScope(i)
-                + "/weights has shape "
-                + java.util.Arrays.toString(shape)
-                + ", expected [inputs, units]");
-      }
-      hidden.add(Math.toIntExact(shape[1]));
-    }
-    if (hidden.isEmpty() || !reader.contains("out/weights")) {
-      throw new CheckpointException(
-          reader.prefix(),
-          CheckpointException.NO_OFFSET,
-          "no hidden_layer/weights and out/weights: not a checkpoint of the lesson's MLP"
-              + " (nor of a Keras model: it has no object graph)");
-    }
-    List<String> scopes = new ArrayList<>();
-    for (int i = 0; i < hidden.size(); i++) {
-      scopes.add(Mlp.hiddenScope(i));
-    }
-    scopes.add("out");
-    for (String scope : scopes) {
-      for (String name : List.of(scope + "/weights", scope + "/biases")) {
-        tensors.put(name, reader.read(name));
-        names.put(name, name);
-      }
-    }
-    return new MlpWeights(reader.prefix(), Format.LESSON_CHECKPOINT, hidden, tensors, names);
-  }
-
   /**
    * The current values of a built network's variables, as {@code train --export-keras} hands them
    * to {@link KerasExport}; its {@link #source()} is {@code <session>}.
    *
    * @param session a session whose variables are initialized or restored
    * @param net the network built by {@link Mlp#build}
+   * @param model the description it was built from
    */
-  public static MlpWeights of(Session session, Mlp.Network net) {
+  public static MlpWeights of(Session session, Mlp.Network net, ModelDescription model) {
     Map<String, CheckpointTensor> tensors = new LinkedHashMap<>();
     Map<String, String> names = new LinkedHashMap<>();
     Session.Runner fetch = session.runner();
@@ -242,18 +375,18 @@ public record MlpWeights(
         names.put(name, name);
       }
     }
-    List<Integer> hidden = new ArrayList<>();
-    for (int i = 0; tensors.containsKey(Mlp.hiddenScope(i) + "/weights"); i++) {
-      hidden.add(Math.toIntExact(tensors.get(Mlp.hiddenScope(i) + "/weights").info().shape()[1]));
-    }
     // lesson order: each layer's weights, then its biases
     Map<String, CheckpointTensor> ordered = new LinkedHashMap<>();
-    for (int i = 0; i <= hidden.size(); i++) {
-      String scope = i == hidden.size() ? "out" : Mlp.hiddenScope(i);
+    List<ModelDescription.Dense> dense = model.dense();
+    for (int i = 0; i < dense.size(); i++) {
+      String scope = ModelDescription.denseScope(i, dense.size());
       ordered.put(scope + "/weights", tensors.get(scope + "/weights"));
-      ordered.put(scope + "/biases", tensors.get(scope + "/biases"));
+      if (dense.get(i).useBias()) {
+        ordered.put(scope + "/biases", tensors.get(scope + "/biases"));
+      }
     }
-    return new MlpWeights(Path.of("<session>"), Format.LESSON_CHECKPOINT, hidden, ordered, names);
+    return new MlpWeights(
+        Path.of("<session>"), Format.LESSON_CHECKPOINT, model, ordered, names, List.of());
   }
 
   /**

@@ -66,7 +66,7 @@ public final class Mlp {
    *
    * @param imageRows input image rows (28)
    * @param imageColumns input image columns (28)
-   * @param hidden the width of each hidden layer, in order; at least one
+   * @param model what the network computes (the lesson: {@link ModelDescription#lesson})
    * @param learningRate the gradient-descent step size, positive
    * @param initStddev the standard deviation of the initial weights and biases (the lesson: 1.0)
    * @param dropout add dropout with {@code keep_prob} after each hidden layer
@@ -75,7 +75,7 @@ public final class Mlp {
   public record Options(
       int imageRows,
       int imageColumns,
-      List<Integer> hidden,
+      ModelDescription model,
       double learningRate,
       double initStddev,
       boolean dropout,
@@ -87,16 +87,7 @@ public final class Mlp {
         throw new IllegalArgumentException(
             "image size must be positive, found " + imageRows + "x" + imageColumns);
       }
-      hidden = List.copyOf(Objects.requireNonNull(hidden, "hidden"));
-      if (hidden.isEmpty()) {
-        throw new IllegalArgumentException("--hidden needs at least one layer width");
-      }
-      for (int width : hidden) {
-        if (width <= 0) {
-          throw new IllegalArgumentException(
-              "hidden layer widths must be positive, found " + width + " in " + hidden);
-        }
-      }
+      Objects.requireNonNull(model, "model");
       if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
         throw new IllegalArgumentException(
             "learning rate must be a positive number, found " + learningRate);
@@ -109,39 +100,72 @@ public final class Mlp {
 
     /** The lesson's network: 28x28 images, one hidden layer of 256, learning rate 0.001. */
     public static Options lesson() {
-      return new Options(28, 28, List.of(HIDDEN_DEFAULT), LEARNING_RATE_DEFAULT, 1.0, false, null);
+      return new Options(
+          28,
+          28,
+          ModelDescription.lesson(List.of(HIDDEN_DEFAULT)),
+          LEARNING_RATE_DEFAULT,
+          1.0,
+          false,
+          null);
     }
 
-    /** These options with other hidden layer widths. */
+    /** The widths of the hidden (Dense) layers, in order; empty for a single layer. */
+    public List<Integer> hidden() {
+      return model.hidden();
+    }
+
+    /**
+     * These options with other hidden layer widths (the lesson's {@code --hidden}): at least one,
+     * each positive; the model's hidden activation is kept.
+     *
+     * @throws IllegalArgumentException for an empty list, a width below 1, or a model with layers
+     *     other than Dense
+     */
     public Options withHidden(List<Integer> value) {
+      Objects.requireNonNull(value, "hidden");
+      for (Integer width : value) {
+        if (width == null || width <= 0) {
+          throw new IllegalArgumentException(
+              "hidden layer widths must be positive, found " + width + " in " + value);
+        }
+      }
+      if (value.isEmpty()) {
+        throw new IllegalArgumentException("--hidden needs at least one layer width");
+      }
+      return withModel(model.withHidden(value));
+    }
+
+    /** These options with another model description. */
+    public Options withModel(ModelDescription value) {
       return new Options(
           imageRows, imageColumns, value, learningRate, initStddev, dropout, graphSeed);
     }
 
     /** These options with another learning rate. */
     public Options withLearningRate(double value) {
-      return new Options(imageRows, imageColumns, hidden, value, initStddev, dropout, graphSeed);
+      return new Options(imageRows, imageColumns, model, value, initStddev, dropout, graphSeed);
     }
 
     /** These options with another initial standard deviation. */
     public Options withInitStddev(double value) {
-      return new Options(imageRows, imageColumns, hidden, learningRate, value, dropout, graphSeed);
+      return new Options(imageRows, imageColumns, model, learningRate, value, dropout, graphSeed);
     }
 
     /** These options with dropout on or off. */
     public Options withDropout(boolean value) {
       return new Options(
-          imageRows, imageColumns, hidden, learningRate, initStddev, value, graphSeed);
+          imageRows, imageColumns, model, learningRate, initStddev, value, graphSeed);
     }
 
     /** These options with a graph seed. */
     public Options withGraphSeed(Long value) {
-      return new Options(imageRows, imageColumns, hidden, learningRate, initStddev, dropout, value);
+      return new Options(imageRows, imageColumns, model, learningRate, initStddev, dropout, value);
     }
 
     /** These options with another image size. */
     public Options withImageSize(int rows, int columns) {
-      return new Options(rows, columns, hidden, learningRate, initStddev, dropout, graphSeed);
+      return new Options(rows, columns, model, learningRate, initStddev, dropout, graphSeed);
     }
   }
 
@@ -184,7 +208,16 @@ public final class Mlp {
     return i == 0 ? "hidden_layer" : "hidden_layer_" + (i + 1);
   }
 
-  /** Builds the network into an empty graph. */
+  /**
+   * Builds the network {@link Options#model()} describes into an empty graph. The lesson's
+   * description builds exactly the lesson's graph (same ops, names and order; {@code
+   * LessonGraphsTest}); another description adds its layers' ops between {@code x_flat} and {@code
+   * logits}: {@code input_scale} (a multiplication, when {@link ModelDescription#inputScale()} is
+   * not 1), each layer in its own name scope, Dense layers in {@link ModelDescription#denseScope}.
+   *
+   * @throws IllegalArgumentException when a layer's statistics fit neither one value nor the
+   *     features it receives, or the first Dense layer's inputs are not the image's pixels
+   */
   public static Network build(Graph graph, Options options) {
     ModelGraph g =
         options.graphSeed() == null
@@ -192,16 +225,19 @@ public final class Mlp {
             : ModelGraph.create(graph, options.graphSeed());
     Ops tf = g.tf();
     int nInput = options.imageRows() * options.imageColumns();
+    ModelDescription model = options.model();
+    List<ModelDescription.Dense> dense = model.dense();
 
     // Store layers weight & bias: every weight first, then every bias, as the lesson's dicts do
     List<Integer> widths = new ArrayList<>();
     widths.add(nInput);
-    widths.addAll(options.hidden());
-    widths.add(NUM_CLASSES);
-    int layers = widths.size() - 1;
+    for (ModelDescription.Dense d : dense) {
+      widths.add(d.units());
+    }
+    int layers = dense.size();
     List<Ops> scopes = new ArrayList<>();
     for (int i = 0; i < layers; i++) {
-      scopes.add(tf.withSubScope(i == layers - 1 ? "out" : hiddenScope(i)));
+      scopes.add(tf.withSubScope(ModelDescription.denseScope(i, layers)));
     }
     float stddev = (float) options.initStddev();
     List<NamedVariable<TFloat32>> weights = new ArrayList<>();
@@ -218,10 +254,12 @@ public final class Mlp {
     for (int i = 0; i < layers; i++) {
       Ops s = scopes.get(i);
       biases.add(
-          g.variable(
-              s,
-              "biases",
-              Initializers.randomNormal(g, s, Shape.of(widths.get(i + 1)), 0.0f, stddev, null)));
+          dense.get(i).useBias()
+              ? g.variable(
+                  s,
+                  "biases",
+                  Initializers.randomNormal(g, s, Shape.of(widths.get(i + 1)), 0.0f, stddev, null))
+              : null);
     }
 
     // tf Graph input
@@ -233,26 +271,53 @@ public final class Mlp {
         tf.withName("keep_prob").placeholderWithDefault(tf.constant(1.0f), Shape.scalar());
     Operand<TFloat32> xFlat = tf.withName("x_flat").reshape(x, tf.constant(new int[] {-1, nInput}));
 
-    // Hidden layers with ReLU activation (and dropout), then the linear output layer
+    // The layers in order: hidden Dense layers with their activation (and dropout), the others
+    // (preprocessing, normalization) as Keras computes them at inference, then the output layer
     Operand<TFloat32> layer = xFlat;
-    for (int i = 0; i < layers - 1; i++) {
-      Ops s = scopes.get(i);
-      layer = Layers.relu(s, Layers.linear(s, layer, weights.get(i), biases.get(i)));
-      if (options.dropout()) {
-        layer = Dropout.apply(g, s, layer, keepProb, null);
+    if (model.inputScale() != 1.0) {
+      layer = tf.withName("input_scale").math.mul(layer, tf.constant((float) model.inputScale()));
+    }
+    int features = nInput;
+    int denseIndex = 0;
+    Operand<TFloat32> logits = null;
+    for (ModelDescription.Layer l : model.layers()) {
+      if (logits != null) {
+        continue; // a final softmax (probabilities) or Dropout: the identity for the logits
+      }
+      if (l instanceof ModelDescription.Dense d) {
+        int i = denseIndex++;
+        Ops s = scopes.get(i);
+        Operand<TFloat32> z =
+            d.useBias()
+                ? Layers.linear(s, layer, weights.get(i), biases.get(i))
+                : s.linalg.matMul(layer, weights.get(i));
+        features = d.units();
+        if (i == layers - 1) {
+          Operand<TFloat32> out =
+              d.activation().kind() == Activation.Kind.SOFTMAX ? z : d.activation().apply(s, z);
+          logits = tf.withName("logits").identity(out);
+        } else {
+          layer = d.activation().isPlainRelu() ? Layers.relu(s, z) : d.activation().apply(s, z);
+          if (options.dropout()) {
+            layer = Dropout.apply(g, s, layer, keepProb, null);
+          }
+        }
+      } else {
+        layer = InferenceLayers.apply(tf, l, layer, features);
       }
     }
-    Ops out = scopes.get(layers - 1);
-    Operand<TFloat32> logits =
-        tf.withName("logits")
-            .identity(Layers.linear(out, layer, weights.get(layers - 1), biases.get(layers - 1)));
+
     Operand<TFloat32> probabilities = tf.withName("probabilities").nn.softmax(logits);
 
     // Define loss and optimizer
     Operand<TFloat32> crossEntropy = tf.nn.softmaxCrossEntropyWithLogits(logits, y).loss();
     Operand<TFloat32> cost = tf.withName("cost").math.mean(crossEntropy, tf.constant(0));
     List<NamedVariable<TFloat32>> variables = new ArrayList<>(weights);
-    variables.addAll(biases);
+    for (NamedVariable<TFloat32> b : biases) {
+      if (b != null) {
+        variables.add(b);
+      }
+    }
     Op trainOp =
         new GradientDescent(graph, (float) options.learningRate()).minimize(cost, "train_op");
 

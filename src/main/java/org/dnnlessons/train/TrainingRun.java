@@ -91,6 +91,9 @@ public final class TrainingRun {
    *     widths from the checkpoint instead of {@code network.hidden()}
    * @param exportKeras a {@code .keras} file for Keras 3's {@code keras.models.load_model} ({@link
    *     KerasExport}), or {@code null}
+   * @param initConfig for a weights-only {@code initFrom} ({@code .weights.h5}, TF2 checkpoint):
+   *     the model's {@code .keras} file or {@code model.to_json()}'s JSON, saying its layers; or
+   *     {@code null}
    * @param jitCompile train with {@link WhileLoopTraining}: each run's steps a {@code While} loop
    *     compiled by XLA into one executable, resource variables; the weights stay within {@link
    *     CompiledTraining#WEIGHT_TOLERANCE} of the exact graph's instead of bit-identical. Not with
@@ -114,7 +117,8 @@ public final class TrainingRun {
       boolean overwrite,
       boolean widthsFromCheckpoint,
       Path exportKeras,
-      boolean jitCompile) {
+      boolean jitCompile,
+      Path initConfig) {
 
     /** Validates the settings that do not need the data. */
     public Options {
@@ -188,6 +192,7 @@ public final class TrainingRun {
       b.overwrite = overwrite;
       b.widthsFromCheckpoint = widthsFromCheckpoint;
       b.jitCompile = jitCompile;
+      b.initConfig = initConfig;
       return b;
     }
 
@@ -225,6 +230,7 @@ public final class TrainingRun {
       private boolean overwrite;
       private boolean widthsFromCheckpoint;
       private boolean jitCompile;
+      private Path initConfig;
 
       private Builder(DataSource data) {
         this.data = data;
@@ -326,6 +332,12 @@ public final class TrainingRun {
         return this;
       }
 
+      /** See {@link Options#initConfig()}; default none. */
+      public Builder initConfig(Path value) {
+        initConfig = value;
+        return this;
+      }
+
       /** See {@link Options#jitCompile()}; default false. */
       public Builder jitCompile(boolean value) {
         jitCompile = value;
@@ -356,7 +368,8 @@ public final class TrainingRun {
             overwrite,
             widthsFromCheckpoint,
             exportKeras,
-            jitCompile);
+            jitCompile,
+            initConfig);
       }
     }
   }
@@ -398,6 +411,7 @@ public final class TrainingRun {
   private final MnistDataSets sets;
   private final long dataSeed;
   private final Mlp.Options network;
+  private final List<String> notes = new ArrayList<>();
   private final WarmStart warmStart;
   private final TrainState.Values resumed;
   private final List<Path> earlierCheckpoints;
@@ -436,6 +450,7 @@ public final class TrainingRun {
   public static TrainingRun prepare(Options options) throws DatasetException, CheckpointException {
     RunChecks.checkTargets(options); // before anything is read: a bad target fails at once
     Mlp.Options network = options.network();
+    List<String> notes = new ArrayList<>();
     TrainState.Values resumed = null;
     Path resumeFrom = null;
     Path initFrom = null;
@@ -479,7 +494,11 @@ public final class TrainingRun {
     } else if (options.initFrom() != null) {
       initFrom = options.initFrom();
       if (options.widthsFromCheckpoint()) {
-        network = network.withHidden(WarmStart.hiddenWidths(initFrom, options.initMap()));
+        WarmStart.Described described =
+            WarmStart.describe(
+                initFrom, options.initMap(), options.initConfig(), network.model().dense());
+        network = network.withModel(described.model());
+        notes.addAll(described.notes());
       }
     }
     if (options.save() != null && !options.resume() && options.initFrom() == null) {
@@ -527,14 +546,24 @@ public final class TrainingRun {
             .withGraphSeed(options.seed() != null ? options.seed() : graphSeedFor(resumed))
             .withImageSize(sets.train().imageRows(), sets.train().imageColumns());
     RunChecks.checkSizes(options, network.hidden(), sets);
+    if (!network.model().isLessonMlp()
+        && (options.jitCompile() || (options.stepsPerRun() != null && options.stepsPerRun() > 1))) {
+      throw new IllegalArgumentException(
+          (options.jitCompile() ? "--jit-compile" : "--steps-per-run " + options.stepsPerRun())
+              + " builds the lesson's MLP only (relu, bias, pixels/255); this model is "
+              + network.model().summary()
+              + "; leave it out (its steps then run one per Session.run)");
+    }
     Map<String, long[]> shapes = WarmStart.variableShapes(network);
     WarmStart warm = null;
     if (resumeFrom != null) {
       warm = WarmStart.exact(resumeFrom, shapes);
     } else if (initFrom != null) {
-      warm = WarmStart.plan(initFrom, shapes, options.initMap());
+      warm = WarmStart.plan(initFrom, shapes, options.initMap(), options.initConfig());
     }
-    return new TrainingRun(options, sets, dataSeed, network, warm, resumed, earlier);
+    TrainingRun run = new TrainingRun(options, sets, dataSeed, network, warm, resumed, earlier);
+    run.notes.addAll(notes);
+    return run;
   }
 
   private static Long graphSeedFor(TrainState.Values resumed) {
@@ -626,7 +655,10 @@ public final class TrainingRun {
   public Result run(PrintStream out, PrintStream err, Monitor monitor) throws Exception {
     Options o = options;
     TrainOptions training = o.training();
-    int stepsPerRun = RunChecks.stepsPerRun(o, sets.train().numExamples());
+    // the in-graph loops build the lesson's math only; another model runs one step per run
+    int stepsPerRun =
+        network.model().isLessonMlp() ? RunChecks.stepsPerRun(o, sets.train().numExamples()) : 1;
+    notes.forEach(out::println);
     out.println(
         "Training on "
             + o.data().describe()
@@ -638,6 +670,9 @@ public final class TrainingRun {
             + sets.test().numExamples()
             + " test; hidden "
             + network.hidden());
+    if (!network.model().isLessonMlp()) {
+      out.println("Model: " + network.model().summary());
+    }
     int steps = training.stepsPerEpoch(sets.train().numExamples());
     List<EpochSummary> history = new ArrayList<>();
     long startStep = 0;
@@ -790,7 +825,10 @@ public final class TrainingRun {
           out.println("Exported SavedModel to " + o.export());
         }
         if (o.exportKeras() != null) {
-          KerasExport.write(MlpWeights.of(session, net), o.exportKeras(), KerasExport.Format.KERAS);
+          KerasExport.write(
+              MlpWeights.of(session, net, network.model()),
+              o.exportKeras(),
+              KerasExport.Format.KERAS);
           out.println("Exported Keras model to " + o.exportKeras());
         }
         if (o.plot() != null && !history.isEmpty()) {

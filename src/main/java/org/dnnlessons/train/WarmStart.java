@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.Set;
 import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.checkpoint.TensorInfo;
+import org.dnnlessons.keras.MlpWeights;
+import org.dnnlessons.nn.Activation;
 import org.dnnlessons.nn.Mlp;
+import org.dnnlessons.nn.ModelDescription;
 import org.dnnlessons.nn.NamedVariable;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Session;
@@ -90,17 +93,62 @@ public final class WarmStart {
    * by layer ({@code hidden_layer/weights}, {@code hidden_layer/biases}, ..., {@code out/biases}).
    */
   public static Map<String, long[]> variableShapes(Mlp.Options options) {
-    List<Integer> widths = new ArrayList<>();
-    widths.add(options.imageRows() * options.imageColumns());
-    widths.addAll(options.hidden());
-    widths.add(Mlp.NUM_CLASSES);
+    List<ModelDescription.Dense> dense = options.model().dense();
+    long inputs = (long) options.imageRows() * options.imageColumns();
     Map<String, long[]> shapes = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < widths.size(); i++) {
-      String scope = i + 2 == widths.size() ? "out" : Mlp.hiddenScope(i);
-      shapes.put(scope + "/weights", new long[] {widths.get(i), widths.get(i + 1)});
-      shapes.put(scope + "/biases", new long[] {widths.get(i + 1)});
+    for (int i = 0; i < dense.size(); i++) {
+      String scope = ModelDescription.denseScope(i, dense.size());
+      long units = dense.get(i).units();
+      shapes.put(scope + "/weights", new long[] {inputs, units});
+      if (dense.get(i).useBias()) {
+        shapes.put(scope + "/biases", new long[] {units});
+      }
+      inputs = units;
     }
     return shapes;
+  }
+
+  /**
+   * What a warm start's file describes, and the lines to print about it.
+   *
+   * @param model the network the file describes
+   * @param notes what was assumed or converted reading it
+   */
+  public record Described(ModelDescription model, List<String> notes) {}
+
+  /**
+   * The network {@code train --init-from} continues: the one the file describes ({@link
+   * MlpWeights#read(Path, Path)}: a tanh model stays tanh, its Rescaling stays); with {@code
+   * --init-map}, the lesson's MLP over the mapped names' widths, with the hidden activation of
+   * {@code requested} (the {@code --activation} option's), and a note saying so.
+   *
+   * @param requested the Dense layers the options ask for (their hidden activation is used with
+   *     {@code --init-map})
+   */
+  public static Described describe(
+      Path checkpoint,
+      Map<String, String> initMap,
+      Path config,
+      List<ModelDescription.Dense> requested)
+      throws CheckpointException {
+    if (initMap.isEmpty()) {
+      MlpWeights w = MlpWeights.read(checkpoint, config);
+      return new Described(w.model(), w.notes());
+    }
+    if (config != null) {
+      throw new IllegalArgumentException(
+          "--config and --init-map cannot be combined: --config names the layers of a Keras"
+              + " file, --init-map the variables of a checkpoint");
+    }
+    Activation activation = requested.size() > 1 ? requested.get(0).activation() : Activation.RELU;
+    ModelDescription model = ModelDescription.mlp(hiddenWidths(checkpoint, initMap), activation);
+    return new Described(
+        model,
+        List.of(
+            checkpoint
+                + ": --init-map names the weights only; read as the lesson's MLP "
+                + model.summary()
+                + " (hidden activation from --activation, pixels/255 in)"));
   }
 
   /**
@@ -112,7 +160,7 @@ public final class WarmStart {
    */
   public static List<Integer> hiddenWidths(Path checkpoint, Map<String, String> initMap)
       throws CheckpointException {
-    WeightSource reader = WeightSource.open(checkpoint);
+    WeightSource reader = WeightSource.open(checkpoint, null, !initMap.isEmpty());
     Map<String, String> renamed = new LinkedHashMap<>();
     for (TensorInfo t : reader.tensors()) {
       renamed.put(t.name(), t.name());
@@ -139,12 +187,12 @@ public final class WarmStart {
       }
       widths.add((int) shape[1]);
     }
-    if (widths.isEmpty()) {
+    if (widths.isEmpty() && !renamed.containsKey("out/weights")) {
       throw new CheckpointException(
           reader.path(),
           CheckpointException.NO_OFFSET,
-          "no hidden_layer/weights: the layer widths cannot be read from this checkpoint;"
-              + " pass --hidden (and --init-map old=new to name its variables)");
+          "no hidden_layer/weights nor out/weights: the layers cannot be read from this"
+              + " checkpoint; pass --hidden (and --init-map old=new to name its variables)");
     }
     return widths;
   }
@@ -162,7 +210,17 @@ public final class WarmStart {
   public static WarmStart plan(
       Path checkpoint, Map<String, long[]> model, Map<String, String> initMap)
       throws CheckpointException {
-    WeightSource reader = WeightSource.open(checkpoint);
+    return plan(checkpoint, model, initMap, null);
+  }
+
+  /**
+   * As {@link #plan(Path, Map, Map)}, a weights-only Keras form described by {@code config} (see
+   * {@link #describe}).
+   */
+  public static WarmStart plan(
+      Path checkpoint, Map<String, long[]> model, Map<String, String> initMap, Path config)
+      throws CheckpointException {
+    WeightSource reader = WeightSource.open(checkpoint, config, !initMap.isEmpty());
     Path prefix = reader.path();
     Map<String, String> explicit = new LinkedHashMap<>(); // variable -> key
     for (Map.Entry<String, String> e : initMap.entrySet()) {

@@ -1,5 +1,6 @@
 package org.dnnlessons.train;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,13 @@ import org.dnnlessons.keras.MlpWeights;
  */
 final class WeightSource {
 
+  /** A directory holding {@code saved_model.pb}. */
+  private static final class SavedModelDirectory {
+    static boolean is(Path p) {
+      return Files.isDirectory(p) && Files.isRegularFile(p.resolve("saved_model.pb"));
+    }
+  }
+
   private final Path path;
   private final CheckpointReader reader;
   private final MlpWeights keras;
@@ -35,8 +43,18 @@ final class WeightSource {
    * @throws CheckpointException when the path is missing, unreadable or not a supported form
    */
   static WeightSource open(Path path) throws CheckpointException {
-    if (MlpWeights.isKerasForm(path)) {
-      MlpWeights w = MlpWeights.read(path);
+    return open(path, null, false);
+  }
+
+  /**
+   * Opens a checkpoint or Keras form; {@code raw} reads a checkpoint's own keys (as {@code
+   * --init-map} names them: a {@code tf.Module}'s or tf.keras 2's TF2 keys), {@code config}
+   * describes a weights-only Keras form.
+   */
+  static WeightSource open(Path path, Path config, boolean raw) throws CheckpointException {
+    boolean rawCheckpoint = raw && !Files.isRegularFile(path) && !SavedModelDirectory.is(path);
+    if (!rawCheckpoint && MlpWeights.isKerasForm(path)) {
+      MlpWeights w = MlpWeights.read(path, config);
       return new WeightSource(w.source(), null, w);
     }
     CheckpointReader r = CheckpointReader.open(CheckpointState.resolve(path));

@@ -93,8 +93,8 @@ class TrainCommandTest {
     assertEquals(
         "error: "
             + prefix
-            + "-54: shape mismatch for variable 'hidden_layer/biases': the"
-            + " checkpoint holds shape [16], the graph's variable has shape [32]",
+            + "-54: shape mismatch for variable 'hidden_layer/weights' ('hidden_layer/weights' in"
+            + " the file): the file holds [784, 16], the network has [784, 32]",
         r.err().strip());
   }
 
@@ -141,8 +141,8 @@ class TrainCommandTest {
     assertEquals(
         "error: "
             + prefix
-            + ": no hidden_layer/weights and out/weights: not a checkpoint"
-            + " of the lesson's MLP; pass --hidden to say its layers",
+            + ": no out/weights: not a checkpoint of the lesson's MLP (nor of a Keras model: it"
+            + " has no object graph); closest names in the checkpoint: Variable, Variable_1",
         r.err().strip());
   }
 

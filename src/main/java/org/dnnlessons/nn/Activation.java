@@ -1,0 +1,293 @@
+package org.dnnlessons.nn;
+
+import java.util.Locale;
+import java.util.Objects;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * An activation function as Keras 3 names it ({@code keras.activations.get(name)}), with the
+ * parameters Keras's activation layers add ({@code ReLU(negative_slope, max_value, threshold)},
+ * {@code LeakyReLU(negative_slope)}, {@code ELU(alpha)}), and its TensorFlow graph: the same ops
+ * Keras 3's TensorFlow backend runs, in the same order, so float32 values agree with Python's to
+ * the last bits the kernels allow.
+ *
+ * <table>
+ *   <caption>Keras 3 name, formula, ops</caption>
+ *   <tr><th>{@link Kind}</th><th>Keras</th><th>graph</th></tr>
+ *   <tr><td>LINEAR</td><td>{@code linear}, {@code None}</td><td>none</td></tr>
+ *   <tr><td>RELU</td><td>{@code relu}; layer {@code ReLU(negative_slope, max_value,
+ *       threshold)}</td><td>{@code Relu}; with parameters Keras's {@code ReLU.static_call}</td></tr>
+ *   <tr><td>RELU6</td><td>{@code relu6}</td><td>{@code Relu6}</td></tr>
+ *   <tr><td>LEAKY_RELU</td><td>{@code leaky_relu} (slope 0.2; the layer's default 0.3)</td>
+ *       <td>{@code LeakyRelu(alpha=slope)}</td></tr>
+ *   <tr><td>ELU</td><td>{@code elu} (alpha 1)</td><td>{@code Elu}; alpha &ne; 1: {@code
+ *       where(x > 0, elu, alpha * elu)}</td></tr>
+ *   <tr><td>SELU</td><td>{@code selu}</td><td>{@code Selu}</td></tr>
+ *   <tr><td>GELU</td><td>{@code gelu} (exact)</td><td>{@code 0.5 x erfc(-x 0.7071067811865476)}
+ *       </td></tr>
+ *   <tr><td>GELU_APPROXIMATE</td><td>{@code gelu(x, approximate=True)}</td><td>{@code 0.5 x (1 +
+ *       tanh(0.7978845608028654 (x + 0.044715 x^3)))}</td></tr>
+ *   <tr><td>SIGMOID, TANH</td><td>{@code sigmoid}, {@code tanh}</td><td>{@code Sigmoid},
+ *       {@code Tanh}</td></tr>
+ *   <tr><td>HARD_SIGMOID</td><td>{@code hard_sigmoid}</td><td>{@code relu6(x + 3) / 6}</td></tr>
+ *   <tr><td>HARD_SILU</td><td>{@code hard_silu}, {@code hard_swish}</td><td>{@code x
+ *       hard_sigmoid(x)}</td></tr>
+ *   <tr><td>SOFTPLUS, SOFTSIGN</td><td>{@code softplus}, {@code softsign}</td><td>{@code
+ *       Softplus}, {@code Softsign}</td></tr>
+ *   <tr><td>SILU</td><td>{@code silu}, {@code swish}</td><td>{@code x sigmoid(x)}</td></tr>
+ *   <tr><td>MISH</td><td>{@code mish}</td><td>{@code x tanh(softplus(x))}</td></tr>
+ *   <tr><td>EXPONENTIAL</td><td>{@code exponential}</td><td>{@code Exp}</td></tr>
+ *   <tr><td>SOFTMAX, LOG_SOFTMAX</td><td>{@code softmax}, {@code log_softmax} (last axis)</td>
+ *       <td>{@code Softmax}, {@code LogSoftmax}</td></tr>
+ * </table>
+ *
+ * @param kind which function
+ * @param negativeSlope {@code LEAKY_RELU}'s slope, or {@code RELU}'s {@code negative_slope}; ELU's
+ *     {@code alpha}; otherwise 0
+ * @param maxValue {@code RELU}'s {@code max_value}, or {@code null} for none
+ * @param threshold {@code RELU}'s {@code threshold}; otherwise 0
+ */
+public record Activation(Kind kind, double negativeSlope, Double maxValue, double threshold) {
+
+  /** The activation functions Keras 3 names. */
+  public enum Kind {
+    LINEAR,
+    RELU,
+    RELU6,
+    LEAKY_RELU,
+    ELU,
+    SELU,
+    GELU,
+    GELU_APPROXIMATE,
+    SIGMOID,
+    HARD_SIGMOID,
+    TANH,
+    SOFTPLUS,
+    SOFTSIGN,
+    SILU,
+    MISH,
+    EXPONENTIAL,
+    SOFTMAX,
+    LOG_SOFTMAX,
+    HARD_SILU
+  }
+
+  /** The identity, Keras's {@code linear}. */
+  public static final Activation LINEAR = new Activation(Kind.LINEAR, 0, null, 0);
+
+  /** The lesson's {@code tf.nn.relu}. */
+  public static final Activation RELU = new Activation(Kind.RELU, 0, null, 0);
+
+  static {
+    ErfcGradient.register();
+  }
+
+  /** Checks the parameters. */
+  public Activation {
+    Objects.requireNonNull(kind, "kind");
+    if (!Double.isFinite(negativeSlope) || !Double.isFinite(threshold)) {
+      throw new IllegalArgumentException("activation parameters must be finite numbers");
+    }
+    if (maxValue != null && !(maxValue >= 0)) {
+      throw new IllegalArgumentException("max_value must be >= 0, found " + maxValue);
+    }
+  }
+
+  /** An activation without parameters (ELU's alpha 1, leaky_relu's slope 0.2 as Keras 3's). */
+  public static Activation of(Kind kind) {
+    return switch (kind) {
+      case LEAKY_RELU -> leakyRelu(0.2);
+      case ELU -> elu(1.0);
+      default -> new Activation(kind, 0, null, 0);
+    };
+  }
+
+  /** {@code leaky_relu(x, negative_slope)}. */
+  public static Activation leakyRelu(double negativeSlope) {
+    return new Activation(Kind.LEAKY_RELU, negativeSlope, null, 0);
+  }
+
+  /** {@code elu(x, alpha)}. */
+  public static Activation elu(double alpha) {
+    return new Activation(Kind.ELU, alpha, null, 0);
+  }
+
+  /**
+   * Keras's {@code ReLU(max_value, negative_slope, threshold)} layer; its defaults are plain ReLU.
+   */
+  public static Activation relu(double negativeSlope, Double maxValue, double threshold) {
+    return new Activation(Kind.RELU, negativeSlope, maxValue, threshold);
+  }
+
+  /**
+   * The activation Keras 3's {@code keras.activations.get(name)} returns for a name: {@code relu},
+   * {@code swish} (as {@code silu}), {@code hard_swish} (as {@code hard_silu}), ...
+   *
+   * @throws IllegalArgumentException naming the name when Keras 3 has no such activation here
+   */
+  public static Activation named(String name) {
+    String n = name == null ? "linear" : name.toLowerCase(Locale.ROOT);
+    return switch (n) {
+      case "linear", "none" -> LINEAR;
+      case "swish" -> of(Kind.SILU);
+      case "hard_swish" -> of(Kind.HARD_SILU);
+      case "gelu_approximate" -> of(Kind.GELU_APPROXIMATE);
+      default -> {
+        for (Kind k : Kind.values()) {
+          if (k != Kind.GELU_APPROXIMATE && k.name().toLowerCase(Locale.ROOT).equals(n)) {
+            yield of(k);
+          }
+        }
+        throw new IllegalArgumentException(
+            "unknown activation '" + name + "'; expected one of " + String.join(", ", names()));
+      }
+    };
+  }
+
+  /** Every name {@link #named} accepts, in the table's order. */
+  public static java.util.List<String> names() {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (Kind k : Kind.values()) {
+      out.add(k.name().toLowerCase(Locale.ROOT));
+    }
+    out.add("swish");
+    out.add("hard_swish");
+    return out;
+  }
+
+  /**
+   * The name Keras 3's config gives this activation ({@code "relu"}, {@code "leaky_relu"}), or
+   * {@code null} when a Dense layer's {@code activation} string cannot say it (a leaky_relu slope
+   * other than 0.2, an elu alpha other than 1, a ReLU with parameters, gelu's approximation).
+   */
+  public String kerasName() {
+    boolean plain =
+        switch (kind) {
+          case LEAKY_RELU -> negativeSlope == 0.2;
+          case ELU -> negativeSlope == 1.0;
+          case RELU -> negativeSlope == 0 && maxValue == null && threshold == 0;
+          case GELU_APPROXIMATE -> false;
+          default -> true;
+        };
+    return plain ? kind.name().toLowerCase(Locale.ROOT) : null;
+  }
+
+  /** True for the plain {@code relu} of the lesson. */
+  public boolean isPlainRelu() {
+    return equals(RELU);
+  }
+
+  /** A short label for messages: {@code relu}, {@code leaky_relu(0.3)}, ... */
+  @Override
+  public String toString() {
+    String name = kind.name().toLowerCase(Locale.ROOT);
+    return switch (kind) {
+      case LEAKY_RELU, ELU -> name + "(" + negativeSlope + ")";
+      case RELU ->
+          isPlainRelu()
+              ? name
+              : name
+                  + "(negative_slope="
+                  + negativeSlope
+                  + ", max_value="
+                  + maxValue
+                  + ", threshold="
+                  + threshold
+                  + ")";
+      default -> name;
+    };
+  }
+
+  /**
+   * Adds this activation's ops to {@code tf}, as Keras 3's TensorFlow backend computes it.
+   *
+   * @param tf where to create the ops
+   * @param x the pre-activation values, float32
+   */
+  public Operand<TFloat32> apply(Ops tf, Operand<TFloat32> x) {
+    return switch (kind) {
+      case LINEAR -> x;
+      case RELU -> relu(tf, x);
+      case RELU6 -> tf.nn.relu6(x);
+      case LEAKY_RELU ->
+          tf.nn.leakyRelu(x, org.tensorflow.op.nn.LeakyRelu.alpha((float) negativeSlope));
+      case ELU -> elu(tf, x);
+      case SELU -> tf.nn.selu(x);
+      case GELU ->
+          tf.math.mul(
+              tf.math.mul(tf.constant(0.5f), x),
+              tf.math.erfc(tf.math.mul(tf.math.neg(x), tf.constant(0.7071067811865476f))));
+      case GELU_APPROXIMATE ->
+          tf.math.mul(
+              tf.math.mul(tf.constant(0.5f), x),
+              tf.math.add(
+                  tf.constant(1.0f),
+                  tf.math.tanh(
+                      tf.math.mul(
+                          tf.constant(0.7978845608028654f),
+                          tf.math.add(
+                              x,
+                              tf.math.mul(
+                                  tf.constant(0.044715f), tf.math.pow(x, tf.constant(3.0f))))))));
+      case SIGMOID -> tf.math.sigmoid(x);
+      case HARD_SIGMOID -> hardSigmoid(tf, x);
+      case TANH -> tf.math.tanh(x);
+      case SOFTPLUS -> tf.math.softplus(x);
+      case SOFTSIGN -> tf.nn.softsign(x);
+      case SILU -> tf.math.mul(x, tf.math.sigmoid(x));
+      case MISH -> tf.math.mul(x, tf.math.tanh(tf.math.softplus(x)));
+      case EXPONENTIAL -> tf.math.exp(x);
+      case SOFTMAX -> tf.nn.softmax(x);
+      case LOG_SOFTMAX -> tf.nn.logSoftmax(x);
+      case HARD_SILU -> tf.math.mul(x, hardSigmoid(tf, x));
+    };
+  }
+
+  private static Operand<TFloat32> hardSigmoid(Ops tf, Operand<TFloat32> x) {
+    return tf.math.div(tf.nn.relu6(tf.math.add(x, tf.constant(3.0f))), tf.constant(6.0f));
+  }
+
+  private Operand<TFloat32> elu(Ops tf, Operand<TFloat32> x) {
+    Operand<TFloat32> res = tf.nn.elu(x);
+    if (negativeSlope == 1.0) {
+      return res;
+    }
+    return tf.select(
+        tf.math.greater(x, tf.constant(0.0f)),
+        res,
+        tf.math.mul(tf.constant((float) negativeSlope), res));
+  }
+
+  /** Keras 3's {@code ReLU.static_call}, op for op. */
+  private Operand<TFloat32> relu(Ops tf, Operand<TFloat32> x) {
+    if (negativeSlope != 0 && maxValue == null && threshold == 0) {
+      return tf.nn.leakyRelu(x, org.tensorflow.op.nn.LeakyRelu.alpha((float) negativeSlope));
+    }
+    Operand<TFloat32> negativePart = null;
+    if (negativeSlope != 0) {
+      negativePart =
+          threshold != 0
+              ? tf.nn.relu(tf.math.add(tf.math.neg(x), tf.constant((float) threshold)))
+              : tf.nn.relu(tf.math.neg(x));
+    }
+    boolean clipMax = maxValue != null;
+    Operand<TFloat32> y;
+    if (threshold != 0) {
+      y = tf.select(tf.math.greater(x, tf.constant((float) threshold)), x, tf.zerosLike(x));
+    } else if (maxValue != null && maxValue == 6.0) {
+      y = tf.nn.relu6(x);
+      clipMax = false;
+    } else {
+      y = tf.nn.relu(x);
+    }
+    if (clipMax) {
+      y = tf.clipByValue(y, tf.constant(0.0f), tf.constant(maxValue.floatValue()));
+    }
+    if (negativePart != null) {
+      y = tf.math.sub(y, tf.math.mul(tf.constant((float) negativeSlope), negativePart));
+    }
+    return y;
+  }
+}

@@ -1,0 +1,420 @@
+package org.dnnlessons.nn;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a network computes, layer by layer: the one place that knows a model's shape, names and
+ * math. Every reader (the lesson's checkpoints, Keras's files) produces one; {@link Mlp#build}
+ * builds its graph, {@code train}, {@code evaluate}, {@code predict} and {@code export} work from
+ * it. The lesson's MLP is one value of it: {@link #lesson(List)}.
+ *
+ * <p>The network takes the lesson's flattened images ({@code x_flat}, {@code [?, rows*columns]},
+ * pixels scaled to [0, 1] as {@code read_data_sets} gives them), multiplies them by {@link
+ * #inputScale()} (255 for a model whose first layer is {@code Rescaling}, as Keras fed it raw
+ * pixels; otherwise 1), then applies {@link #layers()} in order. The last {@link Dense} layer has
+ * {@link Mlp#NUM_CLASSES} units; its values (before a final softmax) are the graph's {@code
+ * logits}.
+ *
+ * <p>The naming contract: the {@code i}-th {@link Dense} layer's variables are {@code
+ * <scope>/weights} {@code [inputs, units]} and {@code <scope>/biases} {@code [units]} (absent with
+ * {@code use_bias=False}), where the scope is {@code hidden_layer}, {@code hidden_layer_2}, ... and
+ * {@code out} for the last one ({@link #denseScope}). The other layers' values (Normalization's
+ * statistics, BatchNormalization's moving statistics, PReLU's alpha) are part of the description
+ * and constants of the graph: training leaves them as they are.
+ *
+ * @param inputScale what the first layer receives for a white pixel: 1 (the lesson's pixels/255) or
+ *     255 (Keras's raw pixels), or another positive number
+ * @param layers the layers after the input, at least one {@link Dense}, the last Dense of {@link
+ *     Mlp#NUM_CLASSES} units
+ */
+public record ModelDescription(double inputScale, List<Layer> layers) {
+
+  /** One layer of the network; Python's Keras class in each record's comment. */
+  public sealed interface Layer
+      permits Dense, ActivationLayer, Rescaling, Normalization, BatchNormalization, PRelu, Dropout {
+    /** The layer's name in the file it came from (Keras's {@code name}), or {@code null}. */
+    String name();
+
+    /** Keras's class name: {@code Dense}, {@code Rescaling}, ... */
+    String kerasClass();
+  }
+
+  /**
+   * {@code keras.layers.Dense(units, activation, use_bias)}: {@code activation(x @ kernel + bias)}.
+   */
+  public record Dense(String name, int units, boolean useBias, Activation activation)
+      implements Layer {
+    /** Checks the width. */
+    public Dense {
+      if (units <= 0) {
+        throw new IllegalArgumentException(
+            "a Dense layer's units must be positive, found " + units);
+      }
+      Objects.requireNonNull(activation, "activation");
+    }
+
+    @Override
+    public String kerasClass() {
+      return "Dense";
+    }
+  }
+
+  /**
+   * {@code keras.layers.Activation(name)}, {@code ReLU}, {@code LeakyReLU}, {@code ELU}, {@code
+   * Softmax}: an activation on its own.
+   *
+   * @param kerasClass the Keras class it came from ({@code Activation}, {@code ReLU}, ...)
+   */
+  public record ActivationLayer(String name, String kerasClass, Activation activation)
+      implements Layer {
+    /** Checks the activation. */
+    public ActivationLayer {
+      Objects.requireNonNull(kerasClass, "kerasClass");
+      Objects.requireNonNull(activation, "activation");
+    }
+  }
+
+  /** {@code keras.layers.Rescaling(scale, offset)}: {@code x * scale + offset}. */
+  public record Rescaling(String name, double scale, double offset) implements Layer {
+    /** Checks the numbers. */
+    public Rescaling {
+      if (!Double.isFinite(scale) || !Double.isFinite(offset)) {
+        throw new IllegalArgumentException("Rescaling's scale and offset must be finite");
+      }
+    }
+
+    @Override
+    public String kerasClass() {
+      return "Rescaling";
+    }
+  }
+
+  /**
+   * {@code keras.layers.Normalization(mean, variance)} (or adapted): {@code (x - mean) /
+   * max(sqrt(variance), 1e-7)}; {@code mean} and {@code variance} have one value (every feature) or
+   * one per input feature.
+   */
+  public record Normalization(String name, float[] mean, float[] variance) implements Layer {
+    /** Checks the statistics' lengths. */
+    public Normalization {
+      checkSame("Normalization", mean, variance);
+    }
+
+    @Override
+    public String kerasClass() {
+      return "Normalization";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Normalization n
+          && Objects.equals(name, n.name)
+          && Arrays.equals(mean, n.mean)
+          && Arrays.equals(variance, n.variance);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(name, Arrays.hashCode(mean), Arrays.hashCode(variance));
+    }
+
+    @Override
+    public String toString() {
+      return "Normalization[" + name + ", " + mean.length + " features]";
+    }
+  }
+
+  /**
+   * {@code keras.layers.BatchNormalization} at inference: {@code x * inv + (beta - moving_mean *
+   * inv)} with {@code inv = rsqrt(moving_variance + epsilon) * gamma}, as {@code
+   * tf.nn.batch_normalization}; {@code gamma} and {@code beta} are {@code null} for {@code
+   * scale=False} and {@code center=False}.
+   */
+  public record BatchNormalization(
+      String name,
+      double epsilon,
+      float[] gamma,
+      float[] beta,
+      float[] movingMean,
+      float[] movingVariance)
+      implements Layer {
+    /** Checks the statistics' lengths. */
+    public BatchNormalization {
+      checkSame("BatchNormalization", movingMean, movingVariance);
+      if (gamma != null) {
+        checkSame("BatchNormalization", movingMean, gamma);
+      }
+      if (beta != null) {
+        checkSame("BatchNormalization", movingMean, beta);
+      }
+      if (!(epsilon >= 0) || Double.isInfinite(epsilon)) {
+        throw new IllegalArgumentException("BatchNormalization's epsilon must be >= 0");
+      }
+    }
+
+    @Override
+    public String kerasClass() {
+      return "BatchNormalization";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof BatchNormalization b
+          && Objects.equals(name, b.name)
+          && epsilon == b.epsilon
+          && Arrays.equals(gamma, b.gamma)
+          && Arrays.equals(beta, b.beta)
+          && Arrays.equals(movingMean, b.movingMean)
+          && Arrays.equals(movingVariance, b.movingVariance);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(name, epsilon, Arrays.hashCode(movingMean));
+    }
+
+    @Override
+    public String toString() {
+      return "BatchNormalization[" + name + ", " + movingMean.length + " features]";
+    }
+  }
+
+  /**
+   * {@code keras.layers.PReLU}: {@code relu(x) - alpha * relu(-x)} with a learned {@code alpha} per
+   * feature (or one for all).
+   */
+  public record PRelu(String name, float[] alpha) implements Layer {
+    /** Checks alpha. */
+    public PRelu {
+      if (alpha == null || alpha.length == 0) {
+        throw new IllegalArgumentException("PReLU needs its alpha");
+      }
+    }
+
+    @Override
+    public String kerasClass() {
+      return "PReLU";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof PRelu p && Objects.equals(name, p.name) && Arrays.equals(alpha, p.alpha);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(name, Arrays.hashCode(alpha));
+    }
+
+    @Override
+    public String toString() {
+      return "PReLU[" + name + ", " + alpha.length + " features]";
+    }
+  }
+
+  /**
+   * {@code keras.layers.Dropout(rate)}: the identity at inference; kept so that an exported model
+   * has it again. (The lesson's {@code --dropout}, with {@code keep_prob}, is another thing.)
+   */
+  public record Dropout(String name, double rate) implements Layer {
+    @Override
+    public String kerasClass() {
+      return "Dropout";
+    }
+  }
+
+  /** Checks the layers and the input scale. */
+  public ModelDescription {
+    if (!(inputScale > 0) || Double.isInfinite(inputScale)) {
+      throw new IllegalArgumentException("the input scale must be positive, found " + inputScale);
+    }
+    layers = List.copyOf(Objects.requireNonNull(layers, "layers"));
+    List<Dense> dense = new ArrayList<>();
+    for (Layer l : layers) {
+      if (l instanceof Dense d) {
+        dense.add(d);
+      }
+    }
+    if (dense.isEmpty()) {
+      throw new IllegalArgumentException("a model needs at least one Dense layer (its output)");
+    }
+    int last = dense.get(dense.size() - 1).units();
+    if (last != Mlp.NUM_CLASSES) {
+      throw new IllegalArgumentException(
+          "the last Dense layer has " + last + " units, expected " + Mlp.NUM_CLASSES);
+    }
+    for (int i = layers.indexOf(dense.get(dense.size() - 1)) + 1; i < layers.size(); i++) {
+      Layer l = layers.get(i);
+      if (!(l instanceof Dropout)
+          && !(l instanceof ActivationLayer a
+              && a.activation().kind() == Activation.Kind.SOFTMAX)) {
+        throw new IllegalArgumentException(
+            "layer "
+                + label(l)
+                + " comes after the output Dense layer; only a softmax or a Dropout may");
+      }
+    }
+  }
+
+  /**
+   * The lesson's MLP: {@code relu(x W + b)} for each hidden layer of the given widths (none: the
+   * lesson's "Save a Trained Model" single layer), then the linear {@code out} layer of 10 units;
+   * pixels/255 in.
+   */
+  public static ModelDescription lesson(List<Integer> hidden) {
+    return mlp(hidden, Activation.RELU);
+  }
+
+  /** As {@link #lesson(List)} with another activation for every hidden layer. */
+  public static ModelDescription mlp(List<Integer> hidden, Activation activation) {
+    List<Layer> layers = new ArrayList<>();
+    for (int i = 0; i < hidden.size(); i++) {
+      if (hidden.get(i) == null || hidden.get(i) <= 0) {
+        throw new IllegalArgumentException(
+            "hidden layer widths must be positive, found " + hidden.get(i) + " in " + hidden);
+      }
+      layers.add(new Dense(denseScope(i, hidden.size() + 1), hidden.get(i), true, activation));
+    }
+    layers.add(new Dense("out", Mlp.NUM_CLASSES, true, Activation.LINEAR));
+    return new ModelDescription(1.0, layers);
+  }
+
+  /**
+   * The name scope of the {@code i}-th (0-based) of {@code count} Dense layers: {@code
+   * hidden_layer}, {@code hidden_layer_2}, ..., and {@code out} for the last.
+   */
+  public static String denseScope(int i, int count) {
+    return i == count - 1 ? "out" : Mlp.hiddenScope(i);
+  }
+
+  /** The Dense layers, in order. */
+  public List<Dense> dense() {
+    List<Dense> out = new ArrayList<>();
+    for (Layer l : layers) {
+      if (l instanceof Dense d) {
+        out.add(d);
+      }
+    }
+    return out;
+  }
+
+  /** The widths of the Dense layers before the output layer (the lesson's {@code --hidden}). */
+  public List<Integer> hidden() {
+    List<Dense> dense = dense();
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < dense.size() - 1; i++) {
+      out.add(dense.get(i).units());
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * The graph's variable names for the Dense layers, in the lesson's order: every layer's {@code
+   * weights}, then every layer's {@code biases} (layers without bias have none).
+   */
+  public List<String> variableNames() {
+    List<Dense> dense = dense();
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < dense.size(); i++) {
+      out.add(denseScope(i, dense.size()) + "/weights");
+    }
+    for (int i = 0; i < dense.size(); i++) {
+      if (dense.get(i).useBias()) {
+        out.add(denseScope(i, dense.size()) + "/biases");
+      }
+    }
+    return out;
+  }
+
+  /**
+   * True when this is the lesson's math: Dense layers only, each with bias, plain ReLU hidden
+   * layers, a linear output, pixels/255 in. The in-graph training loops ({@code --steps-per-run},
+   * {@code --jit-compile}) build only this.
+   */
+  public boolean isLessonMlp() {
+    return equals(lesson(hidden()));
+  }
+
+  /** This description with another input scale. */
+  public ModelDescription withInputScale(double value) {
+    return new ModelDescription(value, layers);
+  }
+
+  /**
+   * This description with other hidden widths: only for a stack of Dense layers whose hidden layers
+   * share one activation (the lesson's {@code --hidden}).
+   *
+   * @throws IllegalArgumentException when the model has other layers
+   */
+  public ModelDescription withHidden(List<Integer> hidden) {
+    List<Dense> dense = dense();
+    if (dense.size() != layers.size()) {
+      throw new IllegalArgumentException(
+          "--hidden cannot change a model with layers other than Dense (" + summary() + ")");
+    }
+    Activation a = dense.size() > 1 ? dense.get(0).activation() : Activation.RELU;
+    for (int i = 0; i < dense.size() - 1; i++) {
+      if (!dense.get(i).activation().equals(a) || !dense.get(i).useBias()) {
+        throw new IllegalArgumentException(
+            "--hidden cannot change a model whose hidden layers differ (" + summary() + ")");
+      }
+    }
+    ModelDescription m = mlp(hidden, a);
+    Dense out = dense.get(dense.size() - 1);
+    List<Layer> ls = new ArrayList<>(m.layers);
+    ls.set(ls.size() - 1, out);
+    return new ModelDescription(inputScale, ls);
+  }
+
+  /**
+   * One line: {@code Rescaling(0.00784, -1) -> Dense(128, tanh) -> Dense(10, linear)}, with the
+   * input scale when it is not 1.
+   */
+  public String summary() {
+    List<String> parts = new ArrayList<>();
+    for (Layer l : layers) {
+      parts.add(describe(l));
+    }
+    return String.join(" -> ", parts);
+  }
+
+  private static String describe(Layer l) {
+    if (l instanceof Dense d) {
+      return "Dense(" + d.units() + ", " + d.activation() + (d.useBias() ? "" : ", no bias") + ")";
+    }
+    if (l instanceof ActivationLayer a) {
+      return a.kerasClass() + "(" + a.activation() + ")";
+    }
+    if (l instanceof Rescaling r) {
+      return "Rescaling(" + r.scale() + ", " + r.offset() + ")";
+    }
+    if (l instanceof Normalization n) {
+      return "Normalization(" + n.mean().length + ")";
+    }
+    if (l instanceof BatchNormalization b) {
+      return "BatchNormalization(" + b.movingMean().length + ")";
+    }
+    if (l instanceof PRelu p) {
+      return "PReLU(" + p.alpha().length + ")";
+    }
+    return "Dropout(" + ((Dropout) l).rate() + ")";
+  }
+
+  static String label(Layer l) {
+    return (l.name() == null ? "" : "'" + l.name() + "' ") + "(" + l.kerasClass() + ")";
+  }
+
+  private static void checkSame(String layer, float[] a, float[] b) {
+    if (a == null || b == null || a.length == 0 || a.length != b.length) {
+      throw new IllegalArgumentException(
+          layer
+              + "'s statistics must have one length, found "
+              + (a == null ? "none" : a.length)
+              + " and "
+              + (b == null ? "none" : b.length));
+    }
+  }
+}
