@@ -487,6 +487,7 @@ final class KerasFiles {
       List<String> names = new ArrayList<>(BoundedHdf5.children(file, layers, "layers").keySet());
       names.sort(Comparator.comparing(KerasFiles::baseName).thenComparing(KerasFiles::number));
       for (String group : names) {
+        checkGroupName(file, group);
         String className =
             switch (baseName(group)) {
               case "dense" -> "Dense";
@@ -511,6 +512,30 @@ final class KerasFiles {
       throw hdfError(file, e);
     }
     return out;
+  }
+
+  /**
+   * Refuses a layer group whose name Keras cannot have written (control characters, bytes that are
+   * not UTF-8, more than 256 characters): a damaged file, whose name would otherwise be echoed in
+   * every message about the layer.
+   */
+  private static void checkGroupName(Path file, String group) throws CheckpointException {
+    boolean bad = group.length() > 256 || group.isEmpty();
+    for (int i = 0; i < group.length() && !bad; i++) {
+      char c = group.charAt(i);
+      bad = c < 0x20 || c == 0x7f || c == '\uFFFD';
+    }
+    if (bad) {
+      String shown = group.length() <= 40 ? group : group.substring(0, 40) + "…";
+      throw new CheckpointException(
+          file,
+          CheckpointException.NO_OFFSET,
+          "layers/ has a group named '"
+              + shown.replaceAll("[\\x00-\\x1f\\x7f\\uFFFD]", "?")
+              + "' ("
+              + group.length()
+              + " characters): not a name Keras writes (a damaged file?)");
+    }
   }
 
   private static String baseName(String group) {
