@@ -33,6 +33,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    org.dnnlessons.train.InferenceMemory.checkTensorFlowFits(); // before anything loads it
     Mlp.Options netOptions = Main.options(spec, () -> network.resolve(checkpointOption.checkpoint));
     network.report(main.err(), netOptions);
     DataSource source = Main.options(spec, () -> data.source(null));

@@ -45,6 +45,7 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    org.dnnlessons.train.InferenceMemory.checkTensorFlowFits(); // before anything loads it
     org.dnnlessons.nn.Mlp.Options netOptions =
         Main.options(spec, () -> network.resolve(checkpointOption.checkpoint));
     network.report(main.err(), netOptions);

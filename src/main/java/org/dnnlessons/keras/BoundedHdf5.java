@@ -12,15 +12,12 @@ import io.jhdf.filter.FilterManager;
 import io.jhdf.filter.PipelineFilterWithData;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,12 +26,10 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 import org.dnnlessons.checkpoint.CheckpointException;
-import org.dnnlessons.checkpoint.CheckpointTensor;
-import org.dnnlessons.checkpoint.TensorInfo;
-import org.tensorflow.proto.DataType;
 
 /**
- * An HDF5 file read through jHDF with every size bounded before jHDF allocates it.
+ * Reading HDF5 through jHDF with every size bounded before jHDF allocates it: static helpers that
+ * {@link KerasFiles} calls.
  *
  * <p>jHDF trusts the file: it follows hard links without end, allocates a dataset's declared size
  * before reading it, inflates a deflated chunk however large it grows, and maps whatever address
@@ -48,17 +43,16 @@ import org.tensorflow.proto.DataType;
  *       {@link #MAX_DEPTH} deep, with at most {@link #MAX_CHILDREN} members per group;
  *   <li>a dataset's size (product of its dimensions times its element size, exact) is checked
  *       against {@link ReadLimits#datasetBytes()}, what the file can hold ({@link
- *       #MAX_DEFLATE_RATIO} times its size when deflated, its size otherwise) and what is left of
- *       {@link ReadLimits#totalBytes()} before jHDF reads it; a dataset reached again through a
- *       hard link is not read again;
- *   <li>deflated chunks are inflated by a filter that stops at the chunk's size; datasets with
- *       filters other than deflate, shuffle and fletcher32 (what h5py writes) are refused, as are
- *       datasets created but never written.
+ *       #MAX_DEFLATE_RATIO} times its size when deflated, its size otherwise) before jHDF reads it;
+ *   <li>deflated chunks are inflated by a filter that stops at {@link #MAX_CHUNK_INFLATED} (a
+ *       chunk's own size is checked against the dataset limit first); datasets with filters other
+ *       than deflate, shuffle and fletcher32 (what h5py writes) are refused, as are datasets
+ *       created but never written.
  * </ul>
  *
  * <p>Every failure is a {@link CheckpointException} naming the file and the dataset or group.
  */
-final class BoundedHdf5 implements AutoCloseable {
+final class BoundedHdf5 {
 
   /** Groups nested deeper than this are refused (Keras nests four: layers/NAME/vars/0). */
   static final int MAX_DEPTH = 32;
@@ -75,42 +69,14 @@ final class BoundedHdf5 implements AutoCloseable {
   private static final int DEFLATE = 1;
   private static final Set<Integer> KNOWN_FILTERS = Set.of(DEFLATE, 2, 3);
 
-  /** jHDF inflates chunks in parallel; they share one bound, set while a dataset is read. */
-  private static final Object READ_LOCK = new Object();
-
-  private static volatile long chunkLimit = 64L << 20;
+  /** The most one deflated chunk may inflate to (a chunk's own size is checked before). */
+  static final long MAX_CHUNK_INFLATED = 64L << 20;
 
   static {
     FilterManager.addFilter(new BoundedDeflate());
   }
 
-  private final Path file;
-  private final HdfFile hdf;
-  private final long fileSize;
-  private final ReadLimits limits;
-  private final Map<Long, CheckpointTensor> readByAddress = new HashMap<>();
-  private long bytesRead;
-
-  private BoundedHdf5(Path file, byte[] bytes, ReadLimits limits) throws CheckpointException {
-    this.file = file;
-    this.fileSize = bytes.length;
-    this.limits = limits;
-    try {
-      this.hdf = HdfFile.fromBytes(bytes);
-    } catch (RuntimeException | StackOverflowError e) {
-      throw error(file, e);
-    }
-  }
-
-  /** Opens {@code h5}, a regular file of at most {@link ReadLimits#fileBytes()}. */
-  static BoundedHdf5 open(Path h5, ReadLimits limits) throws CheckpointException {
-    return new BoundedHdf5(h5, readFile(h5, limits.fileBytes()), limits);
-  }
-
-  /** Opens an HDF5 file held in memory (a {@code .keras} archive's weights), named {@code file}. */
-  static BoundedHdf5 of(Path file, byte[] bytes, ReadLimits limits) throws CheckpointException {
-    return new BoundedHdf5(file, bytes, limits);
-  }
+  private BoundedHdf5() {}
 
   /** A regular file's bytes, at most {@code limit}: read with the limit, its size never trusted. */
   static byte[] readFile(Path path, long limit) throws CheckpointException {
@@ -179,30 +145,8 @@ final class BoundedHdf5 implements AutoCloseable {
     return children;
   }
 
-  /** The root group. */
-  Group root() {
-    return hdf;
-  }
-
-  /**
-   * The members of {@code group}, at most {@link #MAX_CHILDREN}.
-   *
-   * @param path the group's path, for messages
-   */
-  Map<String, Node> children(Group group, String path) throws CheckpointException {
-    return children(file, group, path);
-  }
-
   /** A dataset and its path from the root, without the leading slash. */
   record Found(String path, Dataset dataset) {}
-
-  /**
-   * Every dataset under the root, each object once however many hard links lead to it, in the order
-   * the groups list them.
-   */
-  List<Found> datasets() throws CheckpointException {
-    return datasets(file, hdf);
-  }
 
   private static void walk(
       Path file, Group group, String path, int depth, Set<Long> visited, List<Found> out)
@@ -235,19 +179,6 @@ final class BoundedHdf5 implements AutoCloseable {
 
   private static String elided(String path) {
     return path.length() <= 120 ? path : path.substring(0, 60) + "…(" + path.length() + " chars)";
-  }
-
-  /**
-   * One dataset as a little-endian tensor named {@code name}; its type and size checked before
-   * anything is read. A dataset read before (another hard link to it) is returned again, renamed,
-   * without reading it twice.
-   */
-  CheckpointTensor read(Dataset d, String name) throws CheckpointException {
-    try {
-      return readChecked(d, name);
-    } catch (RuntimeException | StackOverflowError e) {
-      throw error(file, e);
-    }
   }
 
   /**
@@ -366,112 +297,6 @@ final class BoundedHdf5 implements AutoCloseable {
     return chunkBytes;
   }
 
-  private CheckpointTensor readChecked(Dataset d, String name) throws CheckpointException {
-    long address = d.getAddress();
-    CheckpointTensor known = readByAddress.get(address);
-    if (known != null) {
-      return new CheckpointTensor(
-          new TensorInfo(name, known.info().dtype(), known.info().shape()),
-          known.data(),
-          known.strings());
-    }
-    Class<?> type = d.getJavaType();
-    DataType dtype = dtypeOf(type);
-    if (dtype == null || d.getDataType().getSize() != elementSize(dtype)) {
-      throw refuse(
-          file,
-          name,
-          "holds "
-              + type.getSimpleName()
-              + " values, expected float32, float64, int32 or int64 (what Keras saves)");
-    }
-    long size = size(file, fileSize, limits, d, name);
-    if (bytesRead + size > limits.totalBytes()) {
-      throw ReadLimits.tooLarge(
-          file, "the datasets read so far with " + name, bytesRead + size, limits.totalBytes());
-    }
-    int[] dims = d.getDimensions();
-    long[] shape = new long[dims.length];
-    for (int i = 0; i < dims.length; i++) {
-      shape[i] = dims[i];
-    }
-    long elements = size / elementSize(dtype);
-    long chunkBytes =
-        d instanceof ChunkedDataset c ? chunkBytes(file, c, name, elementSize(dtype)) : 0;
-    CheckpointTensor t;
-    if (elements == 0) {
-      t = new CheckpointTensor(new TensorInfo(name, dtype, shape), new byte[0], List.of());
-    } else {
-      Object values;
-      synchronized (READ_LOCK) {
-        chunkLimit = Math.max(chunkBytes, 1);
-        try {
-          values = d.isScalar() ? d.getData() : d.getDataFlat();
-        } finally {
-          chunkLimit = 64L << 20;
-        }
-      }
-      t =
-          new CheckpointTensor(
-              new TensorInfo(name, dtype, shape), littleEndian(name, values, size), List.of());
-    }
-    bytesRead += size;
-    readByAddress.put(address, t);
-    return t;
-  }
-
-  private byte[] littleEndian(String name, Object values, long size) throws CheckpointException {
-    ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(size)).order(ByteOrder.LITTLE_ENDIAN);
-    if (values instanceof float[] f && f.length * 4L == size) {
-      bytes.asFloatBuffer().put(f);
-    } else if (values instanceof double[] v && v.length * 8L == size) {
-      bytes.asDoubleBuffer().put(v);
-    } else if (values instanceof long[] v && v.length * 8L == size) {
-      bytes.asLongBuffer().put(v);
-    } else if (values instanceof int[] v && v.length * 4L == size) {
-      bytes.asIntBuffer().put(v);
-    } else if (values instanceof Float v && size == 4) {
-      bytes.putFloat(0, v);
-    } else if (values instanceof Double v && size == 8) {
-      bytes.putDouble(0, v);
-    } else if (values instanceof Long v && size == 8) {
-      bytes.putLong(0, v);
-    } else if (values instanceof Integer v && size == 4) {
-      bytes.putInt(0, v);
-    } else {
-      throw refuse(
-          file,
-          name,
-          "holds "
-              + values.getClass().getSimpleName()
-              + ", expected "
-              + size
-              + " bytes of numbers");
-    }
-    return bytes.array();
-  }
-
-  static int elementSize(DataType dtype) {
-    return dtype == DataType.DT_FLOAT || dtype == DataType.DT_INT32 ? 4 : 8;
-  }
-
-  /** The dtype of the numbers jHDF reads as {@code type}, or {@code null} for other data. */
-  static DataType dtypeOf(Class<?> type) {
-    if (type == float.class || type == Float.class) {
-      return DataType.DT_FLOAT;
-    }
-    if (type == double.class || type == Double.class) {
-      return DataType.DT_DOUBLE;
-    }
-    if (type == long.class || type == Long.class) {
-      return DataType.DT_INT64;
-    }
-    if (type == int.class || type == Integer.class) {
-      return DataType.DT_INT32;
-    }
-    return null;
-  }
-
   private static CheckpointException refuse(Path file, String dataset, String reason) {
     return new CheckpointException(
         file, CheckpointException.NO_OFFSET, "dataset " + dataset + " " + reason);
@@ -488,20 +313,6 @@ final class BoundedHdf5 implements AutoCloseable {
     }
     return new CheckpointException(
         file, CheckpointException.NO_OFFSET, "not a readable HDF5 file: " + message, e);
-  }
-
-  /** A jHDF call whose unchecked failures become one {@link CheckpointException}. */
-  private <T> T guarded(java.util.function.Supplier<T> call) throws CheckpointException {
-    try {
-      return call.get();
-    } catch (RuntimeException | StackOverflowError e) {
-      throw error(file, e);
-    }
-  }
-
-  @Override
-  public void close() {
-    hdf.close();
   }
 
   /**
@@ -521,7 +332,7 @@ final class BoundedHdf5 implements AutoCloseable {
 
     @Override
     public byte[] decode(byte[] encoded, int[] filterData) {
-      long limit = chunkLimit;
+      long limit = MAX_CHUNK_INFLATED;
       Inflater inflater = new Inflater();
       try {
         inflater.setInput(encoded);

@@ -18,6 +18,22 @@ public final class InferenceMemory {
   private InferenceMemory() {}
 
   /**
+   * Refuses at once, before anything loads TensorFlow, when the address space left under {@code
+   * ulimit -v} cannot hold TensorFlow itself ({@link AddressSpace#TENSORFLOW_MAPPING}): reading
+   * some checkpoints (their activations) already loads it.
+   *
+   * @throws IllegalArgumentException with one line naming the limit
+   */
+  public static void checkTensorFlowFits() {
+    if (AddressSpace.left() <= 0) {
+      throw new IllegalArgumentException(
+          "the address-space limit (ulimit -v) leaves this process less than the "
+              + TrainingMemory.bytes(AddressSpace.TENSORFLOW_MAPPING)
+              + " TensorFlow maps when it loads; raise ulimit -v or lower -Xmx");
+    }
+  }
+
+  /**
    * Refuses restoring {@code hidden} and evaluating {@code examples} images in one run when the
    * estimate exceeds what this process may use.
    *

@@ -21,7 +21,7 @@ class MemoryPreflightIT {
     assertEquals(Main.EXIT_FAILURE, r.status, r.output);
     assertEquals(1, r.output.strip().lines().count(), r.output);
     assertTrue(r.output.startsWith("error: "), r.output);
-    assertTrue(r.output.contains("of address space the limit (ulimit -v) leaves"), r.output);
+    assertTrue(r.output.contains("limit (ulimit -v) leaves"), r.output);
   }
 
   @Test
