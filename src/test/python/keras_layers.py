@@ -15,7 +15,8 @@ and prints one line per model:
   NAME <accuracy of argmax(model(x)) on every test digit> <1 when the output is a softmax, else 0>
 The weights are Keras's initializers' (seeded), with biases, BatchNormalization statistics and
 PReLU alphas drawn at random so every term counts; no training (the math is what is tested).
-Also writes tfmodule/ckpt (a tf.Module MLP, tanh hidden layer: w1, b1, w2, b2; printed as
+Also writes refused/subclassed.keras and refused/subclassed/ckpt-1 (a subclassed keras.Model),
+tfmodule/ckpt (a tf.Module MLP, tanh hidden layer: w1, b1, w2, b2; printed as
 `tfmodule A 0`), refused/conv.keras (a Conv2D), refused/noise.keras (a GaussianNoise), and
 dtypes/float16/ and dtypes/bfloat16/ (.keras, .weights.h5, ckpt of a model of that dtype).
 """
@@ -93,6 +94,19 @@ def models(train_flat):
     return out
 
 
+@keras.saving.register_keras_serializable()
+class Subclassed(keras.Model):
+    """A subclassed model: its layers are attributes, not a list."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.d1 = L.Dense(WIDTH, activation="tanh")
+        self.d2 = L.Dense(10)
+
+    def call(self, x):
+        return self.d2(self.d1(keras.ops.reshape(x, (-1, 784))))
+
+
 def randomize(m, rng):
     for layer in m.layers:
         if isinstance(layer, L.Dense) and layer.use_bias:
@@ -159,6 +173,10 @@ def main():
                      name="conv").save(os.path.join(refused, "conv.keras"))
     keras.Sequential([keras.Input((28, 28, 1)), L.Flatten(), L.GaussianNoise(0.1), L.Dense(10)],
                      name="noise").save(os.path.join(refused, "noise.keras"))
+    subclassed = Subclassed()
+    subclassed(scaled[:1])
+    subclassed.save(os.path.join(refused, "subclassed.keras"))
+    tf.train.Checkpoint(model=subclassed).save(os.path.join(refused, "subclassed", "ckpt"))
     for dtype in ("float16", "bfloat16"):
         m = keras.Sequential([keras.Input((28, 28, 1)), L.Flatten(),
                               L.Dense(WIDTH, activation="tanh", dtype=dtype),

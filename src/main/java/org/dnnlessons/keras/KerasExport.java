@@ -106,12 +106,19 @@ public final class KerasExport {
     Map<String, Integer> used = new HashMap<>();
     try (WritableHdfFile file = HdfFile.write(h5)) {
       WritableGroup layers = file.putGroup("layers");
-      if (flattens(weights)) {
-        group(layers, used, "Flatten");
-      }
-      int d = 0; // groups are numbered per class, so the Flatten's place does not matter
+      int d = 0;
       for (ModelDescription.Layer l : model.layers()) {
-        WritableGroup vars = group(layers, used, l.kerasClass()).putGroup("vars");
+        // Keras numbers groups per class (dense, dense_1, ...) and reads a missing group as a
+        // layer without weights, so only layers with weights get one
+        String groupName = groupName(used, l.kerasClass());
+        boolean hasWeights =
+            l instanceof ModelDescription.Dense
+                || l instanceof ModelDescription.BatchNormalization
+                || l instanceof ModelDescription.PRelu;
+        if (!hasWeights) {
+          continue;
+        }
+        WritableGroup vars = layers.putGroup(groupName).putGroup("vars");
         if (l instanceof ModelDescription.Dense layer) {
           String scope = ModelDescription.denseScope(d++, dense.size());
           vars.putDataset("0", matrix(weights.tensors().get(scope + "/weights")));
@@ -135,12 +142,11 @@ public final class KerasExport {
     }
   }
 
-  /** Keras's group for the next layer of a class: {@code dense}, {@code dense_1}, ... */
-  private static WritableGroup group(
-      WritableGroup layers, Map<String, Integer> used, String kerasClass) {
+  /** Keras's group name for the next layer of a class: {@code dense}, {@code dense_1}, ... */
+  private static String groupName(Map<String, Integer> used, String kerasClass) {
     String snake = KerasFiles.snakeCase(kerasClass);
     int n = used.merge(snake, 1, Integer::sum) - 1;
-    return layers.putGroup(n == 0 ? snake : snake + "_" + n);
+    return n == 0 ? snake : snake + "_" + n;
   }
 
   private static boolean flattens(MlpWeights weights) {

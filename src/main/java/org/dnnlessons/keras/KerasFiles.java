@@ -319,8 +319,7 @@ final class KerasFiles {
           "the model config describes a "
               + modelClass
               + ", expected a Sequential or Functional model with a list of layers (a subclassed"
-              + " model has none: read its SavedModel, or its weights with --config naming an"
-              + " equivalent Sequential)");
+              + " model has none: read its SavedModel, or its TF2 checkpoint with --map KEY=NAME)");
     }
     List<JsonObject> out = new ArrayList<>();
     for (JsonElement e : layers.getAsJsonArray()) {

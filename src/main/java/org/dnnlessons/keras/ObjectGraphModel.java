@@ -170,12 +170,24 @@ final class ObjectGraphModel {
     if (savedObjects != null && child(0, "trainable_variables") != null) {
       return exportedLayers(savedObjects);
     }
+    Integer named = child(0, "model");
+    if (named != null) {
+      // a subclassed keras.Model (or a tf.Module) keeps its layers as attributes, not in a list
+      throw new CheckpointException(
+          file,
+          CheckpointException.NO_OFFSET,
+          "the object graph's 'model' ("
+              + childNames(named)
+              + ") keeps no layer list (_functional, _operations, layer-N), as a subclassed"
+              + " model or a tf.Module does: read its keys with --map KEY=NAME (inspect lists"
+              + " them), or its SavedModel");
+    }
     throw new CheckpointException(
         file,
         CheckpointException.NO_OFFSET,
         "no Keras model in the object graph (the root's children: "
             + childNames(0)
-            + "); save it with tf.train.Checkpoint(model=m)");
+            + "); save it with tf.train.Checkpoint(model=m), or read its keys with --map KEY=NAME");
   }
 
   /** An object and the path of child names that leads to it from the root. */

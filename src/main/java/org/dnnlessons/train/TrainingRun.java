@@ -23,6 +23,7 @@ import org.dnnlessons.format.PythonFloat;
 import org.dnnlessons.keras.KerasExport;
 import org.dnnlessons.keras.MlpWeights;
 import org.dnnlessons.nn.Mlp;
+import org.dnnlessons.nn.ModelDescription;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 
@@ -672,6 +673,30 @@ public final class TrainingRun {
             + network.hidden());
     if (!network.model().isLessonMlp()) {
       out.println("Model: " + network.model().summary());
+      List<String> frozen = new ArrayList<>();
+      List<String> dropouts = new ArrayList<>();
+      for (ModelDescription.Layer l : network.model().layers()) {
+        if (l instanceof ModelDescription.BatchNormalization
+            || l instanceof ModelDescription.Normalization
+            || l instanceof ModelDescription.PRelu) {
+          frozen.add(l.kerasClass() + (l.name() == null ? "" : " '" + l.name() + "'"));
+        } else if (l instanceof ModelDescription.Dropout) {
+          dropouts.add(l.name() == null ? "Dropout" : "'" + l.name() + "'");
+        }
+      }
+      if (!frozen.isEmpty()) {
+        out.println(
+            "Only the Dense layers train: "
+                + String.join(", ", frozen)
+                + " keep their values (BatchNormalization at its moving statistics, as Keras's"
+                + " trainable=False)");
+      }
+      if (!dropouts.isEmpty()) {
+        out.println(
+            "Dropout layers "
+                + String.join(", ", dropouts)
+                + " are the identity here (--keep-prob adds the lesson's dropout)");
+      }
     }
     int steps = training.stepsPerEpoch(sets.train().numExamples());
     List<EpochSummary> history = new ArrayList<>();

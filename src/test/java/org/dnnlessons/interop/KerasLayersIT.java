@@ -314,12 +314,20 @@ class KerasLayersIT {
     return Stream.of(
         Arguments.of("conv.keras", "layer 'conv2d' (Conv2D): not supported; supported: Dense"),
         Arguments.of(
-            "noise.keras", "layer 'gaussian_noise' (GaussianNoise): not supported; supported:"));
+            "noise.keras", "layer 'gaussian_noise' (GaussianNoise): not supported; supported:"),
+        Arguments.of(
+            "subclassed.keras",
+            "the model config describes a Subclassed, expected a Sequential or Functional model"),
+        Arguments.of(
+            "subclassed",
+            "the object graph's 'model' (d1, d2) keeps no layer list (_functional, _operations,"
+                + " layer-N), as a subclassed model or a tf.Module does: read its keys with --map"));
   }
 
   /**
    * Keras → {@code train --init-from} → {@code --export-keras} → {@code keras.models.load_model}:
-   * every layer's class and activation kept, and Keras computes Java's accuracy from the file.
+   * every layer's class and activation kept, and Keras computes Java's accuracy from the file; and
+   * {@code export} of every layer kind is the same model for Keras (same layers, same accuracy).
    */
   @Test
   void kerasToJavaFineTuneToKerasKeepsTheModel() throws Exception {
@@ -340,9 +348,32 @@ class KerasLayersIT {
               "--export-keras",
               out.toString());
       assertEquals("0", train[0], train[2]);
+      if (model.equals("batch_norm")) {
+        assertTrue(
+            train[1].contains(
+                "Only the Dense layers train: BatchNormalization 'batch_normalization' keep their"
+                    + " values"),
+            train[1]);
+      }
       String[] eval = cli("evaluate", "--checkpoint", out.toString());
       assertEquals("0", eval[0], eval[2]);
       javaAccuracy.add(eval[1].strip());
+      files.add(dir.resolve(model).resolve("model.keras").toString());
+      files.add(out.toString());
+    }
+    // export alone (no training) of every layer kind: Keras loads the same layers, same accuracy
+    for (String model : LAYERS) {
+      Path out = dir.resolve("exported-" + model + ".keras");
+      String[] export =
+          cli(
+              "export",
+              "--format",
+              "keras",
+              "--checkpoint",
+              dir.resolve(model).resolve("model.keras").toString(),
+              "--out",
+              out.toString());
+      assertEquals("0", export[0], export[2]);
       files.add(dir.resolve(model).resolve("model.keras").toString());
       files.add(out.toString());
     }
@@ -361,6 +392,15 @@ class KerasLayersIT {
       double a = Double.parseDouble(keras.get("accuracy_" + (2 * i + 1)));
       assertEquals(
           String.format(Locale.ROOT, "Test Accuracy: %.4f", a), javaAccuracy.get(i), models.get(i));
+    }
+    for (int j = 0; j < LAYERS.size(); j++) {
+      int i = models.size() + j;
+      String model = LAYERS.get(j);
+      assertEquals(
+          keras.get("layers_" + (2 * i)).replace("Flatten,", "").replace("Reshape,", ""),
+          keras.get("layers_" + (2 * i + 1)).replace("Flatten,", ""),
+          model);
+      assertEquals(keras.get("accuracy_" + (2 * i)), keras.get("accuracy_" + (2 * i + 1)), model);
     }
   }
 
