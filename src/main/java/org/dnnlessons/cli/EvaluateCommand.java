@@ -35,6 +35,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    org.dnnlessons.train.InferenceMemory.checkTensorFlowFits(); // before anything loads it
     if (SavedModelRunner.isSavedModel(checkpointOption.checkpoint)) {
       // a SavedModel runs its own serving signature, whatever its layers
       DataSource source = Main.options(spec, () -> data.source(null));

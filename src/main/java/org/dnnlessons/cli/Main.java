@@ -83,6 +83,7 @@ public final class Main implements Runnable {
 
   /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
+    NativeCache.configure(); // before anything loads TensorFlow: see NativeCache
     // JDK 24+: TensorFlow's use of sun.misc.Unsafe is the application's choice, not the user's
     JvmOptions.allowUnsafeMemoryAccess();
     System.exit(execute(args));

@@ -75,6 +75,7 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    org.dnnlessons.train.InferenceMemory.checkTensorFlowFits(); // before anything loads it
     int given = (index != null ? 1 : 0) + (image != null ? 1 : 0) + (images != null ? 1 : 0);
     if (given != 1) {
       throw new CommandLine.ParameterException(

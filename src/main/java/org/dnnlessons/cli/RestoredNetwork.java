@@ -24,6 +24,9 @@ record RestoredNetwork(Graph graph, Mlp.Network net, Session session) implements
    */
   static RestoredNetwork open(Mlp.Options options, DataSet data, MlpWeights weights)
       throws Exception {
+    // before TensorFlow is loaded: the weights and one run over the split must fit
+    org.dnnlessons.train.InferenceMemory.check(
+        String.valueOf(weights.source()), data.imageSize(), options.hidden(), data.numExamples());
     Graph graph = new Graph();
     Session session = null;
     try {

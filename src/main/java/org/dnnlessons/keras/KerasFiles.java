@@ -3,8 +3,6 @@ package org.dnnlessons.keras;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
@@ -12,7 +10,6 @@ import io.jhdf.api.Node;
 import io.jhdf.api.dataset.ContiguousDataset;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -23,9 +20,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipFile;
 import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.checkpoint.CheckpointTensor;
 import org.dnnlessons.checkpoint.TensorInfo;
@@ -40,9 +34,11 @@ import org.tensorflow.proto.DataType;
  * datasets {@code 0}, {@code 1}, ... (a Dense layer: kernel, bias); the group names are the layers'
  * class names in snake case, numbered per class in model order ({@code dense}, {@code dense_1},
  * ...). {@code config.json} gives the layers in order with their classes, units and activations.
- * Every size read from a file is checked before anything is allocated: zip entries are copied with
- * a byte limit (never trusting the sizes they declare), datasets' shapes are multiplied with
- * overflow checks against {@link #MAX_ELEMENTS}.
+ * Every size read from a file is checked before anything is allocated: zip entries are inflated
+ * into memory with a byte limit and their CRC-32 checked ({@link KerasArchive}), HDF5 files are
+ * read into memory and walked and sized through {@link BoundedHdf5} (groups walked once each,
+ * datasets' sizes checked against the file and the heap before jHDF reads them), JSON parsed with a
+ * depth limit ({@link BoundedJson}).
  */
 final class KerasFiles {
 
@@ -60,12 +56,6 @@ final class KerasFiles {
 
   /** {@code model.weights.h5} entries larger than this are refused. */
   static final long MAX_WEIGHTS_BYTES = 4L << 30;
-
-  /** Datasets with more elements than this are refused (1 GiB of float32). */
-  static final long MAX_ELEMENTS = 1L << 28;
-
-  /** Datasets with more dimensions than this are refused. */
-  static final int MAX_RANK = 8;
 
   private static final byte[] HDF5_SIGNATURE = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
 
@@ -112,7 +102,9 @@ final class KerasFiles {
     }
     if (keras3) {
       List<KerasLayer> layers =
-          config == null ? layersByGroup(file, file) : layersByConfig(file, config, file);
+          config == null
+              ? layersByGroup(file, file)
+              : layersByConfig(file, config, BoundedHdf5.readFile(file, fileLimit()));
       return LayerStack.map(file, MlpWeights.Format.KERAS_WEIGHTS_H5, "a .weights.h5 file", layers);
     }
     List<KerasLayer> layers = legacyWeightLayers(file);
@@ -133,11 +125,8 @@ final class KerasFiles {
           config, CheckpointException.NO_OFFSET, "--config: no such file");
     }
     if (isZip(config)) {
-      try (ZipFile zip = openZip(config)) {
-        return parseConfig(config, entryBytes(config, zip, CONFIG_ENTRY, MAX_CONFIG_BYTES));
-      } catch (IOException e) {
-        throw new CheckpointException(
-            config, CheckpointException.NO_OFFSET, "cannot read the archive: " + e.getMessage(), e);
+      try (KerasArchive zip = KerasArchive.open(config)) {
+        return parseConfig(config, configEntry(zip, config));
       }
     }
     try {
@@ -147,7 +136,7 @@ final class KerasFiles {
             CheckpointException.NO_OFFSET,
             "--config is larger than the " + MAX_CONFIG_BYTES + " bytes this reader accepts");
       }
-      return parseConfig(config, Files.readAllBytes(config));
+      return parseConfig(config, BoundedHdf5.readFile(config, MAX_CONFIG_BYTES));
     } catch (IOException e) {
       throw new CheckpointException(
           config, CheckpointException.NO_OFFSET, "cannot read: " + e.getMessage(), e);
@@ -227,21 +216,14 @@ final class KerasFiles {
    * As {@link #readArchive(Path)}, refusing a weights entry longer than {@code maxWeightsBytes}.
    */
   static MlpWeights readArchive(Path file, long maxWeightsBytes) throws CheckpointException {
-    try (ZipFile zip = openZip(file)) {
-      JsonObject config = parseConfig(file, entryBytes(file, zip, CONFIG_ENTRY, MAX_CONFIG_BYTES));
-      Path weights = extractWeights(file, zip, maxWeightsBytes);
-      try {
-        return LayerStack.map(
-            file,
-            MlpWeights.Format.KERAS_ARCHIVE,
-            "a .keras archive",
-            layersByConfig(file, config, weights));
-      } finally {
-        deleteQuietly(weights);
-      }
-    } catch (IOException e) {
-      throw new CheckpointException(
-          file, CheckpointException.NO_OFFSET, "cannot read the archive: " + e.getMessage(), e);
+    try (KerasArchive zip = KerasArchive.open(file)) {
+      JsonObject config = parseConfig(file, configEntry(zip, file));
+      byte[] weights = extractWeights(file, zip, Math.min(maxWeightsBytes, fileLimit()));
+      return LayerStack.map(
+          file,
+          MlpWeights.Format.KERAS_ARCHIVE,
+          "a .keras archive",
+          layersByConfig(file, config, weights));
     }
   }
 
@@ -251,25 +233,24 @@ final class KerasFiles {
    */
   static List<CheckpointTensor> allDatasets(Path file) throws CheckpointException {
     if (isZip(file)) {
-      try (ZipFile zip = openZip(file)) {
-        Path weights = extractWeights(file, zip, MAX_WEIGHTS_BYTES);
-        try {
-          return allDatasets(file, weights);
-        } finally {
-          deleteQuietly(weights);
-        }
-      } catch (IOException e) {
-        throw new CheckpointException(
-            file, CheckpointException.NO_OFFSET, "cannot read the archive: " + e.getMessage(), e);
+      try (KerasArchive zip = KerasArchive.open(file)) {
+        return allDatasets(
+            file, extractWeights(file, zip, Math.min(MAX_WEIGHTS_BYTES, fileLimit())));
       }
     }
-    return allDatasets(file, file);
+    return allDatasets(file, BoundedHdf5.readFile(file, fileLimit()));
   }
 
-  private static List<CheckpointTensor> allDatasets(Path file, Path h5) throws CheckpointException {
+  /**
+   * Every dataset, each object once (hard links are not followed twice), groups nested boundedly.
+   */
+  private static List<CheckpointTensor> allDatasets(Path file, byte[] h5)
+      throws CheckpointException {
     List<CheckpointTensor> out = new ArrayList<>();
     try (HdfFile hdf = openHdf(file, h5)) {
-      collect(file, hdf, out);
+      for (BoundedHdf5.Found found : BoundedHdf5.datasets(file, hdf)) {
+        out.add(read(file, found.dataset(), found.path()));
+      }
     } catch (RuntimeException e) {
       throw hdfError(file, e);
     }
@@ -277,101 +258,50 @@ final class KerasFiles {
     return out;
   }
 
-  private static void collect(Path file, Group group, List<CheckpointTensor> out)
+  /** The largest HDF5 file or weights entry read into memory, for this heap. */
+  private static long fileLimit() {
+    return ReadLimits.forHeap().fileBytes();
+  }
+
+  /** The archive's {@code config.json}, CRC-checked, at most {@link #MAX_CONFIG_BYTES}. */
+  private static byte[] configEntry(KerasArchive zip, Path file) throws CheckpointException {
+    return zip.entry(
+        CONFIG_ENTRY,
+        MAX_CONFIG_BYTES,
+        "no " + CONFIG_ENTRY + " in the archive: not a .keras file");
+  }
+
+  /**
+   * The archive's {@code model.weights.h5}, inflated into memory (never a temporary file) with a
+   * byte limit and its CRC-32 checked.
+   */
+  private static byte[] extractWeights(Path file, KerasArchive zip, long limit)
       throws CheckpointException {
-    for (Node node : group.getChildren().values()) {
-      if (node instanceof Dataset d) {
-        out.add(read(file, d, d.getPath().replaceFirst("^/", "")));
-      } else if (node instanceof Group g) {
-        collect(file, g, out);
-      }
-    }
-  }
-
-  private static ZipFile openZip(Path file) throws CheckpointException {
-    try {
-      return new ZipFile(file.toFile());
-    } catch (ZipException e) {
-      throw new CheckpointException(
-          file, CheckpointException.NO_OFFSET, "not a readable zip archive: " + e.getMessage(), e);
-    } catch (IOException e) {
-      throw new CheckpointException(
-          file, CheckpointException.NO_OFFSET, "cannot read: " + e.getMessage(), e);
-    }
-  }
-
-  /** An entry's bytes, read with a limit: the size the entry declares is never trusted. */
-  private static byte[] entryBytes(Path file, ZipFile zip, String name, long limit)
-      throws CheckpointException, IOException {
-    ZipEntry entry = zip.getEntry(name);
-    if (entry == null) {
-      throw new CheckpointException(
-          file, CheckpointException.NO_OFFSET, "no " + name + " in the archive: not a .keras file");
-    }
-    try (InputStream in = zip.getInputStream(entry)) {
-      byte[] bytes = in.readNBytes((int) limit + 1);
-      if (bytes.length > limit) {
-        throw tooLarge(file, name, limit);
-      }
-      return bytes;
-    }
-  }
-
-  /** Copies {@code model.weights.h5} to a temporary file, with a byte limit. */
-  private static Path extractWeights(Path file, ZipFile zip, long limit)
-      throws CheckpointException, IOException {
-    ZipEntry entry = zip.getEntry(WEIGHTS_ENTRY);
-    if (entry == null) {
-      throw new CheckpointException(
-          file,
-          CheckpointException.NO_OFFSET,
-          "no " + WEIGHTS_ENTRY + " in the archive (sharded or .npz weights are not supported)");
-    }
-    Path tmp = Files.createTempFile("dnn-lessons-keras", ".weights.h5");
-    try (InputStream in = zip.getInputStream(entry);
-        OutputStream out = Files.newOutputStream(tmp)) {
-      byte[] buffer = new byte[1 << 16];
-      long total = 0;
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        total += n;
-        if (total > limit) {
-          throw tooLarge(file, WEIGHTS_ENTRY, limit);
-        }
-        out.write(buffer, 0, n);
-      }
-      return tmp;
-    } catch (CheckpointException | IOException | RuntimeException e) {
-      deleteQuietly(tmp);
-      throw e;
-    }
-  }
-
-  private static CheckpointException tooLarge(Path file, String name, long limit) {
-    return new CheckpointException(
-        file,
-        CheckpointException.NO_OFFSET,
-        name + " in the archive is larger than the " + limit + " bytes this reader accepts");
-  }
-
-  private static void deleteQuietly(Path tmp) {
-    try {
-      Files.deleteIfExists(tmp);
-    } catch (IOException e) {
-      // a temporary file left behind; nothing the caller can do about it
-    }
+    return zip.entry(
+        WEIGHTS_ENTRY,
+        limit,
+        "no " + WEIGHTS_ENTRY + " in the archive (sharded or .npz weights are not supported)");
   }
 
   private static JsonObject parseConfig(Path file, byte[] bytes) throws CheckpointException {
+    JsonElement root;
     try {
-      JsonElement root = JsonParser.parseString(new String(bytes, StandardCharsets.UTF_8));
-      if (!root.isJsonObject()) {
-        throw new JsonParseException("expected an object");
-      }
-      return root.getAsJsonObject();
-    } catch (JsonParseException | IllegalStateException | StackOverflowError e) {
+      root = BoundedJson.parse(bytes);
+    } catch (java.io.IOException e) {
+      String reason = String.valueOf(e.getMessage());
       throw new CheckpointException(
-          file, CheckpointException.NO_OFFSET, CONFIG_ENTRY + " is not a JSON object", e);
+          file,
+          CheckpointException.NO_OFFSET,
+          CONFIG_ENTRY
+              + " is not a JSON object: "
+              + (reason.length() <= 200 ? reason : reason.substring(0, 160) + "…"),
+          e);
     }
+    if (!root.isJsonObject()) {
+      throw new CheckpointException(
+          file, CheckpointException.NO_OFFSET, CONFIG_ENTRY + " is not a JSON object");
+    }
+    return root.getAsJsonObject();
   }
 
   /** The config's layers, in order: a Sequential's, or a Functional model's (Keras 2 and 3). */
@@ -409,7 +339,7 @@ final class KerasFiles {
   }
 
   /** The layers in {@code config}'s order, each with its weights from the Keras 3 HDF5 file. */
-  private static List<KerasLayer> layersByConfig(Path file, JsonObject config, Path h5)
+  private static List<KerasLayer> layersByConfig(Path file, JsonObject config, byte[] h5)
       throws CheckpointException {
     List<JsonObject> layers = configLayers(file, config);
     List<KerasLayer> out = new ArrayList<>();
@@ -553,9 +483,10 @@ final class KerasFiles {
     List<KerasLayer> out = new ArrayList<>();
     try (HdfFile hdf = openHdf(file, h5)) {
       Group layers = layersGroup(file, hdf);
-      List<String> names = new ArrayList<>(layers.getChildren().keySet());
+      List<String> names = new ArrayList<>(BoundedHdf5.children(file, layers, "layers").keySet());
       names.sort(Comparator.comparing(KerasFiles::baseName).thenComparing(KerasFiles::number));
       for (String group : names) {
+        checkGroupName(file, group);
         String className =
             switch (baseName(group)) {
               case "dense" -> "Dense";
@@ -580,6 +511,30 @@ final class KerasFiles {
       throw hdfError(file, e);
     }
     return out;
+  }
+
+  /**
+   * Refuses a layer group whose name Keras cannot have written (control characters, bytes that are
+   * not UTF-8, more than 256 characters): a damaged file, whose name would otherwise be echoed in
+   * every message about the layer.
+   */
+  private static void checkGroupName(Path file, String group) throws CheckpointException {
+    boolean bad = group.length() > 256 || group.isEmpty();
+    for (int i = 0; i < group.length() && !bad; i++) {
+      char c = group.charAt(i);
+      bad = c < 0x20 || c == 0x7f || c == '\uFFFD';
+    }
+    if (bad) {
+      String shown = group.length() <= 40 ? group : group.substring(0, 40) + "…";
+      throw new CheckpointException(
+          file,
+          CheckpointException.NO_OFFSET,
+          "layers/ has a group named '"
+              + shown.replaceAll("[\\x00-\\x1f\\x7f\\uFFFD]", "?")
+              + "' ("
+              + group.length()
+              + " characters): not a name Keras writes (a damaged file?)");
+    }
   }
 
   private static String baseName(String group) {
@@ -614,12 +569,13 @@ final class KerasFiles {
   private static List<CheckpointTensor> groupWeights(Path file, Group layers, String group)
       throws CheckpointException {
     // as in Keras, a layer without a group (or without vars) has no weights
-    Node node = layers.getChildren().get(group);
+    Node node = BoundedHdf5.children(file, layers, "layers").get(group);
     List<CheckpointTensor> out = new ArrayList<>();
-    if (!(node instanceof Group g) || !(g.getChildren().get("vars") instanceof Group v)) {
+    if (!(node instanceof Group g)
+        || !(BoundedHdf5.children(file, g, "layers/" + group).get("vars") instanceof Group v)) {
       return out;
     }
-    Map<String, Node> children = v.getChildren();
+    Map<String, Node> children = BoundedHdf5.children(file, v, "layers/" + group + "/vars");
     for (int i = 0; i < children.size(); i++) {
       Node d = children.get(Integer.toString(i));
       if (!(d instanceof Dataset dataset)) {
@@ -641,40 +597,14 @@ final class KerasFiles {
   /** One dataset as a little-endian tensor; shape and type checked before anything is read. */
   private static CheckpointTensor read(Path file, Dataset d, String name)
       throws CheckpointException {
+    // rank, size (exact) against the file and the heap, filters, storage: before jHDF reads
+    long size = BoundedHdf5.checkSize(file, d, name, d.getHdfFile().size(), ReadLimits.forHeap());
     int[] dims = d.getDimensions();
-    if (dims.length > MAX_RANK) {
-      throw new CheckpointException(
-          file,
-          CheckpointException.NO_OFFSET,
-          "dataset "
-              + name
-              + " has "
-              + dims.length
-              + " dimensions, at most "
-              + MAX_RANK
-              + " accepted");
-    }
-    long elements = 1;
     long[] shape = new long[dims.length];
     for (int i = 0; i < dims.length; i++) {
-      if (dims[i] < 0) {
-        throw new CheckpointException(
-            file, CheckpointException.NO_OFFSET, "dataset " + name + " has a negative dimension");
-      }
       shape[i] = dims[i];
-      elements = Math.multiplyExact(elements, (long) dims[i]);
-      if (elements > MAX_ELEMENTS) {
-        throw new CheckpointException(
-            file,
-            CheckpointException.NO_OFFSET,
-            "dataset "
-                + name
-                + " has more than "
-                + MAX_ELEMENTS
-                + " elements, more than this"
-                + " reader accepts");
-      }
     }
+    long elements = size == 0 ? 0 : size / d.getDataType().getSize();
     Class<?> type = d.getJavaType();
     DataType dtype = dtypeOf(type);
     if (dtype == null) {
@@ -794,12 +724,13 @@ final class KerasFiles {
     return null;
   }
 
+  /** The HDF5 file read into memory first (bounded), so no size in it reaches past its end. */
   private static HdfFile openHdf(Path file, Path h5) throws CheckpointException {
-    try {
-      return new HdfFile(h5);
-    } catch (RuntimeException e) {
-      throw hdfError(file, e);
-    }
+    return openHdf(file, BoundedHdf5.readFile(h5, fileLimit()));
+  }
+
+  private static HdfFile openHdf(Path file, byte[] h5) throws CheckpointException {
+    return BoundedHdf5.fromBytes(file, h5);
   }
 
   private static CheckpointException hdfError(Path file, RuntimeException e) {

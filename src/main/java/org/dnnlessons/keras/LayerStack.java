@@ -436,7 +436,8 @@ final class LayerStack {
       throw refuse(
           layer,
           "its activation '"
-              + name
+              // a damaged file's name is elided, not echoed whole
+              + (name.length() <= 40 ? name : name.substring(0, 32) + "…(" + name.length() + ")")
               + "' is not supported; "
               + e.getMessage().replaceFirst("^unknown activation '[^']*'; ", ""));
     }

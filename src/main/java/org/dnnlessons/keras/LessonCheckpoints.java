@@ -17,6 +17,7 @@ import java.util.Set;
 import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.checkpoint.CheckpointReader;
 import org.dnnlessons.checkpoint.CheckpointTensor;
+import org.dnnlessons.checkpoint.ProtoLimits;
 import org.dnnlessons.nn.Activation;
 import org.dnnlessons.nn.Mlp;
 import org.dnnlessons.nn.ModelDescription;
@@ -173,13 +174,10 @@ final class LessonCheckpoints {
 
     static Graph parse(Path meta) throws CheckpointException {
       try {
-        if (Files.size(meta) > MAX_META_BYTES) {
-          throw new CheckpointException(
-              meta,
-              CheckpointException.NO_OFFSET,
-              "is larger than the " + MAX_META_BYTES + " bytes this reader accepts");
-        }
-        MetaGraphDef def = MetaGraphDef.parseFrom(Files.readAllBytes(meta));
+        byte[] bytes = BoundedHdf5.readFile(meta, MAX_META_BYTES);
+        ProtoLimits.check(
+            meta, "the .meta file", bytes, MetaGraphDef.getDescriptor(), ProtoLimits.forHeap());
+        MetaGraphDef def = MetaGraphDef.parseFrom(bytes);
         Graph g = new Graph();
         for (NodeDef n : def.getGraphDef().getNodeList()) {
           if (isTraining(n.getName())) {

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.checkpoint.CheckpointReader;
 import org.dnnlessons.checkpoint.CheckpointTensor;
+import org.dnnlessons.checkpoint.ProtoLimits;
 import org.dnnlessons.checkpoint.TensorInfo;
 import org.tensorflow.proto.SavedObjectGraphOuterClass.SavedObjectGraph;
 import org.tensorflow.proto.TrackableObjectGraphOuterClass.TrackableObjectGraph;
@@ -108,6 +109,27 @@ final class ObjectGraphModel {
               + MAX_OBJECT_GRAPH_BYTES
               + " this reader accepts");
     }
+    return parse(prefix, bytes);
+  }
+
+  /**
+   * The layers of the Keras model in {@code graph}, a serialized object graph, with the variables
+   * from {@code reader} (the fuzz's seam: a mutated graph against real variables).
+   */
+  static List<KerasLayer> layersOfGraph(CheckpointReader reader, byte[] graph)
+      throws CheckpointException {
+    return new ObjectGraphModel(
+            reader.prefix(), reader, parse(reader.prefix(), graph).getNodesList())
+        .layers(null);
+  }
+
+  private static TrackableObjectGraph parse(Path prefix, byte[] bytes) throws CheckpointException {
+    ProtoLimits.check(
+        prefix,
+        OBJECT_GRAPH_KEY,
+        bytes,
+        TrackableObjectGraph.getDescriptor(),
+        ReadLimits.forHeap().protoMessages());
     TrackableObjectGraph graph;
     try {
       graph = TrackableObjectGraph.parseFrom(bytes);
@@ -366,6 +388,18 @@ final class ObjectGraphModel {
   private CheckpointTensor read(String key) throws CheckpointException {
     CheckpointTensor t = values.get(key);
     if (t == null) {
+      if (!reader.contains(key)) {
+        // a damaged graph's key can be long and binary: elided, not echoed whole
+        String shown = key.length() <= 120 ? key : key.substring(0, 100) + "…";
+        throw new CheckpointException(
+            file,
+            CheckpointException.NO_OFFSET,
+            "the object graph names variable '"
+                + shown.replaceAll("[^\\x20-\\x7e…]", "?")
+                + "' ("
+                + key.length()
+                + " chars), which the checkpoint does not hold");
+      }
       t = reader.read(key);
       values.put(key, t);
     }

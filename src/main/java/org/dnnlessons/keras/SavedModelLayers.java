@@ -2,14 +2,13 @@ package org.dnnlessons.keras;
 
 import com.google.gson.JsonObject;
 import com.google.protobuf.InvalidProtocolBufferException;
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.checkpoint.CheckpointReader;
+import org.dnnlessons.checkpoint.ProtoLimits;
 import org.dnnlessons.savedmodel.ServingGraph;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.MetaGraphDef;
@@ -147,26 +146,10 @@ final class SavedModelLayers {
   }
 
   static SavedModel parse(Path pb) throws CheckpointException {
-    byte[] bytes;
-    try {
-      long size = Files.size(pb);
-      if (size > MAX_SAVED_MODEL_BYTES) {
-        throw new CheckpointException(
-            pb,
-            CheckpointException.NO_OFFSET,
-            "is "
-                + size
-                + " bytes, more than the "
-                + MAX_SAVED_MODEL_BYTES
-                + " this reader accepts");
-      }
-      bytes = Files.readAllBytes(pb);
-    } catch (NoSuchFileException e) {
-      throw new CheckpointException(pb, CheckpointException.NO_OFFSET, "no such file");
-    } catch (IOException e) {
-      throw new CheckpointException(
-          pb, CheckpointException.NO_OFFSET, "cannot read: " + e.getMessage(), e);
-    }
+    ReadLimits limits = ReadLimits.forHeap();
+    byte[] bytes = BoundedHdf5.readFile(pb, Math.min(MAX_SAVED_MODEL_BYTES, limits.fileBytes()));
+    ProtoLimits.check(
+        pb, SAVED_MODEL_PB, bytes, SavedModel.getDescriptor(), limits.protoMessages());
     try {
       return SavedModel.parseFrom(bytes);
     } catch (InvalidProtocolBufferException e) {

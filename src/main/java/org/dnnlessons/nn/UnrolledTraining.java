@@ -104,12 +104,12 @@ public record UnrolledTraining(
     for (int k = 0; k < steps; k++) {
       Ops step = tf.withSubScope("step_" + k);
       // Reads after the previous step's updates; the first step reads as the single step does.
+      // One scope for all of them: each withControlDependencies walks every op of the graph
+      // (NameScope.importIdsFrom), so one per variable made building quadratic in the layers.
+      Ops after = k == 0 ? null : step.withControlDependencies(previousUpdates);
       List<Operand<TFloat32>> reads = new ArrayList<>();
       for (NamedVariable<TFloat32> v : variables) {
-        reads.add(
-            k == 0
-                ? v.read()
-                : step.withControlDependencies(previousUpdates).identity(v.variable()));
+        reads.add(k == 0 ? v.read() : after.identity(v.variable()));
       }
       Operand<TFloat32> x =
           step.slice(

@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import org.dnnlessons.checkpoint.CheckpointException;
+import org.dnnlessons.checkpoint.ProtoLimits;
 import org.dnnlessons.data.DataSet;
+import org.dnnlessons.files.SmallFiles;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Tensor;
@@ -215,12 +217,11 @@ public final class SavedModelRunner implements AutoCloseable {
   private static MetaGraphDef servingMeta(Path pb) throws CheckpointException {
     SavedModel model;
     try {
-      long size = Files.size(pb);
-      if (size > (256L << 20)) {
-        throw new CheckpointException(
-            pb, CheckpointException.NO_OFFSET, "is " + size + " bytes, more than 256 MiB");
-      }
-      model = SavedModel.parseFrom(Files.readAllBytes(pb));
+      // bounded before parsing: the file's bytes, then the messages they would become
+      byte[] bytes = SmallFiles.read(pb, 256 << 20);
+      ProtoLimits.check(
+          pb, "saved_model.pb", bytes, SavedModel.getDescriptor(), ProtoLimits.forHeap());
+      model = SavedModel.parseFrom(bytes);
     } catch (InvalidProtocolBufferException e) {
       throw new CheckpointException(
           pb, CheckpointException.NO_OFFSET, "not a SavedModel proto: " + e.getMessage(), e);

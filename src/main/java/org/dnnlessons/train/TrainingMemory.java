@@ -173,7 +173,9 @@ public record TrainingMemory(
             + bytes(total)
             + " in all, more than the "
             + bytes(availableBytes)
-            + " of memory of this machine");
+            + (AddressSpace.left() <= availableBytes && availableBytes < physicalBytes()
+                ? " of address space the limit (ulimit -v) leaves once TensorFlow is loaded"
+                : " of memory of this machine"));
   }
 
   /**
@@ -218,9 +220,15 @@ public record TrainingMemory(
 
   /**
    * The memory a run may use: the machine's physical memory (or the container's limit), as the JVM
-   * sees it.
+   * sees it, or the address space left under {@code ulimit -v} once TensorFlow is loaded ({@link
+   * AddressSpace}) where that is less.
    */
   public static long availableBytes() {
+    return Math.min(physicalBytes(), AddressSpace.left());
+  }
+
+  /** The machine's physical memory (or the container's limit), as the JVM sees it. */
+  static long physicalBytes() {
     if (ManagementFactory.getOperatingSystemMXBean()
         instanceof com.sun.management.OperatingSystemMXBean os) {
       long total = os.getTotalMemorySize();

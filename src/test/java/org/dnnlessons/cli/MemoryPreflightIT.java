@@ -1,0 +1,57 @@
+package org.dnnlessons.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code evaluate} under {@code ulimit -v}: where the address space left cannot hold TensorFlow and
+ * the network it refuses at once with one line naming the limit (it printed an {@code
+ * UnsatisfiedLinkError} trace, or aborted in {@code std::bad_alloc}); with room it evaluates.
+ */
+class MemoryPreflightIT {
+
+  @Test
+  void anAddressSpaceLimitTooSmallForTensorFlowIsOneLine() throws Exception {
+    Result r = evaluate(3_000_000);
+    assertEquals(Main.EXIT_FAILURE, r.status, r.output);
+    assertEquals(1, r.output.strip().lines().count(), r.output);
+    assertTrue(r.output.startsWith("error: "), r.output);
+    assertTrue(r.output.contains("limit (ulimit -v) leaves"), r.output);
+  }
+
+  @Test
+  void anAddressSpaceLimitWithRoomEvaluates() throws Exception {
+    Result r = evaluate(5_000_000);
+    assertEquals(Main.EXIT_OK, r.status, r.output);
+    assertTrue(r.output.contains("Test Accuracy: 0.8320"), r.output);
+  }
+
+  private record Result(int status, String output) {}
+
+  private static Result evaluate(long limitKib) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "bash",
+                "-c",
+                "ulimit -v "
+                    + limitKib
+                    + " && exec \"$0\" -Xmx512m -cp \"$1\" "
+                    + Main.class.getName()
+                    + " evaluate --checkpoint"
+                    + " src/test/resources/org/dnnlessons/checkpoint/python/mlp/model.ckpt",
+                java,
+                System.getProperty("java.class.path"))
+            .redirectErrorStream(true);
+    pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "3");
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), out);
+    return new Result(p.exitValue(), out);
+  }
+}
