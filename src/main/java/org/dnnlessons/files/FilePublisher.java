@@ -78,7 +78,7 @@ public final class FilePublisher {
      *
      * @param step the step about to run
      * @param file the file it acts on
-     * @throws java.io.IOException to fail the step, as a real failure would
+     * @throws IOException to fail the step, as a real failure would
      */
     void before(Step step, Path file) throws IOException;
   }
@@ -92,8 +92,8 @@ public final class FilePublisher {
     /**
      * Writes the whole content to {@code out}.
      *
-     * @param out the temporary file's stream; not to be closed by the content
-     * @throws java.io.IOException when writing fails; the publish fails with it
+     * @param out the temporary file's stream, buffered; closing it does nothing
+     * @throws IOException when writing fails; the publish fails with it
      * @throws E the content's own error; the publish fails with it
      */
     void writeTo(OutputStream out) throws IOException, E;
@@ -106,7 +106,7 @@ public final class FilePublisher {
      * Writes every file of the content under {@code dir}.
      *
      * @param dir the temporary directory (or file path, for {@link FilePublisher#publishFile})
-     * @throws java.io.IOException when writing fails; the publish fails with it
+     * @throws IOException when writing fails; the publish fails with it
      * @throws E the content's own error; the publish fails with it
      */
     void writeInto(Path dir) throws IOException, E;
@@ -191,8 +191,7 @@ public final class FilePublisher {
    *
    * @param target the file to write; a regular file, a link to one, or nothing
    * @param bytes the whole content
-   * @throws java.io.IOException as {@link #publish}: one line naming the file; the target is then
-   *     untouched
+   * @throws IOException as {@link #publish}: one line naming the file; the target is then untouched
    */
   public static void publishBytes(Path target, byte[] bytes) throws IOException {
     publish(target, out -> out.write(bytes));
@@ -254,8 +253,8 @@ public final class FilePublisher {
    * @param <E> the exception {@code content} may throw besides {@code IOException}
    * @param target the file to write; a regular file, a link to one, or nothing
    * @param content writes the file at the temporary path it is given
-   * @throws java.io.IOException as {@link #publish}: one line naming the file; the target is then
-   *     untouched and no temporary file is left
+   * @throws IOException as {@link #publish}: one line naming the file; the target is then untouched
+   *     and no temporary file is left
    * @throws E what {@code content} throws, after the same cleanup
    */
   public static <E extends Exception> void publishFile(Path target, DirectoryContent<E> content)
@@ -298,8 +297,8 @@ public final class FilePublisher {
    * @param target the file the scratch file serves; its directory is created when missing
    * @param suffix appended to the temporary name, e.g. {@code .h5}
    * @return a handle whose {@link Scratch#path()} is not created yet; close it to delete the file
-   * @throws java.io.IOException when {@code target} may not be replaced by a regular file (see
-   *     {@link #checkTarget}) or its directory cannot be created
+   * @throws IOException when {@code target} may not be replaced by a regular file (see {@link
+   *     #checkTarget}) or its directory cannot be created
    */
   public static Scratch scratch(Path target, String suffix) throws IOException {
     Path file = checkTarget(target);
@@ -570,7 +569,7 @@ public final class FilePublisher {
    * a directory (Windows) is skipped: there the rename itself is durable.
    *
    * @param dir the directory whose entries were renamed
-   * @throws java.io.IOException when the sync fails on a file system that supports it
+   * @throws IOException when the sync fails on a file system that supports it
    */
   public static void forceDirectory(Path dir) throws IOException {
     FileChannel d;

@@ -235,8 +235,8 @@ public record ServingGraph(
    * @param meta the {@code serve} meta graph of {@code saved_model.pb}
    * @param signatureKey the signature to read, usually {@code serving_default}
    * @return the op type of the output's producer, e.g. {@code Softmax}
-   * @throws org.dnnlessons.checkpoint.CheckpointException one line naming the file when the
-   *     signature or its output tensor is not in the graph
+   * @throws CheckpointException one line naming the file when the signature or its output tensor is
+   *     not in the graph
    */
   public static String outputOp(Path file, MetaGraphDef meta, String signatureKey)
       throws CheckpointException {
