@@ -21,7 +21,11 @@ public final class ApiException extends Exception {
     this.status = status;
   }
 
-  /** The HTTP status code. */
+  /**
+   * The HTTP status code.
+   *
+   * @return the status the server answers with, 400 to 599
+   */
   public int status() {
     return status;
   }
