@@ -26,17 +26,29 @@ public enum LessonCatalog {
     this.lessonClass = lessonClass;
   }
 
-  /** The name used in {@code dnn-lessons lesson NAME}. */
+  /**
+   * The name used in {@code dnn-lessons lesson NAME}.
+   *
+   * @return e.g. {@code mlp}, {@code save-variables}
+   */
   public String command() {
     return command;
   }
 
-  /** The notebook section the lesson ports. */
+  /**
+   * The notebook section the lesson ports.
+   *
+   * @return the section's title in the lesson text
+   */
   public String section() {
     return section;
   }
 
-  /** The class holding the lesson's {@code run} method. */
+  /**
+   * The class holding the lesson's {@code run} method.
+   *
+   * @return the class with {@code main} and {@code run(Options, PrintStream)}
+   */
   public Class<?> lessonClass() {
     return lessonClass;
   }
