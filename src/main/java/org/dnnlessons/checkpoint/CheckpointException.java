@@ -14,8 +14,13 @@ public class CheckpointException extends Exception {
   /** Offset value when the problem is not at a particular byte. */
   public static final long NO_OFFSET = -1;
 
+  /** The file or checkpoint prefix concerned; not serialized (a {@code Path} is not). */
   private final transient Path file;
+
+  /** The byte offset of the problem, or {@link #NO_OFFSET}. */
   private final long offset;
+
+  /** What was expected and what was found, without the file name. */
   private final String reason;
 
   /**

@@ -24,6 +24,11 @@ public record TensorInfo(String name, DataType dtype, long[] shape) {
     shape = shape.clone();
   }
 
+  /**
+   * The dimensions, e.g. {@code [784, 256]}; empty for a scalar.
+   *
+   * @return a copy of the shape
+   */
   @Override
   public long[] shape() {
     return shape.clone();

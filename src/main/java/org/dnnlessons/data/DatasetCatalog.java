@@ -18,8 +18,11 @@ import java.util.stream.Collectors;
  * </ul>
  */
 public enum DatasetCatalog {
+  /** {@code mnist}: the MNIST digits embedded in the jar (the default; offline). */
   MNIST("mnist"),
+  /** {@code fashion-mnist}: full Fashion-MNIST from Debian's {@code dataset-fashion-mnist}. */
   FASHION_MNIST("fashion-mnist"),
+  /** {@code mnist-full}: full MNIST, downloaded once into {@link #defaultCacheDir()}. */
   MNIST_FULL("mnist-full");
 
   /** Where Debian's {@code dataset-fashion-mnist} installs the files. */

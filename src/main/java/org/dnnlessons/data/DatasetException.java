@@ -11,7 +11,10 @@ public class DatasetException extends IOException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The file, resource or URL concerned. */
   private final String source;
+
+  /** What was expected and what was found, without the source. */
   private final String reason;
 
   /**

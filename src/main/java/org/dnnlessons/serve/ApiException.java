@@ -10,6 +10,7 @@ public final class ApiException extends Exception {
 
   private static final long serialVersionUID = 1L;
 
+  /** The HTTP status code the server answers with. */
   private final int status;
 
   /**
