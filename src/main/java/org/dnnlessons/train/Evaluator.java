@@ -18,7 +18,8 @@ public final class Evaluator {
    *
    * @param session the session holding {@code net}'s trained variables
    * @param net the network whose {@code accuracy} op is run
-   * @param batch the examples, with one-hot labels or class ids
+   * @param batch the examples, with one-hot labels ({@link Batch#oneHotLabels()} throws for class
+   *     ids)
    * @return the fraction of correct predictions, float32 in {@code [0, 1]}, as Python's {@code
    *     accuracy.eval(feed_dict)}
    */
