@@ -43,7 +43,12 @@ public final class Benchmark {
    */
   public record Options(boolean quick, Path python, Path benchPython) {
 
-    /** With the benchmark environment's interpreter at its default place. */
+    /**
+     * With the benchmark environment's interpreter at its default place.
+     *
+     * @param quick fewer repetitions and steps (about a minute)
+     * @param python the Python interpreter (numpy and TensorFlow 2.21)
+     */
     public Options(boolean quick, Path python) {
       this(quick, python, TrainingComparison.defaultBenchPython());
     }
@@ -56,6 +61,8 @@ public final class Benchmark {
    * that was tried for speed, against {@code train}'s loop, at batch 32, 128 and 512.
    *
    * @param quick 3 rounds and half the steps instead of 5 and all
+   * @param out where the table is printed
+   * @throws Exception when a lever cannot be built or run, or the Python peer fails
    */
   public static void levers(boolean quick, PrintStream out) throws Exception {
     out.println(
@@ -71,7 +78,15 @@ public final class Benchmark {
     LeverComparison.run(out, quick, TrainingBench.BATCH_SIZES);
   }
 
-  /** Runs every row and prints the table; returns it. */
+  /**
+   * Runs every row and prints the table; returns it.
+   *
+   * @param options quick or full, and the Python interpreters
+   * @param out where the table and the lines below it are printed
+   * @return the table's rows, Java's and Python's timings side by side
+   * @throws Exception when a row cannot run: a missing data set, a Python peer that fails to start
+   *     or answer
+   */
   public static BenchmarkReport run(Options options, PrintStream out) throws Exception {
     int reps = options.quick() ? 3 : 5;
     // saves stall now and then on a shared disk (0.2 s becomes 0.7 s): more repetitions keep the

@@ -34,18 +34,46 @@ public final class BenchmarkReport {
       String note,
       double[] pairedSpeedups) {
 
-    /** Copies the ratios. */
+    /**
+     * Copies the ratios.
+     *
+     * @param task what was timed, e.g. {@code training step, batch 128}
+     * @param java Java's timings
+     * @param python Python's timings, or {@code null}
+     * @param work units of work per repetition; 0 to show seconds
+     * @param unit the rate's unit, e.g. {@code steps/s}
+     * @param note anything else the row needs, or {@code ""}
+     * @param pairedSpeedups each interleaved round's Python time over Java's, or {@code null};
+     *     copied
+     */
     public Row {
       pairedSpeedups = pairedSpeedups == null ? null : pairedSpeedups.clone();
     }
 
-    /** A row whose two sides ran one after the other. */
+    /**
+     * A row whose two sides ran one after the other.
+     *
+     * @param task what was timed
+     * @param java Java's timings
+     * @param python Python's timings, or {@code null}
+     * @param work units of work per repetition; 0 to show seconds
+     * @param unit the rate's unit, e.g. {@code steps/s}
+     * @param note anything else the row needs, or {@code ""}
+     */
     public Row(
         String task, Measurement java, Measurement python, double work, String unit, String note) {
       this(task, java, python, work, unit, note, null);
     }
 
-    /** A row of times in seconds. */
+    /**
+     * A row of times in seconds.
+     *
+     * @param task what was timed
+     * @param java Java's timings
+     * @param python Python's timings, or {@code null}
+     * @param note anything else the row needs, or {@code ""}
+     * @return a row with no rate: work 0, unit {@code s}
+     */
     public static Row times(String task, Measurement java, Measurement python, String note) {
       return new Row(task, java, python, 0, "s", note);
     }
@@ -53,6 +81,8 @@ public final class BenchmarkReport {
     /**
      * Above 1 means Java is faster: the median of the rounds' ratios for interleaved rows, else
      * Python's median time over Java's.
+     *
+     * @return the speedup of Java over Python; NaN when the row has no Python side
      */
     public double speedup() {
       if (pairedSpeedups != null) {
@@ -96,17 +126,29 @@ public final class BenchmarkReport {
 
   private final List<Row> rows = new ArrayList<>();
 
-  /** Adds a row. */
+  /**
+   * Adds a row.
+   *
+   * @param row the row, printed in the order added
+   */
   public void add(Row row) {
     rows.add(row);
   }
 
-  /** The rows so far. */
+  /**
+   * The rows so far.
+   *
+   * @return an unmodifiable list of the rows, in the order added
+   */
   public List<Row> rows() {
     return List.copyOf(rows);
   }
 
-  /** Prints the table. */
+  /**
+   * Prints the table.
+   *
+   * @param out where the table is printed, one line per row with the speedup
+   */
   public void print(PrintStream out) {
     out.println("| task | Java | Python | Java speed-up | notes |");
     out.println("|---|---|---|---|---|");

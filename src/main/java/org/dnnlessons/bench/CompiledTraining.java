@@ -130,7 +130,16 @@ public final class CompiledTraining implements InGraphTraining, AutoCloseable {
     Settings settings;
   }
 
-  /** As {@link #build(Mlp.Network, Mlp.Options, DataSet, int, int, Settings)} with XLA. */
+  /**
+   * As {@link #build(Mlp.Network, Mlp.Options, DataSet, int, int, Settings)} with XLA.
+   *
+   * @param net the network to train, without dropout
+   * @param options the options {@code net} was built with (learning rate, optimizer)
+   * @param data the training split, copied into the loop's variables
+   * @param stepsPerRun the most steps one run takes ({@code k}), {@code >= 1}
+   * @param batchSize examples per step, {@code >= 1}
+   * @return the compiled training; close it to free its session
+   */
   public static CompiledTraining build(
       Mlp.Network net, Mlp.Options options, DataSet data, int stepsPerRun, int batchSize) {
     return build(net, options, data, stepsPerRun, batchSize, Settings.FASTEST);
@@ -140,6 +149,13 @@ public final class CompiledTraining implements InGraphTraining, AutoCloseable {
    * Builds the compiled loop for {@code net} (a few assign ops under {@code compiled_training/} are
    * added to its graph, to copy the trained weights back) and opens its session.
    *
+   * @param net the network to train, without dropout
+   * @param options the options {@code net} was built with (learning rate, optimizer)
+   * @param data the training split, copied into the loop's variables
+   * @param stepsPerRun the most steps one run takes ({@code k}), {@code >= 1}
+   * @param batchSize examples per step, {@code >= 1}
+   * @param settings the levers: XLA, weights carried as values, {@code BiasAdd}, float pixels
+   * @return the compiled training; close it to free its session
    * @throws IllegalArgumentException for a network with dropout, or sizes below 1
    */
   public static CompiledTraining build(
@@ -349,6 +365,10 @@ public final class CompiledTraining implements InGraphTraining, AutoCloseable {
   /**
    * Runs as {@link #run} does and returns the graphs TensorFlow executed for it, after Grappler and
    * XLA's clustering ({@code RunOptions.output_partition_graphs}): their op types, counted.
+   *
+   * @param batchIndices the positions fed to the run, 1 to {@code k} whole batches
+   * @return each op type (e.g. {@code _XlaRun}, {@code MatMul}) and how many times it appears in
+   *     the executed graphs
    */
   public Map<String, Integer> partitionGraphOps(int[] batchIndices) {
     Map<String, Integer> ops = new TreeMap<>();

@@ -16,7 +16,12 @@ public final class FirstStep {
 
   private FirstStep() {}
 
-  /** Runs one training step and exits. */
+  /**
+   * Runs one training step and exits.
+   *
+   * @param args ignored
+   * @throws Exception when the embedded digits or the graph cannot be loaded
+   */
   public static void main(String[] args) throws Exception {
     var train =
         MnistDataSets.read(new EmbeddedMnist(), MnistDataSets.Options.defaults().withReshape(false))

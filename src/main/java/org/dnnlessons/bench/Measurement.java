@@ -11,7 +11,12 @@ import java.util.Locale;
  */
 public record Measurement(double[] seconds) {
 
-  /** Validates: at least one timing. */
+  /**
+   * Validates: at least one timing.
+   *
+   * @param seconds the timing of each repetition, in seconds; at least one; copied
+   * @throws IllegalArgumentException for no timing
+   */
   public Measurement {
     if (seconds.length == 0) {
       throw new IllegalArgumentException("a measurement needs at least one timing");
@@ -19,12 +24,21 @@ public record Measurement(double[] seconds) {
     seconds = seconds.clone();
   }
 
-  /** Builds from a list of timings. */
+  /**
+   * Builds from a list of timings.
+   *
+   * @param seconds the timings, in seconds; at least one
+   * @return the measurement
+   */
   public static Measurement of(List<Double> seconds) {
     return new Measurement(seconds.stream().mapToDouble(Double::doubleValue).toArray());
   }
 
-  /** The median timing. */
+  /**
+   * The median timing.
+   *
+   * @return the median, in seconds (the mean of the middle two for an even count)
+   */
   public double median() {
     double[] s = seconds.clone();
     Arrays.sort(s);
@@ -32,17 +46,29 @@ public record Measurement(double[] seconds) {
     return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
   }
 
-  /** The fastest timing. */
+  /**
+   * The fastest timing.
+   *
+   * @return the fastest timing, in seconds
+   */
   public double min() {
     return Arrays.stream(seconds).min().orElseThrow();
   }
 
-  /** The slowest timing. */
+  /**
+   * The slowest timing.
+   *
+   * @return the slowest timing, in seconds
+   */
   public double max() {
     return Arrays.stream(seconds).max().orElseThrow();
   }
 
-  /** "0.412 s (0.405-0.430, n=5)". */
+  /**
+   * "0.412 s (0.405-0.430, n=5)".
+   *
+   * @return the median with the spread, e.g. {@code 0.412 s (0.405-0.430, n=5)}
+   */
   public String describe() {
     return String.format(
         Locale.ROOT, "%.3f s (%.3f-%.3f, n=%d)", median(), min(), max(), seconds.length);
@@ -50,6 +76,12 @@ public record Measurement(double[] seconds) {
 
   /**
    * Times {@code task} {@code warmups + repetitions} times and keeps the last {@code repetitions}.
+   *
+   * @param warmups untimed runs first, {@code >= 0}
+   * @param repetitions timed runs, {@code >= 1}
+   * @param task what to time
+   * @return the timed runs' seconds, by {@code System.nanoTime}
+   * @throws Exception what {@code task} throws; the timing stops there
    */
   public static Measurement time(int warmups, int repetitions, Task task) throws Exception {
     return time(warmups, repetitions, () -> {}, task);
@@ -58,6 +90,13 @@ public record Measurement(double[] seconds) {
   /**
    * As {@link #time(int, int, Task)}, running {@code before} untimed ahead of every run of {@code
    * task}, warm-ups included.
+   *
+   * @param warmups untimed runs first, {@code >= 0}
+   * @param repetitions timed runs, {@code >= 1}
+   * @param before run untimed before each run of {@code task} (e.g. to reset state)
+   * @param task what to time
+   * @return the timed runs' seconds, by {@code System.nanoTime}
+   * @throws Exception what {@code before} or {@code task} throws; the timing stops there
    */
   public static Measurement time(int warmups, int repetitions, Task before, Task task)
       throws Exception {
@@ -75,7 +114,11 @@ public record Measurement(double[] seconds) {
 
   /** Something to time. */
   public interface Task {
-    /** Runs once. */
+    /**
+     * Runs once.
+     *
+     * @throws Exception anything; the measurement fails with it
+     */
     void run() throws Exception;
   }
 }

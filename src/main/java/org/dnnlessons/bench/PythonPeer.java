@@ -31,6 +31,8 @@ public final class PythonPeer {
   /**
    * The interpreter to use: {@code DNN_LESSONS_PYTHON}, else the venv the build creates for the
    * interop tests ({@code ~/.cache/dnn-lessons/venv-tf}), else {@code python3}.
+   *
+   * @return the interpreter's path, e.g. {@code ~/.cache/dnn-lessons/venv-tf/bin/python}
    */
   public static Path defaultPython() {
     String env = System.getenv("DNN_LESSONS_PYTHON");
@@ -65,8 +67,13 @@ public final class PythonPeer {
    * Runs {@code SCRIPTS/scriptName} with the given arguments. The script prints {@code time NAME t1
    * t2 ...} or {@code value NAME v1 v2 ...} lines.
    *
+   * @param scriptName a script of {@code src/test/python}, e.g. {@code bench.py}
+   * @param args its command-line arguments
+   * @param timeoutSeconds how long the script may run; it is then ended and an {@code IOException}
+   *     thrown
    * @return the numbers of each line by name
    * @throws IOException naming the interpreter when it cannot run or the script fails
+   * @throws InterruptedException when this thread is interrupted while waiting for the script
    */
   public Map<String, double[]> run(String scriptName, List<String> args, long timeoutSeconds)
       throws IOException, InterruptedException {

@@ -45,6 +45,7 @@ public final class PythonTrainingServer implements AutoCloseable {
    *
    * @param python the interpreter (numpy and TensorFlow 2.21)
    * @param data the directory of the MNIST files ({@code data/mnist})
+   * @return the running server; close it to end the Python process
    * @throws IOException naming the interpreter or the script when it cannot start
    */
   public static PythonTrainingServer start(Path python, Path data) throws IOException {
@@ -55,6 +56,10 @@ public final class PythonTrainingServer implements AutoCloseable {
    * Starts {@code bench.py --serve --peers ...} for the named peers ({@code bench_peers.py}: {@code
    * lesson}, {@code tf_function}, {@code jax_scan}, ...) and waits until it has read the data.
    *
+   * @param python the interpreter (numpy and TensorFlow 2.21; JAX and PyTorch for their peers)
+   * @param data the directory of the MNIST files ({@code data/mnist})
+   * @param peers the peers to load, by name
+   * @return the running server; close it to end the Python process
    * @throws IOException naming the interpreter or the script when it cannot start
    */
   public static PythonTrainingServer start(Path python, Path data, List<String> peers)
@@ -160,6 +165,9 @@ public final class PythonTrainingServer implements AutoCloseable {
    * Runs {@code steps} training steps at {@code batch} in Python; returns their seconds, as Python
    * measured them.
    *
+   * @param batch examples per step
+   * @param steps training steps, {@code >= 1}
+   * @return the seconds the steps took, as Python measured them
    * @throws IOException when Python fails or answers something else, with its last error line
    */
   public double train(int batch, int steps) throws IOException {
@@ -172,6 +180,10 @@ public final class PythonTrainingServer implements AutoCloseable {
    * Runs {@code steps} training steps of {@code peer} at {@code batch}; returns their seconds, as
    * Python measured them (the peer's work finished, not only queued).
    *
+   * @param peer the peer's name, one given to {@link #start(Path, Path, List)}
+   * @param batch examples per step
+   * @param steps training steps, {@code >= 1}
+   * @return the seconds the steps took, as Python measured them
    * @throws IOException when Python fails or answers something else, with its last error line
    */
   public double train(String peer, int batch, int steps) throws IOException {
@@ -184,6 +196,13 @@ public final class PythonTrainingServer implements AutoCloseable {
    * Sets {@code peer}'s weights at {@code batch} from {@code weights} (raw little-endian float32:
    * W1, W2, b1, b2), trains one step per batch of {@code indices} (raw little-endian int32 into the
    * training split, batch after batch) and returns the mean cross-entropy on the validation split.
+   *
+   * @param peer the peer's name
+   * @param batch examples per step
+   * @param weights a file of raw little-endian float32 weights: W1, W2, b1, b2
+   * @param indices a file of raw little-endian int32 positions in the training split
+   * @return the mean cross-entropy on the validation split after the steps
+   * @throws IOException when Python fails or answers something else, with its last error line
    */
   public double validationLossAfter(String peer, int batch, Path weights, Path indices)
       throws IOException {
@@ -192,7 +211,13 @@ public final class PythonTrainingServer implements AutoCloseable {
     return Double.parseDouble(answer.substring(answer.lastIndexOf(' ') + 1));
   }
 
-  /** The runtime serving {@code peer}, with its version (e.g. {@code JAX 0.10.2 ...}). */
+  /**
+   * The runtime serving {@code peer}, with its version (e.g. {@code JAX 0.10.2 ...}).
+   *
+   * @param peer the peer's name
+   * @return one line, e.g. {@code JAX 0.10.2 (CPU)}
+   * @throws IOException when Python fails or answers something else, with its last error line
+   */
   public String describe(String peer) throws IOException {
     requests.println("describe " + peer);
     return expect("describe " + peer + " ").substring(("describe " + peer + " ").length());

@@ -54,6 +54,8 @@ public final class ServingComparison {
    * @param python an interpreter with Keras and Flask
    * @param rounds how many interleaved rounds
    * @param seconds each {@code wrk} run's duration
+   * @param out where the table is printed
+   * @throws Exception when a server cannot start or the model cannot be exported
    */
   public static void run(Path model, Path python, int rounds, int seconds, PrintStream out)
       throws Exception {

@@ -359,6 +359,9 @@ public final class TrainingBench {
   /**
    * Prints the resident memory (kB) after {@code args[0]} warm-up steps and after {@code args[1]}
    * more: run in a fresh JVM so the other rows do not blur it.
+   *
+   * @param args two integers: warm-up steps, then measured steps
+   * @throws Exception when the data or the graph cannot be loaded
    */
   public static void main(String[] args) throws Exception {
     long[] rss = residentMemory(Integer.parseInt(args[0]), Integer.parseInt(args[1]));

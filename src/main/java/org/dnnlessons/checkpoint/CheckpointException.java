@@ -14,8 +14,13 @@ public class CheckpointException extends Exception {
   /** Offset value when the problem is not at a particular byte. */
   public static final long NO_OFFSET = -1;
 
+  /** The file or checkpoint prefix concerned; not serialized (a {@code Path} is not). */
   private final transient Path file;
+
+  /** The byte offset of the problem, or {@link #NO_OFFSET}. */
   private final long offset;
+
+  /** What was expected and what was found, without the file name. */
   private final String reason;
 
   /**
@@ -27,7 +32,15 @@ public class CheckpointException extends Exception {
     this(file, offset, reason, null);
   }
 
-  /** As {@link #CheckpointException(Path, long, String)}, keeping the underlying cause. */
+  /**
+   * As {@link #CheckpointException(Path, long, String)}, keeping the underlying cause.
+   *
+   * @param file the file (or checkpoint prefix) concerned
+   * @param offset the byte offset of the problem in {@code file}, or {@link #NO_OFFSET}
+   * @param reason what was expected and what was found
+   * @param cause the underlying exception (an {@code IOException}, a protobuf parse error), kept
+   *     for the stack trace
+   */
   public CheckpointException(Path file, long offset, String reason, Throwable cause) {
     super(message(file, offset, reason), cause);
     this.file = file;
@@ -35,17 +48,29 @@ public class CheckpointException extends Exception {
     this.reason = reason;
   }
 
-  /** The file or checkpoint prefix concerned. */
+  /**
+   * The file or checkpoint prefix concerned.
+   *
+   * @return the path given to the constructor
+   */
   public Path file() {
     return file;
   }
 
-  /** The byte offset of the problem, or {@link #NO_OFFSET}. */
+  /**
+   * The byte offset of the problem, or {@link #NO_OFFSET}.
+   *
+   * @return the offset in bytes from the file's start, {@code >= 0}, or {@link #NO_OFFSET}
+   */
   public long offset() {
     return offset;
   }
 
-  /** The reason alone, without the file name. */
+  /**
+   * The reason alone, without the file name.
+   *
+   * @return what was expected and what was found; the message adds the file and offset
+   */
   public String reason() {
     return reason;
   }

@@ -74,6 +74,12 @@ public final class CheckpointReader {
   /**
    * Opens the checkpoint whose files start with {@code prefix} ({@code prefix.index}, {@code
    * prefix.data-...}); a directory means its latest checkpoint.
+   *
+   * @param prefixOrDir a checkpoint prefix ({@code runs/model.ckpt-540}), one of its files, or its
+   *     directory; Python's {@code tf.train.load_checkpoint}
+   * @return an open reader; the caller closes it
+   * @throws CheckpointException one line naming the file when there is no checkpoint there or its
+   *     index is corrupt
    */
   public static CheckpointReader open(Path prefixOrDir) throws CheckpointException {
     return open(prefixOrDir, w -> System.err.println("warning: " + w));
@@ -82,6 +88,13 @@ public final class CheckpointReader {
   /**
    * As {@link #open(Path)}, giving the one-line warnings of {@link CheckpointState#resolve(Path,
    * java.util.function.Consumer)} to {@code warnings}.
+   *
+   * @param prefixOrDir a checkpoint prefix, one of its files, or its directory
+   * @param warnings receives each one-line warning (a state file naming a checkpoint that is gone,
+   *     ...)
+   * @return an open reader; the caller closes it
+   * @throws CheckpointException one line naming the file when there is no checkpoint there or its
+   *     index is corrupt
    */
   public static CheckpointReader open(
       Path prefixOrDir, java.util.function.Consumer<String> warnings) throws CheckpointException {
@@ -148,7 +161,13 @@ public final class CheckpointReader {
   /** What {@link #readRetrying} does with an open reader. */
   @FunctionalInterface
   public interface ReaderAction<T> {
-    /** Reads from {@code reader}; its result must not depend on a reader of an earlier try. */
+    /**
+     * Reads from {@code reader}; its result must not depend on a reader of an earlier try.
+     *
+     * @param reader a fresh reader on the checkpoint; closed after {@code apply} returns
+     * @return the result, which must not hold the reader
+     * @throws CheckpointException a read that failed; retried when a save explains it
+     */
     T apply(CheckpointReader reader) throws CheckpointException;
   }
 
@@ -158,6 +177,11 @@ public final class CheckpointReader {
    * does: {@code inspect} racing {@code train --save} never reports a false checksum mismatch, and
    * gets the old or the new checkpoint whole. Waits at most 10 s.
    *
+   * @param <T> what {@code action} returns
+   * @param prefixOrDir a checkpoint prefix, one of its files, or its directory
+   * @param warnings receives each one-line warning, once
+   * @param action reads what it needs from the reader it is given; may run more than once
+   * @return what {@code action} returned on the try that succeeded
    * @throws CheckpointException the failure, when no save explains it
    */
   public static <T> T readRetrying(
@@ -353,7 +377,12 @@ public final class CheckpointReader {
     }
   }
 
-  /** The checkpoint prefix. */
+  /**
+   * The checkpoint prefix.
+   *
+   * @return the prefix the files start with (a directory given to {@link #open} resolved to its
+   *     latest checkpoint)
+   */
   public Path prefix() {
     return prefix;
   }
@@ -361,6 +390,8 @@ public final class CheckpointReader {
   /**
    * Every tensor, sorted by name, as {@code tf.train.list_variables} lists them: a partitioned
    * variable once, with its full shape.
+   *
+   * @return an unmodifiable list of the checkpoint's entries: name, dtype, shape
    */
   public List<TensorInfo> tensors() {
     List<TensorInfo> out = new ArrayList<>();
@@ -370,7 +401,12 @@ public final class CheckpointReader {
     return Collections.unmodifiableList(out);
   }
 
-  /** True when the checkpoint holds {@code name}. */
+  /**
+   * True when the checkpoint holds {@code name}.
+   *
+   * @param name a checkpoint key, e.g. {@code hidden_layer/weights}
+   * @return true when the checkpoint has a tensor of that key (whole or partitioned)
+   */
   public boolean contains(String name) {
     return entries.containsKey(name);
   }
@@ -378,13 +414,21 @@ public final class CheckpointReader {
   /**
    * The entry of {@code name}.
    *
+   * @param name a checkpoint key, e.g. {@code hidden_layer/weights}
+   * @return the tensor's name, dtype and full shape
    * @throws CheckpointException naming the closest keys when it is missing
    */
   public TensorInfo info(String name) throws CheckpointException {
     return stored(name).info();
   }
 
-  /** Whether {@code name} is stored as slices (a variable Python partitioned). */
+  /**
+   * Whether {@code name} is stored as slices (a variable Python partitioned).
+   *
+   * @param name a checkpoint key
+   * @return true when the key is saved as slices
+   * @throws CheckpointException naming the closest keys when it is missing
+   */
   public boolean partitioned(String name) throws CheckpointException {
     return stored(name).partitioned();
   }
@@ -398,7 +442,12 @@ public final class CheckpointReader {
     return stored;
   }
 
-  /** The sum of every tensor's element count, as Python's inspect_checkpoint totals it. */
+  /**
+   * The sum of every tensor's element count, as Python's inspect_checkpoint totals it.
+   *
+   * @return the number of values (not bytes) over every tensor, as {@code inspect_checkpoint
+   *     --all_tensors} prints it
+   */
   public long totalParameters() {
     long total = 0;
     for (Stored t : entries.values()) {
@@ -411,6 +460,8 @@ public final class CheckpointReader {
    * Reads one tensor's values, verifying their checksums; a partitioned tensor is assembled from
    * its slices.
    *
+   * @param name a checkpoint key, e.g. {@code hidden_layer/weights}
+   * @return the tensor, with its dtype, shape and values
    * @throws CheckpointException when the tensor is missing, of a dtype this reader does not decode,
    *     more than the 2 GiB a Java array holds (see {@link #readInto}), unreadable, or fails its
    *     checksum
@@ -486,6 +537,9 @@ public final class CheckpointReader {
    * where they belong. On return {@code target}'s position is at its limit; after an exception its
    * contents are undefined.
    *
+   * @param name a checkpoint key of a fixed-size dtype
+   * @param target receives the bytes; its remaining space must be the tensor's size in bytes
+   *     exactly
    * @throws CheckpointException when the tensor is missing, a string, not {@code
    *     target.remaining()} bytes long, unreadable, or fails its checksum
    */
@@ -537,6 +591,8 @@ public final class CheckpointReader {
    * only the first dimension (as {@code fixed_size_partitioner} does by default); otherwise it is
    * assembled in memory first, up to 2 GiB.
    *
+   * @param name a checkpoint key of a fixed-size dtype
+   * @param out receives the bytes chunk by chunk, in order
    * @throws CheckpointException as {@link #read} does
    */
   public void stream(String name, StoredValues.Chunks out) throws CheckpointException {
@@ -581,6 +637,11 @@ public final class CheckpointReader {
    * more than 64 MiB is streamed (see {@link #stream}) and only the elements numpy shows of it (the
    * 3 at each edge of every axis, numpy's summary of arrays over 1000 elements) are kept, so a
    * tensor of any size prints in bounded memory.
+   *
+   * @param name a checkpoint key
+   * @return what {@code print(reader.get_tensor(name))} prints in Python
+   * @throws CheckpointException when the tensor is missing, unreadable, of a dtype this reader does
+   *     not decode, or fails its checksum
    */
   public String format(String name) throws CheckpointException {
     TensorInfo info = info(name);
@@ -781,7 +842,13 @@ public final class CheckpointReader {
     }
   }
 
-  /** "; closest names in the checkpoint: a, b, c" for a missing key, by edit distance. */
+  /**
+   * "; closest names in the checkpoint: a, b, c" for a missing key, by edit distance.
+   *
+   * @param name the key that was not found
+   * @return {@code "; closest names in the checkpoint: "} and up to 3 keys, or {@code " (the
+   *     checkpoint is empty)"}
+   */
   public String closestNames(String name) {
     return closest(name);
   }

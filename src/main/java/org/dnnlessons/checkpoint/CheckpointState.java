@@ -35,7 +35,12 @@ public record CheckpointState(String latest, List<String> all) {
   /** State files larger than this are refused (one line per kept checkpoint). */
   static final int MAX_STATE_FILE_BYTES = 16 << 20;
 
-  /** Copies the list. */
+  /**
+   * Copies the list.
+   *
+   * @param latest the newest checkpoint prefix ({@code model_checkpoint_path})
+   * @param all every kept prefix, oldest first ({@code all_model_checkpoint_paths}); copied
+   */
   public CheckpointState {
     all = List.copyOf(all);
   }
@@ -43,6 +48,7 @@ public record CheckpointState(String latest, List<String> all) {
   /**
    * Reads {@code dir/checkpoint}.
    *
+   * @param dir the checkpoint directory
    * @return the state, or {@code null} when the directory has no state file
    * @throws CheckpointException when the file exists but cannot be parsed
    */
@@ -120,6 +126,10 @@ public record CheckpointState(String latest, List<String> all) {
    * Writes {@code dir/checkpoint} atomically and durably: a temporary file ({@code
    * .checkpoint.tmp-PID-N}) is written and fsynced, renamed over the state file, and the directory
    * fsynced. The file's mode honours the umask (0644 under umask 022), as Python's does.
+   *
+   * @param dir the checkpoint directory; the file is {@code dir/checkpoint}
+   * @throws CheckpointException one line naming the file when it cannot be written; the old state
+   *     file is then untouched
    */
   public void write(Path dir) throws CheckpointException {
     StringBuilder s = new StringBuilder();
@@ -166,7 +176,9 @@ public record CheckpointState(String latest, List<String> all) {
    * it: the state file's {@code model_checkpoint_path}, resolved against {@code dir} when relative,
    * provided its {@code .index} file exists.
    *
+   * @param dir the checkpoint directory
    * @return the prefix, or {@code null} when there is no state file or its checkpoint is gone
+   * @throws CheckpointException when the state file exists but cannot be parsed
    */
   public static Path latestCheckpoint(Path dir) throws CheckpointException {
     CheckpointState state = read(dir);
@@ -185,6 +197,8 @@ public record CheckpointState(String latest, List<String> all) {
    * prefix with a {@code .index} file, or a V1 checkpoint file. Warnings (a state file that names a
    * checkpoint elsewhere, whose namesake beside the state file is used) go to standard error.
    *
+   * @param prefixOrDir a directory, a state file, a checkpoint's file or its prefix
+   * @return the checkpoint prefix, e.g. {@code runs/model.ckpt-540}
    * @throws CheckpointException naming every path tried
    */
   public static Path resolve(Path prefixOrDir) throws CheckpointException {
@@ -199,6 +213,11 @@ public record CheckpointState(String latest, List<String> all) {
    * tf.train.latest_checkpoint} then returns {@code None}; here, when a checkpoint of the same base
    * name sits beside the state file, it is used with a warning, and otherwise the message names the
    * path tried.
+   *
+   * @param prefixOrDir a directory, a state file, a checkpoint's file or its prefix
+   * @param warnings receives each one-line warning
+   * @return the checkpoint prefix, e.g. {@code runs/model.ckpt-540}
+   * @throws CheckpointException one line naming the path when it names no checkpoint
    */
   public static Path resolve(Path prefixOrDir, Consumer<String> warnings)
       throws CheckpointException {

@@ -40,7 +40,11 @@ public record CheckpointTensor(TensorInfo info, byte[] data, List<byte[]> string
             + java.util.Arrays.toString(types));
   }
 
-  /** The values of a float32 tensor. */
+  /**
+   * The values of a float32 tensor.
+   *
+   * @return a new {@code float[]}, row-major; {@code IllegalStateException} for another dtype
+   */
   public float[] floats() {
     expect(DataType.DT_FLOAT);
     float[] out = new float[count()];
@@ -48,7 +52,11 @@ public record CheckpointTensor(TensorInfo info, byte[] data, List<byte[]> string
     return out;
   }
 
-  /** The values of a float64 tensor. */
+  /**
+   * The values of a float64 tensor.
+   *
+   * @return a new {@code double[]}, row-major; {@code IllegalStateException} for another dtype
+   */
   public double[] doubles() {
     expect(DataType.DT_DOUBLE);
     double[] out = new double[count()];
@@ -59,6 +67,9 @@ public record CheckpointTensor(TensorInfo info, byte[] data, List<byte[]> string
   /**
    * The values of any integer tensor (int8/16/32/64, uint8/16/32; uint64 above 2^63 wraps), or of a
    * bool tensor as 0/1.
+   *
+   * @return a new {@code long[]}, row-major; {@code IllegalStateException} for a dtype that is not
+   *     an integer or bool
    */
   public long[] longs() {
     int n = count();
@@ -82,7 +93,11 @@ public record CheckpointTensor(TensorInfo info, byte[] data, List<byte[]> string
     return out;
   }
 
-  /** The values of a bool tensor. */
+  /**
+   * The values of a bool tensor.
+   *
+   * @return a new {@code boolean[]}, row-major; {@code IllegalStateException} for another dtype
+   */
   public boolean[] booleans() {
     expect(DataType.DT_BOOL);
     boolean[] out = new boolean[count()];
@@ -92,7 +107,11 @@ public record CheckpointTensor(TensorInfo info, byte[] data, List<byte[]> string
     return out;
   }
 
-  /** The values of a float16 or bfloat16 tensor, widened exactly to float32. */
+  /**
+   * The values of a float16 or bfloat16 tensor, widened exactly to float32.
+   *
+   * @return a new {@code float[]}, row-major; {@code IllegalStateException} for another dtype
+   */
   public float[] halfFloats() {
     expect(DataType.DT_HALF, DataType.DT_BFLOAT16);
     float[] out = new float[count()];
@@ -123,7 +142,11 @@ public record CheckpointTensor(TensorInfo info, byte[] data, List<byte[]> string
     return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
   }
 
-  /** The values as numpy prints them, e.g. {@code [[ 0.1 -0.5]]}. */
+  /**
+   * The values as numpy prints them, e.g. {@code [[ 0.1 -0.5]]}.
+   *
+   * @return what numpy's {@code print} shows for the values, in the tensor's shape
+   */
   public String format() {
     long[] shape = info.shape();
     return switch (info.dtype()) {

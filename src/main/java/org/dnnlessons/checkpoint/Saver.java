@@ -216,17 +216,33 @@ public final class Saver implements AutoCloseable {
   /** The {@code maxToKeep} that keeps every checkpoint (Python's 0 or {@code None}). */
   public static final int KEEP_ALL = 0;
 
-  /** Starts a builder for a saver over {@code graph}. */
+  /**
+   * Starts a builder for a saver over {@code graph}.
+   *
+   * @param graph the graph holding the variables to save
+   * @return a builder with Python's defaults: every variable, {@code max_to_keep=5}, a {@code
+   *     .meta} file, one shard
+   */
   public static Builder builder(Graph graph) {
     return new Builder(graph);
   }
 
-  /** The names of this saver's ops, as Python's {@code SaverDef} records them. */
+  /**
+   * The names of this saver's ops, as Python's {@code SaverDef} records them.
+   *
+   * @return the {@code SaverDef}: filename, save and restore ops, {@code max_to_keep}, {@code
+   *     sharded}, written into the {@code .meta}
+   */
   public SaverDef saverDef() {
     return saverDef;
   }
 
-  /** The checkpoint keys this saver writes and reads, sorted. */
+  /**
+   * The checkpoint keys this saver writes and reads, sorted.
+   *
+   * @return an unmodifiable, sorted list of keys, e.g. {@code [hidden_layer/biases,
+   *     hidden_layer/weights, ...]}
+   */
   public List<String> keys() {
     return keys;
   }
@@ -254,6 +270,8 @@ public final class Saver implements AutoCloseable {
    * CheckpointException} naming that process, instead of interleaving its checkpoints with this
    * one's. Savers of one process share the lock and save one at a time. Python has no such lock.
    *
+   * @param session the session whose variables are saved; they must be initialized
+   * @param prefix the checkpoint prefix, e.g. {@code runs/model.ckpt}; no control characters
    * @return the prefix written, as Python's {@code Saver.save} returns it
    * @throws CheckpointException when the files cannot be written
    */
@@ -266,7 +284,12 @@ public final class Saver implements AutoCloseable {
    * does, and deletes the oldest checkpoints this saver wrote beyond {@code maxToKeep}, with all
    * their files.
    *
+   * @param session the session whose variables are saved; they must be initialized
+   * @param prefix the checkpoint prefix, e.g. {@code runs/model.ckpt}; no control characters
+   * @param globalStep the step appended to the prefix, {@code >= 0}
    * @return the prefix written, e.g. {@code model.ckpt-100}
+   * @throws CheckpointException when the files cannot be written, the prefix is not valid, or
+   *     another process holds the directory's lock
    */
   public String save(Session session, String prefix, long globalStep) throws CheckpointException {
     return saveAs(session, prefix + "-" + globalStep);
@@ -302,6 +325,7 @@ public final class Saver implements AutoCloseable {
    * that it reads back: no line break or other control character (TensorFlow would write it, and
    * every tool reading the state file line by line, Python's included, would then misread it).
    *
+   * @param prefix the checkpoint prefix as given
    * @return the prefix as a path
    * @throws CheckpointException one line naming the prefix (its control characters escaped)
    */
@@ -338,6 +362,7 @@ public final class Saver implements AutoCloseable {
    * so that a second writer is refused before any training. The lock is held until {@link #close}
    * or the end of the process; see {@link #save} for what it guards.
    *
+   * @param prefix the checkpoint prefix whose directory is locked
    * @throws CheckpointException when another process writes checkpoints in that directory, naming
    *     its process id, or the directory cannot be created
    */
@@ -398,6 +423,10 @@ public final class Saver implements AutoCloseable {
    * (atomically, as {@link #save} does), without a {@code .meta} file, without touching the {@code
    * checkpoint} state file and without the directory lock: the variables of a SavedModel, for
    * example, written into a directory nobody else knows yet.
+   *
+   * @param session the session whose variables are saved; they must be initialized
+   * @param prefix the bundle's prefix, e.g. {@code savedmodel/variables/variables}
+   * @throws CheckpointException when the files cannot be written; no partial bundle is left
    */
   public void writeBundle(Session session, String prefix) throws CheckpointException {
     Path path = Path.of(Objects.requireNonNull(prefix, "prefix"));
@@ -407,6 +436,8 @@ public final class Saver implements AutoCloseable {
   /**
    * The {@code MetaGraphDef} that {@code save} writes as {@code prefix.meta}: the whole graph, this
    * saver's {@code SaverDef} and the variable collections.
+   *
+   * @return the meta graph: the graph, this saver's {@code SaverDef} and the variable collections
    */
   public MetaGraphDef metaGraph() {
     return MetaGraphs.export(graph, saverDef, variables, assignOps);
@@ -548,6 +579,8 @@ public final class Saver implements AutoCloseable {
    * saver.recover_last_checkpoints(checkpoint_state.all_model_checkpoint_paths)}, which a resumed
    * run calls. Prefixes whose {@code .index} is gone are skipped; all must lie in the directory
    * this saver saves into.
+   *
+   * @param prefixes checkpoint prefixes, oldest first ({@link CheckpointState#all()})
    */
   public void recoverLastCheckpoints(List<Path> prefixes) {
     for (Path p : prefixes) {
@@ -622,6 +655,9 @@ public final class Saver implements AutoCloseable {
    * meanwhile, or a save is under way, it reads again, a few milliseconds apart, for up to {@link
    * #RESTORE_WAIT} (10 s), which gives the old or the new checkpoint whole.
    *
+   * @param session the session whose variables are assigned
+   * @param prefix a checkpoint prefix, one of its files, or its directory, as Python's {@code
+   *     saver.restore(sess, path)}
    * @throws CheckpointException when the checkpoint is missing or unreadable, a key is missing, or
    *     a saved tensor's dtype or shape differs from its variable's
    */
@@ -852,6 +888,8 @@ public final class Saver implements AutoCloseable {
      * one shard per device. Graphs saved through {@code SaveV2} (string, int8, int16, uint32,
      * uint64 variables) are written as one shard whatever this says.
      *
+     * @param numShards data files per checkpoint, {@code >= 1}
+     * @return this builder
      * @throws IllegalArgumentException for fewer than 1 shard
      */
     public Builder sharded(int numShards) {
@@ -865,6 +903,9 @@ public final class Saver implements AutoCloseable {
     /**
      * Whether {@code save} also writes {@code prefix.meta}, the graph as a {@code MetaGraphDef}
      * (default true, as in Python).
+     *
+     * @param value false to write no {@code .meta}, Python's {@code write_meta_graph=False}
+     * @return this builder
      */
     public Builder writeMetaGraph(boolean value) {
       this.writeMetaGraph = value;
@@ -876,6 +917,8 @@ public final class Saver implements AutoCloseable {
      * deleted with all their files, after the state file names the new one. Default 5, as in
      * Python; 0 keeps every checkpoint, as Python's {@code max_to_keep=0} or {@code None} does.
      *
+     * @param value checkpoints kept, {@code >= 0}
+     * @return this builder
      * @throws IllegalArgumentException for a negative value
      */
     public Builder maxToKeep(int value) {
@@ -890,6 +933,9 @@ public final class Saver implements AutoCloseable {
     /**
      * As {@link #maxToKeep(int)}; {@code null} keeps every checkpoint, as Python's {@code
      * max_to_keep=None} does.
+     *
+     * @param value checkpoints kept, {@code >= 0}, or {@code null} for all
+     * @return this builder
      */
     public Builder maxToKeep(Integer value) {
       return maxToKeep(value == null ? KEEP_ALL : value.intValue());
@@ -906,6 +952,7 @@ public final class Saver implements AutoCloseable {
      *
      * @param varList checkpoint key to variable ({@code VariableV2} output, or its {@code
      *     NAME/read} as {@code nn.NamedVariable} is)
+     * @return this builder
      */
     public Builder variables(Map<String, ? extends Operand<?>> varList) {
       Map<String, Output<?>> copy = new TreeMap<>();
@@ -920,6 +967,7 @@ public final class Saver implements AutoCloseable {
     /**
      * Builds the saver and adds its ops to the graph.
      *
+     * @return a saver whose save and restore ops are now in the graph
      * @throws IllegalArgumentException for an empty {@link #variables} map, and {@link
      *     IllegalStateException} for a graph without variables: "No variables to save", Python's
      *     {@code ValueError}

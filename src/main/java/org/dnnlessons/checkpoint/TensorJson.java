@@ -21,7 +21,15 @@ public final class TensorJson {
 
   private TensorJson() {}
 
-  /** Writes the tensors (and their values when {@code values}) of {@code reader} as JSON. */
+  /**
+   * Writes the tensors (and their values when {@code values}) of {@code reader} as JSON.
+   *
+   * @param reader the checkpoint the tensors are read from
+   * @param tensors the entries to write, in order (from {@link CheckpointReader#tensors()})
+   * @param values true to write each tensor's values, false for names, dtypes and shapes only
+   * @return the JSON text
+   * @throws CheckpointException when a tensor cannot be read or fails its checksum
+   */
   public static String write(CheckpointReader reader, List<TensorInfo> tensors, boolean values)
       throws CheckpointException {
     StringBuilder s = new StringBuilder();
@@ -40,6 +48,14 @@ public final class TensorJson {
    * Writes the JSON to {@code out} as it goes: a tensor larger than 16 MiB is streamed ({@link
    * CheckpointReader#stream}), so memory stays bounded whatever the tensors' sizes; its checksums
    * are verified before its first value is written.
+   *
+   * @param reader the checkpoint the tensors are read from
+   * @param tensors the entries to write, in order (from {@link CheckpointReader#tensors()})
+   * @param values true to write each tensor's values, false for names, dtypes and shapes only
+   * @param out receives the JSON text
+   * @throws CheckpointException when a tensor cannot be read or fails its checksum; what was
+   *     written is then incomplete
+   * @throws IOException when {@code out} fails
    */
   public static void write(
       CheckpointReader reader, List<TensorInfo> tensors, boolean values, Appendable out)
@@ -149,6 +165,10 @@ public final class TensorJson {
   /**
    * Writes tensors already read (a Keras weights file's, for example) as {@link
    * #write(CheckpointReader, List, boolean)} does.
+   *
+   * @param tensors tensors already read, in order
+   * @param values true to write each tensor's values
+   * @return the JSON text
    */
   public static String write(List<CheckpointTensor> tensors, boolean values) {
     StringBuilder s = new StringBuilder("{\"tensors\":[");

@@ -15,12 +15,21 @@ import org.tensorflow.types.TFloat32;
  */
 public record Batch(TFloat32 images, Tensor labels, int[] indices) implements AutoCloseable {
 
-  /** The number of examples. */
+  /**
+   * The number of examples.
+   *
+   * @return the batch size n, the first dimension of {@link #images()}
+   */
   public int size() {
     return indices.length;
   }
 
-  /** The labels as one-hot floats; fails when the data set was read with one-hot off. */
+  /**
+   * The labels as one-hot floats; fails when the data set was read with one-hot off.
+   *
+   * @return the labels, {@code TFloat32 [n, 10]}; {@code IllegalStateException} when they are
+   *     {@code TInt32} class ids
+   */
   public TFloat32 oneHotLabels() {
     if (!(labels instanceof TFloat32 f)) {
       throw new IllegalStateException("labels are class ids: read the data with oneHot(true)");

@@ -50,6 +50,8 @@ public final class DataSet {
    * @param oneHot labels as one-hot float rows rather than class ids
    * @param reshape images as {@code [n, rows*columns]} rather than {@code [n, rows, columns, 1]}
    * @param seed the shuffling seed
+   * @param rows pixel rows per image (28 for MNIST), {@code >= 1}
+   * @param columns pixel columns per image (28 for MNIST), {@code >= 1}
    */
   public DataSet(
       byte[] pixels,
@@ -95,42 +97,78 @@ public final class DataSet {
     }
   }
 
-  /** The number of examples in this split. */
+  /**
+   * The number of examples in this split.
+   *
+   * @return the number of examples, as Python's {@code num_examples}
+   */
   public int numExamples() {
     return numExamples;
   }
 
-  /** How many times {@link #nextBatch} has gone through every example. */
+  /**
+   * How many times {@link #nextBatch} has gone through every example.
+   *
+   * @return completed epochs, from 0; Python's {@code epochs_completed}
+   */
   public int epochsCompleted() {
     return epochsCompleted;
   }
 
-  /** Pixels per image (784 for MNIST). */
+  /**
+   * Pixels per image (784 for MNIST).
+   *
+   * @return {@code rows * columns}
+   */
   public int imageSize() {
     return imageRows * imageColumns;
   }
 
-  /** The class (0-9) of example {@code index}. */
+  /**
+   * The class (0-9) of example {@code index}.
+   *
+   * @param index the example's position, from 0 to {@code numExamples() - 1}
+   * @return the label as a class id, 0 to 9, whatever {@code oneHot} says
+   */
   public int label(int index) {
     return labels[index];
   }
 
-  /** The unsigned byte value of pixel {@code (row, column)} of example {@code index}. */
+  /**
+   * The unsigned byte value of pixel {@code (row, column)} of example {@code index}.
+   *
+   * @param index the example's position, from 0 to {@code numExamples() - 1}
+   * @param row from 0 to {@code imageRows() - 1}
+   * @param column from 0 to {@code imageColumns() - 1}
+   * @return the pixel's value as stored, 0 (background) to 255
+   */
   public int pixel(int index, int row, int column) {
     return pixels[index * imageSize() + row * imageColumns + column] & 0xFF;
   }
 
-  /** Image rows (28 for MNIST). */
+  /**
+   * Image rows (28 for MNIST).
+   *
+   * @return pixel rows per image
+   */
   public int imageRows() {
     return imageRows;
   }
 
-  /** Image columns (28 for MNIST). */
+  /**
+   * Image columns (28 for MNIST).
+   *
+   * @return pixel columns per image
+   */
   public int imageColumns() {
     return imageColumns;
   }
 
-  /** Examples per class, indexed by class 0-9. */
+  /**
+   * Examples per class, indexed by class 0-9.
+   *
+   * @return a new {@code int[10]}: how many examples have each class
+   */
   public int[] classHistogram() {
     int[] counts = new int[IdxReader.NUM_CLASSES];
     for (byte label : labels) {
@@ -141,6 +179,10 @@ public final class DataSet {
 
   /**
    * The next {@code batchSize} examples as tensors, shuffled ({@code nextBatch(batchSize, true)}).
+   *
+   * @param batchSize examples per batch, from 1 to {@link #numExamples()}
+   * @return images and labels, as Python's {@code next_batch(batch_size)} returns them; the caller
+   *     closes it
    */
   public Batch nextBatch(int batchSize) {
     return nextBatch(batchSize, true);
@@ -150,6 +192,9 @@ public final class DataSet {
    * The next {@code batchSize} examples as tensors ready to feed; the caller closes the batch.
    *
    * @param shuffle shuffle before the first epoch and between epochs
+   * @param batchSize examples per batch, from 1 to {@link #numExamples()}
+   * @return images (pixels/255 as float32) and labels; Python's {@code next_batch(batch_size,
+   *     shuffle)}
    * @throws IllegalArgumentException unless {@code 1 <= batchSize <= numExamples()}
    */
   public Batch nextBatch(int batchSize, boolean shuffle) {
@@ -159,6 +204,10 @@ public final class DataSet {
   /**
    * The positions of the next batch's examples, advancing exactly as {@link #nextBatch} does;
    * useful to record a batch order or to feed another program the same batches.
+   *
+   * @param batchSize examples per batch, from 1 to {@link #numExamples()}
+   * @param shuffle as {@link #nextBatch(int, boolean)}
+   * @return {@code batchSize} example positions, in batch order
    */
   public int[] nextBatchIndices(int batchSize, boolean shuffle) {
     if (batchSize < 1 || batchSize > numExamples) {
@@ -192,6 +241,11 @@ public final class DataSet {
   /**
    * The positions of the next {@code count} batches, one after the other in one array, advancing
    * exactly as {@code count} calls of {@link #nextBatchIndices(int, boolean)} do.
+   *
+   * @param count how many batches, {@code >= 0}
+   * @param batchSize examples per batch, from 1 to {@link #numExamples()}
+   * @param shuffle as {@link #nextBatch(int, boolean)}
+   * @return {@code count * batchSize} example positions, batch after batch
    */
   public int[] nextBatchesIndices(int count, int batchSize, boolean shuffle) {
     int[] all = new int[Math.multiplyExact(count, batchSize)];
@@ -201,7 +255,12 @@ public final class DataSet {
     return all;
   }
 
-  /** Every example, in file order, as one batch; the caller closes it. */
+  /**
+   * Every example, in file order, as one batch; the caller closes it.
+   *
+   * @return all {@link #numExamples()} examples, e.g. to evaluate the test accuracy as the lesson
+   *     does
+   */
   public Batch all() {
     int[] indices = new int[numExamples];
     for (int i = 0; i < numExamples; i++) {
@@ -210,7 +269,12 @@ public final class DataSet {
     return toBatch(indices);
   }
 
-  /** The given examples, in the given order, as one batch; the caller closes it. */
+  /**
+   * The given examples, in the given order, as one batch; the caller closes it.
+   *
+   * @param indices example positions, each from 0 to {@code numExamples() - 1}; repeats allowed
+   * @return those examples as tensors, {@code indices.length} of them
+   */
   public Batch toBatch(int[] indices) {
     int n = indices.length;
     int size = imageSize();

@@ -20,14 +20,21 @@ public interface DataSource {
   /** Test labels. */
   String TEST_LABELS = "t10k-labels-idx1-ubyte";
 
-  /** A short description for messages and {@code data info}, e.g. the directory. */
+  /**
+   * A short description for messages and {@code data info}, e.g. the directory.
+   *
+   * @return one line, e.g. the directory's path
+   */
   String describe();
 
   /**
    * Opens one of the four files, given its base name without {@code .gz}; implementations accept
    * the gzip-compressed file or the raw one.
    *
+   * @param baseName one of {@link #TRAIN_IMAGES}, {@link #TRAIN_LABELS}, {@link #TEST_IMAGES},
+   *     {@link #TEST_LABELS}
    * @return the stream (the caller closes it) and the name to use in messages
+   * @throws DatasetException naming the file when neither form of it exists or it cannot be opened
    */
   Opened open(String baseName) throws DatasetException;
 
@@ -40,7 +47,12 @@ public interface DataSource {
    */
   record Opened(InputStream stream, String name, long size) {
 
-    /** An open file of unknown length. */
+    /**
+     * An open file of unknown length.
+     *
+     * @param stream the file's bytes, as stored (gzip-compressed or raw)
+     * @param name how to name the file in messages
+     */
     public Opened(InputStream stream, String name) {
       this(stream, name, -1);
     }

@@ -18,8 +18,11 @@ import java.util.stream.Collectors;
  * </ul>
  */
 public enum DatasetCatalog {
+  /** {@code mnist}: the MNIST digits embedded in the jar (the default; offline). */
   MNIST("mnist"),
+  /** {@code fashion-mnist}: full Fashion-MNIST from Debian's {@code dataset-fashion-mnist}. */
   FASHION_MNIST("fashion-mnist"),
+  /** {@code mnist-full}: full MNIST, downloaded once into {@link #defaultCacheDir()}. */
   MNIST_FULL("mnist-full");
 
   /** Where Debian's {@code dataset-fashion-mnist} installs the files. */
@@ -31,7 +34,11 @@ public enum DatasetCatalog {
     this.cliName = cliName;
   }
 
-  /** The name on the command line. */
+  /**
+   * The name on the command line.
+   *
+   * @return {@code mnist}, {@code fashion-mnist} or {@code mnist-full}
+   */
   public String cliName() {
     return cliName;
   }
@@ -39,6 +46,8 @@ public enum DatasetCatalog {
   /**
    * The data set called {@code name}.
    *
+   * @param name the name on the command line ({@code --dataset}), e.g. {@code fashion-mnist}
+   * @return the data set of that name
    * @throws IllegalArgumentException naming the known data sets
    */
   public static DatasetCatalog byName(String name) {
@@ -59,6 +68,7 @@ public enum DatasetCatalog {
   /**
    * Where this data set's files are, fetching them first for {@code mnist-full}.
    *
+   * @return the source of the four idx files
    * @throws DatasetException when the files are not installed or cannot be fetched
    */
   public DataSource locate() throws DatasetException {
@@ -80,7 +90,12 @@ public enum DatasetCatalog {
     };
   }
 
-  /** The cache directory for downloaded full MNIST. */
+  /**
+   * The cache directory for downloaded full MNIST.
+   *
+   * @return {@code $XDG_CACHE_HOME/dnn-lessons/mnist-full}, else {@code
+   *     ~/.cache/dnn-lessons/mnist-full}
+   */
   public static Path defaultCacheDir() {
     String xdg = System.getenv("XDG_CACHE_HOME");
     Path base =

@@ -53,6 +53,7 @@ public final class DigitImage {
   /**
    * Reads a picture file (PNG, JPEG, GIF, BMP: what {@link ImageIO} decodes) and preprocesses it.
    *
+   * @param file the picture file; at most the size limit this class states
    * @return 784 pixels from 0 to 1, row-major 28×28
    * @throws DatasetException when the file is not a picture, too large, or blank
    */
@@ -66,6 +67,10 @@ public final class DigitImage {
    * As {@link #read(Path)}, for a picture's bytes (the drawing page sends its canvas as PNG).
    *
    * @param source names the bytes in messages
+   * @param picture the picture file's bytes (PNG, JPEG, GIF or BMP)
+   * @return 784 pixels from 0 to 1, row-major 28×28, as the lesson's test images
+   * @throws IOException a {@link DatasetException} naming {@code source} when the bytes are not a
+   *     picture, too large, or blank
    */
   public static float[] read(byte[] picture, String source) throws IOException {
     return preprocess(decode(new ByteArrayInputStream(picture), source), source);
@@ -113,6 +118,8 @@ public final class DigitImage {
   /**
    * Makes {@code image} an MNIST digit (see the class description).
    *
+   * @param image any decoded picture; colour is reduced to grey
+   * @param source names the picture in messages
    * @return 784 pixels from 0 to 1, row-major 28×28
    * @throws DatasetException when no ink stands out from the background
    */

@@ -28,7 +28,11 @@ public final class DirectorySource implements DataSource {
     this.dir = dir;
   }
 
-  /** The directory. */
+  /**
+   * The directory.
+   *
+   * @return the directory holding the four files, as given
+   */
   public Path dir() {
     return dir;
   }

@@ -14,6 +14,10 @@ public record IdxImages(int count, int rows, int columns, byte[] pixels) {
   /**
    * Checks that the sizes agree, without overflow.
    *
+   * @param count the number of images, {@code >= 0}
+   * @param rows pixel rows per image, {@code >= 1}
+   * @param columns pixel columns per image, {@code >= 1}
+   * @param pixels exactly {@code count * rows * columns} bytes; kept, not copied
    * @throws IllegalArgumentException for a negative count, a dimension below 1, or {@code count x
    *     rows x columns} other than the number of pixel bytes (overflow included)
    */
@@ -46,12 +50,23 @@ public record IdxImages(int count, int rows, int columns, byte[] pixels) {
     }
   }
 
-  /** Pixels per image. */
+  /**
+   * Pixels per image.
+   *
+   * @return {@code rows * columns}
+   */
   public int imageSize() {
     return rows * columns;
   }
 
-  /** The unsigned value of pixel {@code (row, column)} of image {@code index}. */
+  /**
+   * The unsigned value of pixel {@code (row, column)} of image {@code index}.
+   *
+   * @param index the image's position, from 0 to {@code count - 1}
+   * @param row from 0 to {@code rows - 1}
+   * @param column from 0 to {@code columns - 1}
+   * @return the pixel's value, 0 to 255
+   */
   public int pixel(int index, int row, int column) {
     return pixels[index * imageSize() + row * columns + column] & 0xFF;
   }

@@ -71,12 +71,22 @@ public final class IdxReader {
    * splits and turn batches into 4-byte floats, so one file may take only a part of the heap. With
    * the default heap of a 16 GB machine (4 GiB) this is 512 MiB; full MNIST's training images take
    * 47 MB.
+   *
+   * @return the limit in bytes: an eighth of {@code Runtime.maxMemory()}, at most 2 GiB minus 16
+   *     bytes
    */
   public static long defaultPayloadLimit() {
     return Math.min(MAX_PAYLOAD, Runtime.getRuntime().maxMemory() / 8);
   }
 
-  /** Reads an idx3 image file with the {@linkplain #defaultPayloadLimit() default limit}. */
+  /**
+   * Reads an idx3 image file with the {@linkplain #defaultPayloadLimit() default limit}.
+   *
+   * @param file an idx3 file, gzip-compressed or raw
+   * @return the images, as stored
+   * @throws DatasetException one line naming the file: bad magic number, sizes that disagree or
+   *     exceed the limit, truncated data
+   */
   public static IdxImages readImages(Path file) throws DatasetException {
     return readImages(file, defaultPayloadLimit());
   }
@@ -85,6 +95,10 @@ public final class IdxReader {
    * Reads an idx3 image file.
    *
    * @param payloadLimit the most pixel bytes accepted
+   * @param file an idx3 file, gzip-compressed or raw
+   * @return the images, as stored
+   * @throws DatasetException one line naming the file: bad magic number, sizes that disagree or
+   *     exceed {@code payloadLimit}, truncated data
    */
   public static IdxImages readImages(Path file, long payloadLimit) throws DatasetException {
     try (InputStream in = open(file)) {
@@ -96,7 +110,14 @@ public final class IdxReader {
     }
   }
 
-  /** Reads idx1 labels (each 0-9) from a file with the default limit. */
+  /**
+   * Reads idx1 labels (each 0-9) from a file with the default limit.
+   *
+   * @param file an idx1 file, gzip-compressed or raw
+   * @return one class id 0-9 per example
+   * @throws DatasetException one line naming the file: bad magic number, a label outside 0-9, a
+   *     count over the limit, truncated data
+   */
   public static byte[] readLabels(Path file) throws DatasetException {
     return readLabels(file, defaultPayloadLimit());
   }
@@ -105,6 +126,10 @@ public final class IdxReader {
    * Reads idx1 labels (each 0-9) from a file.
    *
    * @param payloadLimit the most labels accepted
+   * @param file an idx1 file, gzip-compressed or raw
+   * @return one class id 0-9 per example
+   * @throws DatasetException one line naming the file: bad magic number, a label outside 0-9, more
+   *     than {@code payloadLimit} labels, truncated data
    */
   public static byte[] readLabels(Path file, long payloadLimit) throws DatasetException {
     try (InputStream in = open(file)) {
@@ -121,6 +146,10 @@ public final class IdxReader {
    * default limit.
    *
    * @param name how to name the source in error messages
+   * @param raw the file's bytes; not closed here
+   * @return the images, as stored
+   * @throws DatasetException one line naming {@code name}: bad magic number, sizes that disagree or
+   *     exceed the limit, truncated data
    */
   public static IdxImages readImages(InputStream raw, String name) throws DatasetException {
     return readImages(raw, name, -1, defaultPayloadLimit());
@@ -132,6 +161,10 @@ public final class IdxReader {
    * @param name how to name the source in error messages
    * @param size the stream's length in bytes (compressed, if it is gzip), or -1 when unknown
    * @param payloadLimit the most pixel bytes accepted
+   * @param raw the file's bytes; not closed here
+   * @return the images, as stored
+   * @throws DatasetException one line naming {@code name}: bad magic number, sizes that disagree
+   *     with {@code size} or exceed {@code payloadLimit}, truncated data
    */
   public static IdxImages readImages(InputStream raw, String name, long size, long payloadLimit)
       throws DatasetException {
@@ -178,6 +211,10 @@ public final class IdxReader {
    * limit; each must be 0-9.
    *
    * @param name how to name the source in error messages
+   * @param raw the file's bytes; not closed here
+   * @return one class id 0-9 per example
+   * @throws DatasetException one line naming {@code name}: bad magic number, a label outside 0-9, a
+   *     count over the limit, truncated data
    */
   public static byte[] readLabels(InputStream raw, String name) throws DatasetException {
     return readLabels(raw, name, -1, defaultPayloadLimit());
@@ -189,6 +226,10 @@ public final class IdxReader {
    * @param name how to name the source in error messages
    * @param size the stream's length in bytes (compressed, if it is gzip), or -1 when unknown
    * @param payloadLimit the most labels accepted
+   * @param raw the file's bytes; not closed here
+   * @return one class id 0-9 per example
+   * @throws DatasetException one line naming {@code name}: bad magic number, a label outside 0-9,
+   *     more than {@code payloadLimit} labels, truncated data
    */
   public static byte[] readLabels(InputStream raw, String name, long size, long payloadLimit)
       throws DatasetException {

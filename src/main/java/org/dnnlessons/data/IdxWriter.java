@@ -17,7 +17,14 @@ public final class IdxWriter {
 
   private IdxWriter() {}
 
-  /** Writes an idx3 image file. */
+  /**
+   * Writes an idx3 image file.
+   *
+   * @param file the file to write, gzip-compressed (as MNIST is distributed); replaced atomically
+   *     when it exists
+   * @param images the images to store
+   * @throws IOException one line naming the file when it cannot be written
+   */
   public static void writeImages(Path file, IdxImages images) throws IOException {
     write(
         file,
@@ -30,7 +37,14 @@ public final class IdxWriter {
         });
   }
 
-  /** Writes an idx1 label file. */
+  /**
+   * Writes an idx1 label file.
+   *
+   * @param file the file to write, gzip-compressed (as MNIST is distributed); replaced atomically
+   *     when it exists
+   * @param labels class ids, one byte per example
+   * @throws IOException one line naming the file when it cannot be written
+   */
   public static void writeLabels(Path file, byte[] labels) throws IOException {
     write(
         file,

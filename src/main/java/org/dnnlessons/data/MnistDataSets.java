@@ -38,7 +38,16 @@ public record MnistDataSets(DataSet train, DataSet validation, DataSet test) {
    */
   public record Options(boolean oneHot, boolean reshape, Integer validationSize, long seed) {
 
-    /** Validates the options. */
+    /**
+     * Validates the options.
+     *
+     * @param oneHot labels as one-hot float rows rather than class ids
+     * @param reshape images as {@code [n, 784]} rather than {@code [n, 28, 28, 1]}
+     * @param validationSize training images set aside for validation, {@code >= 0}, or {@code null}
+     *     for the default
+     * @param seed the shuffling seed of the splits
+     * @throws IllegalArgumentException for a negative validation size
+     */
     public Options {
       if (validationSize != null && validationSize < 0) {
         throw new IllegalArgumentException(
@@ -46,38 +55,78 @@ public record MnistDataSets(DataSet train, DataSet validation, DataSet test) {
       }
     }
 
-    /** One-hot labels, flat images, the default validation size, seed 0. */
+    /**
+     * One-hot labels, flat images, the default validation size, seed 0.
+     *
+     * @return Python's {@code read_data_sets(dir, one_hot=True)} defaults
+     */
     public static Options defaults() {
       return new Options(true, true, null, 0);
     }
 
-    /** These options with {@code reshape} changed. */
+    /**
+     * These options with {@code reshape} changed.
+     *
+     * @param value true for {@code [n, 784]} images, false for {@code [n, 28, 28, 1]}
+     * @return new options; these are unchanged
+     */
     public Options withReshape(boolean value) {
       return new Options(oneHot, value, validationSize, seed);
     }
 
-    /** These options with {@code oneHot} changed. */
+    /**
+     * These options with {@code oneHot} changed.
+     *
+     * @param value true for one-hot {@code [n, 10]} labels, false for class ids {@code [n]}
+     * @return new options; these are unchanged
+     */
     public Options withOneHot(boolean value) {
       return new Options(value, reshape, validationSize, seed);
     }
 
-    /** These options with the validation size changed. */
+    /**
+     * These options with the validation size changed.
+     *
+     * @param value training images set aside for validation, or {@code null} for the default
+     * @return new options; these are unchanged
+     */
     public Options withValidationSize(Integer value) {
       return new Options(oneHot, reshape, value, seed);
     }
 
-    /** These options with the seed changed. */
+    /**
+     * These options with the seed changed.
+     *
+     * @param value the shuffling seed
+     * @return new options; these are unchanged
+     */
     public Options withSeed(long value) {
       return new Options(oneHot, reshape, validationSize, value);
     }
   }
 
-  /** Reads a directory of the four files (gzip-compressed or raw). */
+  /**
+   * Reads a directory of the four files (gzip-compressed or raw).
+   *
+   * @param dir the directory of {@code train-images-idx3-ubyte[.gz]} and the three other files
+   * @param options one-hot, reshape, validation size and seed, as Python's {@code read_data_sets}
+   *     takes them
+   * @return the train, validation and test splits
+   * @throws DatasetException one line naming the file that is missing or malformed
+   */
   public static MnistDataSets read(Path dir, Options options) throws DatasetException {
     return read(new DirectorySource(dir), options);
   }
 
-  /** Reads the four files from any source. */
+  /**
+   * Reads the four files from any source.
+   *
+   * @param source where the four files are read from (a directory, the class path)
+   * @param options one-hot, reshape, validation size and seed, as Python's {@code read_data_sets}
+   *     takes them
+   * @return the train, validation and test splits
+   * @throws DatasetException one line naming the file that is missing or malformed
+   */
   public static MnistDataSets read(DataSource source, Options options) throws DatasetException {
     IdxImages trainImages = images(source, DataSource.TRAIN_IMAGES);
     byte[] trainLabels = labels(source, DataSource.TRAIN_LABELS);
@@ -149,7 +198,12 @@ public record MnistDataSets(DataSet train, DataSet validation, DataSet test) {
     return new MnistDataSets(train, validation, test);
   }
 
-  /** The validation size used when none is given, for a training file of {@code numTrain}. */
+  /**
+   * The validation size used when none is given, for a training file of {@code numTrain}.
+   *
+   * @param numTrain images in the training file
+   * @return {@value #VALIDATION_SIZE_FULL} for 20,000 images or more, else {@code numTrain / 8}
+   */
   public static int defaultValidationSize(int numTrain) {
     return numTrain >= 20_000 ? VALIDATION_SIZE_FULL : numTrain / 8;
   }

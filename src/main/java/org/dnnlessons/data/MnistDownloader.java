@@ -103,7 +103,12 @@ public final class MnistDownloader {
     this.attempts = attempts;
   }
 
-  /** A downloader for {@link #FILES} from {@link #DEFAULT_MIRROR} with the default limits. */
+  /**
+   * A downloader for {@link #FILES} from {@link #DEFAULT_MIRROR} with the default limits.
+   *
+   * @param cacheDir where the files are kept, e.g. {@link DatasetCatalog#defaultCacheDir()}
+   * @return a downloader; nothing is fetched until asked
+   */
   public static MnistDownloader standard(Path cacheDir) {
     return new MnistDownloader(
         DEFAULT_MIRROR,
@@ -114,7 +119,11 @@ public final class MnistDownloader {
         ATTEMPTS_DEFAULT);
   }
 
-  /** The cache directory. */
+  /**
+   * The cache directory.
+   *
+   * @return the directory the files are downloaded into
+   */
   public Path cacheDir() {
     return cacheDir;
   }

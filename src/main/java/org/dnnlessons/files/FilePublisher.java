@@ -75,6 +75,10 @@ public final class FilePublisher {
     /**
      * Called before {@code step} on {@code file} (the temporary for CREATE and FSYNC, the target
      * for RENAME, the directory for FSYNC_DIR); an {@code IOException} thrown here fails the step.
+     *
+     * @param step the step about to run
+     * @param file the file it acts on
+     * @throws IOException to fail the step, as a real failure would
      */
     void before(Step step, Path file) throws IOException;
   }
@@ -85,14 +89,26 @@ public final class FilePublisher {
   /** Writes a file's content to a stream (buffered; closing it is allowed and does nothing). */
   @FunctionalInterface
   public interface Content<E extends Exception> {
-    /** Writes the whole content to {@code out}. */
+    /**
+     * Writes the whole content to {@code out}.
+     *
+     * @param out the temporary file's stream, buffered; closing it does nothing
+     * @throws IOException when writing fails; the publish fails with it
+     * @throws E the content's own error; the publish fails with it
+     */
     void writeTo(OutputStream out) throws IOException, E;
   }
 
   /** Writes a directory's content into an empty directory. */
   @FunctionalInterface
   public interface DirectoryContent<E extends Exception> {
-    /** Writes every file of the content under {@code dir}. */
+    /**
+     * Writes every file of the content under {@code dir}.
+     *
+     * @param dir the temporary directory (or file path, for {@link FilePublisher#publishFile})
+     * @throws IOException when writing fails; the publish fails with it
+     * @throws E the content's own error; the publish fails with it
+     */
     void writeInto(Path dir) throws IOException, E;
   }
 
@@ -130,6 +146,9 @@ public final class FilePublisher {
    * Publishes {@code content} as the file {@code target}, replacing an existing regular file
    * atomically; its directory is created when missing.
    *
+   * @param <E> the exception {@code content} may throw besides {@code IOException}
+   * @param target the file to write; a regular file, a link to one, or nothing
+   * @param content writes the whole content to the temporary file's stream
    * @throws IOException one line naming the file: the target is not a regular file, the disk is
    *     full, permission denied...; the target is then untouched and no temporary file is left
    * @throws E what {@code content} throws, after the same cleanup
@@ -167,7 +186,13 @@ public final class FilePublisher {
     }
   }
 
-  /** Publishes {@code bytes} as the file {@code target}; see {@link #publish}. */
+  /**
+   * Publishes {@code bytes} as the file {@code target}; see {@link #publish}.
+   *
+   * @param target the file to write; a regular file, a link to one, or nothing
+   * @param bytes the whole content
+   * @throws IOException as {@link #publish}: one line naming the file; the target is then untouched
+   */
   public static void publishBytes(Path target, byte[] bytes) throws IOException {
     publish(target, out -> out.write(bytes));
   }
@@ -177,7 +202,11 @@ public final class FilePublisher {
    * every file in it is fsynced, and it is renamed to {@code target}, which must not exist (a
    * directory is never replaced, so nothing of an earlier one is lost).
    *
+   * @param <E> the exception {@code content} may throw besides {@code IOException}
+   * @param target the directory to create; must not exist
+   * @param content writes every file under the temporary directory it is given
    * @throws IOException one line naming the directory; no temporary directory is left
+   * @throws E what {@code content} throws, after the temporary directory is deleted
    */
   public static <E extends Exception> void publishDirectory(
       Path target, DirectoryContent<E> content) throws IOException, E {
@@ -220,6 +249,13 @@ public final class FilePublisher {
    * Publishes a file that {@code content} writes by path (a library that opens the file itself,
    * such as jHDF's writer): the temporary file exists, empty, with the default mode, when {@code
    * content} is called; see {@link #publish}.
+   *
+   * @param <E> the exception {@code content} may throw besides {@code IOException}
+   * @param target the file to write; a regular file, a link to one, or nothing
+   * @param content writes the file at the temporary path it is given
+   * @throws IOException as {@link #publish}: one line naming the file; the target is then untouched
+   *     and no temporary file is left
+   * @throws E what {@code content} throws, after the same cleanup
    */
   public static <E extends Exception> void publishFile(Path target, DirectoryContent<E> content)
       throws IOException, E {
@@ -257,6 +293,12 @@ public final class FilePublisher {
    * {@code .keras} archive): a {@link #temporary} name, so that it is deleted on close, on SIGINT
    * or SIGTERM, and by a later {@link #deleteStale} after a SIGKILL. It is never a name a reader
    * looks for, and it lies on the target's file system, never in {@code /tmp}.
+   *
+   * @param target the file the scratch file serves; its directory is created when missing
+   * @param suffix appended to the temporary name, e.g. {@code .h5}
+   * @return a handle whose {@link Scratch#path()} is not created yet; close it to delete the file
+   * @throws IOException when {@code target} may not be replaced by a regular file (see {@link
+   *     #checkTarget}) or its directory cannot be created
    */
   public static Scratch scratch(Path target, String suffix) throws IOException {
     Path file = checkTarget(target);
@@ -274,7 +316,11 @@ public final class FilePublisher {
       this.path = path;
     }
 
-    /** Where the scratch file is (not yet created). */
+    /**
+     * Where the scratch file is (not yet created).
+     *
+     * @return the scratch file's path, beside the target; the writer creates the file
+     */
     public Path path() {
       return path;
     }
@@ -291,6 +337,7 @@ public final class FilePublisher {
    * Checks that {@code target} may be replaced by a regular file: it does not exist, or it is a
    * regular file or a symbolic link to one.
    *
+   * @param target the file about to be published
    * @return the file to replace: {@code target} made absolute, or the file its link points to
    * @throws IOException naming the target and what it is (a directory, a FIFO, a character device,
    *     ...) when it is anything else
@@ -358,13 +405,22 @@ public final class FilePublisher {
   /**
    * A fresh temporary name for {@code base} in {@code dir}: {@code .base.tmp-PID-N}, which {@link
    * #isTemporary} recognises and {@link #deleteStale} deletes once process PID has ended.
+   *
+   * @param dir the directory the temporary lies in (the target's)
+   * @param base the target's file name
+   * @return {@code dir/.base.tmp-PID-N}, unique within this process; not created
    */
   public static Path temporary(Path dir, String base) {
     return dir.resolve(
         "." + base + TMP_MARK + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet());
   }
 
-  /** True for a name {@link #temporary} makes, with any suffix. */
+  /**
+   * True for a name {@link #temporary} makes, with any suffix.
+   *
+   * @param fileName a file name, without directory
+   * @return true when {@code fileName} has the {@code .NAME.tmp-PID-N} form
+   */
   public static boolean isTemporary(String fileName) {
     return TMP_NAME.matcher(fileName).matches();
   }
@@ -374,6 +430,7 @@ public final class FilePublisher {
    * writer process no longer runs: what a writer killed with SIGKILL left. A temporary of a live
    * process is never touched. Errors are ignored (this is tidying, not publishing).
    *
+   * @param dir the directory to tidy; a missing one is no error
    * @return how many were deleted
    */
   public static int deleteStale(Path dir) {
@@ -404,6 +461,10 @@ public final class FilePublisher {
   /**
    * An {@code IOException} as one line for a user, naming the file, without the exception's class
    * name; a full disk says so.
+   *
+   * @param e the exception, with or without a file name
+   * @return one line, e.g. {@code /data/out.ckpt: No space left on device} or {@code ...:
+   *     permission denied}
    */
   public static String describe(IOException e) {
     String reason =
@@ -424,7 +485,13 @@ public final class FilePublisher {
     return Messages.oneLine(file != null ? Messages.value(file) + ": " + reason : reason);
   }
 
-  /** True when {@code e} (or a cause) is a full disk or an exceeded quota. */
+  /**
+   * True when {@code e} (or a cause) is a full disk or an exceeded quota.
+   *
+   * @param e any throwable; its causes are followed
+   * @return true when the message of {@code e} or a cause contains {@code No space left on device}
+   *     (ENOSPC) or {@code quota exceeded} (EDQUOT)
+   */
   public static boolean diskFull(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       String m = t.getMessage();
@@ -438,6 +505,10 @@ public final class FilePublisher {
   /**
    * {@code e}, met while writing what becomes {@code target}, as the one line {@link #publish}
    * throws: naming the target, and saying when the disk is full.
+   *
+   * @param target the file being published
+   * @param e what the write threw
+   * @return a new {@code IOException} with the one-line message and {@code e} as its cause
    */
   public static IOException failed(Path target, IOException e) {
     return failure(target.toAbsolutePath().normalize(), e, false);
@@ -496,6 +567,9 @@ public final class FilePublisher {
   /**
    * fsyncs {@code dir}, so that renames in it survive a power loss. A file system that cannot sync
    * a directory (Windows) is skipped: there the rename itself is durable.
+   *
+   * @param dir the directory whose entries were renamed
+   * @throws IOException when the sync fails on a file system that supports it
    */
   public static void forceDirectory(Path dir) throws IOException {
     FileChannel d;

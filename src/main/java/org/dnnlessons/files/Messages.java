@@ -30,17 +30,30 @@ public final class Messages {
    * {@code value} for a message: control characters (line breaks included) escaped as {@code \n},
    * {@code \t}, {@code \\u0007}, and, when longer than {@link #MAX_VALUE_CHARS}, its head and tail
    * kept around {@code …(N characters)…}, where N is the original length.
+   *
+   * @param value anything; {@code null} prints as {@code null}
+   * @return {@code String.valueOf(value)}, escaped and elided, on one line
    */
   public static String value(Object value) {
     return elide(escape(String.valueOf(value)), String.valueOf(value).length(), MAX_VALUE_CHARS);
   }
 
-  /** A path for a message: {@link #value} of its text. */
+  /**
+   * A path for a message: {@link #value} of its text.
+   *
+   * @param path a path, not null
+   * @return the path's text, escaped and elided beyond {@link #MAX_PATH_CHARS}
+   */
   public static String path(Path path) {
     return path(path.toString());
   }
 
-  /** A path's text for a message, elided beyond {@link #MAX_PATH_CHARS}. */
+  /**
+   * A path's text for a message, elided beyond {@link #MAX_PATH_CHARS}.
+   *
+   * @param path a path's text
+   * @return the text, escaped and elided beyond {@link #MAX_PATH_CHARS}
+   */
   public static String path(String path) {
     return elide(escape(path), path.length(), MAX_PATH_CHARS);
   }
@@ -48,6 +61,9 @@ public final class Messages {
   /**
    * {@code message} as one line of at most {@link #MAX_MESSAGE_CHARS} characters (line breaks
    * escaped, the middle elided with the original length); {@code ""} for null.
+   *
+   * @param message any message, possibly multi-line; may be null
+   * @return one line of at most {@link #MAX_MESSAGE_CHARS} characters
    */
   public static String oneLine(String message) {
     if (message == null) {

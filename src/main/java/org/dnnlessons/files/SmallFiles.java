@@ -24,6 +24,8 @@ public final class SmallFiles {
    * The bytes of {@code file}.
    *
    * @param limit the most bytes accepted
+   * @param file the file to read; links are followed
+   * @return all of its bytes, at most {@code limit}
    * @throws NoSuchFileException when it does not exist
    * @throws IOException one line naming the file when it is not a regular file (after following
    *     links) or holds more than {@code limit} bytes
@@ -50,6 +52,7 @@ public final class SmallFiles {
   /**
    * Checks that {@code file} is a regular file or a link to one.
    *
+   * @param file the path to check
    * @throws NoSuchFileException when it does not exist (a dangling link included)
    * @throws IOException naming the file and what it is otherwise
    */

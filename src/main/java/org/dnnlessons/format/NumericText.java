@@ -60,6 +60,8 @@ public final class NumericText {
     /**
      * Checks both tolerances.
      *
+     * @param rtol relative tolerance, as numpy's {@code isclose(rtol=)}; finite and {@code >= 0}
+     * @param atol absolute tolerance, as numpy's {@code isclose(atol=)}; finite and {@code >= 0}
      * @throws IllegalArgumentException when one is negative, NaN or infinite
      */
     public Tolerance {
@@ -73,7 +75,14 @@ public final class NumericText {
       }
     }
 
-    /** Whether {@code actual} is close enough to {@code expected}. */
+    /**
+     * Whether {@code actual} is close enough to {@code expected}.
+     *
+     * @param expected the peer's number
+     * @param actual this product's number
+     * @return true when {@code |actual - expected| <= atol + rtol * |expected|} (numpy's {@code
+     *     isclose}), or both are the same infinity; false when either is NaN
+     */
     public boolean allows(double expected, double actual) {
       if (expected == actual) {
         return true; // also equal infinities
@@ -120,6 +129,10 @@ public final class NumericText {
    * Compares {@code actual} with {@code expected}: decimal numbers within {@code tolerance},
    * integers digit for digit, blanks next to a number ignored, all other text exactly.
    *
+   * @param expected the text the peer printed (Python's output, or a pinned expectation)
+   * @param actual the text this product printed
+   * @param tolerance how far two decimal numbers may differ ({@link Tolerance#EXACT} for equal
+   *     values)
    * @return the first difference, or empty when the texts match
    */
   public static Optional<Difference> compare(String expected, String actual, Tolerance tolerance) {
@@ -148,6 +161,9 @@ public final class NumericText {
    * The text with every number replaced by {@code #} and the blanks removed: two texts with the
    * same words and the same count of numbers in the same places have the same {@code shape}. For
    * output whose numbers change from run to run (an unseeded random op, a timing).
+   *
+   * @param text any printed text
+   * @return {@code text} with each number as {@code #} and no blanks; never null
    */
   public static String shape(String text) {
     return NUMBER.matcher(text).replaceAll("#").replaceAll("[ \\t]+", "").strip();

@@ -48,6 +48,9 @@ public final class NumpyFormat {
    * longer than {@code 2 * EDGE_ITEMS} cut to {@code 2 * EDGE_ITEMS + 1} (the edge items around one
    * middle element that is never printed), and it is summarized, as numpy summarizes the full
    * array. {@code format} is one of this class's methods applied to the view.
+   *
+   * @param format formats the edge view with one of this class's methods; runs on this thread
+   * @return what {@code format} returns, summarized with {@code ...} as numpy prints the full array
    */
   public static String formatEdgeView(java.util.function.Supplier<String> format) {
     EDGE_VIEW.set(true);
@@ -58,7 +61,13 @@ public final class NumpyFormat {
     }
   }
 
-  /** The shape of the edge view of an array of shape {@code full} (see {@link #formatEdgeView}). */
+  /**
+   * The shape of the edge view of an array of shape {@code full} (see {@link #formatEdgeView}).
+   *
+   * @param full the full array's shape; each dimension {@code >= 0}
+   * @return a new array: {@code full} with every axis longer than {@code 2 * EDGE_ITEMS} cut to
+   *     {@code 2 * EDGE_ITEMS + 1}
+   */
   public static long[] edgeViewShape(long[] full) {
     long[] view = full.clone();
     for (int d = 0; d < view.length; d++) {
@@ -67,7 +76,12 @@ public final class NumpyFormat {
     return view;
   }
 
-  /** Formats a float32 tensor. The tensor stays open; the caller closes it. */
+  /**
+   * Formats a float32 tensor. The tensor stays open; the caller closes it.
+   *
+   * @param tensor a float32 tensor of any rank (rank 0 prints as a scalar)
+   * @return the text numpy's {@code print(tensor.numpy())} shows
+   */
   public static String format(TFloat32 tensor) {
     Shape shape = tensor.shape();
     float[] values = new float[Math.toIntExact(shape.size())];
@@ -75,7 +89,12 @@ public final class NumpyFormat {
     return format(values, shape.asArray());
   }
 
-  /** Formats a float32 matrix. */
+  /**
+   * Formats a float32 matrix.
+   *
+   * @param matrix float32 rows, all of the same length
+   * @return the text numpy's {@code print(np.array(matrix, np.float32))} shows
+   */
   public static String format(float[][] matrix) {
     int rows = matrix.length;
     int cols = rows == 0 ? 0 : matrix[0].length;
@@ -90,7 +109,13 @@ public final class NumpyFormat {
     return format(flat, new long[] {rows, cols});
   }
 
-  /** Formats float32 values laid out row-major in {@code shape}. */
+  /**
+   * Formats float32 values laid out row-major in {@code shape}.
+   *
+   * @param values float32 values, row-major; length is the product of {@code shape}
+   * @param shape the array's shape ({@code []} for a scalar)
+   * @return the text numpy's {@code print} of a float32 array shows
+   */
   public static String format(float[] values, long[] shape) {
     checkSize(values.length, shape);
     double[] widened = new double[values.length];
@@ -103,6 +128,11 @@ public final class NumpyFormat {
   /**
    * Formats float16 values (given widened to float32) as numpy prints a {@code float16} array: with
    * the fewest digits that identify each value as a float16.
+   *
+   * @param values float16 values widened to float32, row-major; length is the product of {@code
+   *     shape}
+   * @param shape the array's shape ({@code []} for a scalar)
+   * @return the text numpy's {@code print} of a float16 array shows
    */
   public static String formatHalf(float[] values, long[] shape) {
     checkSize(values.length, shape);
@@ -116,6 +146,11 @@ public final class NumpyFormat {
   /**
    * Formats bfloat16 values (given widened to float32) as numpy prints an {@code ml_dtypes}
    * bfloat16 array: each element as C's {@code %g} with 6 significant digits, unpadded.
+   *
+   * @param values bfloat16 values widened to float32, row-major; length is the product of {@code
+   *     shape}
+   * @param shape the array's shape ({@code []} for a scalar)
+   * @return the text numpy's {@code print} of an {@code ml_dtypes.bfloat16} array shows
    */
   public static String formatBfloat16(float[] values, long[] shape) {
     checkSize(values.length, shape);
@@ -148,13 +183,26 @@ public final class NumpyFormat {
     return plain.scale() <= 0 ? plain.setScale(0).toPlainString() : plain.toPlainString();
   }
 
-  /** Formats float64 values laid out row-major in {@code shape}. */
+  /**
+   * Formats float64 values laid out row-major in {@code shape}.
+   *
+   * @param values float64 values, row-major; length is the product of {@code shape}
+   * @param shape the array's shape ({@code []} for a scalar)
+   * @return the text numpy's {@code print} of a float64 array shows
+   */
   public static String format(double[] values, long[] shape) {
     checkSize(values.length, shape);
     return formatFloats(values.clone(), shape, Precision.DOUBLE);
   }
 
-  /** Formats integer values laid out row-major in {@code shape}. */
+  /**
+   * Formats integer values laid out row-major in {@code shape}.
+   *
+   * @param values integer values (any integer dtype, widened to long), row-major; length is the
+   *     product of {@code shape}
+   * @param shape the array's shape ({@code []} for a scalar)
+   * @return the text numpy's {@code print} of an integer array shows
+   */
   public static String format(long[] values, long[] shape) {
     checkSize(values.length, shape);
     int[] visible = visibleIndices(values.length, shape);
@@ -166,7 +214,13 @@ public final class NumpyFormat {
     return layout(shape, values.length, i -> pad(Long.toString(values[i]), w));
   }
 
-  /** Formats booleans laid out row-major in {@code shape}. */
+  /**
+   * Formats booleans laid out row-major in {@code shape}.
+   *
+   * @param values booleans, row-major; length is the product of {@code shape}
+   * @param shape the array's shape ({@code []} for a scalar)
+   * @return the text numpy's {@code print} of a bool array shows ({@code True}/{@code False})
+   */
   public static String format(boolean[] values, long[] shape) {
     checkSize(values.length, shape);
     boolean scalar = shape.length == 0;
@@ -177,6 +231,11 @@ public final class NumpyFormat {
    * Formats an object array (numpy's {@code dtype=object}, as TensorFlow returns string tensors)
    * whose elements' {@code repr()}s are given, row-major in {@code shape}: elements unpadded,
    * wrapped and summarized like any array, e.g. {@code [b'a\\nb' b"it's"]}.
+   *
+   * @param reprs each element's Python {@code repr()}, row-major; size is the product of {@code
+   *     shape}
+   * @param shape the array's shape ({@code []} for a scalar)
+   * @return the text numpy's {@code print} of an object array shows
    */
   public static String formatObjects(List<String> reprs, long[] shape) {
     checkSize(reprs.size(), shape);

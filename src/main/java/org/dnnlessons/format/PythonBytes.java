@@ -13,7 +13,12 @@ public final class PythonBytes {
 
   private PythonBytes() {}
 
-  /** {@code repr(b)} as Python 3 prints it. */
+  /**
+   * {@code repr(b)} as Python 3 prints it.
+   *
+   * @param b the bytes, any length
+   * @return Python 3's {@code repr(bytes(b))}, e.g. {@code b'a\x00'}
+   */
   public static String repr(byte[] b) {
     return repr(b, Integer.MAX_VALUE);
   }
@@ -21,6 +26,11 @@ public final class PythonBytes {
   /**
    * {@code repr(b)}, of at most the first {@code maxBytes} bytes; {@code ...} follows the closing
    * quote when bytes were left out (for messages about long keys).
+   *
+   * @param b the bytes, any length
+   * @param maxBytes how many bytes to show at most; {@code >= 0}
+   * @return Python's {@code repr} of the first {@code maxBytes} bytes, with {@code ...} appended
+   *     when some were left out
    */
   public static String repr(byte[] b, int maxBytes) {
     boolean single = false;

@@ -14,7 +14,13 @@ public final class PythonFloat {
 
   private PythonFloat() {}
 
-  /** {@code '%.{digits}f' % v}, exactly as Python prints it. */
+  /**
+   * {@code '%.{digits}f' % v}, exactly as Python prints it.
+   *
+   * @param v the number (NaN and infinities print as Python prints them)
+   * @param digits digits after the point; {@code >= 0}
+   * @return the text of Python's {@code '%.{digits}f' % v}
+   */
   public static String fixed(double v, int digits) {
     if (Double.isNaN(v)) {
       return "nan";

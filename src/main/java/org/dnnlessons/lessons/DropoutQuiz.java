@@ -57,12 +57,22 @@ public final class DropoutQuiz {
    *     different mask on every run
    */
   public record Options(double keepProb, Long seed) {
-    /** Validates the options. */
+    /**
+     * Validates the options.
+     *
+     * @param keepProb the probability of keeping a hidden unit, in (0, 1]
+     * @param seed the graph-level random seed, or {@code null} for new values on every run
+     * @throws IllegalArgumentException when {@code keepProb} is outside (0, 1]
+     */
     public Options {
       Dropout.checkKeepProb(keepProb);
     }
 
-    /** The notebook's settings: keep_prob 0.5, no seed. */
+    /**
+     * The notebook's settings: keep_prob 0.5, no seed.
+     *
+     * @return {@code Options(0.5, null)}
+     */
     public static Options defaults() {
       return new Options(KEEP_PROB_DEFAULT, null);
     }
@@ -81,12 +91,21 @@ public final class DropoutQuiz {
 
   /**
    * Runs the lesson with the notebook's settings; {@code dnn-lessons lesson dropout} takes options.
+   *
+   * @param args must be empty: an argument is refused with one line naming {@code dnn-lessons
+   *     lesson NAME --help}, where the options are
    */
   public static void main(String[] args) {
     LessonLauncher.launch(COMMAND, args, () -> run(Options.defaults(), System.out));
   }
 
-  /** Builds the quiz's graph, runs it once with {@code options.keepProb()}, prints the logits. */
+  /**
+   * Builds the quiz's graph, runs it once with {@code options.keepProb()}, prints the logits.
+   *
+   * @param options the {@code keep_prob} and the seed
+   * @param out where the logits are printed, as the notebook's cell prints them
+   * @return the hidden layer before and after dropout and the logits, float32
+   */
   public static Activations run(Options options, PrintStream out) {
     try (Graph graph = new Graph()) {
       ModelGraph g =

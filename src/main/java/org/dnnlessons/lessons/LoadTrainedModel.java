@@ -34,7 +34,12 @@ public final class LoadTrainedModel {
    * @param data where the test digits come from
    */
   public record Options(String file, DataSource data) {
-    /** The notebook's settings on the embedded digits. */
+    /**
+     * The notebook's settings on the embedded digits.
+     *
+     * @return the checkpoint {@code train_model.ckpt} that {@link SaveTrainedModel} writes, and the
+     *     embedded digits
+     */
     public static Options defaults() {
       return new Options(SaveTrainedModel.FILE_DEFAULT, new EmbeddedMnist());
     }
@@ -52,12 +57,24 @@ public final class LoadTrainedModel {
   /**
    * Runs the lesson with the notebook's settings; {@code dnn-lessons lesson load-trained} takes
    * options.
+   *
+   * @param args must be empty: an argument is refused with one line naming {@code dnn-lessons
+   *     lesson NAME --help}, where the options are
    */
   public static void main(String[] args) {
     LessonLauncher.launch(COMMAND, args, () -> run(Options.defaults(), System.out));
   }
 
-  /** Restores the model and prints its test accuracy. */
+  /**
+   * Restores the model and prints its test accuracy.
+   *
+   * @param options the checkpoint and where the test digits come from
+   * @param out where the test accuracy is printed, as the notebook's cell prints it
+   * @return the test accuracy, float32 in [0, 1]
+   * @throws Exception a {@link org.dnnlessons.checkpoint.CheckpointException} when the checkpoint
+   *     is missing or does not fit the model, a {@link org.dnnlessons.data.DatasetException} when
+   *     the digits cannot be read
+   */
   public static Tested run(Options options, PrintStream out) throws Exception {
     String prefix = CheckpointState.resolve(Path.of(options.file())).toString();
     MnistDataSets mnist = MnistDataSets.read(options.data(), MnistDataSets.Options.defaults());

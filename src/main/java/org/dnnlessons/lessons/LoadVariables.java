@@ -41,12 +41,20 @@ public final class LoadVariables {
    * @param file the checkpoint prefix to read
    */
   public record Options(String file) {
-    /** Validates the options. */
+    /**
+     * Validates the options.
+     *
+     * @param file the checkpoint prefix to read; not null
+     */
     public Options {
       Objects.requireNonNull(file, "file");
     }
 
-    /** The notebook's settings: {@code model.ckpt}. */
+    /**
+     * The notebook's settings: {@code model.ckpt}.
+     *
+     * @return {@code Options("model.ckpt")}
+     */
     public static Options defaults() {
       return new Options(SaveVariables.FILE_DEFAULT);
     }
@@ -65,6 +73,9 @@ public final class LoadVariables {
   /**
    * Runs the lesson with the notebook's settings; {@code dnn-lessons lesson load-variables} takes
    * options.
+   *
+   * @param args must be empty: an argument is refused with one line naming {@code dnn-lessons
+   *     lesson NAME --help}, where the options are
    */
   public static void main(String[] args) {
     LessonLauncher.launch(COMMAND, args, () -> run(Options.defaults(), System.out));
@@ -73,6 +84,9 @@ public final class LoadVariables {
   /**
    * Restores and prints the two variables.
    *
+   * @param options the checkpoint prefix to read
+   * @param out where the two variables are printed
+   * @return the restored weights {@code [2, 3]} and bias {@code [3]}, float32
    * @throws CheckpointException when the checkpoint is missing or does not fit the variables
    */
   public static Restored run(Options options, PrintStream out) throws CheckpointException {

@@ -82,7 +82,16 @@ public final class MlpLesson {
   public record Options(
       Mlp.Options network, int trainingEpochs, int batchSize, DataSource data, long dataSeed) {
 
-    /** Validates the settings. */
+    /**
+     * Validates the settings.
+     *
+     * @param network the network's widths, activation, optimizer and dropout
+     * @param trainingEpochs passes over the training split, {@code >= 1}
+     * @param batchSize examples per step, {@code >= 1}
+     * @param data where the digits come from
+     * @param dataSeed the shuffling seed of the batches
+     * @throws IllegalArgumentException for fewer than 1 epoch or a batch size below 1
+     */
     public Options {
       Objects.requireNonNull(network, "network");
       Objects.requireNonNull(data, "data");
@@ -94,7 +103,11 @@ public final class MlpLesson {
       }
     }
 
-    /** The notebook's settings on the embedded digits. */
+    /**
+     * The notebook's settings on the embedded digits.
+     *
+     * @return {@link Mlp.Options#lesson()}, 20 epochs of batch 128, the embedded digits, seed 0
+     */
     public static Options lesson() {
       return new Options(
           Mlp.Options.lesson(),
@@ -104,27 +117,52 @@ public final class MlpLesson {
           0);
     }
 
-    /** These options with another network. */
+    /**
+     * These options with another network.
+     *
+     * @param value the network's settings
+     * @return new options; these are unchanged
+     */
     public Options withNetwork(Mlp.Options value) {
       return new Options(value, trainingEpochs, batchSize, data, dataSeed);
     }
 
-    /** These options with another number of epochs. */
+    /**
+     * These options with another number of epochs.
+     *
+     * @param value passes over the training split, {@code >= 1}
+     * @return new options; these are unchanged
+     */
     public Options withTrainingEpochs(int value) {
       return new Options(network, value, batchSize, data, dataSeed);
     }
 
-    /** These options with another batch size. */
+    /**
+     * These options with another batch size.
+     *
+     * @param value examples per step, {@code >= 1}
+     * @return new options; these are unchanged
+     */
     public Options withBatchSize(int value) {
       return new Options(network, trainingEpochs, value, data, dataSeed);
     }
 
-    /** These options reading the digits from elsewhere. */
+    /**
+     * These options reading the digits from elsewhere.
+     *
+     * @param value where the digits come from, e.g. a {@link org.dnnlessons.data.DirectorySource}
+     * @return new options; these are unchanged
+     */
     public Options withData(DataSource value) {
       return new Options(network, trainingEpochs, batchSize, value, dataSeed);
     }
 
-    /** These options with another shuffling seed. */
+    /**
+     * These options with another shuffling seed.
+     *
+     * @param value the shuffling seed of the batches
+     * @return new options; these are unchanged
+     */
     public Options withDataSeed(long value) {
       return new Options(network, trainingEpochs, batchSize, data, value);
     }
@@ -144,12 +182,25 @@ public final class MlpLesson {
 
   private MlpLesson() {}
 
-  /** Runs the lesson with the notebook's settings; {@code dnn-lessons lesson mlp} takes options. */
+  /**
+   * Runs the lesson with the notebook's settings; {@code dnn-lessons lesson mlp} takes options.
+   *
+   * @param args must be empty: an argument is refused with one line naming {@code dnn-lessons
+   *     lesson NAME --help}, where the options are
+   */
   public static void main(String[] args) {
     LessonLauncher.launch(COMMAND, args, () -> run(Options.lesson(), System.out));
   }
 
-  /** Reads the data ({@link #readData}), then runs the lesson on it. */
+  /**
+   * Reads the data ({@link #readData}), then runs the lesson on it.
+   *
+   * @param options the network, epochs, batch size, data and seed
+   * @param out where the epoch lines and the test accuracy are printed
+   * @return the epochs' costs, the steps, the time and the test accuracy
+   * @throws Exception a {@link org.dnnlessons.data.DatasetException} when the digits cannot be
+   *     read, or what training throws
+   */
   public static Trained run(Options options, PrintStream out) throws Exception {
     return run(options, readData(options), out);
   }
@@ -157,6 +208,10 @@ public final class MlpLesson {
   /**
    * The notebook's "TensorFlow MNIST" cell: the digits with {@code one_hot=True, reshape=False},
    * batches shuffled with {@code options.dataSeed()}.
+   *
+   * @param options where the digits come from and the shuffling seed
+   * @return the train, validation and test splits, one-hot labels, images {@code [n, 28, 28, 1]}
+   * @throws DatasetException one line naming the file that is missing or malformed
    */
   public static MnistDataSets readData(Options options) throws DatasetException {
     return MnistDataSets.read(
@@ -169,6 +224,9 @@ public final class MlpLesson {
    * the test accuracy.
    *
    * @param mnist the digits from {@link #readData}
+   * @param options the network, epochs and batch size
+   * @param out where the epoch lines and the test accuracy are printed
+   * @return the epochs' costs, the steps, the time and the test accuracy
    * @throws IllegalArgumentException when a batch is larger than the training split
    */
   public static Trained run(Options options, MnistDataSets mnist, PrintStream out) {
@@ -252,6 +310,7 @@ public final class MlpLesson {
    *
    * @param graph an empty graph
    * @param options the network's settings (the lesson: {@link Mlp.Options#lesson()})
+   * @return the network: its placeholders, logits, cost, optimizer and accuracy ops
    */
   public static Mlp.Network buildGraph(Graph graph, Mlp.Options options) {
     ModelGraph g =

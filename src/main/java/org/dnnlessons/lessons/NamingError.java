@@ -48,12 +48,20 @@ public final class NamingError {
    * @param file the checkpoint prefix to write and read back (the notebook: {@code model.ckpt})
    */
   public record Options(String file) {
-    /** Validates the options. */
+    /**
+     * Validates the options.
+     *
+     * @param file the checkpoint prefix; not null
+     */
     public Options {
       Objects.requireNonNull(file, "file");
     }
 
-    /** The notebook's settings: {@code model.ckpt}. */
+    /**
+     * The notebook's settings: {@code model.ckpt}.
+     *
+     * @return {@code Options("model.ckpt")}
+     */
     public static Options defaults() {
       return new Options(SaveVariables.FILE_DEFAULT);
     }
@@ -63,6 +71,9 @@ public final class NamingError {
 
   /**
    * Runs the lesson with the notebook's settings; same as {@code dnn-lessons lesson naming-error}.
+   *
+   * @param args must be empty: an argument is refused with one line naming {@code dnn-lessons
+   *     lesson NAME --help}, where the options are
    */
   public static void main(String[] args) {
     LessonLauncher.launch(COMMAND, args, () -> run(Options.defaults(), System.out));
@@ -71,6 +82,8 @@ public final class NamingError {
   /**
    * Reproduces the notebook's failure.
    *
+   * @param options the checkpoint prefix to write and read back
+   * @param out where the lesson's lines are printed
    * @throws CheckpointException always, naming the variable and both shapes; that is the lesson
    */
   public static void run(Options options, PrintStream out) throws CheckpointException {

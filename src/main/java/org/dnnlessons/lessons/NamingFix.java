@@ -47,12 +47,20 @@ public final class NamingFix {
    * @param file the checkpoint prefix to write and read back (the notebook: {@code model.ckpt})
    */
   public record Options(String file) {
-    /** Validates the options. */
+    /**
+     * Validates the options.
+     *
+     * @param file the checkpoint prefix; not null
+     */
     public Options {
       Objects.requireNonNull(file, "file");
     }
 
-    /** The notebook's settings: {@code model.ckpt}. */
+    /**
+     * The notebook's settings: {@code model.ckpt}.
+     *
+     * @return {@code Options("model.ckpt")}
+     */
     public static Options defaults() {
       return new Options(SaveVariables.FILE_DEFAULT);
     }
@@ -80,6 +88,9 @@ public final class NamingFix {
 
   /**
    * Runs the lesson with the notebook's settings; same as {@code dnn-lessons lesson naming-fix}.
+   *
+   * @param args must be empty: an argument is refused with one line naming {@code dnn-lessons
+   *     lesson NAME --help}, where the options are
    */
   public static void main(String[] args) {
     LessonLauncher.launch(COMMAND, args, () -> run(Options.defaults(), System.out));
@@ -88,6 +99,9 @@ public final class NamingFix {
   /**
    * Saves with explicit names, restores into variables created in the opposite order.
    *
+   * @param options the checkpoint prefix to write and read back
+   * @param out where the lesson's lines are printed
+   * @return the tensor names and the saved and restored values, float32
    * @throws CheckpointException when the checkpoint cannot be written or read
    */
   public static Restored run(Options options, PrintStream out) throws CheckpointException {

@@ -60,12 +60,20 @@ public final class ReluQuiz {
 
   /**
    * Runs the lesson with the notebook's settings; {@code dnn-lessons lesson relu} takes options.
+   *
+   * @param args must be empty: an argument is refused with one line naming {@code dnn-lessons
+   *     lesson NAME --help}, where the options are
    */
   public static void main(String[] args) {
     LessonLauncher.launch(COMMAND, args, () -> run(System.out));
   }
 
-  /** Builds the quiz's graph, runs it, prints the output and returns it. */
+  /**
+   * Builds the quiz's graph, runs it, prints the output and returns it.
+   *
+   * @param out where the output is printed, as the notebook's cell prints it
+   * @return the output layer's values, float32 {@code [3, 2]}
+   */
   public static Output run(PrintStream out) {
     try (Graph graph = new Graph()) {
       ModelGraph g = ModelGraph.create(graph);

@@ -59,34 +59,66 @@ public final class SaveTrainedModel {
    * @param data where the digits come from
    */
   public record Options(String file, int epochs, Long seed, DataSource data) {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param file the checkpoint prefix to write
+     * @param epochs training epochs, {@code >= 1}
+     * @param seed graph and shuffling seed, or {@code null}
+     * @param data where the digits come from
+     * @throws IllegalArgumentException for fewer than 1 epoch
+     */
     public Options {
       if (epochs < 1) {
         throw new IllegalArgumentException("epochs must be at least 1, found " + epochs);
       }
     }
 
-    /** The notebook's settings on the embedded digits. */
+    /**
+     * The notebook's settings on the embedded digits.
+     *
+     * @return {@code train_model.ckpt}, 100 epochs, no seed, the embedded digits
+     */
     public static Options defaults() {
       return new Options(FILE_DEFAULT, EPOCHS_DEFAULT, null, new EmbeddedMnist());
     }
 
-    /** These options writing another checkpoint prefix. */
+    /**
+     * These options writing another checkpoint prefix.
+     *
+     * @param value the checkpoint prefix to write
+     * @return new options; these are unchanged
+     */
     public Options withFile(String value) {
       return new Options(value, epochs, seed, data);
     }
 
-    /** These options with another number of epochs. */
+    /**
+     * These options with another number of epochs.
+     *
+     * @param value training epochs, {@code >= 1}
+     * @return new options; these are unchanged
+     */
     public Options withEpochs(int value) {
       return new Options(file, value, seed, data);
     }
 
-    /** These options with a graph and shuffling seed ({@code null}: a new one every run). */
+    /**
+     * These options with a graph and shuffling seed ({@code null}: a new one every run).
+     *
+     * @param value the seed, or {@code null}
+     * @return new options; these are unchanged
+     */
     public Options withSeed(Long value) {
       return new Options(file, epochs, value, data);
     }
 
-    /** These options reading the digits from elsewhere. */
+    /**
+     * These options reading the digits from elsewhere.
+     *
+     * @param value where the digits come from
+     * @return new options; these are unchanged
+     */
     public Options withData(DataSource value) {
       return new Options(file, epochs, seed, value);
     }
@@ -105,12 +137,24 @@ public final class SaveTrainedModel {
   /**
    * Runs the lesson with the notebook's settings; {@code dnn-lessons lesson save-trained} takes
    * options.
+   *
+   * @param args must be empty: an argument is refused with one line naming {@code dnn-lessons
+   *     lesson NAME --help}, where the options are
    */
   public static void main(String[] args) {
     LessonLauncher.launch(COMMAND, args, () -> run(Options.defaults(), System.out));
   }
 
-  /** Trains and saves the notebook's single-layer model. */
+  /**
+   * Trains and saves the notebook's single-layer model.
+   *
+   * @param options the checkpoint prefix, epochs, seed and data
+   * @param out where the epoch lines are printed
+   * @return the checkpoint prefix written and the steps run
+   * @throws Exception a {@link org.dnnlessons.data.DatasetException} when the digits cannot be
+   *     read, a {@link org.dnnlessons.checkpoint.CheckpointException} when the checkpoint cannot be
+   *     written
+   */
   public static Saved run(Options options, PrintStream out) throws Exception {
     long seed = options.seed() != null ? options.seed() : System.nanoTime();
     MnistDataSets mnist =

@@ -54,7 +54,13 @@ public final class SaveVariables {
    * @param seed the graph-level random seed, or {@code null} for new values on every run
    */
   public record Options(String file, Long seed) {
-    /** Validates the options. */
+    /**
+     * Validates the options.
+     *
+     * @param file the checkpoint prefix to write; not empty
+     * @param seed the graph-level random seed, or {@code null} for new values on every run
+     * @throws IllegalArgumentException for an empty prefix
+     */
     public Options {
       Objects.requireNonNull(file, "file");
       if (file.isBlank()) {
@@ -62,7 +68,11 @@ public final class SaveVariables {
       }
     }
 
-    /** The notebook's settings: {@code model.ckpt}, no seed. */
+    /**
+     * The notebook's settings: {@code model.ckpt}, no seed.
+     *
+     * @return {@code Options("model.ckpt", null)}
+     */
     public static Options defaults() {
       return new Options(FILE_DEFAULT, null);
     }
@@ -82,6 +92,9 @@ public final class SaveVariables {
   /**
    * Runs the lesson with the notebook's settings; {@code dnn-lessons lesson save-variables} takes
    * options.
+   *
+   * @param args must be empty: an argument is refused with one line naming {@code dnn-lessons
+   *     lesson NAME --help}, where the options are
    */
   public static void main(String[] args) {
     LessonLauncher.launch(COMMAND, args, () -> run(Options.defaults(), System.out));
@@ -90,6 +103,9 @@ public final class SaveVariables {
   /**
    * Creates, prints and saves the two variables.
    *
+   * @param options the checkpoint prefix and the seed
+   * @param out where the two variables are printed
+   * @return the prefix written and the saved weights {@code [2, 3]} and bias {@code [3]}, float32
    * @throws CheckpointException when the checkpoint cannot be written
    */
   public static Saved run(Options options, PrintStream out) throws CheckpointException {

@@ -56,6 +56,12 @@ public final class Dropout {
    *
    * @param keepProb the probability of keeping each unit, in (0, 1]; {@code 1.0} returns {@code x}
    *     unchanged (it still consumes a seed, as Python does)
+   * @param g the model graph, which hands out the op's seeds
+   * @param scope where to create the ops
+   * @param x the float32 activations to drop
+   * @param seed the op-level seed, or {@code null} for Python's {@code seed=None}
+   * @return {@code x} with each element kept with probability {@code keepProb} and scaled by {@code
+   *     1 / keepProb}, else 0; Python's {@code tf.nn.dropout(x, keep_prob, seed=seed)}
    * @throws IllegalArgumentException when {@code keepProb} is outside (0, 1]
    */
   public static Operand<TFloat32> apply(
@@ -74,6 +80,7 @@ public final class Dropout {
   /**
    * Checks a {@code keep_prob} value.
    *
+   * @param keepProb the probability of keeping each unit
    * @throws IllegalArgumentException when it is outside (0, 1]
    */
   public static void checkKeepProb(double keepProb) {

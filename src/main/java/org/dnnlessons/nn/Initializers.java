@@ -29,6 +29,11 @@ public final class Initializers {
   /**
    * Python's {@code tf.random_normal(shape, mean=0.0, stddev=1.0, seed=None)}: float32 values drawn
    * from a normal distribution.
+   *
+   * @param g the model graph, which hands out the op's seeds
+   * @param scope where to create the ops
+   * @param shape the fully known static shape, e.g. {@code [784, 256]}
+   * @return a float32 operand of {@code shape}, new values each time it runs
    */
   public static Operand<TFloat32> randomNormal(ModelGraph g, Ops scope, Shape shape) {
     return randomNormal(g, scope, shape, MEAN_DEFAULT, STDDEV_DEFAULT, null);
@@ -39,6 +44,12 @@ public final class Initializers {
    * * stddev + mean}.
    *
    * @param seed the op-level seed, or {@code null}
+   * @param g the model graph, which hands out the op's seeds
+   * @param scope where to create the ops
+   * @param shape the fully known static shape, e.g. {@code [784, 256]}
+   * @param mean the distribution's mean
+   * @param stddev the distribution's standard deviation, {@code >= 0}
+   * @return a float32 operand of {@code shape}
    */
   public static Operand<TFloat32> randomNormal(
       ModelGraph g, Ops scope, Shape shape, float mean, float stddev, Long seed) {
@@ -61,6 +72,11 @@ public final class Initializers {
   /**
    * Python's {@code tf.truncated_normal(shape, mean=0.0, stddev=1.0, seed=None)}: normal values,
    * redrawn when more than two standard deviations from the mean.
+   *
+   * @param g the model graph, which hands out the op's seeds
+   * @param scope where to create the ops
+   * @param shape the fully known static shape, e.g. {@code [784, 256]}
+   * @return a float32 operand of {@code shape}, values in (-2, 2)
    */
   public static Operand<TFloat32> truncatedNormal(ModelGraph g, Ops scope, Shape shape) {
     return truncatedNormal(g, scope, shape, MEAN_DEFAULT, STDDEV_DEFAULT, null);
@@ -71,6 +87,12 @@ public final class Initializers {
    * stddev + mean}.
    *
    * @param seed the op-level seed, or {@code null}
+   * @param g the model graph, which hands out the op's seeds
+   * @param scope where to create the ops
+   * @param shape the fully known static shape, e.g. {@code [784, 256]}
+   * @param mean the distribution's mean
+   * @param stddev the distribution's standard deviation, {@code >= 0}
+   * @return a float32 operand of {@code shape}, values within {@code 2 * stddev} of {@code mean}
    */
   public static Operand<TFloat32> truncatedNormal(
       ModelGraph g, Ops scope, Shape shape, float mean, float stddev, Long seed) {
@@ -119,6 +141,10 @@ public final class Initializers {
   /**
    * Python's {@code tf.zeros(shape)}: a float32 tensor of zeros ({@code Fill}, as TF 2.x builds
    * it).
+   *
+   * @param scope where to create the ops
+   * @param shape the fully known static shape, e.g. {@code [256]}
+   * @return a float32 operand of {@code shape} holding 0
    */
   public static Operand<TFloat32> zeros(Ops scope, Shape shape) {
     checkShape(shape);

@@ -20,6 +20,7 @@ public final class Layers {
    * @param x inputs, shape {@code [batch, in]}
    * @param weights shape {@code [in, out]}
    * @param biases shape {@code [out]}
+   * @param <T> the numeric element type (float32 in the lesson)
    * @return shape {@code [batch, out]}
    */
   public static <T extends TNumber> Operand<T> linear(
@@ -31,6 +32,11 @@ public final class Layers {
   /**
    * Python's {@code tf.nn.relu(features)}: {@code max(features, 0)} element by element; it lets
    * positive values through and turns negative ones into 0.
+   *
+   * @param <T> the numeric element type (float32 in the lesson)
+   * @param scope where to create the op
+   * @param features any shape
+   * @return the same shape and dtype as {@code features}
    */
   public static <T extends TNumber> Operand<T> relu(Ops scope, Operand<T> features) {
     return scope.nn.relu(features);

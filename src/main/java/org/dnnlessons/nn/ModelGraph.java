@@ -56,7 +56,12 @@ public final class ModelGraph {
     this.graphSeed = graphSeed;
   }
 
-  /** A builder on {@code graph} with no graph-level seed (Python's default). */
+  /**
+   * A builder on {@code graph} with no graph-level seed (Python's default).
+   *
+   * @param graph the graph to build in; the caller keeps owning it
+   * @return the builder
+   */
   public static ModelGraph create(Graph graph) {
     return new ModelGraph(graph, null);
   }
@@ -64,22 +69,38 @@ public final class ModelGraph {
   /**
    * A builder on {@code graph} with a graph-level random seed, as {@code tf.set_random_seed(seed)}
    * sets one in Python.
+   *
+   * @param graph the graph to build in; the caller keeps owning it
+   * @param graphSeed the graph-level seed
+   * @return the builder
    */
   public static ModelGraph create(Graph graph, long graphSeed) {
     return new ModelGraph(graph, graphSeed);
   }
 
-  /** The underlying graph. */
+  /**
+   * The underlying graph.
+   *
+   * @return the graph given to {@link #create}
+   */
   public Graph graph() {
     return graph;
   }
 
-  /** The root {@code Ops}; derive name scopes from it with {@code withSubScope}. */
+  /**
+   * The root {@code Ops}; derive name scopes from it with {@code withSubScope}.
+   *
+   * @return the root {@code Ops} of the graph
+   */
   public Ops tf() {
     return tf;
   }
 
-  /** The graph-level seed, or {@code null} when none was set. */
+  /**
+   * The graph-level seed, or {@code null} when none was set.
+   *
+   * @return the seed given to {@link #create(Graph, long)}, or {@code null}
+   */
   public Long graphSeed() {
     return graphSeed;
   }
@@ -91,6 +112,7 @@ public final class ModelGraph {
    * order as the Python program to get the same numbers.
    *
    * @param opSeed the op-level seed, or {@code null}
+   * @return the {@code seed}/{@code seed2} attributes to give the random op
    */
   public OpSeed nextOpSeed(Long opSeed) {
     OpSeed seeds = OpSeed.resolve(graphSeed, opSeed, autoSeedCounter);
@@ -108,6 +130,8 @@ public final class ModelGraph {
    * @param type the element type, e.g. {@code TFloat32.class}
    * @param shape its static shape; use {@code Shape.unknown()} or {@code -1} dimensions for unknown
    *     sizes
+   * @param <T> the element type
+   * @return the placeholder; feed it by its output
    */
   public <T extends TType> Placeholder<T> placeholder(
       Ops scope, String name, Class<T> type, Shape shape) {
@@ -125,6 +149,8 @@ public final class ModelGraph {
    * @param scope the name scope, e.g. {@code tf().withSubScope("hidden_layer")}
    * @param name the variable's name within the scope, e.g. {@code weights}
    * @param initialValue its initial value; its static shape becomes the variable's shape
+   * @param <T> the element type
+   * @return the variable, its op name (e.g. {@code hidden_layer/weights}) and its initializer
    */
   public <T extends TType> NamedVariable<T> variable(
       Ops scope, String name, Operand<T> initialValue) {
@@ -169,12 +195,21 @@ public final class ModelGraph {
    * {@code Variable}, then {@code Variable_1}, {@code Variable_2}, ... in creation order.
    * Checkpoints key variables by name, so automatic names tie a checkpoint to the order in which
    * the graph was built: the notebook's "naming error".
+   *
+   * @param <T> the element type
+   * @param scope where to create the variable
+   * @param initialValue the initial value, computed when the initializer runs
+   * @return the variable, named {@code Variable}, {@code Variable_1}, ... in creation order
    */
   public <T extends TType> NamedVariable<T> variable(Ops scope, Operand<T> initialValue) {
     return variable(scope, "Variable", initialValue);
   }
 
-  /** The variables created so far, in creation order (Python's {@code tf.global_variables()}). */
+  /**
+   * The variables created so far, in creation order (Python's {@code tf.global_variables()}).
+   *
+   * @return an unmodifiable list, in creation order
+   */
   public List<NamedVariable<?>> variables() {
     return Collections.unmodifiableList(variables);
   }
@@ -183,6 +218,8 @@ public final class ModelGraph {
    * An op that runs every variable's initializer, named {@code init} as in Python's {@code init =
    * tf.global_variables_initializer()}. It covers the variables created before the first call;
    * calling it again after creating more variables is an {@link IllegalStateException}.
+   *
+   * @return the {@code init} op; run it once before training
    */
   public Op globalVariablesInitializer() {
     if (initializer != null) {
@@ -209,6 +246,8 @@ public final class ModelGraph {
    * Opens a session on this graph that never initializes variables behind the caller's back ({@code
    * autoInit == false}): run {@link #globalVariablesInitializer()} or restore a checkpoint first,
    * as in Python. The caller closes the session.
+   *
+   * @return a new session; the caller closes it
    */
   public Session newSession() {
     return new Session(graph, false);

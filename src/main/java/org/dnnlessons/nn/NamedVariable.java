@@ -28,7 +28,11 @@ public record NamedVariable<T extends TType>(
     String name, Variable<T> variable, Assign<T> initializer, Identity<T> read)
     implements Operand<T> {
 
-  /** The name Python prints for the variable's tensor: the op name followed by {@code :0}. */
+  /**
+   * The name Python prints for the variable's tensor: the op name followed by {@code :0}.
+   *
+   * @return e.g. {@code hidden_layer/weights:0}
+   */
   public String tensorName() {
     return name + ":0";
   }

@@ -60,7 +60,11 @@ public record OpSeed(long seed, long seed2) {
     return seeds;
   }
 
-  /** True unless this is the clock-seeded pair {@code (0, 0)}. */
+  /**
+   * True unless this is the clock-seeded pair {@code (0, 0)}.
+   *
+   * @return true when the op's random values repeat from run to run of the program
+   */
   public boolean isDeterministic() {
     return seed != 0 || seed2 != 0;
   }

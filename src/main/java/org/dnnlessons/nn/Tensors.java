@@ -12,6 +12,8 @@ public final class Tensors {
   /**
    * Copies a rank-2 float tensor into a new {@code float[rows][cols]}; the tensor stays open.
    *
+   * @param tensor a float32 tensor of rank 2
+   * @return {@code [rows][cols]} float32 values
    * @throws IllegalArgumentException when the tensor is not a matrix
    */
   public static float[][] toMatrix(TFloat32 tensor) {
@@ -29,14 +31,24 @@ public final class Tensors {
     return out;
   }
 
-  /** Copies any float tensor's values, row-major, into a new array; the tensor stays open. */
+  /**
+   * Copies any float tensor's values, row-major, into a new array; the tensor stays open.
+   *
+   * @param tensor a float32 tensor of any rank
+   * @return its values, row-major; length is its element count
+   */
   public static float[] toArray(TFloat32 tensor) {
     float[] flat = new float[Math.toIntExact(tensor.shape().size())];
     tensor.copyTo(DataBuffers.of(flat, false, false));
     return flat;
   }
 
-  /** A new float tensor holding {@code matrix}; the caller closes it. */
+  /**
+   * A new float tensor holding {@code matrix}; the caller closes it.
+   *
+   * @param matrix rows of the same length
+   * @return a float32 tensor of shape {@code [rows, cols]}
+   */
   public static TFloat32 ofMatrix(float[][] matrix) {
     int rows = matrix.length;
     int cols = rows == 0 ? 0 : matrix[0].length;

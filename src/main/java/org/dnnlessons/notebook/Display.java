@@ -21,7 +21,12 @@ public final class Display {
 
   private Display() {}
 
-  /** Displays a PNG image. */
+  /**
+   * Displays a PNG image.
+   *
+   * @param png the bytes of a PNG file; shown in Jupyter as {@code image/png}, or as a placeholder
+   *     line by {@code notebook run}
+   */
   public static void png(byte[] png) {
     sink.png(png);
   }

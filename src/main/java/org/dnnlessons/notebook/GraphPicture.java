@@ -37,7 +37,13 @@ public final class GraphPicture {
 
   private GraphPicture() {}
 
-  /** The graph in Graphviz's DOT language. */
+  /**
+   * The graph in Graphviz's DOT language.
+   *
+   * @param graph the TensorFlow graph to draw; it is only read
+   * @return a {@code digraph}: the model's ops as nodes and their inputs as edges, the bookkeeping
+   *     left out (see the class comment)
+   */
   public static String dot(Graph graph) {
     Map<String, GraphOperation> shown = new LinkedHashMap<>();
     Map<String, String> alias = new HashMap<>();
@@ -98,7 +104,11 @@ public final class GraphPicture {
   /**
    * The graph drawn as a PNG by Graphviz's {@code dot}.
    *
+   * @param graph the TensorFlow graph to draw; it is only read
+   * @return the bytes of the PNG file {@code dot -Tpng} writes
    * @throws IOException when {@code dot} is missing (install Graphviz) or fails
+   * @throws InterruptedException when this thread is interrupted while waiting for {@code dot} (at
+   *     most 60 s)
    */
   public static byte[] png(Graph graph) throws IOException, InterruptedException {
     Process p;

@@ -52,7 +52,11 @@ public final class JavaCells implements AutoCloseable {
     this.shell = shell;
   }
 
-  /** A fresh JShell on the class path this JVM runs with. */
+  /**
+   * A fresh JShell on the class path this JVM runs with.
+   *
+   * @return a shell of its own; the caller closes it
+   */
   public static JavaCells open() {
     JShell shell = JShell.builder().executionEngine("local").build();
     for (String entry : classPath()) {
@@ -64,6 +68,7 @@ public final class JavaCells implements AutoCloseable {
   /**
    * Evaluates every statement, declaration and expression of {@code source} in order.
    *
+   * @param source the cell's text: any number of Java snippets, as a Jupyter cell holds them
    * @return the value of the cell's last snippet when it is an expression ({@code t}, {@code
    *     net.logits()}, {@code Math.max(a, b)}), as Jupyter shows a cell's last expression; {@code
    *     null} when the cell ends with a declaration, an assignment or a statement
@@ -220,6 +225,9 @@ public final class JavaCells implements AutoCloseable {
   /**
    * Jupyter's {@code is_complete} for a whole cell: {@code "complete"}, {@code "incomplete"} (a
    * block or statement still open: wait for more lines), or {@code "invalid"}.
+   *
+   * @param source the cell's text so far
+   * @return complete, incomplete or invalid, as Jupyter's {@code is_complete_reply} status
    */
   public Completeness completeness(String source) {
     synchronized (shellLock) {
@@ -247,7 +255,12 @@ public final class JavaCells implements AutoCloseable {
     return Completeness.COMPLETE;
   }
 
-  /** True when {@code source} is complete Java. */
+  /**
+   * True when {@code source} is complete Java.
+   *
+   * @param source the cell's text so far
+   * @return true when {@link #completeness} is {@code COMPLETE}
+   */
   public boolean isComplete(String source) {
     return completeness(source) == Completeness.COMPLETE;
   }
@@ -258,6 +271,9 @@ public final class JavaCells implements AutoCloseable {
    * the fully qualified names of the classes of that name on the class path ({@code Ml} offers
    * {@code org.dnnlessons.nn.Mlp} before it is imported).
    *
+   * @param source the cell's text
+   * @param cursor the cursor's offset in {@code source}, in chars, from 0 to {@code
+   *     source.length()}
    * @return the replacements for {@code source[start, cursor)}, best first
    */
   public Completions complete(String source, int cursor) {
@@ -293,6 +309,9 @@ public final class JavaCells implements AutoCloseable {
    * the sources: the JDK's with its {@code src.zip}) of the method being called or the name under
    * the cursor, one entry per overload.
    *
+   * @param source the cell's text
+   * @param cursor the cursor's offset in {@code source}, in chars, from 0 to {@code
+   *     source.length()}
    * @return the entries, empty when nothing is known there
    */
   public List<String> documentation(String source, int cursor) {
@@ -345,6 +364,8 @@ public final class JavaCells implements AutoCloseable {
    * Called by the snippet {@link #eval} adds after an expression, to hand the expression's value
    * from the shell to the caller (the shell's classes and this one share one class loader). Not for
    * cells.
+   *
+   * @param value the expression's value; may be null
    */
   public static void captureValue(Object value) {
     captured = value;

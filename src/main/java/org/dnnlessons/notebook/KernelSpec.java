@@ -19,7 +19,13 @@ public final class KernelSpec {
 
   private KernelSpec() {}
 
-  /** The user's kernels directory: {@code $JUPYTER_DATA_DIR/kernels} or the platform default. */
+  /**
+   * The user's kernels directory: {@code $JUPYTER_DATA_DIR/kernels} or the platform default.
+   *
+   * @return {@code $JUPYTER_DATA_DIR/kernels}, else {@code $XDG_DATA_HOME/jupyter/kernels}, else
+   *     {@code ~/.local/share/jupyter/kernels}, where {@code jupyter kernelspec list} finds user
+   *     kernels on Linux
+   */
   public static Path userKernelsDir() {
     String data = System.getenv("JUPYTER_DATA_DIR");
     if (data != null && !data.isBlank()) {
@@ -36,7 +42,9 @@ public final class KernelSpec {
   /**
    * Writes {@code kernelsDir/dnn-lessons-java/kernel.json}.
    *
+   * @param kernelsDir the kernels directory, e.g. {@link #userKernelsDir()}; created when missing
    * @return the kernelspec directory
+   * @throws IOException one line naming the file when it cannot be written
    */
   public static Path install(Path kernelsDir) throws IOException {
     Path dir = kernelsDir.resolve(NotebookKernel.NAME);

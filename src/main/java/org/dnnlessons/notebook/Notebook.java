@@ -34,6 +34,8 @@ public final class Notebook {
   /**
    * Reads a notebook.
    *
+   * @param file the {@code .ipynb} file
+   * @return the notebook, with its cells and outputs as stored
    * @throws NotebookException naming the file when it is missing, larger than the limit, not JSON
    *     or not an nbformat 4 notebook ({@link NotebookJson})
    */
@@ -41,12 +43,20 @@ public final class Notebook {
     return new Notebook(file, NotebookJson.read(file));
   }
 
-  /** The file this notebook was read from. */
+  /**
+   * The file this notebook was read from.
+   *
+   * @return the path given to {@link #read}
+   */
   public Path file() {
     return file;
   }
 
-  /** The cells, in order. */
+  /**
+   * The cells, in order.
+   *
+   * @return an unmodifiable list of every cell (code, markdown and raw)
+   */
   public List<Cell> cells() {
     List<Cell> out = new ArrayList<>();
     JsonArray cells = json.getAsJsonArray("cells");
@@ -56,7 +66,11 @@ public final class Notebook {
     return out;
   }
 
-  /** The kernel named in the metadata, or "" when none is. */
+  /**
+   * The kernel named in the metadata, or "" when none is.
+   *
+   * @return {@code metadata.kernelspec.name}, e.g. {@code dnn-lessons-java}, or {@code ""}
+   */
   public String kernelName() {
     JsonObject meta = json.getAsJsonObject("metadata");
     if (meta == null || !meta.has("kernelspec")) {
@@ -65,7 +79,13 @@ public final class Notebook {
     return meta.getAsJsonObject("kernelspec").get("name").getAsString();
   }
 
-  /** Writes the notebook (with its current outputs) to {@code target}, atomically. */
+  /**
+   * Writes the notebook (with its current outputs) to {@code target}, atomically.
+   *
+   * @param target the file to write; may be the file read
+   * @throws NotebookException one line naming {@code target} when it cannot be written; the target
+   *     is then untouched
+   */
   public void write(Path target) throws NotebookException {
     checkWritable(target);
     try {
@@ -80,6 +100,7 @@ public final class Notebook {
    * Checks that {@code target} can be written (its directory exists and is writable, it is not a
    * directory), so that {@code notebook run} fails before running the cells, not after.
    *
+   * @param target the file {@code notebook run} will write
    * @throws NotebookException naming the target and what is in the way
    */
   public static void checkWritable(Path target) throws NotebookException {
@@ -116,17 +137,29 @@ public final class Notebook {
       this.json = json;
     }
 
-    /** The position, counted from 1 as Jupyter's interface shows cells. */
+    /**
+     * The position, counted from 1 as Jupyter's interface shows cells.
+     *
+     * @return the cell's number, from 1
+     */
     public int number() {
       return index + 1;
     }
 
-    /** {@code code}, {@code markdown} or {@code raw}. */
+    /**
+     * {@code code}, {@code markdown} or {@code raw}.
+     *
+     * @return the cell's {@code cell_type}
+     */
     public String type() {
       return json.get("cell_type").getAsString();
     }
 
-    /** The source text. */
+    /**
+     * The source text.
+     *
+     * @return the cell's {@code source}, its lines joined
+     */
     public String source() {
       return text(json.get("source"));
     }
@@ -135,6 +168,7 @@ public final class Notebook {
      * How verification compares this cell's outputs with the stored ones, from the cell's metadata
      * {@code "dnn_lessons"} ({@link OutputCheck}; numbers within a float32 tolerance when unset).
      *
+     * @return the check the metadata asks for, {@link OutputCheck#DEFAULT} when unset
      * @throws IllegalArgumentException when that metadata is malformed, saying what was expected
      */
     public OutputCheck outputCheck() {
@@ -145,7 +179,11 @@ public final class Notebook {
       return OutputCheck.fromMetadata(meta.getAsJsonObject().get(OutputCheck.METADATA_KEY));
     }
 
-    /** The text of the cell's outputs: streams, then results, concatenated in order. */
+    /**
+     * The text of the cell's outputs: streams, then results, concatenated in order.
+     *
+     * @return the outputs' text; images are not included
+     */
     public String outputText() {
       StringBuilder s = new StringBuilder();
       JsonArray outputs = json.getAsJsonArray("outputs");
@@ -176,6 +214,10 @@ public final class Notebook {
     /**
      * Replaces the outputs by one stdout stream holding {@code text} (nothing when empty) followed
      * by one image output per PNG.
+     *
+     * @param text what the cell printed; {@code ""} for no stream output
+     * @param pngs the images the cell displayed, as PNG bytes, in order
+     * @param executionCount the cell's {@code execution_count}, from 1
      */
     public void setOutputs(String text, List<byte[]> pngs, int executionCount) {
       JsonArray outputs = new JsonArray();

@@ -15,7 +15,12 @@ public class NotebookException extends Exception {
     super(message);
   }
 
-  /** As {@link #NotebookException(String)}, keeping the cause. */
+  /**
+   * As {@link #NotebookException(String)}, keeping the cause.
+   *
+   * @param message one line naming the notebook and what was wrong
+   * @param cause the underlying exception, kept for the stack trace
+   */
   public NotebookException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -85,6 +85,10 @@ public final class NotebookKernel extends BaseKernel {
   /**
    * Serves Jupyter on the connection {@code connectionFile} describes until Jupyter shuts the
    * kernel down.
+   *
+   * @param connectionFile the JSON connection file Jupyter passes as {@code {connection_file}}
+   *     (ports, key, signature scheme)
+   * @throws Exception when the connection file cannot be read or the sockets cannot be bound
    */
   public static void serve(Path connectionFile) throws Exception {
     KernelConnectionProperties properties =

@@ -28,6 +28,8 @@ public final class NotebookRunner {
   /**
    * Runs every code cell; stops at the first failing one.
    *
+   * @param notebook the notebook to run; it is not changed
+   * @return one output per code cell, in order: what it printed and the images it displayed
    * @throws NotebookException naming the notebook, the cell number and the failure
    */
   public static List<CellOutput> execute(Notebook notebook) throws NotebookException {
@@ -142,6 +144,11 @@ public final class NotebookRunner {
    * lose the work before it: a shutdown hook writes the outputs of the cells that finished and what
    * the exiting cell printed, and says on standard error which cell exited the JVM. The exit status
    * is the one the cell gave. SIGINT and SIGTERM during a cell are handled the same way.
+   *
+   * @param file the {@code .ipynb} to run
+   * @param target where to write the notebook with its new outputs (may be {@code file})
+   * @throws NotebookException naming the notebook, the cell number and the failure; the cells that
+   *     finished are written
    */
   public static void run(Path file, Path target) throws NotebookException {
     Notebook notebook = Notebook.read(file);
@@ -247,6 +254,7 @@ public final class NotebookRunner {
    * Runs the notebook and compares each code cell's output with the stored one, as the cell's
    * metadata says ({@link OutputCheck}: numbers within a float32 tolerance by default).
    *
+   * @param file the {@code .ipynb} to verify; it is not changed
    * @return one line per cell that differs (empty when the notebook verifies)
    * @throws NotebookException when a cell fails, or a cell's metadata is malformed (checked before
    *     anything runs)
@@ -271,6 +279,8 @@ public final class NotebookRunner {
    * the notebook stores for it, as its metadata says.
    *
    * @param file the notebook, for the message
+   * @param cell the cell, with its stored outputs and its metadata
+   * @param printed what the cell printed now
    * @return empty when they match, else one line naming the notebook, the cell, the first
    *     difference (for numbers: the line, both numbers and the tolerance) and both texts
    * @throws NotebookException when the cell's metadata is malformed

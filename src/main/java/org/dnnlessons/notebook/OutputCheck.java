@@ -45,7 +45,11 @@ public record OutputCheck(Mode mode, Tolerance tolerance) {
     /** Numbers free, blanks ignored, the rest exact. */
     SHAPE;
 
-    /** The name in the metadata: {@code close}, {@code exact}, {@code shape}. */
+    /**
+     * The name in the metadata: {@code close}, {@code exact}, {@code shape}.
+     *
+     * @return the name as the cell's metadata spells it
+     */
     public String metadataName() {
       return name().toLowerCase(Locale.ROOT);
     }
@@ -54,6 +58,8 @@ public record OutputCheck(Mode mode, Tolerance tolerance) {
   /**
    * Reads a cell's {@value #METADATA_KEY} metadata object ({@code null}: none, the default).
    *
+   * @param ours the metadata's {@value #METADATA_KEY} value, or {@code null} when the cell has none
+   * @return the check it names; {@link #DEFAULT} (close, float32 tolerance) when {@code null}
    * @throws IllegalArgumentException saying which entry is wrong and what was expected
    */
   public static OutputCheck fromMetadata(JsonElement ours) {
@@ -102,6 +108,8 @@ public record OutputCheck(Mode mode, Tolerance tolerance) {
   /**
    * Compares what a cell printed with what the notebook stores.
    *
+   * @param stored the output text the notebook stores for the cell
+   * @param printed what the cell printed now
    * @return empty when they match, else the first difference in words (for {@code close}: the line,
    *     both numbers or texts, and the tolerance)
    */

@@ -120,7 +120,13 @@ public final class SavedModelRunner implements AutoCloseable {
     this.outputOp = outputOp;
   }
 
-  /** True when {@code dir} is a SavedModel directory (it holds {@code saved_model.pb}). */
+  /**
+   * True when {@code dir} is a SavedModel directory (it holds {@code saved_model.pb}).
+   *
+   * @param dir any path; need not exist
+   * @return true when {@code dir/saved_model.pb} is a regular file (what {@code
+   *     tf.saved_model.save} and Keras's {@code model.export} write)
+   */
   public static boolean isSavedModel(Path dir) {
     return Files.isDirectory(dir) && Files.isRegularFile(dir.resolve("saved_model.pb"));
   }
@@ -129,6 +135,8 @@ public final class SavedModelRunner implements AutoCloseable {
    * Loads the SavedModel in {@code dir} and checks its serving signature.
    *
    * @param pixels how many values one image has (784 for MNIST)
+   * @param dir the SavedModel directory, as {@code tf.saved_model.load(dir)} takes it
+   * @return an open runner; the caller closes it, which frees the native session
    * @throws CheckpointException one line naming the file: not a SavedModel, no {@code serve} meta
    *     graph or {@code serving_default} signature, an input that is not one float image tensor of
    *     {@code pixels} values, an output that is not {@code [n, 10]}, or TensorFlow's own load
@@ -290,37 +298,67 @@ public final class SavedModelRunner implements AutoCloseable {
     }
   }
 
-  /** The signature's input key ({@code inputs}, {@code keras_tensor}, {@code x}). */
+  /**
+   * The signature's input key ({@code inputs}, {@code keras_tensor}, {@code x}).
+   *
+   * @return the key of the {@code serving_default} signature's one input
+   */
   public String inputKey() {
     return inputKey;
   }
 
-  /** The output key read ({@code output_0}, {@code logits}). */
+  /**
+   * The output key read ({@code output_0}, {@code logits}).
+   *
+   * @return the key of the signature output this runner reads
+   */
   public String outputKey() {
     return outputKey;
   }
 
-  /** The input's dtype. */
+  /**
+   * The input's dtype.
+   *
+   * @return the dtype of the signature's input ({@code DT_FLOAT}, {@code DT_HALF}, {@code
+   *     DT_BFLOAT16}, ...)
+   */
   public DataType inputType() {
     return inputType;
   }
 
-  /** The input's shape as the signature gives it ({@code -1} for the batch). */
+  /**
+   * The input's shape as the signature gives it ({@code -1} for the batch).
+   *
+   * @return a copy of the input's shape, e.g. {@code [-1, 784]} or {@code [-1, 28, 28]}
+   */
   public long[] inputShape() {
     return inputShape.clone();
   }
 
-  /** The layers the graph computes, or {@code null} when {@link #graphRefusal()} says why not. */
+  /**
+   * The layers the graph computes, or {@code null} when {@link #graphRefusal()} says why not.
+   *
+   * @return the layer chain, or {@code null} when the graph is not read as layers
+   */
   public ServingGraph graph() {
     return graph;
   }
 
-  /** Why the graph is not read as layers (a CNN's {@code Conv2D}), or {@code null}. */
+  /**
+   * Why the graph is not read as layers (a CNN's {@code Conv2D}), or {@code null}.
+   *
+   * @return one line saying why {@link #graph()} is null, or {@code null} when it is not
+   */
   public String graphRefusal() {
     return graphRefusal;
   }
 
-  /** What the output holds, from the graph's last layer. */
+  /**
+   * What the output holds, from the graph's last layer.
+   *
+   * @return {@link OutputKind#LOGITS}, {@code PROBABILITIES}, {@code LOG_PROBABILITIES}, or {@code
+   *     SCORES} when the graph is not read as layers
+   */
   public OutputKind outputKind() {
     if (graph == null) {
       // the layers are not read (a CNN), but the last op says what the output holds
@@ -350,6 +388,8 @@ public final class SavedModelRunner implements AutoCloseable {
   /**
    * 255 when the graph's first layer (after any Reshape or Cast) is {@code Rescaling}, so the model
    * takes raw pixels as Keras fed them; else 1, the lesson's pixels/255.
+   *
+   * @return 255 or 1: what a white pixel becomes when fed to this model
    */
   public double defaultInputScale() {
     if (graph != null) {
@@ -363,7 +403,12 @@ public final class SavedModelRunner implements AutoCloseable {
     return 1;
   }
 
-  /** One line saying what {@link #defaultInputScale()} assumes and why. */
+  /**
+   * One line saying what {@link #defaultInputScale()} assumes and why.
+   *
+   * @return one line for the user, printed with the predictions (the assumption is printed, never
+   *     made quietly)
+   */
   public String inputScaleReason() {
     if (defaultInputScale() == 255) {
       return "input: raw pixels 0-255, as Keras fed this model (its first layer is Rescaling)";
@@ -373,7 +418,11 @@ public final class SavedModelRunner implements AutoCloseable {
         + "; --input-scale 255 feeds raw pixels";
   }
 
-  /** One line saying what the output holds. */
+  /**
+   * One line saying what the output holds.
+   *
+   * @return one line for the user naming {@link #outputKind()} and the op it was read from
+   */
   public String outputReason() {
     return switch (outputKind()) {
       case LOGITS ->
@@ -401,6 +450,7 @@ public final class SavedModelRunner implements AutoCloseable {
    *
    * @param pixels {@code n * pixelsPerImage} values 0-255, row-major
    * @param inputScale what a white pixel becomes: 1 (pixels/255) or 255 (raw), or another positive
+   * @param n how many images; {@code >= 0}
    * @return {@code [n][10]} float32 scores as the signature outputs them (widened from float16)
    */
   public float[][] classify(float[] pixels, int n, double inputScale) {
@@ -424,6 +474,7 @@ public final class SavedModelRunner implements AutoCloseable {
    * {@value #BATCH} per session run.
    *
    * @param values {@code n * pixelsPerImage} values, row-major
+   * @param n how many images; {@code >= 0}
    * @return {@code [n][10]} float32
    */
   public float[][] run(float[] values, int n) {
@@ -467,6 +518,10 @@ public final class SavedModelRunner implements AutoCloseable {
    * Probabilities from the output: a softmax of logits (computed here in double, then float), the
    * exponential of log-probabilities, probabilities as they are; {@link OutputKind#SCORES} as they
    * are.
+   *
+   * @param scores one image's output, as {@link #classify} returns it (10 values for MNIST)
+   * @return a new float32 array of the same length: probabilities summing to about 1 (or the scores
+   *     as they are for {@code SCORES})
    */
   public float[] probabilities(float[] scores) {
     OutputKind kind = outputKind();
@@ -497,6 +552,9 @@ public final class SavedModelRunner implements AutoCloseable {
    * The raw pixel values 0-255 of some images of {@code data}, as {@link #classify} takes them.
    *
    * @param indices which images, in order
+   * @param data the data set the images come from
+   * @return {@code indices.length * pixels} values 0-255, row-major, as {@link #classify} takes
+   *     them
    */
   public static float[] pixels(DataSet data, int[] indices) {
     int rows = data.imageRows();
@@ -517,6 +575,7 @@ public final class SavedModelRunner implements AutoCloseable {
    * The signature's output for every image of {@code data}, {@value #BATCH} at a time.
    *
    * @param inputScale as {@link #classify}
+   * @param data the images to classify; its labels are not read
    * @return {@code [data.numExamples()][10]}
    */
   public float[][] classify(DataSet data, double inputScale) {
@@ -538,6 +597,10 @@ public final class SavedModelRunner implements AutoCloseable {
    * The fraction of {@code data}'s images whose highest score is their label: Keras's {@code
    * accuracy} metric, {@code mean(argmax(scores) == label)}; the same for logits, probabilities or
    * log-probabilities.
+   *
+   * @param data the images and their labels
+   * @param inputScale as {@link #classify}: 1 (pixels/255) or 255 (raw pixels)
+   * @return the accuracy, in {@code [0, 1]}; {@code NaN} for an empty data set
    */
   public double accuracy(DataSet data, double inputScale) {
     float[][] scores = classify(data, inputScale);
@@ -548,7 +611,12 @@ public final class SavedModelRunner implements AutoCloseable {
     return scores.length == 0 ? Double.NaN : (double) right / scores.length;
   }
 
-  /** The class with the highest score (the first of equal ones, as numpy's argmax). */
+  /**
+   * The class with the highest score (the first of equal ones, as numpy's argmax).
+   *
+   * @param scores one image's scores; at least one value
+   * @return the index of the highest score, in {@code [0, scores.length)}
+   */
   public static int argmax(float[] scores) {
     int best = 0;
     for (int c = 1; c < scores.length; c++) {

@@ -54,7 +54,11 @@ public record ServingGraph(
   /** One layer of the chain. */
   public sealed interface Step
       permits Dense, Activation, Rescaling, Normalization, BatchNormalization, Reshape, Cast {
-    /** The layer as Keras writes it, for messages: {@code Dense}, {@code relu}, ... */
+    /**
+     * The layer as Keras writes it, for messages: {@code Dense}, {@code relu}, ...
+     *
+     * @return the Keras layer or activation name
+     */
     String keras();
   }
 
@@ -182,6 +186,9 @@ public record ServingGraph(
    * The chain of layers {@code meta}'s signature computes.
    *
    * @param file the {@code saved_model.pb}, for messages
+   * @param meta the {@code serve} meta graph of {@code saved_model.pb}
+   * @param signatureKey the signature to read, usually {@code serving_default}
+   * @return the layer chain from the signature's input to its output, in order
    * @throws CheckpointException naming the ops not understood, or a signature that is not one input
    *     to one chosen output
    */
@@ -223,6 +230,13 @@ public record ServingGraph(
    * The op that produces the signature's output (function calls inlined, {@code Identity} passed
    * through): {@code Softmax}, {@code BiasAdd}, ...; read even where {@link #read} refuses the
    * graph (a CNN), so a runner can say what the output holds.
+   *
+   * @param file the {@code saved_model.pb}, for messages
+   * @param meta the {@code serve} meta graph of {@code saved_model.pb}
+   * @param signatureKey the signature to read, usually {@code serving_default}
+   * @return the op type of the output's producer, e.g. {@code Softmax}
+   * @throws CheckpointException one line naming the file when the signature or its output tensor is
+   *     not in the graph
    */
   public static String outputOp(Path file, MetaGraphDef meta, String signatureKey)
       throws CheckpointException {
@@ -258,7 +272,11 @@ public record ServingGraph(
             + ") and none named logits; expected one output of 10 scores");
   }
 
-  /** The Keras layers of {@link #steps()}, for messages: {@code Dense, relu, Dense, softmax}. */
+  /**
+   * The Keras layers of {@link #steps()}, for messages: {@code Dense, relu, Dense, softmax}.
+   *
+   * @return the Keras names of the layers, comma-separated, in order
+   */
   public String describe() {
     List<String> out = new ArrayList<>();
     for (Step s : steps) {

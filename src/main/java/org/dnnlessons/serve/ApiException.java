@@ -10,6 +10,7 @@ public final class ApiException extends Exception {
 
   private static final long serialVersionUID = 1L;
 
+  /** The HTTP status code the server answers with. */
   private final int status;
 
   /**
@@ -21,7 +22,11 @@ public final class ApiException extends Exception {
     this.status = status;
   }
 
-  /** The HTTP status code. */
+  /**
+   * The HTTP status code.
+   *
+   * @return the status the server answers with, 400 to 599
+   */
   public int status() {
     return status;
   }

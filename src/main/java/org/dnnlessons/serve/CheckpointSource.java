@@ -46,6 +46,9 @@ public final class CheckpointSource implements AutoCloseable {
    * A source polling {@code dir}; call {@link #start} to poll in the background or {@link #poll}.
    *
    * @param log receives one line per reload or failed reload
+   * @param dir the checkpoint directory training writes to (with its {@code checkpoint} state file)
+   * @param manager where a newer checkpoint is swapped in
+   * @param loader loads a checkpoint as a model, e.g. {@link ModelLoaders#load}
    */
   public CheckpointSource(
       Path dir, ModelManager manager, ServedModel.Loader loader, Consumer<String> log) {
@@ -58,6 +61,10 @@ public final class CheckpointSource implements AutoCloseable {
   /**
    * The version of the checkpoint at {@code prefix}: its global step ({@code model.ckpt-540} is
    * 540), or {@link #VERSION_WITHOUT_STEP} when its name has none.
+   *
+   * @param prefix a checkpoint prefix, e.g. {@code runs/model.ckpt-540}
+   * @return the number after the last {@code -} of the prefix's file name, {@code >= 0}, or {@link
+   *     #VERSION_WITHOUT_STEP}
    */
   public static long versionOf(Path prefix) {
     Matcher m = GLOBAL_STEP.matcher(String.valueOf(prefix.getFileName()));
@@ -67,6 +74,9 @@ public final class CheckpointSource implements AutoCloseable {
   /**
    * Whether {@code path} is a directory of checkpoints that training may add to: a directory with a
    * state file.
+   *
+   * @param path any path; need not exist
+   * @return true when {@code path} is a directory holding a {@code checkpoint} state file
    */
   public static boolean isWatchable(Path path) {
     return Files.isDirectory(path) && Files.isRegularFile(path.resolve(CheckpointState.FILE_NAME));
@@ -75,6 +85,12 @@ public final class CheckpointSource implements AutoCloseable {
   /**
    * Loads what {@code path} names now: for a checkpoint directory its newest checkpoint, with its
    * global step as the version; anything else as it is.
+   *
+   * @param path a checkpoint directory, a checkpoint prefix, a SavedModel or a Keras file
+   * @param loader loads the chosen files as a model
+   * @return the loaded model; the caller owns and closes it
+   * @throws Exception what reading the state file or {@code loader} throws, naming what is wrong
+   *     with the files
    */
   public static ServedModel loadLatest(Path path, ServedModel.Loader loader) throws Exception {
     if (isWatchable(path)) {
@@ -84,7 +100,11 @@ public final class CheckpointSource implements AutoCloseable {
     return loader.load(path, versionOf(path));
   }
 
-  /** Polls every {@code interval} in a daemon thread until {@link #close}. */
+  /**
+   * Polls every {@code interval} in a daemon thread until {@link #close}.
+   *
+   * @param interval time between polls; positive
+   */
   public synchronized void start(Duration interval) {
     if (timer != null) {
       throw new IllegalStateException("already started");

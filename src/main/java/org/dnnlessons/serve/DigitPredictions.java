@@ -25,12 +25,22 @@ public final class DigitPredictions {
 
   private final ServedModel model;
 
-  /** Predictions by {@code model} (not closed here). */
+  /**
+   * Predictions by {@code model} (not closed here).
+   *
+   * @param model the model to predict with; the caller keeps owning it
+   */
   public DigitPredictions(ServedModel model) {
     this.model = model;
   }
 
-  /** The ten probabilities for one preprocessed image of 784 pixels. */
+  /**
+   * The ten probabilities for one preprocessed image of 784 pixels.
+   *
+   * @param pixels 784 float32 values, row-major 28x28, scaled as the lesson feeds them (pixels/255,
+   *     0 to 1)
+   * @return the softmax's ten probabilities, {@code [10]} float32, for the digits 0 to 9
+   */
   public float[] predict(float[] pixels) {
     return model.predict(new float[][] {pixels})[0];
   }
@@ -49,6 +59,9 @@ public final class DigitPredictions {
    * file,predicted,p0,...,p9}, then one row per picture read. A picture that cannot be read is
    * reported, not written; the CSV is published whole (temporary file, then rename).
    *
+   * @param dir the folder of pictures; its subfolders are not read
+   * @param csv the CSV file to write; replaced when it exists
+   * @return how many pictures were predicted and one line per picture that could not be read
    * @throws IOException when the folder cannot be listed or the CSV cannot be written
    */
   public Folder predictFolder(Path dir, Path csv) throws IOException {

@@ -36,6 +36,7 @@ public final class MlpServedModel implements ServedModel {
    * @param path a checkpoint prefix or directory, or a Keras form ({@code .keras}, {@code
    *     .weights.h5}, a TF2 checkpoint or SavedModel written by Keras)
    * @param version the version to report
+   * @return the served model; closing it frees the native session
    * @throws Exception naming what is wrong with the files
    */
   public static MlpServedModel load(Path path, long version) throws Exception {
@@ -47,6 +48,9 @@ public final class MlpServedModel implements ServedModel {
    * Serves an MLP already restored; closing this model closes it.
    *
    * @param source where it was read from, for log lines
+   * @param restored the restored MLP; this model owns it from now on
+   * @param version the version to report (a checkpoint's global step, or 1)
+   * @return the served model
    */
   public static MlpServedModel of(RestoredMlp restored, long version, String source) {
     return new MlpServedModel(restored, version, source, List.of());

@@ -15,7 +15,11 @@ public final class ModelManager implements AutoCloseable {
 
   private final AtomicReference<Counted> current;
 
-  /** Starts serving {@code first}; the manager owns it from now on. */
+  /**
+   * Starts serving {@code first}; the manager owns it from now on.
+   *
+   * @param first the model to serve first
+   */
   public ModelManager(ServedModel first) {
     current = new AtomicReference<>(new Counted(Objects.requireNonNull(first)));
   }
@@ -23,6 +27,8 @@ public final class ModelManager implements AutoCloseable {
   /**
    * A handle to the model served now; close it when the request is done.
    *
+   * @return a handle to the current model; it stays valid (and the model open) until the handle is
+   *     closed, even across a {@link #swap}
    * @throws IllegalStateException after {@link #close}
    */
   public ServableHandle acquire() {
@@ -38,7 +44,11 @@ public final class ModelManager implements AutoCloseable {
     }
   }
 
-  /** The version served now. */
+  /**
+   * The version served now.
+   *
+   * @return the version of the model served now (a checkpoint's global step, or 1)
+   */
   public long version() {
     try (ServableHandle h = acquire()) {
       return h.model().version();
@@ -48,6 +58,7 @@ public final class ModelManager implements AutoCloseable {
   /**
    * Serves {@code next} from now on; the previous model is closed once no request holds it.
    *
+   * @param next the model to serve; the manager owns it from now on
    * @return the previous model's version
    * @throws IllegalStateException after {@link #close} (then {@code next} is closed here)
    */
@@ -113,7 +124,11 @@ public final class ModelManager implements AutoCloseable {
       this.counted = counted;
     }
 
-    /** The model; valid until {@link #close}. */
+    /**
+     * The model; valid until {@link #close}.
+     *
+     * @return the model this handle holds
+     */
     public ServedModel model() {
       return counted.model;
     }

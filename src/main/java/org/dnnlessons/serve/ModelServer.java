@@ -113,6 +113,9 @@ public final class ModelServer implements AutoCloseable {
    * Starts answering on {@code options}' address.
    *
    * @param log receives the start line (the stop line comes from {@link #close})
+   * @param options the address, model name, workers and request limits
+   * @param manager the models to serve; the server does not close it
+   * @return the running server; close it to stop answering
    * @throws IOException when the address cannot be bound (the port is taken)
    */
   public static ModelServer start(ServeOptions options, ModelManager manager, Consumer<String> log)
@@ -139,17 +142,29 @@ public final class ModelServer implements AutoCloseable {
     return server;
   }
 
-  /** The base URL, {@code http://host:port/}, with the port actually bound. */
+  /**
+   * The base URL, {@code http://host:port/}, with the port actually bound.
+   *
+   * @return e.g. {@code http://127.0.0.1:8501/}
+   */
   public String url() {
     return "http://" + options.host() + ":" + http.getAddress().getPort() + "/";
   }
 
-  /** The port actually bound. */
+  /**
+   * The port actually bound.
+   *
+   * @return the TCP port, the one asked for or the free one picked for port 0
+   */
   public int port() {
     return http.getAddress().getPort();
   }
 
-  /** Requests answered so far (any status). */
+  /**
+   * Requests answered so far (any status).
+   *
+   * @return the count of responses sent, 2xx, 4xx and 5xx alike
+   */
   public long answered() {
     return answered.get();
   }

@@ -34,6 +34,10 @@ public final class SavedModelServedModel implements ServedModel {
   /**
    * Loads the SavedModel in {@code dir}.
    *
+   * @param dir the SavedModel directory
+   * @param version the version to report (1 for a SavedModel)
+   * @return the served model, fed at the scale the model's first layer implies (see {@link
+   *     SavedModelRunner#defaultInputScale})
    * @throws CheckpointException naming what is wrong with it (see {@link SavedModelRunner#open})
    */
   public static SavedModelServedModel load(Path dir, long version) throws CheckpointException {
@@ -43,6 +47,13 @@ public final class SavedModelServedModel implements ServedModel {
   /**
    * As {@link #load(Path, long)}, feeding a white pixel as {@code inputScale} ({@code predict
    * --input-scale}); {@code null} for the model's own scale.
+   *
+   * @param dir the SavedModel directory
+   * @param version the version to report (1 for a SavedModel)
+   * @param inputScale what a white pixel becomes: 1 (pixels/255) or 255 (raw pixels); {@code null}
+   *     for the model's own scale
+   * @return the served model
+   * @throws CheckpointException naming what is wrong with it (see {@link SavedModelRunner#open})
    */
   public static SavedModelServedModel load(Path dir, long version, Double inputScale)
       throws CheckpointException {

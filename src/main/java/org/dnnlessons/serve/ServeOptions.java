@@ -35,7 +35,20 @@ public record ServeOptions(
   /** The largest {@code --max-body-bytes}: 1 GiB (a body is held in memory whole). */
   public static final int MAX_BODY_BYTES_LIMIT = 1 << 30;
 
-  /** Checks the values. */
+  /**
+   * Checks the values.
+   *
+   * @param host the address to bind
+   * @param port the TCP port, 0 to 65535 (0 picks a free one)
+   * @param name the model's name in URLs: 1 to 128 letters, digits, {@code _}, {@code .} or {@code
+   *     -}
+   * @param workers threads answering requests, 1 to 1024
+   * @param queue requests waiting for a worker, {@code >= 0}
+   * @param maxInstances images in one request at most, 1 to 100000
+   * @param maxBodyBytes request body size at most, 1024 to {@link #MAX_BODY_BYTES_LIMIT}
+   * @throws IllegalArgumentException one line naming the option ({@code --port}, {@code --workers},
+   *     ...), its range and the value found
+   */
   public ServeOptions {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("--port must be from 0 to 65535, found " + port);
@@ -63,7 +76,12 @@ public record ServeOptions(
     }
   }
 
-  /** The defaults: this machine only, port 8501, name mnist, a worker per core (at least 2). */
+  /**
+   * The defaults: this machine only, port 8501, name mnist, a worker per core (at least 2).
+   *
+   * @return {@code 127.0.0.1:8501}, model {@code mnist}, {@code max(2, cores)} workers, a queue of
+   *     4 per worker, 256 instances and 8 MiB a request
+   */
   public static ServeOptions defaults() {
     int workers = Math.max(2, Runtime.getRuntime().availableProcessors());
     return new ServeOptions(
@@ -76,17 +94,35 @@ public record ServeOptions(
         MAX_BODY_BYTES_DEFAULT);
   }
 
-  /** These options with another host and port. */
+  /**
+   * These options with another host and port.
+   *
+   * @param host the address to bind, e.g. {@code 0.0.0.0} for every interface
+   * @param port the TCP port, 0 to 65535 (0 picks a free one)
+   * @return new options; these are unchanged
+   */
   public ServeOptions withAddress(String host, int port) {
     return new ServeOptions(host, port, name, workers, queue, maxInstances, maxBodyBytes);
   }
 
-  /** These options with another model name. */
+  /**
+   * These options with another model name.
+   *
+   * @param value the model's name in URLs ({@code --name})
+   * @return new options; these are unchanged
+   */
   public ServeOptions withName(String value) {
     return new ServeOptions(host, port, value, workers, queue, maxInstances, maxBodyBytes);
   }
 
-  /** These options with other limits. */
+  /**
+   * These options with other limits.
+   *
+   * @param workers threads answering requests, 1 to 1024; the queue becomes 4 per worker
+   * @param maxInstances images in one request at most, 1 to 100000
+   * @param maxBodyBytes request body size at most, 1024 to {@link #MAX_BODY_BYTES_LIMIT}
+   * @return new options; these are unchanged
+   */
   public ServeOptions withLimits(int workers, int maxInstances, int maxBodyBytes) {
     return new ServeOptions(host, port, name, workers, 4 * workers, maxInstances, maxBodyBytes);
   }

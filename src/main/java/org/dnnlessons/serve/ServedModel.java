@@ -36,13 +36,25 @@ public interface ServedModel extends AutoCloseable {
    */
   float[][] predict(float[][] images);
 
-  /** The version TensorFlow Serving would report: the checkpoint's global step, or 1. */
+  /**
+   * The version TensorFlow Serving would report: the checkpoint's global step, or 1.
+   *
+   * @return the version, {@code >= 1}
+   */
   long version();
 
-  /** Where the model was read from, for log lines. */
+  /**
+   * Where the model was read from, for log lines.
+   *
+   * @return the path the model was read from, as given
+   */
   String source();
 
-  /** What was assumed reading the model, one line each (logged when it starts serving). */
+  /**
+   * What was assumed reading the model, one line each (logged when it starts serving).
+   *
+   * @return the notes, one line each; empty by default
+   */
   default java.util.List<String> notes() {
     return java.util.List.of();
   }
@@ -57,6 +69,9 @@ public interface ServedModel extends AutoCloseable {
     /**
      * Loads the model at {@code path} and gives it {@code version}.
      *
+     * @param path a checkpoint prefix, a SavedModel directory or a Keras file
+     * @param version the version to report (the checkpoint's global step, or 1)
+     * @return the loaded model; the caller owns and closes it
      * @throws Exception naming what is wrong with the files (the server logs it in one line)
      */
     ServedModel load(Path path, long version) throws Exception;

@@ -32,7 +32,14 @@ public final class ConsoleProgress implements TrainingListener {
     this.epochLine = epochLine;
   }
 
-  /** Bars when standard output is a terminal, epoch lines to {@code out}. */
+  /**
+   * Bars when standard output is a terminal, epoch lines to {@code out}.
+   *
+   * @param out the stream {@code epochLine} prints to; the bars are drawn on standard error, and
+   *     only when a console is attached
+   * @param epochLine formats and prints the line of a finished epoch
+   * @return a listener for {@code TrainingRun}; with no terminal, no bar is drawn
+   */
   public static ConsoleProgress forConsole(PrintStream out, Consumer<EpochSummary> epochLine) {
     return new ConsoleProgress(System.console() != null, System.err, epochLine);
   }

@@ -13,7 +13,11 @@ package org.dnnlessons.train;
 public record EpochSummary(
     int epoch, int steps, double meanCost, double validationAccuracy, double seconds) {
 
-  /** True when validation accuracy was measured after this epoch. */
+  /**
+   * True when validation accuracy was measured after this epoch.
+   *
+   * @return true when the validation accuracy is a number, false when it was not measured
+   */
   public boolean validated() {
     return !Double.isNaN(validationAccuracy);
   }

@@ -15,6 +15,13 @@ public final class Evaluator {
   /**
    * The accuracy on an already built batch (for repeated evaluation of the same examples, e.g. a
    * benchmark, without converting the pixels again).
+   *
+   * @param session the session holding {@code net}'s trained variables
+   * @param net the network whose {@code accuracy} op is run
+   * @param batch the examples, with one-hot labels ({@link Batch#oneHotLabels()} throws for class
+   *     ids)
+   * @return the fraction of correct predictions, float32 in {@code [0, 1]}, as Python's {@code
+   *     accuracy.eval(feed_dict)}
    */
   public static float accuracy(Session session, Classifier net, Batch batch) {
     try (Result r =
@@ -31,6 +38,11 @@ public final class Evaluator {
   /**
    * The accuracy on every example of {@code data}, fed in one run with {@code keep_prob} at its
    * default 1.0, exactly as Python computes it; NaN for an empty split.
+   *
+   * @param session the session holding {@code net}'s trained variables
+   * @param net the network whose {@code accuracy} op is run
+   * @param data the split to evaluate (validation or test)
+   * @return the fraction of correct predictions, float32 in {@code [0, 1]}, or NaN
    */
   public static float accuracy(Session session, Classifier net, DataSet data) {
     if (data.numExamples() == 0) {

@@ -76,6 +76,12 @@ public final class GraphFedTraining implements InGraphTraining {
   /**
    * Adds the data variables and {@code stepsPerRun} unrolled steps to {@code net}'s graph.
    *
+   * @param net the network to train, without dropout
+   * @param options the options {@code net} was built with (learning rate, optimizer)
+   * @param data the training split, stored once in graph variables
+   * @param stepsPerRun the most steps one run takes ({@code k}), {@code >= 1}
+   * @param batchSize examples per step, {@code >= 1}
+   * @return the training, added to {@code net}'s graph; call {@link #load} before the first run
    * @throws IllegalArgumentException for a network with dropout or sizes below 1
    */
   public static GraphFedTraining build(

@@ -13,15 +13,25 @@ import org.tensorflow.Session;
  */
 public interface InGraphTraining {
 
-  /** The most steps one run takes ({@code k}). */
+  /**
+   * The most steps one run takes ({@code k}).
+   *
+   * @return {@code k}, {@code >= 1}
+   */
   int stepsPerRun();
 
-  /** Rows of one step. */
+  /**
+   * Rows of one step.
+   *
+   * @return examples per step, {@code >= 1}
+   */
   int batchSize();
 
   /**
    * Loads the training split and the network's current weights from {@code session}; call once
    * before the first run.
+   *
+   * @param session the network's session, with its variables initialized or restored
    */
   void load(Session session);
 
@@ -29,6 +39,8 @@ public interface InGraphTraining {
    * Runs one step per batch given: {@code batchIndices} holds {@code j * batchSize} indices into
    * the training split, batch after batch, {@code 1 <= j <= stepsPerRun}.
    *
+   * @param session the network's session
+   * @param batchIndices {@code j * batchSize} positions in the training split, batch after batch
    * @throws IllegalArgumentException when the indices are not a whole number of batches between 1
    *     and {@link #stepsPerRun()}
    */
@@ -38,10 +50,20 @@ public interface InGraphTraining {
    * Ends an epoch: the network's variables in {@code session} hold the trained weights afterwards
    * (for validation, checkpoints); returns the sum of the costs of the steps run since the last
    * call and starts a new sum.
+   *
+   * @param session the network's session; its variables receive the trained weights
+   * @return the sum of the float32 costs of the steps run since the last call, added in float64
    */
   double takeCostSum(Session session);
 
-  /** Checks the indices of a run: 1 to {@code k} whole batches of {@code batchSize}. */
+  /**
+   * Checks the indices of a run: 1 to {@code k} whole batches of {@code batchSize}.
+   *
+   * @param batchIndices the positions fed to one run
+   * @param batchSize examples per step
+   * @param k the most steps one run takes
+   * @return the number of whole batches, from 1 to {@code k}
+   */
   static int batches(int[] batchIndices, int batchSize, int k) {
     if (batchIndices.length == 0
         || batchIndices.length % batchSize != 0
@@ -62,6 +84,11 @@ public interface InGraphTraining {
    * The indices of a run padded to {@code k} whole batches (repeating index 0), so that every run
    * of a compiled loop feeds one shape and XLA compiles once; the steps beyond the given batches
    * are not run.
+   *
+   * @param batchIndices 1 to {@code k} whole batches of positions
+   * @param batchSize examples per step
+   * @param k the most steps one run takes
+   * @return {@code k * batchSize} positions: {@code batchIndices} followed by zeros
    */
   static int[] padded(int[] batchIndices, int batchSize, int k) {
     return batchIndices.length == k * batchSize

@@ -18,7 +18,15 @@ public final class LearningCurvePlot {
 
   private LearningCurvePlot() {}
 
-  /** Writes the chart to {@code file} (a PNG), replacing it atomically. */
+  /**
+   * Writes the chart to {@code file} (a PNG), replacing it atomically.
+   *
+   * @param epochs the epochs' costs and validation accuracies, in order
+   * @param title the chart's title
+   * @param file the PNG file to write; replaced when it exists
+   * @throws IOException one line naming the file when it cannot be written; the old file is then
+   *     untouched
+   */
   public static void write(List<EpochSummary> epochs, String title, Path file) throws IOException {
     if (epochs.isEmpty()) {
       throw new IllegalArgumentException("nothing to plot: no epochs");

@@ -101,28 +101,53 @@ public final class LoopVariables {
   /**
    * Adds the variables to the loop's graph ({@code tf}, shared names starting {@code sharedName})
    * and, under {@code scope}, the assign ops that copy values back to {@code net}'s graph.
+   *
+   * @param net the network whose weights are copied
+   * @param scope the name scope of the assign ops in {@code net}'s graph
+   * @param tf the loop graph's ops
+   * @param sharedName the prefix of the variables' shared names
+   * @param data the training split, for the shapes of the pixel and label variables
+   * @param floatPixels true to hold the pixels as float32 {@code [n, imageSize]}, false as uint8
+   *     (converted per step)
+   * @return the variables' handles
    */
   public static LoopVariables add(
       Mlp.Network net, String scope, Ops tf, String sharedName, DataSet data, boolean floatPixels) {
     return new LoopVariables(net, scope, tf, sharedName, data, floatPixels);
   }
 
-  /** The handles of the weights' copies, in the network's variable order. */
+  /**
+   * The handles of the weights' copies, in the network's variable order.
+   *
+   * @return one resource handle per weight or bias
+   */
   public List<Operand<?>> weights() {
     return weights;
   }
 
-  /** The handle of the training split's pixels, {@code [n, imageSize]}, uint8 or float32. */
+  /**
+   * The handle of the training split's pixels, {@code [n, imageSize]}, uint8 or float32.
+   *
+   * @return the resource handle
+   */
   public Operand<?> images() {
     return images;
   }
 
-  /** The handle of the training split's labels, {@code [n]} int32. */
+  /**
+   * The handle of the training split's labels, {@code [n]} int32.
+   *
+   * @return the resource handle
+   */
   public Operand<?> labels() {
     return labels;
   }
 
-  /** The handle of the cost sum, a float64 scalar the loop adds its steps' costs to. */
+  /**
+   * The handle of the cost sum, a float64 scalar the loop adds its steps' costs to.
+   *
+   * @return the resource handle
+   */
   public Operand<?> costSum() {
     return costSum;
   }
@@ -130,6 +155,10 @@ public final class LoopVariables {
   /**
    * Copies {@code data} (as its {@link DataSet} makes floats: {@code uint8 * (1/255)}) and the
    * network's weights from {@code modelSession} into {@code loopSession}, and zeroes the cost sum.
+   *
+   * @param loopSession the loop graph's session
+   * @param modelSession the network's session, with its variables initialized or restored
+   * @param data the training split
    */
   public void load(Session loopSession, Session modelSession, DataSet data) {
     int n = data.numExamples();
@@ -181,6 +210,10 @@ public final class LoopVariables {
   /**
    * Copies the trained weights into the network's variables in {@code modelSession}, and returns
    * the sum of the costs of the steps run since the last call, which starts a new sum.
+   *
+   * @param loopSession the loop graph's session
+   * @param modelSession the network's session; its variables receive the trained weights
+   * @return the sum of the steps' costs since the last call, float64
    */
   public double takeCostSum(Session loopSession, Session modelSession) {
     double total;

@@ -21,6 +21,8 @@ public final class OutputTargets {
    * Checks a checkpoint prefix ({@code --save}): a path whose last part names the files ({@code
    * run/model.ckpt} writes {@code run/model.ckpt-STEP.index}), not an existing directory.
    *
+   * @param option the option's name for the message, e.g. {@code --save}
+   * @param prefix the checkpoint prefix given
    * @throws IllegalArgumentException naming {@code option} when the prefix cannot be written
    */
   public static void checkPrefix(String option, Path prefix) {
@@ -48,6 +50,8 @@ public final class OutputTargets {
   /**
    * Checks a directory that the run creates and that must not exist yet ({@code --export}).
    *
+   * @param option the option's name for the message, e.g. {@code --export}
+   * @param dir the directory given
    * @throws IllegalArgumentException naming {@code option} when the path exists or cannot be made
    */
   public static void checkNewDirectory(String option, Path dir) {
@@ -67,6 +71,8 @@ public final class OutputTargets {
   /**
    * Checks a directory that the run creates or adds files to ({@code --logdir}).
    *
+   * @param option the option's name for the message, e.g. {@code --logdir}
+   * @param dir the directory given; created when missing
    * @throws IllegalArgumentException naming {@code option} when it is not a writable directory
    */
   public static void checkDirectory(String option, Path dir) {
@@ -88,6 +94,8 @@ public final class OutputTargets {
   /**
    * Checks a file that the run writes or replaces ({@code --plot}).
    *
+   * @param option the option's name for the message, e.g. {@code --plot}
+   * @param file the file given
    * @throws IllegalArgumentException naming {@code option} when it is a directory or cannot be made
    */
   public static void checkFile(String option, Path file) {

@@ -26,6 +26,10 @@ public record RestoredMlp(Graph graph, Mlp.Network net, Session session) impleme
    * Builds the network {@code options} describe and restores {@code weights} into it.
    *
    * @param weights read by {@link MlpWeights#read(Path, Path)} from any saved form
+   * @param options the network's widths, activation and dropout, matching {@code weights}
+   * @return the network with its variables assigned; the caller closes it
+   * @throws Exception when the weights' shapes do not match {@code options}, or the graph cannot be
+   *     built
    */
   public static RestoredMlp open(Mlp.Options options, MlpWeights weights) throws Exception {
     Graph graph = new Graph();
@@ -48,6 +52,8 @@ public record RestoredMlp(Graph graph, Mlp.Network net, Session session) impleme
    * Reads the network {@code path} describes (a lesson checkpoint prefix or directory, or a Keras
    * form) and restores it, as {@code evaluate} does without options.
    *
+   * @param path a checkpoint prefix or directory, or a Keras form ({@code .keras}, {@code
+   *     .weights.h5}, a TF2 checkpoint or a SavedModel written by Keras)
    * @return the network and {@link MlpWeights#notes()}: what was assumed reading the file
    * @throws CheckpointException when the files are missing, damaged or hold another network
    */

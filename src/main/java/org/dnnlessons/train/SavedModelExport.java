@@ -41,6 +41,13 @@ public final class SavedModelExport {
    * Exports {@code net}'s current variables from {@code session} to {@code dir}.
    *
    * @param saver a saver built on {@code net}'s graph (it writes the variables)
+   * @param session the session holding {@code net}'s trained variables
+   * @param net the network to export; its input {@code x} and outputs {@code logits} and {@code
+   *     probabilities} make the signature
+   * @param dir the SavedModel directory to create; must not exist
+   * @throws IOException one line naming the directory when it cannot be written; no partial
+   *     directory is left
+   * @throws CheckpointException when the variables cannot be written
    */
   public static void export(Session session, Mlp.Network net, Saver saver, Path dir)
       throws IOException, CheckpointException {

@@ -36,7 +36,12 @@ public final class TensorBoardLog implements AutoCloseable {
   private final Op flush;
   private final Op closeWriter;
 
-  /** Opens an event file in {@code logdir}, creating the directory. */
+  /**
+   * Opens an event file in {@code logdir}, creating the directory.
+   *
+   * @param logdir the log directory, as Python's {@code tf.summary.create_file_writer(logdir)}
+   * @throws IOException when the directory cannot be created
+   */
   public TensorBoardLog(Path logdir) throws IOException {
     Files.createDirectories(logdir);
     Ops tf = Ops.create(graph);
@@ -60,7 +65,13 @@ public final class TensorBoardLog implements AutoCloseable {
     session.run(create);
   }
 
-  /** Records {@code value} of the scalar {@code name} at {@code step}. */
+  /**
+   * Records {@code value} of the scalar {@code name} at {@code step}.
+   *
+   * @param name the scalar's tag, e.g. {@code cost}
+   * @param atStep the step (or epoch) on TensorBoard's x axis
+   * @param scalar the value, stored as float32
+   */
   public void scalar(String name, long atStep, double scalar) {
     try (TInt64 s = TInt64.scalarOf(atStep);
         TString t = TString.scalarOf(name);
@@ -76,7 +87,11 @@ public final class TensorBoardLog implements AutoCloseable {
     }
   }
 
-  /** Records the model graph, shown on TensorBoard's Graphs tab. */
+  /**
+   * Records the model graph, shown on TensorBoard's Graphs tab.
+   *
+   * @param model the graph to show; it is only read
+   */
   public void graph(Graph model) {
     byte[] bytes = model.toGraphDef().toByteArray();
     try (TInt64 s = TInt64.scalarOf(0);

@@ -3,13 +3,26 @@ package org.dnnlessons.train;
 /** Hears about a training run as it goes; every method does nothing by default. */
 public interface TrainingListener {
 
-  /** Epoch {@code epoch} (from 0) is about to run {@code steps} steps. */
+  /**
+   * Epoch {@code epoch} (from 0) is about to run {@code steps} steps.
+   *
+   * @param epoch the epoch's number, from 0
+   * @param steps the steps it will run, {@code >= 1}
+   */
   default void epochStarted(int epoch, int steps) {}
 
-  /** A step of the current epoch finished. */
+  /**
+   * A step of the current epoch finished.
+   *
+   * @param stepInEpoch the step just finished, from 1 to the epoch's steps
+   */
   default void stepFinished(int stepInEpoch) {}
 
-  /** An epoch finished (and was validated, if due). */
+  /**
+   * An epoch finished (and was validated, if due).
+   *
+   * @param summary the epoch's cost and, when validated, its validation accuracy
+   */
   default void epochFinished(EpochSummary summary) {}
 
   /** A listener that ignores everything. */

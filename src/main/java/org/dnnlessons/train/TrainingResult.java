@@ -27,6 +27,8 @@ public record TrainingResult(
   /**
    * Training steps per second once warm: the steps after the first run over the time after it (all
    * the steps over all the time when the first run was the only one).
+   *
+   * @return steps per second; NaN when no time was measured
    */
   public double stepsPerSecond() {
     double seconds = trainSeconds - warmupSeconds;
@@ -41,6 +43,9 @@ public record TrainingResult(
    * (<steps per second> steps/s after a <seconds> s warm-up)}: the whole loop's time, and its speed
    * once the first run is done; when the first run was the only one, {@code (<steps per second>
    * steps/s, in one run: the warm-up included)}.
+   *
+   * @return the line, e.g. {@code Trained 8580 steps in 12.34 s (712.3 steps/s after a 0.30 s
+   *     warm-up)}
    */
   public String summaryLine() {
     if (steps <= warmupSteps) {

@@ -115,6 +115,10 @@ public final class WhileLoopTraining implements InGraphTraining, AutoCloseable {
    *
    * @param stepsPerRun the most steps one run takes ({@code k}); 64 for {@code train}
    * @param batchSize rows of one step
+   * @param net the network to train, without dropout
+   * @param options the options {@code net} was built with (learning rate, optimizer)
+   * @param data the training split, copied into the loop's variables
+   * @return the training; call {@link #load} before the first run, close it to free its session
    * @throws IllegalArgumentException for a network with dropout, or sizes below 1
    */
   public static WhileLoopTraining build(
