@@ -149,7 +149,7 @@ class SavedModelCommandsTest {
               : CliRun.of(command, "--checkpoint", bad.toString(), "--index", "0");
       assertEquals(Main.EXIT_FAILURE, run.status(), run.err());
       assertEquals(1, run.err().strip().lines().count(), run.err());
-      assertTrue(run.err().contains("not a SavedModel proto"), run.err());
+      assertTrue(run.err().contains("not a SavedModel"), run.err());
     }
     CliRun inspect = CliRun.of("inspect", bad.toString());
     assertEquals(Main.EXIT_FAILURE, inspect.status(), inspect.err());
