@@ -74,6 +74,11 @@ public final class WarmStart {
       shape = shape.clone();
     }
 
+    /**
+     * The variable's shape in the model.
+     *
+     * @return a copy of the shape, e.g. {@code [784, 256]} for {@code hidden_layer/weights}
+     */
     @Override
     public long[] shape() {
       return shape.clone();
