@@ -81,7 +81,11 @@ public final class Main implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "missing COMMAND");
   }
 
-  /** Runs the command line and exits with its status. */
+  /**
+   * Runs the command line and exits with its status.
+   *
+   * @param args the command and its options, e.g. {@code train --epochs 20 --save runs/model.ckpt}
+   */
   public static void main(String[] args) {
     NativeCache.configure(); // before anything loads TensorFlow: see NativeCache
     // JDK 24+: TensorFlow's use of sun.misc.Unsafe is the application's choice, not the user's
@@ -89,12 +93,26 @@ public final class Main implements Runnable {
     System.exit(execute(args));
   }
 
-  /** Runs the command line, printing to the standard streams; returns the exit status. */
+  /**
+   * Runs the command line, printing to the standard streams; returns the exit status.
+   *
+   * @param args the command and its options, e.g. {@code evaluate runs/model.ckpt}
+   * @return {@link #EXIT_OK} on success, {@link #EXIT_FAILURE} when the work failed, {@link
+   *     #EXIT_USAGE} for a bad command line
+   */
   public static int execute(String... args) {
     return execute(System.out, System.err, args);
   }
 
-  /** Runs the command line with the given streams; returns the exit status. */
+  /**
+   * Runs the command line with the given streams; returns the exit status.
+   *
+   * @param out where commands print their results (picocli's output: help, version)
+   * @param err where errors ({@code error: ...}, one line) and warnings are printed
+   * @param args the command and its options
+   * @return {@link #EXIT_OK} on success, {@link #EXIT_FAILURE} when the work failed, {@link
+   *     #EXIT_USAGE} for a bad command line
+   */
   public static int execute(PrintStream out, PrintStream err, String... args) {
     CommandLine cli = new CommandLine(new Main(out, err));
     String first = args.length > 0 ? args[0] : null;

@@ -72,6 +72,9 @@ public final class KerasExport {
    *
    * @param weights the lesson-named weights, from {@link MlpWeights#read}
    * @param out the file to write; its directory is created; an existing file is replaced
+   * @param format {@link Format#KERAS} for a {@code .keras} archive ({@code
+   *     keras.models.load_model}), {@link Format#WEIGHTS_H5} for a {@code .weights.h5} file ({@code
+   *     model.load_weights})
    * @throws IOException when the file cannot be written (nothing is left at {@code out} then)
    */
   public static void write(MlpWeights weights, Path out, Format format) throws IOException {

@@ -17,7 +17,13 @@ public final class KerasWeightsFile {
 
   private KerasWeightsFile() {}
 
-  /** True when {@code path} is a file that starts as an HDF5 file or a zip archive does. */
+  /**
+   * True when {@code path} is a file that starts as an HDF5 file or a zip archive does.
+   *
+   * @param path any path; a directory or a missing file is not accepted
+   * @return true for an HDF5 signature or a zip archive's local header at the file's start; the
+   *     extension is not looked at
+   */
   public static boolean accepts(Path path) {
     return Files.isRegularFile(path) && (KerasFiles.isHdf5(path) || KerasFiles.isZip(path));
   }
@@ -25,6 +31,10 @@ public final class KerasWeightsFile {
   /**
    * Reads every dataset, sorted by path, with its values (float32, float64, int32, int64).
    *
+   * @param path a {@code .weights.h5} (or Keras 2 {@code .h5}) file, or a {@code .keras} archive
+   *     whose {@code model.weights.h5} is read
+   * @return one tensor per dataset, named by its HDF5 path ({@code layers/dense/vars/0}), dtype and
+   *     shape as stored
    * @throws CheckpointException with a one-line reason when the file is not a readable HDF5 file or
    *     {@code .keras} archive, or a dataset's shape or an archive entry is beyond the bounds
    */

@@ -28,7 +28,12 @@ public final class SavedModelVariables {
 
   private SavedModelVariables() {}
 
-  /** True when {@code dir} is a SavedModel directory. */
+  /**
+   * True when {@code dir} is a SavedModel directory.
+   *
+   * @param dir any path
+   * @return true when {@code dir} is a directory holding {@code saved_model.pb}
+   */
   public static boolean accepts(Path dir) {
     return SavedModelLayers.isSavedModel(dir);
   }
@@ -37,6 +42,9 @@ public final class SavedModelVariables {
    * Every variable with its values, in the order of the variables bundle (Python's names where the
    * object graph gives them); the object graph itself is left out.
    *
+   * @param dir a SavedModel directory ({@code tf.saved_model.save}'s or {@code train --export}'s)
+   * @return one tensor per variable with its dtype, shape and values; Python's name where the
+   *     object graph gives one, else the checkpoint key
    * @throws CheckpointException one line naming the file when {@code saved_model.pb} or the
    *     variables bundle is missing, corrupt or beyond the readers' bounds
    */

@@ -53,24 +53,43 @@ public record Activation(Kind kind, double negativeSlope, Double maxValue, doubl
 
   /** The activation functions Keras 3 names. */
   public enum Kind {
+    /** The identity, {@code linear} (or {@code None}). */
     LINEAR,
+    /** {@code max(x, 0)}; with parameters Keras's {@code ReLU} layer. */
     RELU,
+    /** {@code min(max(x, 0), 6)}, {@code relu6}. */
     RELU6,
+    /** {@code x} for {@code x >= 0}, else {@code slope * x}; {@code leaky_relu}. */
     LEAKY_RELU,
+    /** {@code x} for {@code x > 0}, else {@code alpha * (exp(x) - 1)}; {@code elu}. */
     ELU,
+    /** The scaled ELU of Klambauer et al., {@code selu}. */
     SELU,
+    /** The exact Gaussian error linear unit, {@code gelu(x, approximate=False)}. */
     GELU,
+    /** GELU's tanh approximation, {@code gelu(x, approximate=True)}. */
     GELU_APPROXIMATE,
+    /** {@code 1 / (1 + exp(-x))}, {@code sigmoid}. */
     SIGMOID,
+    /** {@code relu6(x + 3) / 6}, {@code hard_sigmoid}. */
     HARD_SIGMOID,
+    /** The hyperbolic tangent, {@code tanh}. */
     TANH,
+    /** {@code log(1 + exp(x))}, {@code softplus}. */
     SOFTPLUS,
+    /** {@code x / (1 + |x|)}, {@code softsign}. */
     SOFTSIGN,
+    /** {@code x * sigmoid(x)}, {@code silu} (alias {@code swish}). */
     SILU,
+    /** {@code x * tanh(softplus(x))}, {@code mish}. */
     MISH,
+    /** {@code exp(x)}, {@code exponential}. */
     EXPONENTIAL,
+    /** Softmax over the last axis, {@code softmax}. */
     SOFTMAX,
+    /** Log-softmax over the last axis, {@code log_softmax}. */
     LOG_SOFTMAX,
+    /** {@code x * hard_sigmoid(x)}, {@code hard_silu} (alias {@code hard_swish}). */
     HARD_SILU
   }
 
@@ -84,7 +103,17 @@ public record Activation(Kind kind, double negativeSlope, Double maxValue, doubl
     ErfcGradient.register();
   }
 
-  /** Checks the parameters. */
+  /**
+   * Checks the parameters.
+   *
+   * @param kind which function, not {@code null}
+   * @param negativeSlope {@code LEAKY_RELU}'s slope or {@code RELU}'s {@code negative_slope};
+   *     {@code ELU}'s {@code alpha}; a finite number, 0 when unused
+   * @param maxValue {@code RELU}'s {@code max_value}, {@code >= 0}, or {@code null} for no cap
+   * @param threshold {@code RELU}'s {@code threshold}, a finite number; 0 when unused
+   * @throws IllegalArgumentException for a non-finite slope or threshold, or a negative or NaN
+   *     {@code max_value}
+   */
   public Activation {
     Objects.requireNonNull(kind, "kind");
     if (!Double.isFinite(negativeSlope) || !Double.isFinite(threshold)) {
@@ -95,7 +124,13 @@ public record Activation(Kind kind, double negativeSlope, Double maxValue, doubl
     }
   }
 
-  /** An activation without parameters (ELU's alpha 1, leaky_relu's slope 0.2 as Keras 3's). */
+  /**
+   * An activation without parameters (ELU's alpha 1, leaky_relu's slope 0.2 as Keras 3's).
+   *
+   * @param kind which function; {@code LEAKY_RELU} gets slope 0.2 and {@code ELU} alpha 1.0, as
+   *     {@code keras.activations.get(name)}
+   * @return the activation with Keras 3's default parameters
+   */
   public static Activation of(Kind kind) {
     return switch (kind) {
       case LEAKY_RELU -> leakyRelu(0.2);
@@ -104,18 +139,36 @@ public record Activation(Kind kind, double negativeSlope, Double maxValue, doubl
     };
   }
 
-  /** {@code leaky_relu(x, negative_slope)}. */
+  /**
+   * {@code leaky_relu(x, negative_slope)}.
+   *
+   * @param negativeSlope the slope for {@code x < 0} (Keras's {@code negative_slope}; the {@code
+   *     LeakyReLU} layer's default is 0.3, the function's 0.2), finite
+   * @return a {@code LEAKY_RELU} activation, TensorFlow's {@code LeakyRelu(alpha=negativeSlope)}
+   */
   public static Activation leakyRelu(double negativeSlope) {
     return new Activation(Kind.LEAKY_RELU, negativeSlope, null, 0);
   }
 
-  /** {@code elu(x, alpha)}. */
+  /**
+   * {@code elu(x, alpha)}.
+   *
+   * @param alpha the scale of the negative part, {@code alpha * (exp(x) - 1)} (Keras's default
+   *     1.0), finite
+   * @return an {@code ELU} activation
+   */
   public static Activation elu(double alpha) {
     return new Activation(Kind.ELU, alpha, null, 0);
   }
 
   /**
    * Keras's {@code ReLU(max_value, negative_slope, threshold)} layer; its defaults are plain ReLU.
+   *
+   * @param negativeSlope the slope below {@code threshold} (Keras's default 0), finite
+   * @param maxValue the cap on the output, {@code >= 0}, or {@code null} for none (Keras's default
+   *     {@code None})
+   * @param threshold the value below which the slope applies (Keras's default 0), finite
+   * @return a {@code RELU} activation; equal to {@link #RELU} with the defaults
    */
   public static Activation relu(double negativeSlope, Double maxValue, double threshold) {
     return new Activation(Kind.RELU, negativeSlope, maxValue, threshold);
@@ -125,6 +178,9 @@ public record Activation(Kind kind, double negativeSlope, Double maxValue, doubl
    * The activation Keras 3's {@code keras.activations.get(name)} returns for a name: {@code relu},
    * {@code swish} (as {@code silu}), {@code hard_swish} (as {@code hard_silu}), ...
    *
+   * @param name Keras's name, case-insensitive ({@code relu}, {@code leaky_relu}, {@code swish},
+   *     ...); {@code null} or {@code none} mean {@code linear}
+   * @return the activation with Keras 3's default parameters
    * @throws IllegalArgumentException naming the name when Keras 3 has no such activation here
    */
   public static Activation named(String name) {
@@ -146,7 +202,12 @@ public record Activation(Kind kind, double negativeSlope, Double maxValue, doubl
     };
   }
 
-  /** Every name {@link #named} accepts, in the table's order. */
+  /**
+   * Every name {@link #named} accepts, in the table's order.
+   *
+   * @return the lowercase names of {@link Kind}'s constants, then the aliases {@code swish} and
+   *     {@code hard_swish}; a new modifiable list
+   */
   public static java.util.List<String> names() {
     java.util.List<String> out = new java.util.ArrayList<>();
     for (Kind k : Kind.values()) {
@@ -161,6 +222,9 @@ public record Activation(Kind kind, double negativeSlope, Double maxValue, doubl
    * The name Keras 3's config gives this activation ({@code "relu"}, {@code "leaky_relu"}), or
    * {@code null} when a Dense layer's {@code activation} string cannot say it (a leaky_relu slope
    * other than 0.2, an elu alpha other than 1, a ReLU with parameters, gelu's approximation).
+   *
+   * @return the name for a Dense layer's {@code activation} field, or {@code null} when the
+   *     parameters need a separate layer
    */
   public String kerasName() {
     boolean plain =
@@ -174,7 +238,11 @@ public record Activation(Kind kind, double negativeSlope, Double maxValue, doubl
     return plain ? kind.name().toLowerCase(Locale.ROOT) : null;
   }
 
-  /** True for the plain {@code relu} of the lesson. */
+  /**
+   * True for the plain {@code relu} of the lesson.
+   *
+   * @return true when this equals {@link #RELU} (no slope, cap or threshold)
+   */
   public boolean isPlainRelu() {
     return equals(RELU);
   }
@@ -205,6 +273,8 @@ public record Activation(Kind kind, double negativeSlope, Double maxValue, doubl
    *
    * @param tf where to create the ops
    * @param x the pre-activation values, float32
+   * @return the activated values, float32, of {@code x}'s shape; {@code x} itself for {@code
+   *     LINEAR}
    */
   public Operand<TFloat32> apply(Ops tf, Operand<TFloat32> x) {
     return switch (kind) {

@@ -81,7 +81,20 @@ public final class Mlp {
       boolean dropout,
       Long graphSeed) {
 
-    /** Validates every setting. */
+    /**
+     * Validates every setting.
+     *
+     * @param imageRows input image rows (28 for MNIST), {@code >= 1}
+     * @param imageColumns input image columns (28 for MNIST), {@code >= 1}
+     * @param model what the network computes, not {@code null}
+     * @param learningRate the gradient-descent step size, positive and finite in float32 (the
+     *     lesson: 0.001)
+     * @param initStddev the standard deviation of {@code random_normal} for the initial weights and
+     *     biases, positive and finite in float32 (the lesson: 1.0)
+     * @param dropout true to add {@code tf.nn.dropout(layer, keep_prob)} after each hidden layer
+     * @param graphSeed the graph-level seed ({@code tf.set_random_seed}), or {@code null} for none
+     * @throws IllegalArgumentException naming the setting that is out of range
+     */
     public Options {
       if (imageRows <= 0 || imageColumns <= 0) {
         throw new IllegalArgumentException(
@@ -100,7 +113,12 @@ public final class Mlp {
       Float32Range.checkPositive("initial standard deviation", initStddev);
     }
 
-    /** The lesson's network: 28x28 images, one hidden layer of 256, learning rate 0.001. */
+    /**
+     * The lesson's network: 28x28 images, one hidden layer of 256, learning rate 0.001.
+     *
+     * @return {@link ModelDescription#lesson} with one hidden layer of {@link #HIDDEN_DEFAULT},
+     *     learning rate {@link #LEARNING_RATE_DEFAULT}, stddev 1.0, no dropout, no graph seed
+     */
     public static Options lesson() {
       return new Options(
           28,
@@ -112,7 +130,11 @@ public final class Mlp {
           null);
     }
 
-    /** The widths of the hidden (Dense) layers, in order; empty for a single layer. */
+    /**
+     * The widths of the hidden (Dense) layers, in order; empty for a single layer.
+     *
+     * @return {@link ModelDescription#hidden()} of {@link #model()}, an unmodifiable list
+     */
     public List<Integer> hidden() {
       return model.hidden();
     }
@@ -121,6 +143,8 @@ public final class Mlp {
      * These options with other hidden layer widths (the lesson's {@code --hidden}): at least one,
      * each positive; the model's hidden activation is kept.
      *
+     * @param value the hidden widths, in order; each {@code >= 1}
+     * @return new options; the rest unchanged
      * @throws IllegalArgumentException for an empty list, a width below 1, or a model with layers
      *     other than Dense
      */
@@ -138,34 +162,65 @@ public final class Mlp {
       return withModel(model.withHidden(value));
     }
 
-    /** These options with another model description. */
+    /**
+     * These options with another model description.
+     *
+     * @param value the new model, not {@code null}
+     * @return new options; the rest unchanged
+     */
     public Options withModel(ModelDescription value) {
       return new Options(
           imageRows, imageColumns, value, learningRate, initStddev, dropout, graphSeed);
     }
 
-    /** These options with another learning rate. */
+    /**
+     * These options with another learning rate.
+     *
+     * @param value the gradient-descent step size, positive
+     * @return new options; the rest unchanged
+     */
     public Options withLearningRate(double value) {
       return new Options(imageRows, imageColumns, model, value, initStddev, dropout, graphSeed);
     }
 
-    /** These options with another initial standard deviation. */
+    /**
+     * These options with another initial standard deviation.
+     *
+     * @param value the initial weights' standard deviation, positive
+     * @return new options; the rest unchanged
+     */
     public Options withInitStddev(double value) {
       return new Options(imageRows, imageColumns, model, learningRate, value, dropout, graphSeed);
     }
 
-    /** These options with dropout on or off. */
+    /**
+     * These options with dropout on or off.
+     *
+     * @param value true to add dropout with {@code keep_prob} after each hidden layer
+     * @return new options; the rest unchanged
+     */
     public Options withDropout(boolean value) {
       return new Options(
           imageRows, imageColumns, model, learningRate, initStddev, value, graphSeed);
     }
 
-    /** These options with a graph seed. */
+    /**
+     * These options with a graph seed.
+     *
+     * @param value the graph-level seed, or {@code null} for none
+     * @return new options; the rest unchanged
+     */
     public Options withGraphSeed(Long value) {
       return new Options(imageRows, imageColumns, model, learningRate, initStddev, dropout, value);
     }
 
-    /** These options with another image size. */
+    /**
+     * These options with another image size.
+     *
+     * @param rows image rows, {@code >= 1}
+     * @param columns image columns, {@code >= 1}
+     * @return new options; the rest unchanged
+     */
     public Options withImageSize(int rows, int columns) {
       return new Options(rows, columns, model, learningRate, initStddev, dropout, graphSeed);
     }
@@ -205,6 +260,9 @@ public final class Mlp {
   /**
    * The name scope of hidden layer {@code i} (0-based): {@code hidden_layer}, {@code
    * hidden_layer_2}, ...
+   *
+   * @param i the hidden layer's index, from 0
+   * @return the scope of its {@code weights} and {@code biases} variables
    */
   public static String hiddenScope(int i) {
     return i == 0 ? "hidden_layer" : "hidden_layer_" + (i + 1);
@@ -217,6 +275,9 @@ public final class Mlp {
    * logits}: {@code input_scale} (a multiplication, when {@link ModelDescription#inputScale()} is
    * not 1), each layer in its own name scope, Dense layers in {@link ModelDescription#denseScope}.
    *
+   * @param graph an empty graph; the network is built into it
+   * @param options the network's shape, learning rate, initialization and seed
+   * @return the network's named placeholders, outputs, training op and variables
    * @throws IllegalArgumentException when a layer's statistics fit neither one value nor the
    *     features it receives, or the first Dense layer's inputs are not the image's pixels
    */

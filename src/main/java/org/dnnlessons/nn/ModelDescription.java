@@ -35,10 +35,19 @@ public record ModelDescription(double inputScale, List<Layer> layers) {
   /** One layer of the network; Python's Keras class in each record's comment. */
   public sealed interface Layer
       permits Dense, ActivationLayer, Rescaling, Normalization, BatchNormalization, PRelu, Dropout {
-    /** The layer's name in the file it came from (Keras's {@code name}), or {@code null}. */
+    /**
+     * The layer's name in the file it came from (Keras's {@code name}), or {@code null}.
+     *
+     * @return the Keras layer name, or {@code null} when the source had none (the lesson's
+     *     checkpoints)
+     */
     String name();
 
-    /** Keras's class name: {@code Dense}, {@code Rescaling}, ... */
+    /**
+     * Keras's class name: {@code Dense}, {@code Rescaling}, ...
+     *
+     * @return the Keras class name, as in a {@code config.json}'s {@code class_name}
+     */
     String kerasClass();
   }
 
@@ -47,7 +56,15 @@ public record ModelDescription(double inputScale, List<Layer> layers) {
    */
   public record Dense(String name, int units, boolean useBias, Activation activation)
       implements Layer {
-    /** Checks the width. */
+    /**
+     * Checks the width.
+     *
+     * @param name the Keras layer name, or {@code null}
+     * @param units the output width, {@code >= 1} (Keras's {@code units})
+     * @param useBias whether the layer has a {@code biases} vector (Keras's {@code use_bias})
+     * @param activation applied to {@code x @ kernel + bias}; {@link Activation#LINEAR} for none
+     * @throws IllegalArgumentException for {@code units < 1}
+     */
     public Dense {
       if (units <= 0) {
         throw new IllegalArgumentException(
@@ -70,7 +87,14 @@ public record ModelDescription(double inputScale, List<Layer> layers) {
    */
   public record ActivationLayer(String name, String kerasClass, Activation activation)
       implements Layer {
-    /** Checks the activation. */
+    /**
+     * Checks the activation.
+     *
+     * @param name the Keras layer name, or {@code null}
+     * @param kerasClass the Keras class it came from ({@code Activation}, {@code ReLU}, {@code
+     *     LeakyReLU}, ...), not {@code null}
+     * @param activation the function it applies, not {@code null}
+     */
     public ActivationLayer {
       Objects.requireNonNull(kerasClass, "kerasClass");
       Objects.requireNonNull(activation, "activation");
@@ -79,7 +103,14 @@ public record ModelDescription(double inputScale, List<Layer> layers) {
 
   /** {@code keras.layers.Rescaling(scale, offset)}: {@code x * scale + offset}. */
   public record Rescaling(String name, double scale, double offset) implements Layer {
-    /** Checks the numbers. */
+    /**
+     * Checks the numbers.
+     *
+     * @param name the Keras layer name, or {@code null}
+     * @param scale what every value is multiplied by (Keras's {@code scale}), finite
+     * @param offset what is added after scaling (Keras's {@code offset}), finite
+     * @throws IllegalArgumentException for a non-finite scale or offset
+     */
     public Rescaling {
       if (!Double.isFinite(scale) || !Double.isFinite(offset)) {
         throw new IllegalArgumentException("Rescaling's scale and offset must be finite");
@@ -98,7 +129,14 @@ public record ModelDescription(double inputScale, List<Layer> layers) {
    * one per input feature.
    */
   public record Normalization(String name, float[] mean, float[] variance) implements Layer {
-    /** Checks the statistics' lengths. */
+    /**
+     * Checks the statistics' lengths.
+     *
+     * @param name the Keras layer name, or {@code null}
+     * @param mean the mean, one value or one per input feature; not copied
+     * @param variance the variance, as many values as {@code mean}; not copied
+     * @throws IllegalArgumentException when either is missing or empty, or their lengths differ
+     */
     public Normalization {
       checkSame("Normalization", mean, variance);
     }
@@ -141,7 +179,18 @@ public record ModelDescription(double inputScale, List<Layer> layers) {
       float[] movingMean,
       float[] movingVariance)
       implements Layer {
-    /** Checks the statistics' lengths. */
+    /**
+     * Checks the statistics' lengths.
+     *
+     * @param name the Keras layer name, or {@code null}
+     * @param epsilon added to the variance (Keras's default 1e-3), {@code >= 0} and finite
+     * @param gamma the scale per feature, or {@code null} for {@code scale=False}; not copied
+     * @param beta the offset per feature, or {@code null} for {@code center=False}; not copied
+     * @param movingMean the moving mean per feature; not copied
+     * @param movingVariance the moving variance, as many values as {@code movingMean}; not copied
+     * @throws IllegalArgumentException when the statistics' lengths differ or are 0, or epsilon is
+     *     negative or not finite
+     */
     public BatchNormalization {
       checkSame("BatchNormalization", movingMean, movingVariance);
       if (gamma != null) {
@@ -187,7 +236,13 @@ public record ModelDescription(double inputScale, List<Layer> layers) {
    * feature (or one for all).
    */
   public record PRelu(String name, float[] alpha) implements Layer {
-    /** Checks alpha. */
+    /**
+     * Checks alpha.
+     *
+     * @param name the Keras layer name, or {@code null}
+     * @param alpha the slope for {@code x < 0}, one value or one per feature; not copied
+     * @throws IllegalArgumentException when {@code alpha} is missing or empty
+     */
     public PRelu {
       if (alpha == null || alpha.length == 0) {
         throw new IllegalArgumentException("PReLU needs its alpha");
@@ -226,7 +281,16 @@ public record ModelDescription(double inputScale, List<Layer> layers) {
     }
   }
 
-  /** Checks the layers and the input scale. */
+  /**
+   * Checks the layers and the input scale.
+   *
+   * @param inputScale what the first layer receives for a white pixel (1 or 255), positive and
+   *     finite
+   * @param layers the layers in order, copied; at least one Dense, the last of {@link
+   *     Mlp#NUM_CLASSES} units, followed only by a softmax or Dropout
+   * @throws IllegalArgumentException naming what is wrong: the scale, no Dense layer, the output's
+   *     width, or a layer after the output
+   */
   public ModelDescription {
     if (!(inputScale > 0) || Double.isInfinite(inputScale)) {
       throw new IllegalArgumentException("the input scale must be positive, found " + inputScale);
@@ -263,12 +327,22 @@ public record ModelDescription(double inputScale, List<Layer> layers) {
    * The lesson's MLP: {@code relu(x W + b)} for each hidden layer of the given widths (none: the
    * lesson's "Save a Trained Model" single layer), then the linear {@code out} layer of 10 units;
    * pixels/255 in.
+   *
+   * @param hidden the hidden layers' widths, each {@code >= 1}; empty for the single-layer model
+   * @return the description with input scale 1, whose graph is the lesson's
    */
   public static ModelDescription lesson(List<Integer> hidden) {
     return mlp(hidden, Activation.RELU);
   }
 
-  /** As {@link #lesson(List)} with another activation for every hidden layer. */
+  /**
+   * As {@link #lesson(List)} with another activation for every hidden layer.
+   *
+   * @param hidden the hidden layers' widths, each {@code >= 1}; empty for a single layer
+   * @param activation the activation of every hidden Dense layer; the output stays linear
+   * @return the description with input scale 1
+   * @throws IllegalArgumentException for a width below 1
+   */
   public static ModelDescription mlp(List<Integer> hidden, Activation activation) {
     List<Layer> layers = new ArrayList<>();
     for (int i = 0; i < hidden.size(); i++) {
@@ -285,12 +359,20 @@ public record ModelDescription(double inputScale, List<Layer> layers) {
   /**
    * The name scope of the {@code i}-th (0-based) of {@code count} Dense layers: {@code
    * hidden_layer}, {@code hidden_layer_2}, ..., and {@code out} for the last.
+   *
+   * @param i the Dense layer's index, from 0
+   * @param count how many Dense layers the model has
+   * @return {@code out} when {@code i} is the last, else {@link Mlp#hiddenScope(int)}
    */
   public static String denseScope(int i, int count) {
     return i == count - 1 ? "out" : Mlp.hiddenScope(i);
   }
 
-  /** The Dense layers, in order. */
+  /**
+   * The Dense layers, in order.
+   *
+   * @return a new list of the {@link Dense} layers of {@link #layers()}
+   */
   public List<Dense> dense() {
     List<Dense> out = new ArrayList<>();
     for (Layer l : layers) {
@@ -301,7 +383,11 @@ public record ModelDescription(double inputScale, List<Layer> layers) {
     return out;
   }
 
-  /** The widths of the Dense layers before the output layer (the lesson's {@code --hidden}). */
+  /**
+   * The widths of the Dense layers before the output layer (the lesson's {@code --hidden}).
+   *
+   * @return an unmodifiable list of widths; empty for a single Dense layer
+   */
   public List<Integer> hidden() {
     List<Dense> dense = dense();
     List<Integer> out = new ArrayList<>();
@@ -314,6 +400,9 @@ public record ModelDescription(double inputScale, List<Layer> layers) {
   /**
    * The graph's variable names for the Dense layers, in the lesson's order: every layer's {@code
    * weights}, then every layer's {@code biases} (layers without bias have none).
+   *
+   * @return a new list, e.g. {@code hidden_layer/weights, out/weights, hidden_layer/biases,
+   *     out/biases}
    */
   public List<String> variableNames() {
     List<Dense> dense = dense();
@@ -333,12 +422,19 @@ public record ModelDescription(double inputScale, List<Layer> layers) {
    * True when this is the lesson's math: Dense layers only, each with bias, plain ReLU hidden
    * layers, a linear output, pixels/255 in. The in-graph training loops ({@code --steps-per-run},
    * {@code --jit-compile}) build only this.
+   *
+   * @return true when this equals {@link #lesson(List)} of its own hidden widths
    */
   public boolean isLessonMlp() {
     return equals(lesson(hidden()));
   }
 
-  /** This description with another input scale. */
+  /**
+   * This description with another input scale.
+   *
+   * @param value the new input scale, positive
+   * @return a new description with the same layers
+   */
   public ModelDescription withInputScale(double value) {
     return new ModelDescription(value, layers);
   }
@@ -347,6 +443,8 @@ public record ModelDescription(double inputScale, List<Layer> layers) {
    * This description with other hidden widths: only for a stack of Dense layers whose hidden layers
    * share one activation (the lesson's {@code --hidden}).
    *
+   * @param hidden the new hidden widths, each {@code >= 1}
+   * @return a new description; the output layer and the input scale are kept
    * @throws IllegalArgumentException when the model has other layers
    */
   public ModelDescription withHidden(List<Integer> hidden) {
@@ -372,6 +470,8 @@ public record ModelDescription(double inputScale, List<Layer> layers) {
   /**
    * One line: {@code Rescaling(0.00784, -1) -> Dense(128, tanh) -> Dense(10, linear)}, with the
    * input scale when it is not 1.
+   *
+   * @return the layers joined by {@code " -> "}
    */
   public String summary() {
     List<String> parts = new ArrayList<>();

@@ -45,7 +45,18 @@ public record UnrolledTraining(
     int steps,
     int batchSize) {
 
-  /** Copies the lists. */
+  /**
+   * Copies the lists.
+   *
+   * @param xs the images of {@code k} batches, float32 {@code [k * batchSize, rows, columns, 1]}
+   * @param ys their one-hot labels, float32 {@code [k * batchSize, 10]}
+   * @param costs each step's mean cross-entropy, float32 {@code [k]}
+   * @param stepCosts the same costs, one scalar per step; copied
+   * @param trainOp runs the {@code k} steps
+   * @param stepsDone {@code k} ops, the {@code j}-th runs the first {@code j + 1} steps; copied
+   * @param steps {@code k}, the steps one run takes
+   * @param batchSize the rows of one step
+   */
   public UnrolledTraining {
     stepCosts = List.copyOf(stepCosts);
     stepsDone = List.copyOf(stepsDone);
@@ -54,6 +65,11 @@ public record UnrolledTraining(
   /**
    * Adds {@code steps} unrolled training steps of {@code batchSize} rows to {@code net}'s graph.
    *
+   * @param net a network built without dropout; its variables are trained
+   * @param options the options {@code net} was built with (image size, learning rate)
+   * @param steps {@code k}, the steps one run takes, {@code >= 1}
+   * @param batchSize the rows of one step, {@code >= 1}
+   * @return the steps, with placeholders {@code unrolled/xs} and {@code unrolled/ys} to feed
    * @throws IllegalArgumentException for a network built with dropout, or sizes below 1
    */
   public static UnrolledTraining build(
@@ -85,6 +101,15 @@ public record UnrolledTraining(
    * As {@link #build(Mlp.Network, Mlp.Options, int, int)}, taking the {@code k} batches from {@code
    * xs} ({@code [k * batchSize, rows, columns, 1]}) and {@code ys} ({@code [k * batchSize, 10]})
    * computed in the graph, e.g. gathered from a data set held in the graph.
+   *
+   * @param net a network built without dropout (not checked here)
+   * @param options the options {@code net} was built with (image size, learning rate)
+   * @param steps {@code k}, the steps one run takes, {@code >= 1} (not checked here)
+   * @param batchSize the rows of one step, {@code >= 1}
+   * @param tf the scope the ops are created in
+   * @param xs the images, float32 {@code [k * batchSize, rows, columns, 1]}
+   * @param ys the one-hot labels, float32 {@code [k * batchSize, 10]}
+   * @return the steps; {@code stepsDone} lets a run stop after fewer than {@code k}
    */
   public static UnrolledTraining build(
       Mlp.Network net,
@@ -156,6 +181,10 @@ public record UnrolledTraining(
   /**
    * Runs the {@link #steps()} steps on fed batches: {@code images} and {@code labels} hold them
    * batch after batch. Only for an instance whose {@code xs} and {@code ys} are placeholders.
+   *
+   * @param session a session on {@code net}'s graph, variables initialized
+   * @param images float32 {@code [k * batchSize, rows, columns, 1]}, fed to {@code xs}
+   * @param labels float32 {@code [k * batchSize, 10]}, one-hot, fed to {@code ys}
    */
   public void trainSteps(Session session, Tensor images, Tensor labels) {
     session.runner().feed(xs, images).feed(ys, labels).addTarget(trainOp).run().close();

@@ -33,6 +33,9 @@ public final class AddressSpace {
    * Bytes of address space left for TensorFlow's tensors: the limit less what is mapped now, less
    * {@link #TENSORFLOW_MAPPING} while TensorFlow is not loaded; {@link Long#MAX_VALUE} without a
    * limit or off Linux.
+   *
+   * @return bytes, {@code >= 0} (0 when the limit is already reached); {@link Long#MAX_VALUE} when
+   *     {@code ulimit -v} is unlimited or {@code /proc} cannot be read
    */
   public static long left() {
     try {

@@ -38,6 +38,9 @@ public final class InferenceMemory {
    * estimate exceeds what this process may use.
    *
    * @param checkpoint the checkpoint named in the message
+   * @param imageSize pixels per image (784 for MNIST)
+   * @param hidden the checkpoint's hidden layer widths, in order
+   * @param examples the images evaluated in one run (the whole test split, as the lesson does)
    * @throws IllegalArgumentException with one line naming the widths, the estimate and the limit
    */
   public static void check(String checkpoint, int imageSize, List<Integer> hidden, int examples) {

@@ -59,6 +59,7 @@ public record TrainingMemory(
    * @param stepsPerRun steps per {@code Session.run}; above 1, the training split is in the graph
    * @param trainExamples examples in the training split
    * @param evaluationExamples examples in the larger of the validation and test splits
+   * @return the estimate in bytes, each part saturating at {@link Long#MAX_VALUE}
    */
   public static TrainingMemory estimate(
       int imageSize,
@@ -75,6 +76,17 @@ public record TrainingMemory(
    * As above; {@code whileLoop} for {@code --jit-compile}'s loop ({@link WhileLoopTraining}), which
    * holds the training split in its graph at any {@code stepsPerRun} but gathers one batch at a
    * time, however many steps a run takes.
+   *
+   * @param imageSize pixels per image (784 for MNIST)
+   * @param hidden the hidden layer widths
+   * @param batchSize examples per step
+   * @param stepsPerRun steps per {@code Session.run}; above 1 (or with {@code whileLoop}), the
+   *     training split is in the graph
+   * @param whileLoop true for {@code --jit-compile}'s loop: the split in the graph, one batch
+   *     gathered at a time
+   * @param trainExamples examples in the training split
+   * @param evaluationExamples examples in the larger of the validation and test splits
+   * @return the estimate in bytes, each part saturating at {@link Long#MAX_VALUE}
    */
   public static TrainingMemory estimate(
       int imageSize,
@@ -107,7 +119,11 @@ public record TrainingMemory(
         mul(16, parameters), step, data, evaluation, activations, evaluationFloats);
   }
 
-  /** Everything together, saturating at {@link Long#MAX_VALUE}. */
+  /**
+   * Everything together, saturating at {@link Long#MAX_VALUE}.
+   *
+   * @return the sum of every part, in bytes
+   */
   public long totalBytes() {
     return add(
         add(add(parameterBytes, activationBytes), stepBytes), add(dataBytes, evaluationBytes));
@@ -183,6 +199,9 @@ public record TrainingMemory(
    * the machine's ({@link #availableBytes()}), naming the option that takes the most.
    *
    * @param stepsPerRun steps per {@code Session.run} (1 for the plain loop)
+   * @param sets the training, validation and test splits; their sizes and image size are used
+   * @param hidden the hidden layer widths ({@code --hidden})
+   * @param batchSize examples per step ({@code --batch-size})
    * @throws IllegalArgumentException naming {@code --hidden}, {@code --batch-size} or {@code
    *     --steps-per-run} when the run cannot fit
    */
@@ -194,6 +213,16 @@ public record TrainingMemory(
   /**
    * As above; {@code whileLoop} for {@code --jit-compile}'s loop, whose memory does not grow with
    * the steps per run (see {@link #estimate(int, List, int, int, boolean, int, int)}).
+   *
+   * @param sets the training, validation and test splits; their sizes and image size are used
+   * @param hidden the hidden layer widths ({@code --hidden})
+   * @param batchSize examples per step ({@code --batch-size})
+   * @param stepsPerRun steps per {@code Session.run} ({@code --steps-per-run}; 1 for the plain
+   *     loop)
+   * @param whileLoop true for {@code --jit-compile}'s loop, named in the message instead of {@code
+   *     --steps-per-run}
+   * @throws IllegalArgumentException naming {@code --hidden}, {@code --batch-size}, {@code
+   *     --steps-per-run} or {@code --jit-compile} when the run cannot fit
    */
   public static void checkFits(
       MnistDataSets sets, List<Integer> hidden, int batchSize, int stepsPerRun, boolean whileLoop) {
@@ -222,6 +251,9 @@ public record TrainingMemory(
    * The memory a run may use: the machine's physical memory (or the container's limit), as the JVM
    * sees it, or the address space left under {@code ulimit -v} once TensorFlow is loaded ({@link
    * AddressSpace}) where that is less.
+   *
+   * @return bytes: the smaller of the physical memory (the JVM's {@code -Xmx} where the OS does not
+   *     say) and {@link AddressSpace#left()}
    */
   public static long availableBytes() {
     return Math.min(physicalBytes(), AddressSpace.left());

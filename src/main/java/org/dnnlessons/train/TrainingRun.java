@@ -121,7 +121,36 @@ public final class TrainingRun {
       boolean jitCompile,
       Path initConfig) {
 
-    // validates the settings that do not need the data (IllegalArgumentException)
+    /**
+     * Validates the settings that do not need the data.
+     *
+     * @param data where the MNIST-format files come from, not {@code null}
+     * @param validationSize training images set aside for validation, or {@code null} for the data
+     *     set's default
+     * @param seed the graph and shuffling seed, or {@code null}
+     * @param network the network, not {@code null}
+     * @param training epochs, batch size and keep probability, not {@code null}
+     * @param stepsPerRun 1 to {@link TrainingMemory#MAX_STEPS_PER_RUN}, above 1 only without
+     *     dropout; or {@code null} for the default
+     * @param save the checkpoint prefix, or {@code null}; needed by {@code saveEvery > 0} and
+     *     {@code resume}
+     * @param saveEvery epochs between saves, {@code >= 0}; 0 saves only at the end
+     * @param logdir a directory for TensorBoard event files, or {@code null}
+     * @param export a directory for a SavedModel, or {@code null}
+     * @param plot a PNG file for the learning curve, or {@code null}
+     * @param initFrom the warm start's checkpoint or Keras file, or {@code null}; not with {@code
+     *     resume}
+     * @param initMap checkpoint key to variable name, copied; non-empty only with {@code initFrom}
+     * @param resume continue the run whose latest checkpoint is in {@code save}'s directory
+     * @param overwrite save into a directory that holds another run's checkpoints
+     * @param widthsFromCheckpoint take the hidden widths from the checkpoint of {@code initFrom} or
+     *     {@code resume}
+     * @param exportKeras a {@code .keras} file to write, or {@code null}
+     * @param jitCompile train with {@link WhileLoopTraining} (XLA); not with dropout
+     * @param initConfig the layers of a weights-only {@code initFrom}, or {@code null}
+     * @throws IllegalArgumentException one line naming the option that is out of range or the two
+     *     options that cannot be combined
+     */
     public Options {
       Objects.requireNonNull(data, "data");
       Objects.requireNonNull(network, "network");

@@ -62,17 +62,33 @@ public final class WarmStart {
    */
   public record Entry(String variable, long[] shape, String key, String reason) {
 
-    /** Copies the shape. */
+    /**
+     * Copies the shape.
+     *
+     * @param variable the model's variable name, e.g. {@code hidden_layer/weights}
+     * @param shape its shape in the model; copied
+     * @param key the checkpoint key it is loaded from, or {@code null} when it is initialized
+     * @param reason why it is initialized, or {@code null} when loaded
+     */
     public Entry {
       shape = shape.clone();
     }
 
+    /**
+     * The variable's shape in the model.
+     *
+     * @return a copy of the shape, e.g. {@code [784, 256]} for {@code hidden_layer/weights}
+     */
     @Override
     public long[] shape() {
       return shape.clone();
     }
 
-    /** True when the variable is loaded from the checkpoint. */
+    /**
+     * True when the variable is loaded from the checkpoint.
+     *
+     * @return true when {@link #key()} is not {@code null}
+     */
     public boolean loaded() {
       return key != null;
     }
@@ -91,6 +107,10 @@ public final class WarmStart {
   /**
    * The name and shape of every variable of the lesson's network built with {@code options}, layer
    * by layer ({@code hidden_layer/weights}, {@code hidden_layer/biases}, ..., {@code out/biases}).
+   *
+   * @param options the network's options: its image size and Dense layers
+   * @return a new map, variable name to shape ({@code [inputs, units]} for weights, {@code [units]}
+   *     for biases), in creation order; layers without bias have no {@code biases}
    */
   public static Map<String, long[]> variableShapes(Mlp.Options options) {
     List<ModelDescription.Dense> dense = options.model().dense();
@@ -124,6 +144,19 @@ public final class WarmStart {
    *
    * @param requested the Dense layers the options ask for (their hidden activation is used with
    *     {@code --init-map})
+   * @param checkpoint the {@code --init-from} path: a checkpoint prefix or directory, a SavedModel
+   *     directory, a {@code .weights.h5} or {@code .h5} file, or a {@code .keras} archive ({@link
+   *     MlpWeights#read(Path, Path)})
+   * @param initMap {@code --init-map}, checkpoint key to variable name; empty to read the model the
+   *     file describes
+   * @param config for a weights-only form, the {@code .keras} file or {@code model.to_json()}'s
+   *     JSON naming its layers; or {@code null}
+   * @return the model and the notes to print about what was assumed reading it
+   * @throws CheckpointException with a one-line reason naming the file: missing or corrupt, not a
+   *     supported form, or (with {@code initMap}) without {@code hidden_layer/weights} nor {@code
+   *     out/weights}
+   * @throws IllegalArgumentException when {@code config} and a non-empty {@code initMap} are both
+   *     given
    */
   public static Described describe(
       Path checkpoint,
@@ -156,6 +189,12 @@ public final class WarmStart {
    * {@code hidden_layer_2/weights}, ...), read through {@code initMap} (a key mapped to {@code
    * hidden_layer/weights} counts as that variable).
    *
+   * @param checkpoint a checkpoint prefix or directory, or a Keras form (its keys read raw when
+   *     {@code initMap} is not empty)
+   * @param initMap checkpoint key to variable name, or scope to scope ({@code old/=new/}); may be
+   *     empty
+   * @return the widths of {@code hidden_layer}, {@code hidden_layer_2}, ... in order; empty when
+   *     the checkpoint has {@code out/weights} only
    * @throws CheckpointException when the checkpoint holds no hidden layer
    */
   public static List<Integer> hiddenWidths(Path checkpoint, Map<String, String> initMap)
@@ -204,6 +243,8 @@ public final class WarmStart {
    * @param model every variable's name and shape, e.g. {@link #variableShapes}
    * @param initMap checkpoint key to variable name ({@code old=new}), or name scope to name scope
    *     when both end in {@code /} ({@code hidden_layer/=hidden_layer_2/}); may be empty
+   * @return one {@link Entry} per variable of {@code model}, loaded or initialized, and the unused
+   *     keys
    * @throws CheckpointException when the checkpoint cannot be read, an assignment does not fit, or
    *     nothing fits
    */
@@ -216,6 +257,21 @@ public final class WarmStart {
   /**
    * As {@link #plan(Path, Map, Map)}, a weights-only Keras form described by {@code config} (see
    * {@link #describe}).
+   *
+   * @param checkpoint a checkpoint prefix or directory, a SavedModel directory, a {@code
+   *     .weights.h5} or {@code .h5} file, or a {@code .keras} archive ({@link MlpWeights#read(Path,
+   *     Path)})
+   * @param model every variable's name and shape, e.g. {@link #variableShapes}
+   * @param initMap checkpoint key to variable name, or scope to scope ({@code old/=new/}); may be
+   *     empty
+   * @param config for a weights-only form, the {@code .keras} file or JSON naming its layers; or
+   *     {@code null}
+   * @return one {@link Entry} per variable of {@code model}, loaded or initialized, and the unused
+   *     keys
+   * @throws CheckpointException when the file cannot be read, an assignment does not fit, or
+   *     nothing fits
+   * @throws IllegalArgumentException for a malformed {@code initMap} entry ({@code old=new} or
+   *     {@code old/=new/})
    */
   public static WarmStart plan(
       Path checkpoint, Map<String, long[]> model, Map<String, String> initMap, Path config)
@@ -340,6 +396,9 @@ public final class WarmStart {
   /**
    * Every variable of the model loaded from the key of its own name, as a resume needs it.
    *
+   * @param prefix the run's latest checkpoint prefix, or its directory
+   * @param model every variable's name and shape, as the run's options give them
+   * @return a plan with every variable loaded from the key of its own name
    * @throws CheckpointException naming the first variable that is missing or does not fit, and what
    *     the options give
    */
@@ -410,17 +469,30 @@ public final class WarmStart {
     return String.join(", ", names.subList(0, 6)) + " and " + (names.size() - 6) + " more";
   }
 
-  /** The checkpoint or file read. */
+  /**
+   * The checkpoint or file read.
+   *
+   * @return the prefix or file the weights are read from (a directory resolved to its latest
+   *     checkpoint)
+   */
   public Path checkpoint() {
     return reader.path();
   }
 
-  /** One entry per variable of the model, in the model's order. */
+  /**
+   * One entry per variable of the model, in the model's order.
+   *
+   * @return an unmodifiable list, in the order of the model map given
+   */
   public List<Entry> entries() {
     return entries;
   }
 
-  /** Checkpoint keys no variable is loaded from, in the checkpoint's order. */
+  /**
+   * Checkpoint keys no variable is loaded from, in the checkpoint's order.
+   *
+   * @return an unmodifiable list of keys; empty when every key is used
+   */
   public List<String> unusedKeys() {
     return unused;
   }
@@ -429,6 +501,8 @@ public final class WarmStart {
    * The table {@code train --init-from} prints before training: a title line, then one line per
    * variable (name, shape, {@code loaded from KEY} or {@code initialized: REASON}), then the keys
    * not used.
+   *
+   * @return the lines, each ending in a newline
    */
   public String table() {
     int width = "variable".length();
@@ -472,6 +546,9 @@ public final class WarmStart {
    * other variables get their usual initial values.
    *
    * @param variables the model's variables (those in {@link #entries()} must be among them)
+   * @param session a session on the graph of {@code variables}
+   * @param init the network's initializer op ({@code init}), run once in place of {@code
+   *     session.run(init)}
    * @throws CheckpointException when a tensor cannot be read (a corrupt data file)
    */
   public void initialize(Session session, List<? extends NamedVariable<?>> variables, Op init)
