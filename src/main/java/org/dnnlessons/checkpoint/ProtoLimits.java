@@ -40,7 +40,13 @@ public final class ProtoLimits {
   /**
    * Checks that {@code bytes}, parsed as {@code type}, holds at most {@code maxMessages} messages.
    *
+   * @param file the file the bytes came from, named in the message
    * @param what the proto's name in messages, e.g. "saved_model.pb"
+   * @param bytes the serialized message, as read from {@code file}
+   * @param type the message type the bytes are to be parsed as, e.g. {@code
+   *     SavedModel.getDescriptor()}
+   * @param maxMessages the most messages (the top one and every nested one) accepted; {@link
+   *     #forHeap()} is the usual limit
    * @throws CheckpointException when it holds more, nests deeper than {@link #MAX_DEPTH}, or is not
    *     valid wire format
    */
