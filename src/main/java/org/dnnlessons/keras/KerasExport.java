@@ -78,6 +78,13 @@ public final class KerasExport {
    * @throws IOException when the file cannot be written (nothing is left at {@code out} then)
    */
   public static void write(MlpWeights weights, Path out, Format format) throws IOException {
+    if (format == Format.WEIGHTS_H5 && hasNormalization(weights.model())) {
+      // the .keras config carries the statistics as the layer's mean and variance; a weights file
+      // would have to hold them as the adapted layer's three variables, which this writer does not
+      throw new IllegalArgumentException(
+          "--format weights-h5 cannot hold a Normalization layer's statistics (an adapted layer"
+              + " loads them as 3 variables); --format keras writes them in the model's config");
+    }
     if (format == Format.WEIGHTS_H5) {
       FilePublisher.publishFile(out, h5 -> writeWeightsH5(weights, h5));
       return;
@@ -91,6 +98,10 @@ public final class KerasExport {
       }
       FilePublisher.publish(out, archive -> writeArchive(weights, h5.path(), archive));
     }
+  }
+
+  private static boolean hasNormalization(ModelDescription model) {
+    return model.layers().stream().anyMatch(l -> l instanceof ModelDescription.Normalization);
   }
 
   private static void writeWeightsH5(MlpWeights weights, Path h5) throws IOException {
