@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -178,6 +179,23 @@ final class KerasFiles {
       String className = string(layer, "class_name");
       JsonObject c = layerConfig(layer);
       String name = string(c, "name") != null ? string(c, "name") : className;
+      if (className != null && !LayerStack.CLASSES.contains(className)) {
+        // a layer the description cannot hold (Conv2D): its weights cannot be counted here, so
+        // the refusal is the layer itself, as LayerStack words it for every other form
+        throw new CheckpointException(
+            file,
+            CheckpointException.NO_OFFSET,
+            "layer '"
+                + name
+                + "' ("
+                + className
+                + "): "
+                + (Set.of("Sequential", "Functional", "Model").contains(className)
+                    ? "a model nested in a model is not supported"
+                    : "not supported")
+                + "; supported: "
+                + LayerStack.SUPPORTED);
+      }
       List<CheckpointTensor> weights = List.of();
       if (hasWeights(className, c)) {
         if (next >= withWeights.size()) {
