@@ -1,5 +1,6 @@
 package org.dnnlessons.interop;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -217,6 +218,21 @@ class KerasZooIT {
     Files.createDirectories(report.getParent());
     Files.writeString(report, table.toString(), StandardCharsets.UTF_8);
     assertTrue(python.size() >= 30, "keras_zoo.py trained " + python.size() + " models");
+    // inspect lists a subclassed model's export as Python's tf.saved_model.load(dir).variables
+    // does: four variables, though Keras names both layers' 'subclassed/kernel' and
+    // 'subclassed/bias' (inspect once kept the first of each name and showed two)
+    List<String> variables = new ArrayList<>();
+    for (org.dnnlessons.checkpoint.CheckpointTensor t :
+        org.dnnlessons.keras.SavedModelVariables.read(zoo.resolve("subclassed/export"))) {
+      variables.add(t.info().name() + " " + t.info().compactShape());
+    }
+    assertEquals(
+        List.of(
+            "subclassed/bias [10]",
+            "subclassed/bias [16]",
+            "subclassed/kernel [16,10]",
+            "subclassed/kernel [784,16]"),
+        variables.stream().sorted().toList());
     assertTrue(
         failures.isEmpty(),
         failures.size() + " pair(s) (table in " + report + "):\n" + String.join("\n", failures));
