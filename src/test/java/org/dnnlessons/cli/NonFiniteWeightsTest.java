@@ -12,6 +12,7 @@ import org.dnnlessons.keras.MlpWeights;
 import org.dnnlessons.nn.Mlp;
 import org.dnnlessons.nn.ModelDescription;
 import org.dnnlessons.nn.NamedVariable;
+import org.dnnlessons.train.SavedModelExport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Graph;
@@ -36,6 +37,10 @@ class NonFiniteWeightsTest {
    * {@code .weights.h5}.
    */
   private Path save(String name, boolean keras) throws Exception {
+    return save(name, keras, false);
+  }
+
+  private Path save(String name, boolean keras, boolean savedModel) throws Exception {
     ModelDescription model = ModelDescription.lesson(List.of(4));
     try (Graph g = new Graph()) {
       Mlp.Network net = Mlp.build(g, Mlp.Options.lesson().withModel(model).withGraphSeed(1L));
@@ -55,6 +60,11 @@ class NonFiniteWeightsTest {
               .addTarget(net.init())
               .run()
               .close();
+        }
+        if (savedModel) {
+          Path out = dir.resolve(name);
+          SavedModelExport.export(s, net, Saver.builder(g).build(), out);
+          return out;
         }
         if (keras) {
           Path out = dir.resolve(name);
@@ -128,5 +138,18 @@ class NonFiniteWeightsTest {
         List.of(),
         refusals(
             h5, h5 + ": 'layers/dense/vars/0' holds 3 NaN and 1 infinite values of 3136; refused"));
+  }
+
+  @Test
+  void aSavedModelHoldingNanIsRefusedBeforeItsSignatureRuns() throws Exception {
+    // evaluate and predict run a SavedModel's own signature; export and --init-from read its
+    // variables as layers: all four refuse, naming the variable in variables/variables
+    Path model = save("model", false, true);
+    assertEquals(
+        List.of(),
+        refusals(
+            model,
+            model.resolve("variables").resolve("variables")
+                + ": 'hidden_layer/weights' holds 3 NaN and 1 infinite values of 3136; refused"));
   }
 }
