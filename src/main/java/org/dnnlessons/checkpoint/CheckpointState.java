@@ -284,9 +284,7 @@ public record CheckpointState(String latest, List<String> all) {
     Path stateFile = dir.resolve(FILE_NAME);
     if (state == null) {
       throw new CheckpointException(
-          dir,
-          CheckpointException.NO_OFFSET,
-          "no '" + FILE_NAME + "' state file here; pass a checkpoint prefix instead");
+          dir, CheckpointException.NO_OFFSET, "no '" + FILE_NAME + "' state file here" + hint(dir));
     }
     String named = state.latest();
     String shown = printable(named);
@@ -332,6 +330,12 @@ public record CheckpointState(String latest, List<String> all) {
             + (beside != null && !beside.equals(tried)
                 ? ", nor does " + beside + ".index beside the state file"
                 : ""));
+  }
+
+  /** The newest model file to pass instead ({@link NewestSavedFile}), or the general advice. */
+  private static String hint(Path dir) {
+    String newest = NewestSavedFile.hint(dir);
+    return newest.isEmpty() ? "; pass a checkpoint prefix instead" : newest;
   }
 
   /** {@code s} with control characters written as {@code \xNN}, for a one-line message. */

@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.checkpoint.CheckpointTensor;
 import org.dnnlessons.checkpoint.TensorInfo;
@@ -167,6 +168,23 @@ final class KerasFiles {
       String className = string(layer, "class_name");
       JsonObject c = layerConfig(layer);
       String name = string(c, "name") != null ? string(c, "name") : className;
+      if (className != null && !LayerStack.CLASSES.contains(className)) {
+        // a layer the description cannot hold (Conv2D): its weights cannot be counted here, so
+        // the refusal is the layer itself, as LayerStack words it for every other form
+        throw new CheckpointException(
+            file,
+            CheckpointException.NO_OFFSET,
+            "layer '"
+                + name
+                + "' ("
+                + className
+                + "): "
+                + (Set.of("Sequential", "Functional", "Model").contains(className)
+                    ? "a model nested in a model is not supported"
+                    : "not supported")
+                + "; supported: "
+                + LayerStack.SUPPORTED);
+      }
       List<CheckpointTensor> weights = List.of();
       if (hasWeights(className, c)) {
         if (next >= withWeights.size()) {
@@ -440,8 +458,12 @@ final class KerasFiles {
       Node d;
       try {
         d = g.getByPath(n);
+      } catch (io.jhdf.exceptions.HdfInvalidPathException e) {
+        d = null; // not there: said below
       } catch (RuntimeException e) {
-        d = null;
+        // there, but jHDF cannot parse its header (Keras's bfloat16 weights): say that, never
+        // that the file does not hold it
+        throw hdfError(file, e);
       }
       if (!(d instanceof Dataset dataset)) {
         throw new CheckpointException(
@@ -735,13 +757,27 @@ final class KerasFiles {
 
   private static CheckpointException hdfError(Path file, RuntimeException e) {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (failsOnOpaqueType(e)) {
+      // h5py stores a numpy void dtype (ml_dtypes' bfloat16, as Keras 3 saves bfloat16 weights)
+      // as an HDF5 opaque type with an empty tag; jHDF 0.9.4 reads the tag as a NUL-terminated
+      // string and runs off its zero-length buffer, so the dataset's header cannot be parsed
+      return new CheckpointException(
+          file,
+          CheckpointException.NO_OFFSET,
+          "the HDF5 reader (jHDF) cannot parse a weight's datatype, an HDF5 opaque type with an"
+              + " empty tag, which is how h5py stores Keras's bfloat16 weights ("
+              + message
+              + ": "
+              + root.getMessage()
+              + "); read the model's TF2 checkpoint or SavedModel, or save it in float32 or"
+              + " float16",
+          e);
+    }
     if (message.contains("/vars/")) {
-      // jHDF fails on the header of a weight dataset it cannot parse (Keras stores bfloat16 as
-      // opaque 2-byte data tagged "bfloat16"), not on a damaged file
-      Throwable root = e;
-      while (root.getCause() != null) {
-        root = root.getCause();
-      }
       return new CheckpointException(
           file,
           CheckpointException.NO_OFFSET,
@@ -749,12 +785,23 @@ final class KerasFiles {
               + message
               + " ("
               + root.getMessage()
-              + "); Keras's bfloat16 weights (opaque data) are such a case: read the model's TF2"
-              + " checkpoint, or save it in float32 or float16",
+              + ")",
           e);
     }
     return new CheckpointException(
         file, CheckpointException.NO_OFFSET, "not a readable HDF5 file: " + message, e);
+  }
+
+  /** Whether jHDF failed while parsing an opaque datatype (its stack passes OpaqueDataType). */
+  static boolean failsOnOpaqueType(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      for (StackTraceElement frame : t.getStackTrace()) {
+        if (frame.getClassName().equals("io.jhdf.object.datatype.OpaqueDataType")) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static String string(JsonObject o, String key) {

@@ -38,6 +38,24 @@ final class LayerStack {
       "Dense, Activation, ReLU, LeakyReLU, PReLU, ELU, Softmax, Rescaling, Normalization,"
           + " BatchNormalization, Dropout, InputLayer, Flatten, Reshape to a vector";
 
+  /** The Keras class names the description reads (the cases of the switch below). */
+  static final java.util.Set<String> CLASSES =
+      java.util.Set.of(
+          "InputLayer",
+          "Flatten",
+          "Reshape",
+          "Dense",
+          "Activation",
+          "ReLU",
+          "LeakyReLU",
+          "ELU",
+          "Softmax",
+          "PReLU",
+          "Rescaling",
+          "Normalization",
+          "BatchNormalization",
+          "Dropout");
+
   private final Path file;
   private final List<String> notes = new ArrayList<>();
   private final Map<String, CheckpointTensor> tensors = new LinkedHashMap<>();

@@ -15,6 +15,7 @@ import java.util.Set;
 import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.checkpoint.CheckpointReader;
 import org.dnnlessons.checkpoint.CheckpointTensor;
+import org.dnnlessons.checkpoint.FiniteWeights;
 import org.dnnlessons.checkpoint.TensorInfo;
 import org.dnnlessons.nn.Activation;
 import org.dnnlessons.nn.Mlp;
@@ -144,9 +145,14 @@ public record MlpWeights(
    *     read them as the lesson's MLP (with a note saying so)
    * @throws CheckpointException with a one-line reason naming the file: missing or corrupt files,
    *     sizes beyond the readers' bounds, a model that is not a stack of Dense layers (naming the
-   *     layer), a V2 checkpoint without the lesson's names
+   *     layer), a V2 checkpoint without the lesson's names, a tensor holding NaN or infinite values
+   *     ({@link FiniteWeights}: named with the file's name for it, the values counted)
    */
   public static MlpWeights read(Path path, Path config) throws CheckpointException {
+    return finite(readAny(path, config));
+  }
+
+  private static MlpWeights readAny(Path path, Path config) throws CheckpointException {
     Objects.requireNonNull(path, "path");
     JsonObject modelConfig = config == null ? null : KerasFiles.readModelConfig(config);
     if (SavedModelLayers.isSavedModel(path)) {
@@ -196,10 +202,15 @@ public record MlpWeights(
    * {@code hidden} activations, and {@link #notes()} says so.
    *
    * @throws CheckpointException naming a key the checkpoint lacks, or the lesson names the map
-   *     leaves out
+   *     leaves out; a tensor holding NaN or infinite values ({@link FiniteWeights})
    * @throws IllegalArgumentException for a malformed entry or one naming no lesson variable
    */
   public static MlpWeights readMapped(Path path, Map<String, String> map, Activation hidden)
+      throws CheckpointException {
+    return finite(readMappedAny(path, map, hidden));
+  }
+
+  private static MlpWeights readMappedAny(Path path, Map<String, String> map, Activation hidden)
       throws CheckpointException {
     CheckpointReader reader = CheckpointReader.open(path);
     Map<String, String> keyOf = new LinkedHashMap<>(); // lesson name -> key
@@ -309,6 +320,15 @@ public record MlpWeights(
     }
     return new MlpWeights(
         reader.prefix(), Format.TF2_CHECKPOINT, model, mapped.tensors(), names, notes);
+  }
+
+  /** Every tensor's values checked by {@link FiniteWeights}, named as the file names it. */
+  private static MlpWeights finite(MlpWeights w) throws CheckpointException {
+    for (Map.Entry<String, CheckpointTensor> e : w.tensors().entrySet()) {
+      FiniteWeights.check(
+          w.source(), w.sourceNames().getOrDefault(e.getKey(), e.getKey()), e.getValue().floats());
+    }
+    return w;
   }
 
   private static CheckpointTensor named(CheckpointTensor t, String name) {

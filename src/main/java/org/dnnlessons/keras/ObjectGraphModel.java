@@ -190,12 +190,16 @@ final class ObjectGraphModel {
               + " model or a tf.Module does: read its keys with --map KEY=NAME (inspect lists"
               + " them), or its SavedModel");
     }
+    // the root may well be a Keras model (a subclassed one saved by tf.saved_model.save): say only
+    // what the graph shows, that no object in it keeps a layer list
     throw new CheckpointException(
         file,
         CheckpointException.NO_OFFSET,
-        "no Keras model in the object graph (the root's children: "
+        "the object graph's root ("
             + childNames(0)
-            + "); save it with tf.train.Checkpoint(model=m), or read its keys with --map KEY=NAME");
+            + ") keeps no layer list (_functional, _operations, layer-N), nor has a child 'model'"
+            + " (tf.train.Checkpoint(model=m)) that does, as a subclassed model or a tf.Module:"
+            + " read its keys with --map KEY=NAME (inspect lists them)");
   }
 
   /** An object and the path of child names that leads to it from the root. */

@@ -3,10 +3,8 @@ package org.dnnlessons.keras;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.checkpoint.CheckpointReader;
 import org.dnnlessons.checkpoint.CheckpointTensor;
@@ -68,19 +66,32 @@ public final class SavedModelVariables {
       }
     }
     List<CheckpointTensor> out = new ArrayList<>();
-    Set<String> listed = new HashSet<>();
+    Map<String, List<CheckpointTensor>> listed = new HashMap<>();
     for (TensorInfo info : reader.tensors()) {
-      // Keras's export lists each variable under several keys (_all_variables/N, variables/N)
-      if (info.name().equals(ObjectGraphModel.OBJECT_GRAPH_KEY)
-          || !listed.add(names.getOrDefault(info.name(), info.name()))) {
+      if (info.name().equals(ObjectGraphModel.OBJECT_GRAPH_KEY)) {
         continue;
       }
       CheckpointTensor t = reader.read(info.name());
       String name = names.getOrDefault(info.name(), info.name());
+      // Keras's export saves each variable twice (_all_variables/N, variables/N): a copy (same
+      // name, shape and values) is left out, but never a variable that only shares its name (a
+      // subclassed model's layers are all 'subclassed/kernel', 'subclassed/bias' in Python)
+      List<CheckpointTensor> same = listed.computeIfAbsent(name, k -> new ArrayList<>());
+      if (same.stream().anyMatch(o -> sameValues(o, t))) {
+        continue;
+      }
+      same.add(t);
       out.add(
           new CheckpointTensor(
               new TensorInfo(name, info.dtype(), info.shape()), t.data(), t.strings()));
     }
     return out;
+  }
+
+  private static boolean sameValues(CheckpointTensor a, CheckpointTensor b) {
+    return a.info().dtype() == b.info().dtype()
+        && java.util.Arrays.equals(a.info().shape(), b.info().shape())
+        && java.util.Arrays.equals(a.data(), b.data())
+        && a.strings().size() == b.strings().size();
   }
 }

@@ -176,6 +176,7 @@ public final class SavedModelRunner implements AutoCloseable {
     String outputKey = ServingGraph.outputKey(pb, signature);
     checkInput(pb, inputKey, signature.getInputsMap().get(inputKey), pixels);
     checkOutput(pb, outputKey, signature.getOutputsMap().get(outputKey));
+    checkFinite(dir);
     ServingGraph graph = null;
     String refusal = null;
     String outputOp = null;
@@ -220,6 +221,31 @@ public final class SavedModelRunner implements AutoCloseable {
           e);
     }
     return runner;
+  }
+
+  /**
+   * Refuses a SavedModel whose float variables hold NaN or infinite values ({@link
+   * org.dnnlessons.checkpoint.FiniteWeights}), before TensorFlow loads it: the signature would
+   * score every image NaN and its argmax would quietly pick class 0.
+   */
+  private static void checkFinite(Path dir) throws CheckpointException {
+    Path variables = dir.resolve("variables").resolve("variables");
+    if (!Files.isRegularFile(Path.of(variables + ".index"))) {
+      return; // no variables: nothing to check
+    }
+    org.dnnlessons.checkpoint.CheckpointReader reader =
+        org.dnnlessons.checkpoint.CheckpointReader.open(variables);
+    for (org.dnnlessons.checkpoint.TensorInfo t : reader.tensors()) {
+      float[] values =
+          switch (t.dtype()) {
+            case DT_FLOAT -> reader.read(t.name()).floats();
+            case DT_HALF, DT_BFLOAT16 -> reader.read(t.name()).halfFloats();
+            default -> null;
+          };
+      if (values != null) {
+        org.dnnlessons.checkpoint.FiniteWeights.check(variables, t.name(), values);
+      }
+    }
   }
 
   private static MetaGraphDef servingMeta(Path pb) throws CheckpointException {

@@ -9,6 +9,7 @@ import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.checkpoint.CheckpointReader;
 import org.dnnlessons.checkpoint.CheckpointState;
 import org.dnnlessons.checkpoint.CheckpointTensor;
+import org.dnnlessons.checkpoint.FiniteWeights;
 import org.dnnlessons.checkpoint.TensorInfo;
 import org.dnnlessons.keras.MlpWeights;
 
@@ -102,7 +103,10 @@ final class WeightSource {
   }
 
   float[] floats(String key) throws CheckpointException {
-    return reader != null ? reader.read(key).floats() : keras.tensors().get(key).floats();
+    // a Keras form's tensors were checked when MlpWeights read them
+    return reader != null
+        ? FiniteWeights.check(path, key, reader.read(key).floats())
+        : keras.tensors().get(key).floats();
   }
 
   /** The key, and the file's own name for it when that differs (a Keras variable path). */

@@ -41,7 +41,10 @@ class MemoryPreflightIT {
                 "-c",
                 "ulimit -v "
                     + limitKib
-                    + " && exec \"$0\" -Xmx512m -cp \"$1\" "
+                    // the JVM's own reservations kept small and alike on JDK 17 and 25 (JDK 25's
+                    // defaults ran out of address space before main under this limit)
+                    + " && exec \"$0\" -Xmx512m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m"
+                    + " -XX:CICompilerCount=2 -cp \"$1\" "
                     + Main.class.getName()
                     + " evaluate --checkpoint"
                     + " src/test/resources/org/dnnlessons/checkpoint/python/mlp/model.ckpt",
