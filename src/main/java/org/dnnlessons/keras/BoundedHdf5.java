@@ -304,6 +304,9 @@ final class BoundedHdf5 {
 
   /** jHDF's failures (it throws unchecked exceptions of many kinds) as one line naming the file. */
   static CheckpointException error(Path file, Throwable e) {
+    if (e instanceof RuntimeException r && KerasFiles.failsOnOpaqueType(r)) {
+      return KerasFiles.hdfError(file, r); // bfloat16 weights: say so, whichever walk met them
+    }
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     if (e instanceof StackOverflowError) {
       message = "its structure nests too deep to read";

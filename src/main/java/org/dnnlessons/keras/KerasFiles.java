@@ -755,7 +755,7 @@ final class KerasFiles {
     return BoundedHdf5.fromBytes(file, h5);
   }
 
-  private static CheckpointException hdfError(Path file, RuntimeException e) {
+  static CheckpointException hdfError(Path file, RuntimeException e) {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
