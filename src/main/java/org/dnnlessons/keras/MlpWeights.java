@@ -114,7 +114,17 @@ public record MlpWeights(
     KERAS_H5
   }
 
-  /** Copies the collections, keeping their order. */
+  /**
+   * Copies the collections, keeping their order.
+   *
+   * @param source the path read
+   * @param format which of the forms it is
+   * @param model what the network computes
+   * @param tensors the Dense layers' weights by lesson name
+   * @param sourceNames for each lesson name, the file's name for the tensor
+   * @param notes lines to print before using the weights
+   * @throws NullPointerException when {@code source}, {@code format} or {@code model} is null
+   */
   public MlpWeights {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(format, "format");
@@ -124,19 +134,34 @@ public record MlpWeights(
     sourceNames = Collections.unmodifiableMap(new LinkedHashMap<>(sourceNames));
   }
 
-  /** The widths of the hidden Dense layers ({@link ModelDescription#hidden()}). */
+  /**
+   * The widths of the hidden Dense layers ({@link ModelDescription#hidden()}).
+   *
+   * @return the units of each Dense layer but the output one, in order; empty for a model with no
+   *     hidden layer
+   */
   public List<Integer> hidden() {
     return model.hidden();
   }
 
-  /** As {@link #read(Path, Path)} without {@code --config}. */
+  /**
+   * As {@link #read(Path, Path)} without {@code --config}.
+   *
+   * @param path a checkpoint prefix or directory, a SavedModel directory, a {@code .weights.h5} or
+   *     {@code .h5} file, or a {@code .keras} archive
+   * @return the weights and the model description the file gives (or the lesson's MLP, with a note,
+   *     for a weights-only file)
+   * @throws CheckpointException with a one-line reason naming the file, as {@link #read(Path,
+   *     Path)}
+   */
   public static MlpWeights read(Path path) throws CheckpointException {
     return read(path, null);
   }
 
   /**
-   * Reads the lesson-named weights from any supported path (see the class comment). Pure Java: no
-   * native TensorFlow is loaded.
+   * Reads the lesson-named weights from any supported path (see the class comment). The files are
+   * parsed in Java; naming an activation loads native TensorFlow once ({@code Activation} registers
+   * the gradient of {@code Erfc} there).
    *
    * @param path a checkpoint prefix or directory, a SavedModel directory, a {@code .weights.h5} or
    *     {@code .h5} file, or a {@code .keras} archive
@@ -147,6 +172,7 @@ public record MlpWeights(
    *     sizes beyond the readers' bounds, a model that is not a stack of Dense layers (naming the
    *     layer), a V2 checkpoint without the lesson's names, a tensor holding NaN or infinite values
    *     ({@link FiniteWeights}: named with the file's name for it, the values counted)
+   * @return the weights and the model description the file (or {@code config}) gives
    */
   public static MlpWeights read(Path path, Path config) throws CheckpointException {
     return finite(readAny(path, config));
@@ -201,6 +227,11 @@ public record MlpWeights(
    * OLD/=NEW/} maps a scope. A checkpoint holds weights only: the layers are the lesson's MLP with
    * {@code hidden} activations, and {@link #notes()} says so.
    *
+   * @param path a checkpoint prefix or directory
+   * @param map lesson name (or scope) for each of the checkpoint's keys (or scopes), as {@code
+   *     --map OLD=NEW,...} gives them
+   * @param hidden the hidden layers' activation ({@code --activation}, default relu)
+   * @return the weights under the lesson's names, with a note saying the layers were assumed
    * @throws CheckpointException naming a key the checkpoint lacks, or the lesson names the map
    *     leaves out; a tensor holding NaN or infinite values ({@link FiniteWeights})
    * @throws IllegalArgumentException for a malformed entry or one naming no lesson variable
@@ -341,6 +372,9 @@ public record MlpWeights(
   /**
    * True when {@link #read(Path)} would read {@code path} as one of Keras's forms rather than as a
    * checkpoint with the lesson's names. Cheap: looks at file names, magic bytes and the index.
+   *
+   * @param path any path a user passes as {@code --checkpoint}
+   * @return whether it is a SavedModel, a Keras file or a TF2 object-based checkpoint
    */
   public static boolean isKerasForm(Path path) {
     if (SavedModelLayers.isSavedModel(path) || (!Files.exists(path) && hasKerasSuffix(path))) {
@@ -369,6 +403,7 @@ public record MlpWeights(
    * @param session a session whose variables are initialized or restored
    * @param net the network built by {@link Mlp#build}
    * @param model the description it was built from
+   * @return the variables' values under the lesson's names, format {@link Format#LESSON_CHECKPOINT}
    */
   public static MlpWeights of(Session session, Mlp.Network net, ModelDescription model) {
     Map<String, CheckpointTensor> tensors = new LinkedHashMap<>();
@@ -409,6 +444,8 @@ public record MlpWeights(
    * Assigns these weights to the network's variables, in one run, instead of running its
    * initializer; nothing is assigned unless every variable has a tensor of its shape.
    *
+   * @param session a session of the network's graph
+   * @param net the network built by {@link Mlp#build} from {@link #model()}
    * @throws CheckpointException naming the variable when a tensor is missing or its shape differs
    *     (for example a file whose first Dense layer takes 784 inputs and images of another size)
    */
