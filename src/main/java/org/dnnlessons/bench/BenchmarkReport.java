@@ -126,6 +126,9 @@ public final class BenchmarkReport {
 
   private final List<Row> rows = new ArrayList<>();
 
+  /** Creates an empty report; {@link #add} its rows. */
+  public BenchmarkReport() {}
+
   /**
    * Adds a row.
    *

@@ -22,6 +22,8 @@ public final class PythonPeer {
   private final Path python;
 
   /**
+   * Runs the Python peer scripts with the given interpreter.
+   *
    * @param python the interpreter (needs numpy, and TensorFlow for the training rows)
    */
   public PythonPeer(Path python) {

@@ -24,6 +24,8 @@ public class CheckpointException extends Exception {
   private final String reason;
 
   /**
+   * Reports a problem found in a checkpoint file.
+   *
    * @param file the file (or checkpoint prefix) concerned
    * @param offset the byte offset of the problem in {@code file}, or {@link #NO_OFFSET}
    * @param reason what was expected and what was found

@@ -158,7 +158,11 @@ public final class CheckpointReader {
         .open(table.subList(1, table.size()));
   }
 
-  /** What {@link #readRetrying} does with an open reader. */
+  /**
+   * What {@link #readRetrying} does with an open reader.
+   *
+   * @param <T> the type of the action's result
+   */
   @FunctionalInterface
   public interface ReaderAction<T> {
     /**

@@ -18,6 +18,8 @@ public class DatasetException extends IOException {
   private final String reason;
 
   /**
+   * Reports a problem with a data set source.
+   *
    * @param source the file, resource or URL concerned
    * @param reason what was expected and what was found
    */

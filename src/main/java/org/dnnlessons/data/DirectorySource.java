@@ -10,6 +10,8 @@ public final class DirectorySource implements DataSource {
   private final Path dir;
 
   /**
+   * Reads the MNIST files from a directory.
+   *
    * @param dir a directory holding the four files
    * @throws DatasetException when {@code dir} is not a directory
    */

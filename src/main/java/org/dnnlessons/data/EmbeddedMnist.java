@@ -15,6 +15,9 @@ public final class EmbeddedMnist implements DataSource {
   /** The default validation size for this set: 1,000 of its 8,000 training digits. */
   public static final int VALIDATION_SIZE = 1000;
 
+  /** Creates the source; the files are read from the class path when opened. */
+  public EmbeddedMnist() {}
+
   @Override
   public String describe() {
     return "embedded MNIST digits (data/mnist)";

@@ -78,6 +78,8 @@ public final class MnistDownloader {
   private final int attempts;
 
   /**
+   * Fetches the files from a mirror into a cache directory.
+   *
    * @param mirror base URL the file names are resolved against (ending in {@code /})
    * @param cacheDir where the files are kept
    * @param files the files to fetch, usually {@link #FILES}

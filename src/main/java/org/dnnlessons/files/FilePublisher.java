@@ -86,7 +86,11 @@ public final class FilePublisher {
   /** The test hook; {@code null} in normal use. */
   public static volatile Listener listener;
 
-  /** Writes a file's content to a stream (buffered; closing it is allowed and does nothing). */
+  /**
+   * Writes a file's content to a stream (buffered; closing it is allowed and does nothing).
+   *
+   * @param <E> the checked exception the content itself may throw
+   */
   @FunctionalInterface
   public interface Content<E extends Exception> {
     /**
@@ -99,7 +103,11 @@ public final class FilePublisher {
     void writeTo(OutputStream out) throws IOException, E;
   }
 
-  /** Writes a directory's content into an empty directory. */
+  /**
+   * Writes a directory's content into an empty directory.
+   *
+   * @param <E> the checked exception the content itself may throw
+   */
   @FunctionalInterface
   public interface DirectoryContent<E extends Exception> {
     /**

@@ -53,7 +53,11 @@ public final class ReluQuiz {
     {1.0f, 2.0f, 3.0f, 4.0f}, {-1.0f, -2.0f, -3.0f, -4.0f}, {11.0f, 12.0f, 13.0f, 14.0f}
   };
 
-  /** What the quiz computes. */
+  /**
+   * What the quiz computes.
+   *
+   * @param output the output layer's values, one row of 2 per input row (3 rows)
+   */
   public record Output(float[][] output) {}
 
   private ReluQuiz() {}

@@ -53,6 +53,14 @@ public record ModelDescription(double inputScale, List<Layer> layers) {
 
   /**
    * {@code keras.layers.Dense(units, activation, use_bias)}: {@code activation(x @ kernel + bias)}.
+   *
+   * @param name the Keras layer name, or {@code null}
+   * @param units the output width, {@code >= 1} (Keras's {@code units}); the kernel is {@code
+   *     [inputs, units]}
+   * @param useBias whether the layer has a {@code biases} vector of {@code units} values (Keras's
+   *     {@code use_bias}, default true)
+   * @param activation applied to {@code x @ kernel + bias} (Keras's {@code activation}); {@link
+   *     Activation#LINEAR} for none
    */
   public record Dense(String name, int units, boolean useBias, Activation activation)
       implements Layer {
@@ -83,7 +91,9 @@ public record ModelDescription(double inputScale, List<Layer> layers) {
    * {@code keras.layers.Activation(name)}, {@code ReLU}, {@code LeakyReLU}, {@code ELU}, {@code
    * Softmax}: an activation on its own.
    *
+   * @param name the Keras layer name, or {@code null}
    * @param kerasClass the Keras class it came from ({@code Activation}, {@code ReLU}, ...)
+   * @param activation the function it applies, element-wise (shape unchanged)
    */
   public record ActivationLayer(String name, String kerasClass, Activation activation)
       implements Layer {
@@ -101,7 +111,14 @@ public record ModelDescription(double inputScale, List<Layer> layers) {
     }
   }
 
-  /** {@code keras.layers.Rescaling(scale, offset)}: {@code x * scale + offset}. */
+  /**
+   * {@code keras.layers.Rescaling(scale, offset)}: {@code x * scale + offset}.
+   *
+   * @param name the Keras layer name, or {@code null}
+   * @param scale what every value is multiplied by (Keras's {@code scale}, e.g. {@code 1/255}),
+   *     finite
+   * @param offset what is added after scaling (Keras's {@code offset}, default 0), finite
+   */
   public record Rescaling(String name, double scale, double offset) implements Layer {
     /**
      * Checks the numbers.
@@ -127,6 +144,11 @@ public record ModelDescription(double inputScale, List<Layer> layers) {
    * {@code keras.layers.Normalization(mean, variance)} (or adapted): {@code (x - mean) /
    * max(sqrt(variance), 1e-7)}; {@code mean} and {@code variance} have one value (every feature) or
    * one per input feature.
+   *
+   * @param name the Keras layer name, or {@code null}
+   * @param mean the mean (Keras's {@code mean}, or what {@code adapt} computed), one value or one
+   *     per input feature
+   * @param variance the variance (Keras's {@code variance}), as many values as {@code mean}
    */
   public record Normalization(String name, float[] mean, float[] variance) implements Layer {
     /**
@@ -170,6 +192,16 @@ public record ModelDescription(double inputScale, List<Layer> layers) {
    * inv)} with {@code inv = rsqrt(moving_variance + epsilon) * gamma}, as {@code
    * tf.nn.batch_normalization}; {@code gamma} and {@code beta} are {@code null} for {@code
    * scale=False} and {@code center=False}.
+   *
+   * @param name the Keras layer name, or {@code null}
+   * @param epsilon added to the variance (Keras's {@code epsilon}, default 1e-3), {@code >= 0}
+   * @param gamma the scale, one per feature (Keras's {@code gamma}), or {@code null} for {@code
+   *     scale=False}
+   * @param beta the offset, one per feature (Keras's {@code beta}), or {@code null} for {@code
+   *     center=False}
+   * @param movingMean the moving mean, one per feature (Keras's {@code moving_mean})
+   * @param movingVariance the moving variance, as many values as {@code movingMean} (Keras's {@code
+   *     moving_variance})
    */
   public record BatchNormalization(
       String name,
@@ -234,6 +266,9 @@ public record ModelDescription(double inputScale, List<Layer> layers) {
   /**
    * {@code keras.layers.PReLU}: {@code relu(x) - alpha * relu(-x)} with a learned {@code alpha} per
    * feature (or one for all).
+   *
+   * @param name the Keras layer name, or {@code null}
+   * @param alpha the slope for {@code x < 0} (Keras's {@code alpha}), one value or one per feature
    */
   public record PRelu(String name, float[] alpha) implements Layer {
     /**
@@ -273,6 +308,10 @@ public record ModelDescription(double inputScale, List<Layer> layers) {
   /**
    * {@code keras.layers.Dropout(rate)}: the identity at inference; kept so that an exported model
    * has it again. (The lesson's {@code --dropout}, with {@code keep_prob}, is another thing.)
+   *
+   * @param name the Keras layer name, or {@code null}
+   * @param rate the fraction of inputs Keras drops in training (Keras's {@code rate}); unused at
+   *     inference
    */
   public record Dropout(String name, double rate) implements Layer {
     @Override

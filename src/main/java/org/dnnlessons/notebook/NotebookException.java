@@ -9,6 +9,8 @@ public class NotebookException extends Exception {
   private static final long serialVersionUID = 1L;
 
   /**
+   * Reports a notebook problem.
+   *
    * @param message the notebook, the cell and the problem
    */
   public NotebookException(String message) {

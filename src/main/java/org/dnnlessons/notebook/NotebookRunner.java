@@ -22,7 +22,13 @@ public final class NotebookRunner {
 
   private NotebookRunner() {}
 
-  /** What one code cell printed. */
+  /**
+   * What one code cell printed.
+   *
+   * @param cell the code cell that ran
+   * @param text what it printed to standard output
+   * @param images the images it displayed, each as PNG bytes, in order
+   */
   public record CellOutput(Notebook.Cell cell, String text, java.util.List<byte[]> images) {}
 
   /**

@@ -93,7 +93,12 @@ public record ServingGraph(
     }
   }
 
-  /** Keras's {@code Rescaling(scale, offset)}: {@code x * scale + offset}. */
+  /**
+   * Keras's {@code Rescaling(scale, offset)}: {@code x * scale + offset}.
+   *
+   * @param scale what every value is multiplied by (Keras's {@code scale})
+   * @param offset what is added after scaling (Keras's {@code offset})
+   */
   public record Rescaling(float scale, float offset) implements Step {
     @Override
     public String keras() {

@@ -14,6 +14,8 @@ public final class ApiException extends Exception {
   private final int status;
 
   /**
+   * Reports a bad request with the HTTP status to answer.
+   *
    * @param status the HTTP status code
    * @param message what was wrong, in one line
    */

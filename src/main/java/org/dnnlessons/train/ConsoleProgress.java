@@ -21,6 +21,8 @@ public final class ConsoleProgress implements TrainingListener {
   private ProgressBar bar;
 
   /**
+   * Shows progress on a terminal or only the epoch lines.
+   *
    * @param terminal draw bars (usually {@code System.console() != null})
    * @param barStream where bars are drawn (standard error)
    * @param epochLine prints one line per finished epoch
