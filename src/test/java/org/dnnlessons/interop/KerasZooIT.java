@@ -23,7 +23,6 @@ import org.dnnlessons.keras.MlpWeights;
 import org.dnnlessons.nn.Mlp;
 import org.dnnlessons.nn.Tensors;
 import org.dnnlessons.savedmodel.SavedModelRunner;
-import org.dnnlessons.testing.CpuNumerics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Graph;
@@ -46,8 +45,12 @@ import org.tensorflow.types.TFloat32;
  * model's own serving signature) and the weights-and-graph reading that {@code train --init-from}
  * uses ({@link MlpWeights#read}), columns {@code export (as layers)} and {@code saved_model (as
  * layers)}.
+ *
+ * <p>Not in the SSE41 numerics pass: its bfloat16 and mixed-precision models run through
+ * TensorFlow's oneDNN bfloat16 kernels, which TensorFlow picks from the CPU's real features and
+ * oneDNN then refuses under {@code ONEDNN_MAX_CPU_ISA=SSE41} (an abort, in Python and in the JVM
+ * alike); {@code KerasLayersIT} checks every float32 layer there.
  */
-@CpuNumerics
 class KerasZooIT {
 
   /** float32 outputs of two TensorFlow builds' kernels: {@code |a-b| <= atol + rtol*|b|}. */
@@ -171,15 +174,7 @@ class KerasZooIT {
     Map<String, String> python =
         reuse != null
             ? index(zoo)
-            // Python trains the zoo on the machine's own kernels: under ONEDNN_MAX_CPU_ISA=SSE41
-            // (the numerics pass) oneDNN has no bfloat16 kernel and aborts Keras. Java still runs
-            // on this JVM's ISA, and the zoo compares at a named tolerance, never bit for bit.
-            : PythonTensorFlow.run(
-                Map.of("ONEDNN_MAX_CPU_ISA", "ALL"),
-                "keras_zoo.py",
-                dir.toString(),
-                "--data",
-                "data/mnist");
+            : PythonTensorFlow.run("keras_zoo.py", dir.toString(), "--data", "data/mnist");
     DataSet test =
         MnistDataSets.read(new EmbeddedMnist(), MnistDataSets.Options.defaults().withReshape(false))
             .test();
