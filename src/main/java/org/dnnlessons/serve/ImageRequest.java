@@ -252,7 +252,7 @@ record ImageRequest(float[][] images, boolean columnar, String signatureName) {
                     + ": input \""
                     + name
                     + "\" "
-                    + (seen ? "appears twice" : "is not in the signature")
+                    + (name.equals(INPUT) ? "appears twice" : "is not in the signature")
                     + "; its one input is \""
                     + INPUT
                     + "\"");

@@ -232,6 +232,8 @@ class ModelServerTest {
       {"{\"instances\":[]}", "empty list"},
       {"{\"signature_name\":\"other\",\"instances\":[" + one + "]}", "\"other\" not found"},
       {"{\"instances\":[{\"y\":" + one + "}]}", "\"y\" is not in the signature"},
+      {"{\"instances\":[{\"x\":" + one + ",\"y\":1}]}", "\"y\" is not in the signature"},
+      {"{\"instances\":[{\"x\":" + one + ",\"x\":" + one + "}]}", "\"x\" appears twice"},
       {"[".repeat(40) + "]".repeat(40), "nested deeper"},
       {"{\"instances\":[" + one + "]} x", "malformed JSON"},
     };
