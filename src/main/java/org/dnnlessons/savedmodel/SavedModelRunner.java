@@ -149,29 +149,7 @@ public final class SavedModelRunner implements AutoCloseable {
           dir, CheckpointException.NO_OFFSET, "not a SavedModel directory (no saved_model.pb)");
     }
     MetaGraphDef meta = servingMeta(pb);
-    SignatureDef signature = meta.getSignatureDefMap().get(SIGNATURE_KEY);
-    if (signature == null) {
-      throw new CheckpointException(
-          pb,
-          CheckpointException.NO_OFFSET,
-          "no signature '"
-              + SIGNATURE_KEY
-              + "' (it has "
-              + String.join(", ", new java.util.TreeSet<>(meta.getSignatureDefMap().keySet()))
-              + ")");
-    }
-    if (signature.getInputsCount() != 1) {
-      throw new CheckpointException(
-          pb,
-          CheckpointException.NO_OFFSET,
-          "signature '"
-              + SIGNATURE_KEY
-              + "' takes "
-              + signature.getInputsCount()
-              + " inputs ("
-              + String.join(", ", new java.util.TreeSet<>(signature.getInputsMap().keySet()))
-              + "), expected one image tensor");
-    }
+    SignatureDef signature = ServingGraph.imageSignature(pb, meta, SIGNATURE_KEY);
     String inputKey = signature.getInputsMap().keySet().iterator().next();
     String outputKey = ServingGraph.outputKey(pb, signature);
     checkInput(pb, inputKey, signature.getInputsMap().get(inputKey), pixels);

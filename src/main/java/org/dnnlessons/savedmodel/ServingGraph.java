@@ -188,16 +188,17 @@ public record ServingGraph(
           "Rsqrt");
 
   /**
-   * The chain of layers {@code meta}'s signature computes.
+   * The signature {@code signatureKey} of {@code meta}, checked to take one input (the image
+   * tensor), as both its runner and its reader need it.
    *
-   * @param file the {@code saved_model.pb}, for messages
-   * @param meta the {@code serve} meta graph of {@code saved_model.pb}
-   * @param signatureKey the signature to read, usually {@code serving_default}
-   * @return the layer chain from the signature's input to its output, in order
-   * @throws CheckpointException naming the ops not understood, or a signature that is not one input
-   *     to one chosen output
+   * @param file the {@code saved_model.pb} the meta graph came from, named in messages
+   * @param meta the meta graph tagged {@code serve}
+   * @param signatureKey the signature's key, {@code serving_default} for Keras and TF Serving
+   * @return the signature
+   * @throws CheckpointException when there is no such signature (the message lists those there are)
+   *     or it takes other than one input
    */
-  public static ServingGraph read(Path file, MetaGraphDef meta, String signatureKey)
+  public static SignatureDef imageSignature(Path file, MetaGraphDef meta, String signatureKey)
       throws CheckpointException {
     SignatureDef signature = meta.getSignatureDefMap().get(signatureKey);
     if (signature == null) {
@@ -222,6 +223,22 @@ public record ServingGraph(
               + String.join(", ", new java.util.TreeSet<>(signature.getInputsMap().keySet()))
               + "), expected one image tensor");
     }
+    return signature;
+  }
+
+  /**
+   * The chain of layers {@code meta}'s signature computes.
+   *
+   * @param file the {@code saved_model.pb}, for messages
+   * @param meta the {@code serve} meta graph of {@code saved_model.pb}
+   * @param signatureKey the signature to read, usually {@code serving_default}
+   * @return the layer chain from the signature's input to its output, in order
+   * @throws CheckpointException naming the ops not understood, or a signature that is not one input
+   *     to one chosen output
+   */
+  public static ServingGraph read(Path file, MetaGraphDef meta, String signatureKey)
+      throws CheckpointException {
+    SignatureDef signature = imageSignature(file, meta, signatureKey);
     String inputKey = signature.getInputsMap().keySet().iterator().next();
     String outputKey = outputKey(file, signature);
     Flat flat = new Flat(file, meta);
