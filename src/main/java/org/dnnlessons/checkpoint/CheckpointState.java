@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import org.dnnlessons.files.Messages;
 import org.dnnlessons.files.SmallFiles;
 
 /**
@@ -105,7 +106,7 @@ public record CheckpointState(String latest, List<String> all) {
         throw new CheckpointException(
             file,
             CheckpointException.NO_OFFSET,
-            "line " + (i + 1) + " is '" + line + "', expected 'field: value'");
+            "line " + (i + 1) + " is '" + Messages.value(line) + "', expected 'field: value'");
       }
       String field = line.substring(0, colon).strip();
       String value = line.substring(colon + 1).strip();
@@ -390,7 +391,7 @@ public record CheckpointState(String latest, List<String> all) {
       throw new CheckpointException(
           file,
           CheckpointException.NO_OFFSET,
-          "line " + (line + 1) + " has " + value + ", expected a quoted path");
+          "line " + (line + 1) + " has " + Messages.value(value) + ", expected a quoted path");
     }
     // protobuf text format's escapes; octal and hex escapes are bytes of the UTF-8 text
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();

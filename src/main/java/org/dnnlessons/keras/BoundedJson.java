@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.MalformedJsonException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -52,9 +53,16 @@ final class BoundedJson {
         throw new IOException("content after the JSON value " + reader.getPath());
       }
       return root;
-    } catch (IllegalStateException | NumberFormatException e) {
-      throw new IOException(e.getMessage(), e);
+    } catch (MalformedJsonException | IllegalStateException | NumberFormatException e) {
+      throw new IOException(withoutGsonLink(e.getMessage()), e);
     }
+  }
+
+  /** Gson's message without the troubleshooting link it appends on a line of its own. */
+  private static String withoutGsonLink(String message) {
+    return message == null
+        ? null
+        : message.replaceFirst("\\s*See https://github\\.com/google/gson/\\S*\\s*$", "");
   }
 
   private static JsonElement value(JsonReader reader, int depth) throws IOException {

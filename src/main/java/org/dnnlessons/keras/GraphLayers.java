@@ -3,6 +3,7 @@ package org.dnnlessons.keras;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.dnnlessons.checkpoint.CheckpointException;
@@ -64,7 +65,19 @@ final class GraphLayers {
                   + "' holds "
                   + w.weights().size());
         }
-        c.addProperty("units", w.weights().get(0).info().shape()[1]);
+        long[] kernel = w.weights().get(0).info().shape();
+        if (kernel.length != 2) {
+          throw refuse(
+              pb,
+              graph,
+              at
+                  + "'s kernel '"
+                  + w.weights().get(0).info().name()
+                  + "' has shape "
+                  + Arrays.toString(kernel)
+                  + ", expected [inputs, units]");
+        }
+        c.addProperty("units", kernel[1]);
         c.addProperty("use_bias", d.bias());
         String activation = "linear";
         if (i + 1 < steps.size()

@@ -24,6 +24,7 @@ import java.util.Set;
 import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.checkpoint.CheckpointTensor;
 import org.dnnlessons.checkpoint.TensorInfo;
+import org.dnnlessons.files.Messages;
 import org.tensorflow.proto.DataType;
 
 /**
@@ -306,13 +307,10 @@ final class KerasFiles {
     try {
       root = BoundedJson.parse(bytes);
     } catch (java.io.IOException e) {
-      String reason = String.valueOf(e.getMessage());
       throw new CheckpointException(
           file,
           CheckpointException.NO_OFFSET,
-          CONFIG_ENTRY
-              + " is not a JSON object: "
-              + (reason.length() <= 200 ? reason : reason.substring(0, 160) + "…"),
+          CONFIG_ENTRY + " is not a JSON object: " + Messages.value(e.getMessage()),
           e);
     }
     if (!root.isJsonObject()) {

@@ -3,6 +3,7 @@ package org.dnnlessons.keras;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.Map;
 import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.checkpoint.CheckpointTensor;
 import org.dnnlessons.checkpoint.TensorInfo;
+import org.dnnlessons.files.Messages;
 import org.dnnlessons.nn.Activation;
 import org.dnnlessons.nn.Mlp;
 import org.dnnlessons.nn.ModelDescription;
@@ -189,7 +191,7 @@ final class LayerStack {
           continue;
         }
         case "Dense" -> {
-          boolean useBias = !c.has("use_bias") || c.get("use_bias").getAsBoolean();
+          boolean useBias = flag(layer, c, "use_bias", true);
           expectWeights(layer, useBias ? 2 : 1);
           d = dense(layer, activation(layer, c.get("activation")), useBias);
           dense.add(layer);
@@ -204,25 +206,30 @@ final class LayerStack {
           expectWeights(layer, 0);
           Double max =
               c.has("max_value") && !c.get("max_value").isJsonNull()
-                  ? c.get("max_value").getAsDouble()
+                  ? number(layer, c, "max_value", 0)
                   : null;
           d =
               new ModelDescription.ActivationLayer(
                   name,
                   cls,
-                  Activation.relu(number(c, "negative_slope", 0), max, number(c, "threshold", 0)));
+                  Activation.relu(
+                      number(layer, c, "negative_slope", 0),
+                      max,
+                      number(layer, c, "threshold", 0)));
         }
         case "LeakyReLU" -> {
           expectWeights(layer, 0);
           double slope =
-              c.has("negative_slope") ? number(c, "negative_slope", 0.3) : number(c, "alpha", 0.3);
+              c.has("negative_slope")
+                  ? number(layer, c, "negative_slope", 0.3)
+                  : number(layer, c, "alpha", 0.3);
           d = new ModelDescription.ActivationLayer(name, cls, Activation.leakyRelu(slope));
         }
         case "ELU" -> {
           expectWeights(layer, 0);
           d =
               new ModelDescription.ActivationLayer(
-                  name, cls, Activation.elu(number(c, "alpha", 1)));
+                  name, cls, Activation.elu(number(layer, c, "alpha", 1)));
         }
         case "Softmax" -> {
           expectWeights(layer, 0);
@@ -245,7 +252,7 @@ final class LayerStack {
         case "BatchNormalization" -> d = batchNormalization(layer, c);
         case "Dropout" -> {
           expectWeights(layer, 0);
-          d = new ModelDescription.Dropout(name, number(c, "rate", 0));
+          d = new ModelDescription.Dropout(name, number(layer, c, "rate", 0));
         }
         case "Sequential", "Functional", "Model" ->
             throw refuse(
@@ -369,7 +376,7 @@ final class LayerStack {
 
   private ModelDescription.Layer normalization(KerasLayer layer, JsonObject c)
       throws CheckpointException {
-    if (c.has("invert") && c.get("invert").getAsBoolean()) {
+    if (flag(layer, c, "invert", false)) {
       throw refuse(layer, "Normalization(invert=True) is not supported");
     }
     JsonElement mean = c.get("mean");
@@ -391,8 +398,8 @@ final class LayerStack {
   private ModelDescription.Layer batchNormalization(KerasLayer layer, JsonObject c)
       throws CheckpointException {
     checkLastAxis(layer, c.get("axis"));
-    boolean scale = !c.has("scale") || c.get("scale").getAsBoolean();
-    boolean center = !c.has("center") || c.get("center").getAsBoolean();
+    boolean scale = flag(layer, c, "scale", true);
+    boolean center = flag(layer, c, "center", true);
     int n = (scale ? 1 : 0) + (center ? 1 : 0) + 2;
     expectWeights(layer, n);
     int i = 0;
@@ -402,7 +409,7 @@ final class LayerStack {
     float[] variance = floats(layer, weight(layer, i, "moving_variance"));
     try {
       return new ModelDescription.BatchNormalization(
-          layer.name(), number(c, "epsilon", 1e-3), gamma, beta, mean, variance);
+          layer.name(), number(layer, c, "epsilon", 1e-3), gamma, beta, mean, variance);
     } catch (IllegalArgumentException e) {
       throw refuse(layer, e.getMessage());
     }
@@ -427,7 +434,7 @@ final class LayerStack {
         axis.isJsonArray() && axis.getAsJsonArray().size() == 1
             ? axis.getAsJsonArray().get(0)
             : axis;
-    if (!a.isJsonPrimitive() || !(a.getAsInt() == -1 || a.getAsInt() == 1 || a.getAsInt() == 3)) {
+    if (!isNumber(a) || !(a.getAsDouble() == -1 || a.getAsDouble() == 1 || a.getAsDouble() == 3)) {
       throw refuse(layer, "axis " + axis + " is not supported (the last axis is)");
     }
   }
@@ -454,8 +461,7 @@ final class LayerStack {
       throw refuse(
           layer,
           "its activation '"
-              // a damaged file's name is elided, not echoed whole
-              + (name.length() <= 40 ? name : name.substring(0, 32) + "…(" + name.length() + ")")
+              + Messages.value(name)
               + "' is not supported; "
               + e.getMessage().replaceFirst("^unknown activation '[^']*'; ", ""));
     }
@@ -486,6 +492,9 @@ final class LayerStack {
       }
       return v[0];
     }
+    if (!isNumber(e)) {
+      throw refuse(layer, key + " is " + Messages.value(e) + ", expected a number");
+    }
     return e.getAsDouble();
   }
 
@@ -508,10 +517,10 @@ final class LayerStack {
       for (JsonElement x : e.getAsJsonArray()) {
         flatten(layer, x, out, depth + 1);
       }
-    } else if (e.isJsonPrimitive()) {
+    } else if (isNumber(e)) {
       out.add(e.getAsFloat());
     } else {
-      throw refuse(layer, "expected numbers, found " + e);
+      throw refuse(layer, "expected numbers, found " + Messages.value(e));
     }
   }
 
@@ -533,9 +542,40 @@ final class LayerStack {
     return null;
   }
 
-  private static double number(JsonObject c, String key, double otherwise) {
+  /**
+   * A number in the layer's config: {@code otherwise} when absent or null; a string, boolean, list
+   * or object is refused (Gson would parse {@code "0.1"} or fail with an exception).
+   */
+  private double number(KerasLayer layer, JsonObject c, String key, double otherwise)
+      throws CheckpointException {
     JsonElement e = c.get(key);
-    return e == null || e.isJsonNull() || !e.isJsonPrimitive() ? otherwise : e.getAsDouble();
+    if (e == null || e.isJsonNull()) {
+      return otherwise;
+    }
+    if (!isNumber(e)) {
+      throw refuse(layer, key + " is " + Messages.value(e) + ", expected a number");
+    }
+    return e.getAsDouble();
+  }
+
+  /**
+   * A flag in the layer's config: {@code otherwise} when absent; anything but {@code true} or
+   * {@code false} is refused (Gson reads {@code "yes"} as false and fails on null).
+   */
+  private boolean flag(KerasLayer layer, JsonObject c, String key, boolean otherwise)
+      throws CheckpointException {
+    JsonElement e = c.get(key);
+    if (e == null) {
+      return otherwise;
+    }
+    if (e instanceof JsonPrimitive p && p.isBoolean()) {
+      return p.getAsBoolean();
+    }
+    throw refuse(layer, key + " is " + Messages.value(e) + ", expected true or false");
+  }
+
+  private static boolean isNumber(JsonElement e) {
+    return e instanceof JsonPrimitive p && p.isNumber();
   }
 
   private static String names(List<CheckpointTensor> weights) {

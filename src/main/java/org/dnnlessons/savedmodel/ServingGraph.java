@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.checkpoint.CheckpointTensor;
+import org.dnnlessons.files.Messages;
+import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.FunctionDef;
 import org.tensorflow.proto.MetaGraphDef;
@@ -410,7 +412,14 @@ public record ServingGraph(
       }
 
       private String call(NodeDef def, int index) throws CheckpointException {
-        String callee = def.getAttrOrThrow("f").getFunc().getName();
+        AttrValue f0 = def.getAttrMap().get("f");
+        if (f0 == null || !f0.hasFunc()) {
+          throw new CheckpointException(
+              file,
+              CheckpointException.NO_OFFSET,
+              "'" + Messages.value(def.getName()) + "' (" + def.getOp() + ") names no function");
+        }
+        String callee = f0.getFunc().getName();
         FunctionDef f = functions.get(callee);
         if (f == null) {
           throw new CheckpointException(
@@ -449,6 +458,16 @@ public record ServingGraph(
               "'" + def.getName() + "' has no output " + index);
         }
         String ret = f.getRetMap().get(f.getSignature().getOutputArg(index).getName());
+        if (ret == null) {
+          throw new CheckpointException(
+              file,
+              CheckpointException.NO_OFFSET,
+              "function '"
+                  + Messages.value(callee)
+                  + "' does not say what its output "
+                  + index
+                  + " returns");
+        }
         Map<String, NodeDef> body = new HashMap<>();
         for (NodeDef n : f.getNodeDefList()) {
           body.put(n.getName(), n);

@@ -2,6 +2,7 @@ package org.dnnlessons.keras;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -165,6 +166,33 @@ class KerasFilesTest {
     assertOneLine(
         archive(Map.of(KerasFiles.CONFIG_ENTRY, bytes(conv), KerasFiles.WEIGHTS_ENTRY, h5)),
         "layer 'hidden_layer' (Conv2D): not supported; supported: Dense, Activation");
+  }
+
+  @Test
+  void configValuesOfTheWrongJsonTypeAreRefusedNotGuessed() throws Exception {
+    byte[] h5 = Files.readAllBytes(exported(KerasExport.Format.WEIGHTS_H5));
+    String config = new String(config(), StandardCharsets.UTF_8);
+    assertTrue(config.contains("\"use_bias\":true"), config);
+    // Gson reads "yes" as false and throws on null: each is refused, naming the key
+    for (String v : List.of("null", "\"yes\"", "\"true\"", "1", "[true]", "{}")) {
+      String bad = config.replaceFirst("\"use_bias\":true", "\"use_bias\":" + v);
+      assertOneLine(
+          archive(Map.of(KerasFiles.CONFIG_ENTRY, bytes(bad), KerasFiles.WEIGHTS_ENTRY, h5)),
+          "use_bias is ");
+    }
+    // Gson's troubleshooting link is not part of the one line
+    CheckpointException e =
+        assertThrows(
+            CheckpointException.class,
+            () ->
+                MlpWeights.read(
+                    archive(
+                        Map.of(
+                            KerasFiles.CONFIG_ENTRY,
+                            bytes("{\"a\" 1}"),
+                            KerasFiles.WEIGHTS_ENTRY,
+                            h5))));
+    assertFalse(e.getMessage().contains("github.com/google/gson"), e::getMessage);
   }
 
   @Test

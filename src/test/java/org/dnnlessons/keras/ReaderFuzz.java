@@ -20,6 +20,7 @@ import java.util.zip.ZipOutputStream;
 import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.checkpoint.CheckpointReader;
 import org.dnnlessons.checkpoint.CheckpointState;
+import org.dnnlessons.files.Messages;
 
 /**
  * Seeded mutations of the small valid files Python wrote ({@code make_fuzz_seeds.py}), one file per
@@ -226,7 +227,9 @@ public final class ReaderFuzz {
     } catch (CheckpointException e) {
       String m = e.getMessage();
       Path named = file != null ? file : e.file();
-      if (m.lines().count() != 1 || m.length() > 400 || !m.startsWith(String.valueOf(named))) {
+      if (m.lines().count() != 1
+          || m.length() > Messages.MAX_MESSAGE_CHARS
+          || !m.startsWith(String.valueOf(named))) {
         throw new IllegalStateException("not one line naming " + named + ": " + m, e);
       }
       return false;
