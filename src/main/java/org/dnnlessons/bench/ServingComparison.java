@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -177,7 +178,7 @@ public final class ServingComparison {
             new Thread(
                 () -> {
                   try {
-                    r.transferTo(java.io.Writer.nullWriter());
+                    r.transferTo(Writer.nullWriter());
                   } catch (IOException e) {
                     // the peer stopped
                   }
