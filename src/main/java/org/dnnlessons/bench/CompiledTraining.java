@@ -138,16 +138,6 @@ public final class CompiledTraining extends SeparateGraphTraining {
       int stepsPerRun,
       int batchSize,
       Settings settings) {
-    if (options.dropout()) {
-      throw new IllegalArgumentException("compiled training needs a network without dropout");
-    }
-    if (stepsPerRun < 1 || batchSize < 1) {
-      throw new IllegalArgumentException(
-          "steps per run and batch size must be at least 1, found "
-              + stepsPerRun
-              + " and "
-              + batchSize);
-    }
     checkSizes(options.dropout(), stepsPerRun, batchSize);
     try (Graph scratch = new Graph()) {
       Built b =

@@ -83,12 +83,41 @@ public final class Trainer {
       TrainingSteps steps)
       throws Exception {
     checkOptions(net, train, options);
-    if (steps == null) {
-      try (FeedDictTraining feedDict = new FeedDictTraining(net, options.keepProb())) {
-        return loop(session, net, train, validation, options, listener, feedDict);
+    try (FeedDictTraining feedDict =
+        steps == null ? new FeedDictTraining(net, options.keepProb()) : null) {
+      TrainingSteps run = steps != null ? steps : feedDict;
+      run.start(session);
+      int totalBatch = options.stepsPerEpoch(train.numExamples());
+      Timing timing = new Timing();
+      List<EpochSummary> epochs = new ArrayList<>();
+      for (int epoch = options.initialEpoch(); epoch < options.epochs(); epoch++) {
+        listener.epochStarted(epoch, totalBatch);
+        // timed: what a user waits for (batches, runs, progress), not validation or listeners
+        long epochStart = System.nanoTime();
+        for (int i = 0; i < totalBatch; ) {
+          int j = Math.min(run.stepsPerRun(), totalBatch - i);
+          long start = System.nanoTime();
+          run.runSteps(session, train, options.batchSize(), j);
+          Interruption.check();
+          timing.ran(j, System.nanoTime() - start);
+          for (int end = i + j; i < end; i++) {
+            listener.stepFinished(i);
+          }
+        }
+        double costSum = run.takeCostSum(session);
+        long epochNanos = System.nanoTime() - epochStart;
+        timing.epoch(totalBatch, epochNanos);
+        double accuracy =
+            validationDue(options, validation, epoch)
+                ? Evaluator.accuracy(session, net, validation)
+                : Double.NaN;
+        EpochSummary summary =
+            new EpochSummary(epoch, totalBatch, costSum / totalBatch, accuracy, epochNanos / 1e9);
+        epochs.add(summary);
+        listener.epochFinished(summary);
       }
+      return timing.result(epochs);
     }
-    return loop(session, net, train, validation, options, listener, steps);
   }
 
   private static void checkOptions(Classifier net, DataSet train, TrainOptions options) {
@@ -104,49 +133,6 @@ public final class Trainer {
               + train.numExamples()
               + " examples)");
     }
-  }
-
-  /** The loop: epochs of {@code total_batch} steps, {@code stepsPerRun} at a time. */
-  private static TrainingResult loop(
-      Session session,
-      Classifier net,
-      DataSet train,
-      DataSet validation,
-      TrainOptions options,
-      TrainingListener listener,
-      TrainingSteps steps)
-      throws Exception {
-    steps.start(session);
-    int totalBatch = options.stepsPerEpoch(train.numExamples());
-    Timing timing = new Timing();
-    List<EpochSummary> epochs = new ArrayList<>();
-    for (int epoch = options.initialEpoch(); epoch < options.epochs(); epoch++) {
-      listener.epochStarted(epoch, totalBatch);
-      // the whole loop a user waits for: batches made, runs, progress; not validation or listeners
-      long epochStart = System.nanoTime();
-      for (int i = 0; i < totalBatch; ) {
-        int j = Math.min(steps.stepsPerRun(), totalBatch - i);
-        long start = System.nanoTime();
-        steps.runSteps(session, train, options.batchSize(), j);
-        Interruption.check();
-        timing.ran(j, System.nanoTime() - start);
-        for (int end = i + j; i < end; i++) {
-          listener.stepFinished(i);
-        }
-      }
-      double costSum = steps.takeCostSum(session);
-      long epochNanos = System.nanoTime() - epochStart;
-      timing.epoch(totalBatch, epochNanos);
-      double accuracy =
-          validationDue(options, validation, epoch)
-              ? Evaluator.accuracy(session, net, validation)
-              : Double.NaN;
-      EpochSummary summary =
-          new EpochSummary(epoch, totalBatch, costSum / totalBatch, accuracy, epochNanos / 1e9);
-      epochs.add(summary);
-      listener.epochFinished(summary);
-    }
-    return timing.result(epochs);
   }
 
   /** Every {@code validateEvery} epochs and after the last, when there is a validation split. */
