@@ -149,7 +149,7 @@ public final class ServingComparison {
     for (int i = 0; i < n; i++) {
       s.append(i == 0 ? "[" : ",[");
       for (int p = 0; p < 784; p++) {
-        s.append(p == 0 ? "" : ",").append(test.pixel(i, p / 28, p % 28) / 255f);
+        s.append(p == 0 ? "" : ",").append(test.pixel(i, p / 28, p % 28) * DataSet.PIXEL_SCALE);
       }
       s.append(']');
     }
