@@ -1,12 +1,16 @@
 package org.dnnlessons.bench;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.dnnlessons.data.DataSource;
 import org.dnnlessons.data.DatasetCatalog;
 import org.dnnlessons.data.IdxReader;
@@ -95,7 +99,7 @@ public final class Benchmark {
     PythonPeer peer = new PythonPeer(options.python());
     Path fashion = Path.of(DatasetCatalog.FASHION_MNIST_DIR, DataSource.TRAIN_IMAGES + ".gz");
     if (!Files.isRegularFile(fashion)) {
-      throw new java.io.IOException(
+      throw new IOException(
           fashion
               + ": missing; run 'apt-get install"
               + " dataset-fashion-mnist' to benchmark data loading");
@@ -238,7 +242,7 @@ public final class Benchmark {
     out.println();
     int seeds = options.quick() ? 2 : 5;
     double[] javaAccuracy = new double[seeds];
-    PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
+    PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
     for (int seed = 1; seed <= seeds; seed++) {
       javaAccuracy[seed - 1] =
           MlpLesson.run(
@@ -280,7 +284,7 @@ public final class Benchmark {
   }
 
   static double mean(double[] values) {
-    return java.util.Arrays.stream(values).average().orElse(Double.NaN);
+    return Arrays.stream(values).average().orElse(Double.NaN);
   }
 
   static String describeAccuracy(double[] values) {
@@ -299,8 +303,7 @@ public final class Benchmark {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
         if (line.startsWith("flags")) {
-          java.util.Set<String> flags =
-              java.util.Set.of(line.substring(line.indexOf(':') + 1).trim().split("\\s+"));
+          Set<String> flags = Set.of(line.substring(line.indexOf(':') + 1).trim().split("\\s+"));
           StringBuilder b = new StringBuilder();
           for (String f : List.of("avx512f", "avx2", "fma")) {
             b.append(b.length() == 0 ? "" : ", ")
@@ -310,7 +313,7 @@ public final class Benchmark {
           return b.toString();
         }
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       // not Linux: fall through
     }
     return "unknown";
@@ -323,7 +326,7 @@ public final class Benchmark {
           return line.substring(line.indexOf(':') + 1).trim();
         }
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       // not Linux: fall through
     }
     return System.getProperty("os.arch");

@@ -4,35 +4,30 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 import org.dnnlessons.data.DataSet;
-import org.dnnlessons.nn.Layers;
+import org.dnnlessons.nn.DescentStep;
 import org.dnnlessons.nn.Mlp;
 import org.dnnlessons.train.GraphFedTraining;
+import org.dnnlessons.train.InGraphSplit;
 import org.dnnlessons.train.InGraphTraining;
 import org.dnnlessons.train.LoopVariables;
+import org.dnnlessons.train.SeparateGraphTraining;
 import org.dnnlessons.train.WhileLoopTraining;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Gradients;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.AttrValue;
-import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.NodeDef;
 import org.tensorflow.proto.RunMetadata;
 import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt32;
-import org.tensorflow.types.TUint8;
 
 /**
  * The network's steps unrolled {@code k} times and rebuilt the way {@code
@@ -65,7 +60,7 @@ import org.tensorflow.types.TUint8;
  * the trained values back, so validation, checkpoints and exports see them. Close it to free its
  * session.
  */
-public final class CompiledTraining implements InGraphTraining, AutoCloseable {
+public final class CompiledTraining extends SeparateGraphTraining {
 
   /**
    * Switches for measuring what each part gives ({@code bench}'s lever rows); {@link #FASTEST} is
@@ -88,47 +83,25 @@ public final class CompiledTraining implements InGraphTraining, AutoCloseable {
     public static final Settings FASTEST = new Settings(true, true, false, false);
   }
 
-  private final DataSet data;
-  private final int stepsPerRun;
-  private final int batchSize;
-  private final Graph graph;
-  private final Session session;
-  private final LoopVariables variables;
+  private static final String XLA_COMPILE = "_XlaCompile";
+
   // this loop's graph (imported from the one built, so known by name)
-  private final String indices;
   private final List<String> stepsDone;
   private final List<String> accumulateCost;
 
-  private CompiledTraining(Builder b) {
-    this.data = b.data;
-    this.stepsPerRun = b.stepsPerRun;
-    this.batchSize = b.batchSize;
-    this.graph = b.graph;
-    this.session = b.session;
-    this.variables = b.variables;
-    this.indices = b.indices.op().name();
-    this.stepsDone = names(b.stepsDone);
-    this.accumulateCost = names(b.accumulateCost);
+  private CompiledTraining(Built b, int stepsPerRun, int batchSize, boolean jitCompile) {
+    super(stepsPerRun, batchSize, b.variables(), b.indices(), b.def(), jitCompile);
+    this.stepsDone = b.stepsDone();
+    this.accumulateCost = b.accumulateCost();
   }
 
-  private static List<String> names(List<? extends Op> ops) {
-    return ops.stream().map(o -> o.op().name()).toList();
-  }
-
-  /** The parts, gathered while building. */
-  private static final class Builder {
-    Mlp.Network net;
-    DataSet data;
-    int stepsPerRun;
-    int batchSize;
-    Graph graph;
-    Session session;
-    LoopVariables variables;
-    Placeholder<TInt32> indices;
-    List<Op> stepsDone = new ArrayList<>();
-    List<Op> accumulateCost = new ArrayList<>();
-    Settings settings;
-  }
+  /** The loop's graph as built, and the names a run feeds and targets. */
+  private record Built(
+      GraphDef def,
+      LoopVariables variables,
+      String indices,
+      List<String> stepsDone,
+      List<String> accumulateCost) {}
 
   /**
    * As {@link #build(Mlp.Network, Mlp.Options, DataSet, int, int, Settings)} with XLA.
@@ -165,158 +138,98 @@ public final class CompiledTraining implements InGraphTraining, AutoCloseable {
       int stepsPerRun,
       int batchSize,
       Settings settings) {
-    if (options.dropout()) {
-      throw new IllegalArgumentException("compiled training needs a network without dropout");
-    }
-    if (stepsPerRun < 1 || batchSize < 1) {
-      throw new IllegalArgumentException(
-          "steps per run and batch size must be at least 1, found "
-              + stepsPerRun
-              + " and "
-              + batchSize);
-    }
-    Builder b = new Builder();
-    b.net = net;
-    b.data = data;
-    b.stepsPerRun = stepsPerRun;
-    b.batchSize = batchSize;
-    b.settings = settings;
-    b.graph = new Graph();
+    checkSizes(options.dropout(), stepsPerRun, batchSize);
     try (Graph scratch = new Graph()) {
-      buildSteps(b, scratch, options);
-      GraphDef def = scratch.toGraphDef();
+      Built b =
+          buildSteps(
+              net, scratch, data, stepsPerRun, batchSize, (float) options.learningRate(), settings);
       if (settings.jitCompile()) {
-        def = markForXla(def);
+        b =
+            new Built(
+                markForXla(b.def()), b.variables(), b.indices(), b.stepsDone(), b.accumulateCost());
       }
-      b.graph.importGraphDef(def);
-      ConfigProto.Builder config = ConfigProto.newBuilder();
-      if (settings.jitCompile()) {
-        // Grappler's rewrites make new nodes without the mark, which would cut the steps into
-        // many clusters; XLA does its own constant folding and fusion
-        config.getGraphOptionsBuilder().getRewriteOptionsBuilder().setDisableMetaOptimizer(true);
-      }
-      b.session = new Session(b.graph, config.build());
-      // names are read from the graph that was built, so before it closes
-      return new CompiledTraining(b);
-    } catch (RuntimeException e) {
-      if (b.session != null) {
-        b.session.close();
-      }
-      b.graph.close();
-      throw e;
+      return new CompiledTraining(b, stepsPerRun, batchSize, settings.jitCompile());
     }
   }
 
-  private static void buildSteps(Builder b, Graph scratch, Mlp.Options options) {
+  private static Built buildSteps(
+      Mlp.Network net,
+      Graph scratch,
+      DataSet data,
+      int k,
+      int batch,
+      float rate,
+      Settings settings) {
     Ops tf = Ops.create(scratch);
-    b.variables =
-        LoopVariables.add(
-            b.net, "compiled_training", tf, "compiled", b.data, b.settings.floatPixels());
-    List<Operand<?>> handles = b.variables.weights();
-    Operand<?> images = b.variables.images();
-    Operand<?> classes = b.variables.labels();
+    LoopVariables variables =
+        LoopVariables.add(net, "compiled_training", tf, "compiled", data, settings.floatPixels());
     Ops d = tf.withSubScope("data");
-    int k = b.stepsPerRun;
-    int batch = b.batchSize;
-    b.indices =
+    Placeholder<TInt32> indices =
         d.withName("batch_indices")
             .placeholder(TInt32.class, Placeholder.shape(Shape.of((long) k * batch)));
-
-    Operand<?> sum = b.variables.costSum();
-
-    int layers = handles.size() / 2;
     List<Op> previous = List.of();
     List<Operand<TFloat32>> carried = List.of();
     List<Operand<TFloat32>> costs = new ArrayList<>();
+    List<Op> stepsDone = new ArrayList<>();
     for (int step = 0; step < k; step++) {
       Ops s = tf.withSubScope("step_" + step);
-      Ops after = s.withControlDependencies(previous);
-      List<Operand<TFloat32>> reads = new ArrayList<>();
-      if (b.settings.carryWeights() && step > 0) {
-        reads.addAll(carried);
-      } else {
-        for (Operand<?> h : handles) {
-          reads.add(after.readVariableOp(h, TFloat32.class));
-        }
-      }
-      // this step's batch, gathered and converted as DataSet makes it (uint8 * (1/255))
-      Operand<TInt32> ix =
-          s.slice(b.indices, s.constant(new int[] {step * batch}), s.constant(new int[] {batch}));
-      Operand<TFloat32> x;
-      if (b.settings.floatPixels()) {
-        x = s.gather(s.readVariableOp(images, TFloat32.class), ix, s.constant(0));
-      } else {
-        x =
-            s.math.mul(
-                s.dtypes.cast(
-                    s.gather(s.readVariableOp(images, TUint8.class), ix, s.constant(0)),
-                    TFloat32.class),
-                s.constant((float) (1.0 / 255.0)));
-      }
-      Operand<TFloat32> y =
-          s.oneHot(
-              s.gather(s.readVariableOp(classes, TInt32.class), ix, s.constant(0)),
-              s.constant(Mlp.NUM_CLASSES),
-              s.constant(1.0f),
-              s.constant(0.0f));
-      Operand<TFloat32> layer = x;
-      for (int i = 0; i < layers; i++) {
-        Operand<TFloat32> product = s.linalg.matMul(layer, reads.get(i));
-        layer =
-            b.settings.biasAdd()
-                ? s.nn.biasAdd(product, reads.get(layers + i))
-                : s.math.add(product, reads.get(layers + i));
-        if (i < layers - 1) {
-          layer = Layers.relu(s, layer);
-        }
-      }
-      Operand<TFloat32> cost =
-          s.math.mean(s.nn.softmaxCrossEntropyWithLogits(layer, y).loss(), s.constant(0));
-      costs.add(cost);
-      Gradients grads = s.withSubScope("gradients").gradients(cost, reads);
-      List<Op> allGradients = new ArrayList<>();
-      for (int i = 0; i < reads.size(); i++) {
-        Output<?> g = grads.dy(i);
-        allGradients.add(() -> g.op());
-      }
-      if (b.settings.carryWeights()) {
-        // ApplyGradientDescent's own arithmetic, var - grad * rate, on values: the next step
-        // takes them as they are, and only the run's last step writes them to the variables
+      List<Operand<TFloat32>> reads =
+          settings.carryWeights() && step > 0
+              ? carried
+              : read(s.withControlDependencies(previous), variables.weights());
+      // this step's batch, gathered and converted as DataSet makes it
+      InGraphSplit.Batch xy =
+          variables.split().gather(s, InGraphSplit.stepIndices(s, indices, null, step, batch));
+      DescentStep math =
+          DescentStep.build(s, xy.images(), xy.oneHotLabels(), reads, settings.biasAdd());
+      costs.add(math.cost());
+      List<Op> writes;
+      if (settings.carryWeights()) {
+        // the next step takes the updated weights as they are; only the run's last step's
+        // writes are needed, to the variables
         Ops gd = s.withSubScope("GradientDescent");
-        Operand<TFloat32> rate = gd.constant((float) options.learningRate());
-        List<Operand<TFloat32>> next = new ArrayList<>();
-        List<Op> writes = new ArrayList<>();
-        for (int i = 0; i < handles.size(); i++) {
-          Operand<TFloat32> updated =
-              gd.math.sub(reads.get(i), gd.math.mul(grads.dy(i).expect(TFloat32.class), rate));
-          next.add(updated);
-          writes.add(gd.assignVariableOp(handles.get(i), updated));
+        carried = math.descended(gd, rate);
+        writes = new ArrayList<>();
+        for (int i = 0; i < carried.size(); i++) {
+          writes.add(gd.assignVariableOp(variables.weights().get(i), carried.get(i)));
         }
-        carried = next;
-        b.stepsDone.add(s.withName("done").withControlDependencies(writes).noOp());
-        continue;
+      } else {
+        writes = applied(s, variables.weights(), math, rate);
+        previous = writes;
       }
-      // every update waits for every gradient, as in GradientDescentStep
-      Ops gd = s.withSubScope("GradientDescent").withControlDependencies(allGradients);
-      Operand<TFloat32> rate = gd.constant((float) options.learningRate());
-      List<Op> updates = new ArrayList<>();
-      for (int i = 0; i < handles.size(); i++) {
-        updates.add(
-            gd.train.resourceApplyGradientDescent(
-                handles.get(i), rate, grads.dy(i).expect(TFloat32.class)));
-      }
-      previous = updates;
-      b.stepsDone.add(s.withName("done").withControlDependencies(updates).noOp());
+      stepsDone.add(s.withName("done").withControlDependencies(writes).noOp());
     }
-    for (int j = 1; j <= k; j++) {
-      Ops add = d.withSubScope("add_costs_" + j);
-      b.accumulateCost.add(
-          add.assignAddVariableOp(
-              sum,
-              add.sum(
-                  add.dtypes.cast(add.stack(costs.subList(0, j)), TFloat64.class),
-                  add.constant(0))));
+    List<Op> accumulate = InGraphTraining.addCostSums(d, variables.costSum(), costs);
+    return new Built(
+        scratch.toGraphDef(), variables, indices.op().name(), names(stepsDone), names(accumulate));
+  }
+
+  private static List<Operand<TFloat32>> read(Ops tf, List<Operand<?>> handles) {
+    List<Operand<TFloat32>> reads = new ArrayList<>();
+    for (Operand<?> h : handles) {
+      reads.add(tf.readVariableOp(h, TFloat32.class));
     }
+    return reads;
+  }
+
+  /**
+   * {@code ResourceApplyGradientDescent} on every weight; every update waits for every gradient, as
+   * in the lesson's {@code GradientDescent} step.
+   */
+  private static List<Op> applied(
+      Ops s, List<Operand<?>> handles, DescentStep math, float learningRate) {
+    Ops gd = s.withSubScope("GradientDescent").withControlDependencies(math.gradientOps());
+    Operand<TFloat32> rate = gd.constant(learningRate);
+    List<Op> updates = new ArrayList<>();
+    for (int i = 0; i < handles.size(); i++) {
+      updates.add(
+          gd.train.resourceApplyGradientDescent(handles.get(i), rate, math.gradients().get(i)));
+    }
+    return updates;
+  }
+
+  private static List<String> names(List<? extends Op> ops) {
+    return ops.stream().map(o -> o.op().name()).toList();
   }
 
   /**
@@ -335,33 +248,6 @@ public final class CompiledTraining implements InGraphTraining, AutoCloseable {
     return marked.build();
   }
 
-  private static final String XLA_COMPILE = "_XlaCompile";
-
-  @Override
-  public int stepsPerRun() {
-    return stepsPerRun;
-  }
-
-  @Override
-  public int batchSize() {
-    return batchSize;
-  }
-
-  /** Copies the training split and the network's weights (from {@code session}) in. */
-  @Override
-  public void load(Session modelSession) {
-    variables.load(session, modelSession, data);
-  }
-
-  /**
-   * Runs one step per batch given (up to {@link #stepsPerRun()}) in this loop's session; the
-   * network's {@code session} is not touched until {@link #takeCostSum}.
-   */
-  @Override
-  public void run(Session modelSession, int[] batchIndices) {
-    runner(batchIndices, r -> r.run().close());
-  }
-
   /**
    * Runs as {@link #run} does and returns the graphs TensorFlow executed for it, after Grappler and
    * XLA's clustering ({@code RunOptions.output_partition_graphs}): their op types, counted.
@@ -373,7 +259,7 @@ public final class CompiledTraining implements InGraphTraining, AutoCloseable {
   public Map<String, Integer> partitionGraphOps(int[] batchIndices) {
     Map<String, Integer> ops = new TreeMap<>();
     RunOptions options = RunOptions.newBuilder().setOutputPartitionGraphs(true).build();
-    runner(
+    run(
         batchIndices,
         r -> {
           try (Result result = r.setOptions(options).runAndFetchMetadata()) {
@@ -388,32 +274,9 @@ public final class CompiledTraining implements InGraphTraining, AutoCloseable {
     return ops;
   }
 
-  private void runner(int[] batchIndices, Consumer<Session.Runner> action) {
-    int j = InGraphTraining.batches(batchIndices, batchSize, stepsPerRun);
-    int[] padded = InGraphTraining.padded(batchIndices, batchSize, stepsPerRun);
-    try (TInt32 ix =
-        TInt32.tensorOf(Shape.of(padded.length), DataBuffers.of(padded, true, false))) {
-      action.accept(
-          session
-              .runner()
-              .feed(indices, ix)
-              .addTarget(stepsDone.get(j - 1))
-              .addTarget(accumulateCost.get(j - 1)));
-    }
-  }
-
-  /**
-   * Copies the trained weights into the network's variables in {@code session}, and returns the sum
-   * of the costs of the steps run since the last call.
-   */
+  /** Targets the first {@code steps} steps and the sum of their costs. */
   @Override
-  public double takeCostSum(Session modelSession) {
-    return variables.takeCostSum(session, modelSession);
-  }
-
-  @Override
-  public void close() {
-    session.close();
-    graph.close();
+  protected Session.Runner runSteps(Session.Runner runner, int steps, TInt32 stepsTensor) {
+    return runner.addTarget(stepsDone.get(steps - 1)).addTarget(accumulateCost.get(steps - 1));
   }
 }

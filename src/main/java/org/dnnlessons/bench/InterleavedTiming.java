@@ -2,6 +2,8 @@ package org.dnnlessons.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.DoubleSupplier;
 
 /**
  * Times several tasks in turn, repetition by repetition, instead of one task's repetitions and then
@@ -49,8 +51,7 @@ final class InterleavedTiming {
   record Rounds(List<Measurement> times, double[] atRoundStart) {}
 
   /** As {@link #run(int, List)}, reading {@code probe} at the start of each timed round. */
-  static Rounds run(int rounds, List<Timed> tasks, java.util.function.DoubleSupplier probe)
-      throws Exception {
+  static Rounds run(int rounds, List<Timed> tasks, DoubleSupplier probe) throws Exception {
     if (rounds < 1 || tasks.isEmpty()) {
       throw new IllegalArgumentException("need at least one round and one task");
     }
@@ -90,7 +91,7 @@ final class InterleavedTiming {
   /** A table cell of {@code steps} per second: the median, then the slowest and fastest round. */
   static String rateCell(int steps, Measurement task) {
     return String.format(
-        java.util.Locale.ROOT,
+        Locale.ROOT,
         "%.0f (%.0f-%.0f)",
         steps / task.median(),
         steps / task.max(),
@@ -106,6 +107,6 @@ final class InterleavedTiming {
       return "1";
     }
     Measurement r = new Measurement(ratios(reference, task));
-    return String.format(java.util.Locale.ROOT, "%.2fx (%.2f-%.2f)", r.median(), r.min(), r.max());
+    return String.format(Locale.ROOT, "%.2fx (%.2f-%.2f)", r.median(), r.min(), r.max());
   }
 }

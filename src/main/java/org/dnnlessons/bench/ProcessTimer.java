@@ -1,6 +1,7 @@
 package org.dnnlessons.bench;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,9 +43,7 @@ final class ProcessTimer {
     ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
     pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "3");
     Process p = pb.start();
-    String text =
-        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-            .strip();
+    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0 || text.isEmpty()) {
       p.destroyForcibly();
       throw new IOException("benchmark command failed: " + String.join(" ", command));

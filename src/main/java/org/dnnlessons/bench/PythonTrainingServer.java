@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -150,7 +151,7 @@ public final class PythonTrainingServer implements AutoCloseable {
       if (stopped.get()) {
         throw new IOException(
             String.format(
-                java.util.Locale.ROOT,
+                Locale.ROOT,
                 "%s: no 'ready' within %.1f s; stopped it",
                 program,
                 readyTimeout.toMillis() / 1000.0),

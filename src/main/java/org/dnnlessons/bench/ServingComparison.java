@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -148,7 +149,7 @@ public final class ServingComparison {
     for (int i = 0; i < n; i++) {
       s.append(i == 0 ? "[" : ",[");
       for (int p = 0; p < 784; p++) {
-        s.append(p == 0 ? "" : ",").append(test.pixel(i, p / 28, p % 28) / 255f);
+        s.append(p == 0 ? "" : ",").append(test.pixel(i, p / 28, p % 28) * DataSet.PIXEL_SCALE);
       }
       s.append(']');
     }
@@ -177,7 +178,7 @@ public final class ServingComparison {
             new Thread(
                 () -> {
                   try {
-                    r.transferTo(java.io.Writer.nullWriter());
+                    r.transferTo(Writer.nullWriter());
                   } catch (IOException e) {
                     // the peer stopped
                   }

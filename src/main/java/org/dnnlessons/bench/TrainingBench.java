@@ -1,5 +1,9 @@
 package org.dnnlessons.bench;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.List;
 import org.dnnlessons.data.Batch;
 import org.dnnlessons.data.DataSet;
@@ -234,8 +238,7 @@ public final class TrainingBench {
         s.run(net.init());
         if (loop == null) {
           for (int at = 0; at < indices.length; at += batchSize) {
-            try (Batch b =
-                train.toBatch(java.util.Arrays.copyOfRange(indices, at, at + batchSize))) {
+            try (Batch b = train.toBatch(Arrays.copyOfRange(indices, at, at + batchSize))) {
               net.trainStep(s, b.images(), b.oneHotLabels());
             }
           }
@@ -243,8 +246,7 @@ public final class TrainingBench {
           loop.load(s);
           int run = loop.stepsPerRun() * batchSize;
           for (int at = 0; at < indices.length; at += run) {
-            loop.run(
-                s, java.util.Arrays.copyOfRange(indices, at, Math.min(indices.length, at + run)));
+            loop.run(s, Arrays.copyOfRange(indices, at, Math.min(indices.length, at + run)));
           }
           loop.takeCostSum(s);
         }
@@ -274,13 +276,11 @@ public final class TrainingBench {
       Mlp.Network net = Mlp.build(graph, Mlp.Options.lesson().withGraphSeed(1L));
       try (Session s = net.model().newSession()) {
         s.run(net.init());
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (var v : net.variables()) {
           try (Result r = s.runner().fetch(v.read()).run()) {
             TFloat32 t = (TFloat32) r.get(0);
-            java.nio.ByteBuffer b =
-                java.nio.ByteBuffer.allocate((int) t.size() * 4)
-                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer b = ByteBuffer.allocate((int) t.size() * 4).order(ByteOrder.LITTLE_ENDIAN);
             t.scalars().forEach(x -> b.putFloat(x.getFloat()));
             bytes.write(b.array());
           }

@@ -21,12 +21,19 @@ import org.tensorflow.types.TInt32;
  */
 public final class DataSet {
 
+  /**
+   * What a pixel byte is multiplied by to become a float in [0, 1]: float32 {@code 1/255}, as
+   * numpy's {@code images.astype(float32) * (1.0 / 255.0)} computes it. Every place that turns
+   * pixels into floats (here, and the in-graph training loops) uses this one constant: their
+   * weights are bit-identical only while they agree.
+   */
+  public static final float PIXEL_SCALE = (float) (1.0 / 255.0);
+
   private static final float[] BYTE_TO_FLOAT = new float[256];
 
   static {
-    float scale = (float) (1.0 / 255.0);
     for (int i = 0; i < 256; i++) {
-      BYTE_TO_FLOAT[i] = (float) i * scale;
+      BYTE_TO_FLOAT[i] = (float) i * PIXEL_SCALE;
     }
   }
 

@@ -2,9 +2,11 @@ package org.dnnlessons.lessons;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.checkpoint.CheckpointState;
 import org.dnnlessons.checkpoint.Saver;
 import org.dnnlessons.data.DataSource;
+import org.dnnlessons.data.DatasetException;
 import org.dnnlessons.data.EmbeddedMnist;
 import org.dnnlessons.data.MnistDataSets;
 import org.dnnlessons.train.Evaluator;
@@ -71,9 +73,8 @@ public final class LoadTrainedModel {
    * @param options the checkpoint and where the test digits come from
    * @param out where the test accuracy is printed, as the notebook's cell prints it
    * @return the test accuracy, float32 in [0, 1]
-   * @throws Exception a {@link org.dnnlessons.checkpoint.CheckpointException} when the checkpoint
-   *     is missing or does not fit the model, a {@link org.dnnlessons.data.DatasetException} when
-   *     the digits cannot be read
+   * @throws Exception a {@link CheckpointException} when the checkpoint is missing or does not fit
+   *     the model, a {@link DatasetException} when the digits cannot be read
    */
   public static Tested run(Options options, PrintStream out) throws Exception {
     String prefix = CheckpointState.resolve(Path.of(options.file())).toString();

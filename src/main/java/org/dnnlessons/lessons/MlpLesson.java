@@ -8,8 +8,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.dnnlessons.data.Batch;
+import org.dnnlessons.data.DataSet;
 import org.dnnlessons.data.DataSource;
 import org.dnnlessons.data.DatasetException;
+import org.dnnlessons.data.DirectorySource;
 import org.dnnlessons.data.EmbeddedMnist;
 import org.dnnlessons.data.MnistDataSets;
 import org.dnnlessons.format.NumpyFormat;
@@ -150,7 +152,7 @@ public final class MlpLesson {
     /**
      * These options reading the digits from elsewhere.
      *
-     * @param value where the digits come from, e.g. a {@link org.dnnlessons.data.DirectorySource}
+     * @param value where the digits come from, e.g. a {@link DirectorySource}
      * @return new options; these are unchanged
      */
     public Options withData(DataSource value) {
@@ -198,8 +200,8 @@ public final class MlpLesson {
    * @param options the network, epochs, batch size, data and seed
    * @param out where the epoch lines and the test accuracy are printed
    * @return the epochs' costs, the steps, the time and the test accuracy
-   * @throws Exception a {@link org.dnnlessons.data.DatasetException} when the digits cannot be
-   *     read, or what training throws
+   * @throws Exception a {@link DatasetException} when the digits cannot be read, or what training
+   *     throws
    */
   public static Trained run(Options options, PrintStream out) throws Exception {
     return run(options, readData(options), out);
@@ -232,14 +234,7 @@ public final class MlpLesson {
   public static Trained run(Options options, MnistDataSets mnist, PrintStream out) {
     int trainingEpochs = options.trainingEpochs();
     int batchSize = options.batchSize();
-    if (batchSize > mnist.train().numExamples()) {
-      throw new IllegalArgumentException(
-          "batch size "
-              + batchSize
-              + " is larger than the training split ("
-              + mnist.train().numExamples()
-              + " examples)");
-    }
+    checkBatchSize(batchSize, mnist.train());
     try (Graph graph = new Graph()) {
       Mlp.Network net =
           buildGraph(
@@ -296,6 +291,17 @@ public final class MlpLesson {
     }
   }
 
+  private static void checkBatchSize(int batchSize, DataSet train) {
+    if (batchSize > train.numExamples()) {
+      throw new IllegalArgumentException(
+          "batch size "
+              + batchSize
+              + " is larger than the training split ("
+              + train.numExamples()
+              + " examples)");
+    }
+  }
+
   /**
    * The lesson's graph, written op by op as the notebook's cells write it: the {@code weights} and
    * {@code biases} maps keyed {@code "hidden_layer"} and {@code "out"} (one more key per deeper
@@ -313,23 +319,14 @@ public final class MlpLesson {
    * @return the network: its placeholders, logits, cost, optimizer and accuracy ops
    */
   public static Mlp.Network buildGraph(Graph graph, Mlp.Options options) {
-    ModelGraph g =
-        options.graphSeed() == null
-            ? ModelGraph.create(graph)
-            : ModelGraph.create(graph, options.graphSeed());
+    ModelGraph g = modelGraph(graph, options);
     Ops tf = g.tf();
     int nInput = options.imageRows() * options.imageColumns(); // MNIST data input (28*28)
     int nClasses = Mlp.NUM_CLASSES; // MNIST total classes (0-9 digits)
     float stddev = (float) options.initStddev(); // the lesson: tf.random_normal's 1.0
 
-    // One name scope per layer, created once: hidden_layer (hidden_layer_2, ...), then out
-    Map<String, Ops> layers = new LinkedHashMap<>();
-    for (int i = 0; i < options.hidden().size(); i++) {
-      layers.put(Mlp.hiddenScope(i), tf.withSubScope(Mlp.hiddenScope(i)));
-    }
-    layers.put("out", tf.withSubScope("out"));
-    List<Integer> widths = new ArrayList<>(options.hidden());
-    widths.add(nClasses);
+    Map<String, Ops> layers = layerScopes(tf, options);
+    List<Integer> widths = widths(options);
 
     // Store layers weight & bias
     Map<String, NamedVariable<TFloat32>> weights = weights(g, layers, nInput, widths, stddev);
@@ -364,18 +361,10 @@ public final class MlpLesson {
         new GradientDescent(graph, (float) options.learningRate()).minimize(cost, "train_op");
 
     // Calculate accuracy
-    Operand<TFloat32> correctPrediction =
-        tf.dtypes.cast(
-            tf.math.equal(
-                tf.math.argMax(logits, tf.constant(1)), tf.math.argMax(y, tf.constant(1))),
-            TFloat32.class);
-    Operand<TFloat32> accuracy =
-        tf.withName("accuracy").math.mean(correctPrediction, tf.constant(0));
+    Operand<TFloat32> accuracy = accuracy(tf, logits, y);
 
     // Initializing the variables
     Op init = g.globalVariablesInitializer();
-    List<NamedVariable<TFloat32>> variables = new ArrayList<>(weights.values());
-    variables.addAll(biases.values());
     return new Mlp.Network(
         g,
         x,
@@ -387,7 +376,51 @@ public final class MlpLesson {
         accuracy,
         optimizer,
         init,
-        List.copyOf(variables));
+        variables(weights, biases));
+  }
+
+  /** The graph and its op-level seeds: the options' graph seed, or none. */
+  private static ModelGraph modelGraph(Graph graph, Mlp.Options options) {
+    return options.graphSeed() == null
+        ? ModelGraph.create(graph)
+        : ModelGraph.create(graph, options.graphSeed());
+  }
+
+  /** Each layer's output width: the hidden layers', then the 10 classes. */
+  private static List<Integer> widths(Mlp.Options options) {
+    List<Integer> widths = new ArrayList<>(options.hidden());
+    widths.add(Mlp.NUM_CLASSES);
+    return widths;
+  }
+
+  /** The weights, then the biases: {@link Mlp.Network#variables()}'s order. */
+  private static List<NamedVariable<TFloat32>> variables(
+      Map<String, NamedVariable<TFloat32>> weights, Map<String, NamedVariable<TFloat32>> biases) {
+    List<NamedVariable<TFloat32>> variables = new ArrayList<>(weights.values());
+    variables.addAll(biases.values());
+    return List.copyOf(variables);
+  }
+
+  /** One name scope per layer, created once: hidden_layer (hidden_layer_2, ...), then out. */
+  private static Map<String, Ops> layerScopes(Ops tf, Mlp.Options options) {
+    Map<String, Ops> layers = new LinkedHashMap<>();
+    for (int i = 0; i < options.hidden().size(); i++) {
+      layers.put(Mlp.hiddenScope(i), tf.withSubScope(Mlp.hiddenScope(i)));
+    }
+    layers.put("out", tf.withSubScope("out"));
+    return layers;
+  }
+
+  /**
+   * The notebook's "Calculate accuracy": the share of examples whose largest logit is their label.
+   */
+  private static Operand<TFloat32> accuracy(Ops tf, Operand<TFloat32> logits, Operand<TFloat32> y) {
+    Operand<TFloat32> correctPrediction =
+        tf.dtypes.cast(
+            tf.math.equal(
+                tf.math.argMax(logits, tf.constant(1)), tf.math.argMax(y, tf.constant(1))),
+            TFloat32.class);
+    return tf.withName("accuracy").math.mean(correctPrediction, tf.constant(0));
   }
 
   /** The "Weights and Biases" cell's {@code weights}: {@code [in, out]} per layer, drawn first. */

@@ -105,10 +105,16 @@ public final class NamingFix {
    * @throws CheckpointException when the checkpoint cannot be written or read
    */
   public static Restored run(Options options, PrintStream out) throws CheckpointException {
-    String saveFile = options.file();
-    float[][] savedWeights;
-    float[] savedBias;
+    Saved saved = save(options.file(), out);
+    // Remove the previous weights and bias
+    return load(options.file(), saved, out);
+  }
 
+  /** The values {@link #save} wrote: weights {@code [2, 3]} and bias {@code [3]}. */
+  private record Saved(float[][] weights, float[] bias) {}
+
+  /** The cell's first half: {@code weights_0} and {@code bias_0} named, saved. */
+  private static Saved save(String saveFile, PrintStream out) throws CheckpointException {
     try (Graph graph = new Graph()) {
       ModelGraph g = ModelGraph.create(graph);
       Ops tf = g.tf();
@@ -129,13 +135,16 @@ public final class NamingFix {
         sess.run(g.globalVariablesInitializer());
         saver.save(sess, saveFile);
         try (Result saved = sess.runner().fetch(weights).fetch(bias).run()) {
-          savedWeights = Tensors.toMatrix((TFloat32) saved.get(0));
-          savedBias = Tensors.toArray((TFloat32) saved.get(1));
+          return new Saved(
+              Tensors.toMatrix((TFloat32) saved.get(0)), Tensors.toArray((TFloat32) saved.get(1)));
         }
       }
     }
+  }
 
-    // Remove the previous weights and bias
+  /** The cell's second half: the same names, created in the opposite order, restored. */
+  private static Restored load(String saveFile, Saved saved, PrintStream out)
+      throws CheckpointException {
     try (Graph graph = new Graph()) {
       ModelGraph g = ModelGraph.create(graph);
       Ops tf = g.tf();
@@ -160,8 +169,8 @@ public final class NamingFix {
           return new Restored(
               weights.tensorName(),
               bias.tensorName(),
-              savedWeights,
-              savedBias,
+              saved.weights(),
+              saved.bias(),
               Tensors.toMatrix((TFloat32) loaded.get(0)),
               Tensors.toArray((TFloat32) loaded.get(1)));
         }

@@ -2,9 +2,11 @@ package org.dnnlessons.lessons;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.checkpoint.Saver;
 import org.dnnlessons.data.Batch;
 import org.dnnlessons.data.DataSource;
+import org.dnnlessons.data.DatasetException;
 import org.dnnlessons.data.EmbeddedMnist;
 import org.dnnlessons.data.MnistDataSets;
 import org.dnnlessons.train.Evaluator;
@@ -151,9 +153,8 @@ public final class SaveTrainedModel {
    * @param options the checkpoint prefix, epochs, seed and data
    * @param out where the epoch lines are printed
    * @return the checkpoint prefix written and the steps run
-   * @throws Exception a {@link org.dnnlessons.data.DatasetException} when the digits cannot be
-   *     read, a {@link org.dnnlessons.checkpoint.CheckpointException} when the checkpoint cannot be
-   *     written
+   * @throws Exception a {@link DatasetException} when the digits cannot be read, a {@link
+   *     CheckpointException} when the checkpoint cannot be written
    */
   public static Saved run(Options options, PrintStream out) throws Exception {
     long seed = options.seed() != null ? options.seed() : System.nanoTime();

@@ -1,9 +1,12 @@
 package org.dnnlessons.nn;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.nn.LeakyRelu;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -208,8 +211,8 @@ public record Activation(Kind kind, double negativeSlope, Double maxValue, doubl
    * @return the lowercase names of {@link Kind}'s constants, then the aliases {@code swish} and
    *     {@code hard_swish}; a new modifiable list
    */
-  public static java.util.List<String> names() {
-    java.util.List<String> out = new java.util.ArrayList<>();
+  public static List<String> names() {
+    List<String> out = new ArrayList<>();
     for (Kind k : Kind.values()) {
       out.add(k.name().toLowerCase(Locale.ROOT));
     }
@@ -281,8 +284,7 @@ public record Activation(Kind kind, double negativeSlope, Double maxValue, doubl
       case LINEAR -> x;
       case RELU -> relu(tf, x);
       case RELU6 -> tf.nn.relu6(x);
-      case LEAKY_RELU ->
-          tf.nn.leakyRelu(x, org.tensorflow.op.nn.LeakyRelu.alpha((float) negativeSlope));
+      case LEAKY_RELU -> tf.nn.leakyRelu(x, LeakyRelu.alpha((float) negativeSlope));
       case ELU -> elu(tf, x);
       case SELU -> tf.nn.selu(x);
       case GELU ->
@@ -333,7 +335,7 @@ public record Activation(Kind kind, double negativeSlope, Double maxValue, doubl
   /** Keras 3's {@code ReLU.static_call}, op for op. */
   private Operand<TFloat32> relu(Ops tf, Operand<TFloat32> x) {
     if (negativeSlope != 0 && maxValue == null && threshold == 0) {
-      return tf.nn.leakyRelu(x, org.tensorflow.op.nn.LeakyRelu.alpha((float) negativeSlope));
+      return tf.nn.leakyRelu(x, LeakyRelu.alpha((float) negativeSlope));
     }
     Operand<TFloat32> negativePart = null;
     if (negativeSlope != 0) {

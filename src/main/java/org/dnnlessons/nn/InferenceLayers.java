@@ -1,5 +1,6 @@
 package org.dnnlessons.nn;
 
+import java.util.Locale;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -102,7 +103,7 @@ final class InferenceLayers {
 
     static String snake(String name) {
       String s = name.replaceAll("(.)([A-Z][a-z]+)", "$1_$2");
-      return s.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+      return s.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
     }
   }
 }

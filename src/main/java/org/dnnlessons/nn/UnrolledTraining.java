@@ -3,13 +3,11 @@ package org.dnnlessons.nn;
 import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;
-import org.tensorflow.Output;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Gradients;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
@@ -122,7 +120,6 @@ public record UnrolledTraining(
     int rows = options.imageRows();
     int cols = options.imageColumns();
     List<NamedVariable<TFloat32>> variables = net.variables();
-    int layers = variables.size() / 2;
     List<Op> previousUpdates = List.of();
     List<Operand<TFloat32>> costs = new ArrayList<>();
     List<Op> stepsDone = new ArrayList<>();
@@ -146,28 +143,16 @@ public record UnrolledTraining(
               ys,
               step.constant(new int[] {k * batchSize, 0}),
               step.constant(new int[] {batchSize, Mlp.NUM_CLASSES}));
-      Operand<TFloat32> layer = step.reshape(x, step.constant(new int[] {-1, rows * cols}));
-      for (int i = 0; i < layers - 1; i++) {
-        layer = Layers.relu(step, Layers.linear(step, layer, reads.get(i), reads.get(layers + i)));
-      }
-      Operand<TFloat32> logits =
-          Layers.linear(step, layer, reads.get(layers - 1), reads.get(2 * layers - 1));
-      Operand<TFloat32> cost =
-          step.math.mean(step.nn.softmaxCrossEntropyWithLogits(logits, y).loss(), step.constant(0));
-      costs.add(cost);
-      Gradients grads = step.withSubScope("gradients").gradients(cost, reads);
-      List<Op> allGradients = new ArrayList<>();
-      for (int i = 0; i < reads.size(); i++) {
-        Output<?> g = grads.dy(i);
-        allGradients.add(() -> g.op());
-      }
-      Ops gd = step.withSubScope("GradientDescent").withControlDependencies(allGradients);
+      Operand<TFloat32> flat = step.reshape(x, step.constant(new int[] {-1, rows * cols}));
+      DescentStep math = DescentStep.build(step, flat, y, reads, false);
+      costs.add(math.cost());
+      Ops gd = step.withSubScope("GradientDescent").withControlDependencies(math.gradientOps());
       Operand<TFloat32> rate = gd.constant((float) options.learningRate());
       List<Op> updates = new ArrayList<>();
       for (int i = 0; i < variables.size(); i++) {
         updates.add(
             gd.train.applyGradientDescent(
-                variables.get(i).variable(), rate, grads.dy(i).expect(TFloat32.class)));
+                variables.get(i).variable(), rate, math.gradients().get(i)));
       }
       previousUpdates = updates;
       // each step reads what the one before wrote, so this runs steps 0..k and no further

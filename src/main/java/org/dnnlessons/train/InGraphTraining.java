@@ -1,7 +1,15 @@
 package org.dnnlessons.train;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import org.dnnlessons.data.DataSet;
+import org.tensorflow.Operand;
 import org.tensorflow.Session;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
 
 /**
  * A training loop that holds the training split in a graph and runs several steps per {@code
@@ -9,16 +17,10 @@ import org.tensorflow.Session;
  * bit-identical to the plain loop), {@link WhileLoopTraining} ({@code train --jit-compile}: a copy
  * of the network whose steps XLA compiles as one loop, the same math in another float order) or the
  * benchmark's {@code bench.CompiledTraining} (the same, unrolled). {@link Trainer} drives any of
- * them.
+ * them: a run's batches are {@link DataSet#nextBatchesIndices}, the same batches {@link
+ * DataSet#nextBatch} would draw.
  */
-public interface InGraphTraining {
-
-  /**
-   * The most steps one run takes ({@code k}).
-   *
-   * @return {@code k}, {@code >= 1}
-   */
-  int stepsPerRun();
+public interface InGraphTraining extends TrainingSteps {
 
   /**
    * Rows of one step.
@@ -36,6 +38,30 @@ public interface InGraphTraining {
   void load(Session session);
 
   /**
+   * {@link #load}s the split and the weights.
+   *
+   * @param session the network's session, with its variables initialized or restored
+   */
+  @Override
+  default void start(Session session) {
+    load(session);
+  }
+
+  /**
+   * {@link #run}s the next {@code steps} batches of {@code train}, drawn as {@link
+   * DataSet#nextBatch} draws them, in one {@code Session.run}.
+   *
+   * @param session the network's session
+   * @param train the training split this loop holds
+   * @param batchSize examples per step: this loop's {@link #batchSize()}
+   * @param steps from 1 to {@link #stepsPerRun()}
+   */
+  @Override
+  default void runSteps(Session session, DataSet train, int batchSize, int steps) {
+    run(session, train.nextBatchesIndices(steps, batchSize, true));
+  }
+
+  /**
    * Runs one step per batch given: {@code batchIndices} holds {@code j * batchSize} indices into
    * the training split, batch after batch, {@code 1 <= j <= stepsPerRun}.
    *
@@ -45,16 +71,6 @@ public interface InGraphTraining {
    *     and {@link #stepsPerRun()}
    */
   void run(Session session, int[] batchIndices);
-
-  /**
-   * Ends an epoch: the network's variables in {@code session} hold the trained weights afterwards
-   * (for validation, checkpoints); returns the sum of the costs of the steps run since the last
-   * call and starts a new sum.
-   *
-   * @param session the network's session; its variables receive the trained weights
-   * @return the sum of the float32 costs of the steps run since the last call, added in float64
-   */
-  double takeCostSum(Session session);
 
   /**
    * Checks the indices of a run: 1 to {@code k} whole batches of {@code batchSize}.
@@ -94,5 +110,30 @@ public interface InGraphTraining {
     return batchIndices.length == k * batchSize
         ? batchIndices
         : Arrays.copyOf(batchIndices, k * batchSize);
+  }
+
+  /**
+   * The ops that add the costs of a run's first {@code j} steps to the float64 variable {@code
+   * sum}, for {@code j} from 1 to {@code k} ({@code add_costs_j/}): a run of fewer than {@code k}
+   * steps (the end of an epoch) adds only theirs. The costs add up in the graph, since fetching
+   * them every run would cost about 15%.
+   *
+   * @param tf the scope of the ops
+   * @param sum the handle of a float64 scalar resource variable
+   * @param costs the {@code k} steps' costs, float32 scalars, in order
+   * @return {@code k} ops, the {@code (j-1)}-th adds the first {@code j} costs
+   */
+  static List<Op> addCostSums(Ops tf, Operand<?> sum, List<Operand<TFloat32>> costs) {
+    List<Op> accumulate = new ArrayList<>();
+    for (int j = 1; j <= costs.size(); j++) {
+      Ops add = tf.withSubScope("add_costs_" + j);
+      accumulate.add(
+          add.assignAddVariableOp(
+              sum,
+              add.sum(
+                  add.dtypes.cast(add.stack(costs.subList(0, j)), TFloat64.class),
+                  add.constant(0))));
+    }
+    return accumulate;
   }
 }

@@ -9,6 +9,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
 
 /**
  * Draws the learning curve of a training run (mean training cost and validation accuracy per epoch,
@@ -39,7 +40,7 @@ public final class LearningCurvePlot {
             .xAxisTitle("epoch")
             .yAxisTitle("training cost")
             .build();
-    chart.getStyler().setYAxisGroupPosition(1, org.knowm.xchart.style.Styler.YAxisPosition.Right);
+    chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
     List<Integer> x = new ArrayList<>();
     List<Double> cost = new ArrayList<>();
     List<Integer> vx = new ArrayList<>();

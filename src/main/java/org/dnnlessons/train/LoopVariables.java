@@ -8,36 +8,30 @@ import org.dnnlessons.nn.NamedVariable;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.VarHandleOp;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
-import org.tensorflow.types.TInt32;
-import org.tensorflow.types.TUint8;
-import org.tensorflow.types.family.TType;
 
 /**
  * The resource variables a compiled training loop ({@link WhileLoopTraining}, and the benchmark's
  * {@code bench.CompiledTraining}) keeps in a graph and session of its own, and their exchange with
- * the network's session: a copy of the network's weights, the training split (uint8 pixels, or
- * float32 ones, and int32 labels) and the sum of the steps' costs (float64). {@link #load} copies
- * the split and the network's weights in before the first run; {@link #takeCostSum} copies the
- * trained weights back into the network's {@code VariableV2}s and returns the cost sum, at the end
- * of each epoch.
+ * the network's session: a copy of the network's weights, the training split ({@link InGraphSplit})
+ * and the sum of the steps' costs (float64). {@link #load} copies the split and the network's
+ * weights in before the first run; {@link #takeCostSum} copies the trained weights back into the
+ * network's {@code VariableV2}s and returns the cost sum, at the end of each epoch.
  *
  * <p>Made while the loop's graph is built ({@link #add}); the handles ({@link #weights()}, {@link
- * #images()}, {@link #labels()}, {@link #costSum()}) serve the building only, the rest keeps op
- * names, valid in the graph imported from the one built.
+ * #split()}, {@link #costSum()}) serve the building only, the rest keeps op names, valid in the
+ * graph imported from the one built.
  */
 public final class LoopVariables {
 
   private final List<NamedVariable<TFloat32>> modelVariables;
-  private final boolean floatPixels;
+  private final InGraphSplit split;
   // the network's side: assign fed values to its VariableV2s
   private final List<Placeholder<TFloat32>> modelIn = new ArrayList<>();
   private final List<Op> modelAssign = new ArrayList<>();
@@ -45,21 +39,15 @@ public final class LoopVariables {
   private final List<String> weightsIn = new ArrayList<>();
   private final List<String> weightsAssign = new ArrayList<>();
   private final List<String> weightsOut = new ArrayList<>();
-  private final String pixelsIn;
-  private final String labelsIn;
-  private final String loadData;
   private final String readCostSum;
   private final String resetCost;
   // handles, for building
   private final List<Operand<?>> weights = new ArrayList<>();
-  private final Operand<?> images;
-  private final Operand<?> labels;
   private final Operand<?> costSum;
 
   private LoopVariables(
       Mlp.Network net, String scope, Ops tf, String sharedName, DataSet data, boolean floatPixels) {
     this.modelVariables = net.variables();
-    this.floatPixels = floatPixels;
     Ops model = net.model().tf().withSubScope(scope);
     for (int i = 0; i < modelVariables.size(); i++) {
       NamedVariable<TFloat32> v = modelVariables.get(i);
@@ -77,21 +65,7 @@ public final class LoopVariables {
       weightsOut.add(tf.readVariableOp(handle, TFloat32.class).op().name());
     }
     Ops d = tf.withSubScope("data");
-    int n = data.numExamples();
-    Class<? extends TType> pixelType = floatPixels ? TFloat32.class : TUint8.class;
-    Shape pixelShape = Shape.of(n, data.imageSize());
-    images = d.varHandleOp(pixelType, pixelShape, VarHandleOp.sharedName(sharedName + "_images"));
-    labels =
-        d.varHandleOp(TInt32.class, Shape.of(n), VarHandleOp.sharedName(sharedName + "_labels"));
-    var pixels = d.placeholder(pixelType, Placeholder.shape(pixelShape));
-    var classes = d.placeholder(TInt32.class, Placeholder.shape(Shape.of(n)));
-    pixelsIn = pixels.op().name();
-    labelsIn = classes.op().name();
-    loadData =
-        d.withControlDependencies(List.of(d.assignVariableOp(images, pixels)))
-            .assignVariableOp(labels, classes)
-            .op()
-            .name();
+    split = InGraphSplit.add(d, sharedName, data, floatPixels);
     costSum =
         d.varHandleOp(TFloat64.class, Shape.scalar(), VarHandleOp.sharedName(sharedName + "_cost"));
     readCostSum = d.readVariableOp(costSum, TFloat64.class).op().name();
@@ -126,21 +100,12 @@ public final class LoopVariables {
   }
 
   /**
-   * The handle of the training split's pixels, {@code [n, imageSize]}, uint8 or float32.
+   * The training split held in the loop's graph: its pixels and labels, and its batches.
    *
-   * @return the resource handle
+   * @return the split
    */
-  public Operand<?> images() {
-    return images;
-  }
-
-  /**
-   * The handle of the training split's labels, {@code [n]} int32.
-   *
-   * @return the resource handle
-   */
-  public Operand<?> labels() {
-    return labels;
+  public InGraphSplit split() {
+    return split;
   }
 
   /**
@@ -153,48 +118,14 @@ public final class LoopVariables {
   }
 
   /**
-   * Copies {@code data} (as its {@link DataSet} makes floats: {@code uint8 * (1/255)}) and the
-   * network's weights from {@code modelSession} into {@code loopSession}, and zeroes the cost sum.
+   * Copies the training split ({@link InGraphSplit#load}) and the network's weights from {@code
+   * modelSession} into {@code loopSession}, and zeroes the cost sum.
    *
    * @param loopSession the loop graph's session
    * @param modelSession the network's session, with its variables initialized or restored
-   * @param data the training split
    */
-  public void load(Session loopSession, Session modelSession, DataSet data) {
-    int n = data.numExamples();
-    int size = data.imageSize();
-    int[] classes = new int[n];
-    byte[] bytes = floatPixels ? null : new byte[n * size];
-    float[] floats = floatPixels ? new float[n * size] : null;
-    for (int i = 0; i < n; i++) {
-      classes[i] = data.label(i);
-      for (int r = 0; r < data.imageRows(); r++) {
-        for (int c = 0; c < data.imageColumns(); c++) {
-          int p = data.pixel(i, r, c);
-          int at = i * size + r * data.imageColumns() + c;
-          if (bytes != null) {
-            bytes[at] = (byte) p;
-          } else {
-            // numpy's uint8 -> float32 * (1/255), as DataSet makes it
-            floats[at] = p * (float) (1.0 / 255.0);
-          }
-        }
-      }
-    }
-    Shape shape = Shape.of(n, size);
-    try (Tensor pixels =
-            bytes != null
-                ? TUint8.tensorOf(shape, DataBuffers.of(bytes, true, false))
-                : TFloat32.tensorOf(shape, DataBuffers.of(floats, true, false));
-        TInt32 l = TInt32.tensorOf(Shape.of(n), DataBuffers.of(classes, true, false))) {
-      loopSession
-          .runner()
-          .feed(pixelsIn, pixels)
-          .feed(labelsIn, l)
-          .addTarget(loadData)
-          .run()
-          .close();
-    }
+  public void load(Session loopSession, Session modelSession) {
+    split.load(loopSession);
     loopSession.runner().addTarget(resetCost).run().close();
     Session.Runner fetch = modelSession.runner();
     modelVariables.forEach(v -> fetch.fetch(v.read()));

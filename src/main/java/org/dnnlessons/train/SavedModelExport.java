@@ -1,6 +1,7 @@
 package org.dnnlessons.train;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.dnnlessons.checkpoint.CheckpointException;
@@ -13,6 +14,7 @@ import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.SavedModel;
 import org.tensorflow.proto.SignatureDef;
+import org.tensorflow.proto.TensorInfo;
 import org.tensorflow.proto.TensorShapeProto;
 
 /**
@@ -54,7 +56,7 @@ public final class SavedModelExport {
     try {
       FilePublisher.publishDirectory(dir, model -> writeModel(session, net, saver, model));
     } catch (IOException e) {
-      throw e instanceof java.nio.file.FileAlreadyExistsException f
+      throw e instanceof FileAlreadyExistsException f
           ? new IOException(
               f.getFile() + ": already exists; a SavedModel is exported to a new directory", e)
           : e;
@@ -85,12 +87,12 @@ public final class SavedModelExport {
             .toByteArray());
   }
 
-  private static org.tensorflow.proto.TensorInfo tensorInfo(Operand<?> tensor) {
+  private static TensorInfo tensorInfo(Operand<?> tensor) {
     TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
     for (long d : tensor.shape().asArray()) {
       shape.addDim(TensorShapeProto.Dim.newBuilder().setSize(d));
     }
-    return org.tensorflow.proto.TensorInfo.newBuilder()
+    return TensorInfo.newBuilder()
         .setName(tensor.asOutput().op().name() + ":" + tensor.asOutput().index())
         .setDtype(DataType.DT_FLOAT)
         .setTensorShape(shape)

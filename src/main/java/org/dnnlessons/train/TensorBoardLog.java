@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
+import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -95,7 +96,7 @@ public final class TensorBoardLog implements AutoCloseable {
   public void graph(Graph model) {
     byte[] bytes = model.toGraphDef().toByteArray();
     try (TInt64 s = TInt64.scalarOf(0);
-        TString g = TString.tensorOfBytes(org.tensorflow.ndarray.NdArrays.scalarOfObject(bytes))) {
+        TString g = TString.tensorOfBytes(NdArrays.scalarOfObject(bytes))) {
       session.runner().feed(step, s).feed(graphDef, g).addTarget(writeGraph).run().close();
     }
   }

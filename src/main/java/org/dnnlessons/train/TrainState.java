@@ -1,13 +1,16 @@
 package org.dnnlessons.train;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.checkpoint.CheckpointReader;
 import org.dnnlessons.checkpoint.TensorInfo;
+import org.dnnlessons.data.DataSet;
 import org.dnnlessons.nn.ModelGraph;
 import org.dnnlessons.nn.NamedVariable;
 import org.tensorflow.Session;
+import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
@@ -29,7 +32,7 @@ import org.tensorflow.types.TInt64;
  *       names are {@code PREFIX-<global_step>}</td></tr>
  *   <tr><td>{@code train_state/epoch}</td><td>int64 {@code []}</td><td>epochs completed</td></tr>
  *   <tr><td>{@code train_state/shuffle_seed}</td><td>int64 {@code []}</td><td>the seed of the
- *       training split's shuffling ({@link org.dnnlessons.data.DataSet#nextBatch})</td></tr>
+ *       training split's shuffling ({@link DataSet#nextBatch})</td></tr>
  *   <tr><td>{@code train_state/batch_size}</td><td>int64 {@code []}</td><td>examples per
  *       step</td></tr>
  *   <tr><td>{@code train_state/train_examples}</td><td>int64 {@code []}</td><td>the size of the
@@ -121,14 +124,14 @@ final class TrainState {
   void write(Session session, Values v) {
     long[] scalars = {v.globalStep(), v.epoch(), v.shuffleSeed(), v.batchSize(), v.trainExamples()};
     double[] rows = new double[historyRows * HISTORY_COLUMNS];
-    java.util.Arrays.fill(rows, Double.NaN);
+    Arrays.fill(rows, Double.NaN);
     for (int i = 0; i < Math.min(historyRows, v.history().size()); i++) {
       EpochSummary e = v.history().get(i);
       rows[i * HISTORY_COLUMNS] = e.meanCost();
       rows[i * HISTORY_COLUMNS + 1] = e.validationAccuracy();
       rows[i * HISTORY_COLUMNS + 2] = e.seconds();
     }
-    List<org.tensorflow.Tensor> fed = new ArrayList<>();
+    List<Tensor> fed = new ArrayList<>();
     try {
       Session.Runner runner = session.runner();
       for (int i = 0; i < scalars.length; i++) {
@@ -145,7 +148,7 @@ final class TrainState {
       runner.addTarget(variables.get(scalars.length).initializer());
       runner.run().close();
     } finally {
-      fed.forEach(org.tensorflow.Tensor::close);
+      fed.forEach(Tensor::close);
     }
   }
 

@@ -22,8 +22,10 @@ public interface TrainingListener {
    * An epoch finished (and was validated, if due).
    *
    * @param summary the epoch's cost and, when validated, its validation accuracy
+   * @throws Exception to end training (e.g. a checkpoint that could not be saved); it reaches the
+   *     caller of {@link Trainer#train}
    */
-  default void epochFinished(EpochSummary summary) {}
+  default void epochFinished(EpochSummary summary) throws Exception {}
 
   /** A listener that ignores everything. */
   TrainingListener NONE = new TrainingListener() {};

@@ -963,23 +963,26 @@ public final class TrainingRun {
         }
         TrainingResult result = new TrainingResult(0, 0, 0, 0, 0, List.of());
         if (!nothingLeft) {
-          Trainer.EpochHook hook =
-              summary -> {
-                globalStep[0] += summary.steps();
-                history.add(summary);
-                if (board != null) {
-                  board.scalar("cost", globalStep[0], summary.meanCost());
-                  if (summary.validated()) {
-                    board.scalar(
-                        "validation_accuracy", globalStep[0], summary.validationAccuracy());
+          TrainingListener hook =
+              new TrainingListener() {
+                @Override
+                public void epochFinished(EpochSummary summary) throws Exception {
+                  globalStep[0] += summary.steps();
+                  history.add(summary);
+                  if (board != null) {
+                    board.scalar("cost", globalStep[0], summary.meanCost());
+                    if (summary.validated()) {
+                      board.scalar(
+                          "validation_accuracy", globalStep[0], summary.validationAccuracy());
+                    }
+                    board.flush();
                   }
-                  board.flush();
-                }
-                writeState.run();
-                if (o.saveEvery() > 0
-                    && (summary.epoch() + 1) % o.saveEvery() == 0
-                    && summary.epoch() + 1 < t.epochs()) {
-                  saver.save(session, o.save().toString(), globalStep[0]);
+                  writeState.run();
+                  if (o.saveEvery() > 0
+                      && (summary.epoch() + 1) % o.saveEvery() == 0
+                      && summary.epoch() + 1 < t.epochs()) {
+                    saver.save(session, o.save().toString(), globalStep[0]);
+                  }
                 }
               };
           boolean[] warnedDivergence = {false};
@@ -1004,8 +1007,7 @@ public final class TrainingRun {
                   sets.train(),
                   sets.validation(),
                   training,
-                  both(console, monitor),
-                  hook,
+                  both(both(console, monitor), hook),
                   fed);
         }
         float test = Evaluator.accuracy(session, net, sets.test());
@@ -1059,7 +1061,7 @@ public final class TrainingRun {
       }
 
       @Override
-      public void epochFinished(EpochSummary summary) {
+      public void epochFinished(EpochSummary summary) throws Exception {
         a.epochFinished(summary);
         b.epochFinished(summary);
       }

@@ -277,7 +277,36 @@ public final class WarmStart {
       Path checkpoint, Map<String, long[]> model, Map<String, String> initMap, Path config)
       throws CheckpointException {
     WeightSource reader = WeightSource.open(checkpoint, config, !initMap.isEmpty());
-    Path prefix = reader.path();
+    Map<String, String> explicit = explicitKeys(initMap, model);
+    List<Entry> entries = new ArrayList<>();
+    for (Map.Entry<String, long[]> v : model.entrySet()) {
+      entries.add(entry(reader, v.getKey(), v.getValue(), explicit.get(v.getKey())));
+    }
+    if (entries.stream().noneMatch(Entry::loaded)) {
+      throw nothingMatches(reader);
+    }
+    Set<String> used = new LinkedHashSet<>();
+    for (Entry e : entries) {
+      if (e.loaded()) {
+        used.add(e.key());
+      }
+    }
+    List<String> unused = new ArrayList<>();
+    for (TensorInfo t : reader.tensors()) {
+      if (!used.contains(t.name())) {
+        unused.add(t.name());
+      }
+    }
+    return new WarmStart(reader, entries, unused);
+  }
+
+  /**
+   * {@code --init-map}'s pairs as the checkpoint key of each model variable they name: {@code
+   * old=new} names one variable, {@code old_scope/=new_scope/} every variable under {@code
+   * new_scope/}.
+   */
+  private static Map<String, String> explicitKeys(
+      Map<String, String> initMap, Map<String, long[]> model) {
     Map<String, String> explicit = new LinkedHashMap<>(); // variable -> key
     for (Map.Entry<String, String> e : initMap.entrySet()) {
       String old = e.getKey();
@@ -288,8 +317,8 @@ public final class WarmStart {
                 + (now.isEmpty() ? old : old + "=" + now)
                 + "'");
       }
-      int before = explicit.size();
       if (old.endsWith("/")) {
+        int before = explicit.size();
         for (String variable : model.keySet()) {
           if (variable.startsWith(now)) {
             explicit.put(variable, old + variable.substring(now.length()));
@@ -306,91 +335,69 @@ public final class WarmStart {
                   + "; its variables: "
                   + String.join(", ", model.keySet()));
         }
-      } else {
-        if (!model.containsKey(now)) {
-          throw new IllegalArgumentException(
-              "--init-map "
-                  + old
-                  + "="
-                  + now
-                  + ": the model has no variable '"
-                  + now
-                  + "'; its variables: "
-                  + String.join(", ", model.keySet()));
-        }
-        if (explicit.put(now, old) != null) {
-          throw new IllegalArgumentException("--init-map names '" + now + "' twice");
-        }
+      } else if (!model.containsKey(now)) {
+        throw new IllegalArgumentException(
+            "--init-map "
+                + old
+                + "="
+                + now
+                + ": the model has no variable '"
+                + now
+                + "'; its variables: "
+                + String.join(", ", model.keySet()));
+      } else if (explicit.put(now, old) != null) {
+        throw new IllegalArgumentException("--init-map names '" + now + "' twice");
       }
     }
-    List<Entry> entries = new ArrayList<>();
-    Set<String> used = new LinkedHashSet<>();
-    for (Map.Entry<String, long[]> v : model.entrySet()) {
-      String variable = v.getKey();
-      long[] shape = v.getValue();
-      String key = explicit.get(variable);
-      if (key != null) {
-        if (!reader.contains(key)) {
-          throw new CheckpointException(
-              prefix,
-              CheckpointException.NO_OFFSET,
-              "--init-map "
-                  + key
-                  + "="
-                  + variable
-                  + ": no tensor named '"
-                  + key
-                  + "' in the checkpoint"
-                  + reader.closestNames(key));
-        }
-        TensorInfo saved = reader.info(key);
-        String mismatch = mismatch(saved, shape);
-        if (mismatch != null) {
-          throw new CheckpointException(
-              prefix,
-              CheckpointException.NO_OFFSET,
-              "--init-map "
-                  + key
-                  + "="
-                  + variable
-                  + ": the model's variable has shape "
-                  + compact(shape)
-                  + ", "
-                  + mismatch);
-        }
-        entries.add(new Entry(variable, shape, key, null));
-        used.add(key);
-      } else if (!reader.contains(variable)) {
-        entries.add(new Entry(variable, shape, null, "missing from the checkpoint"));
-      } else {
-        String mismatch = mismatch(reader.info(variable), shape);
-        if (mismatch != null) {
-          entries.add(new Entry(variable, shape, null, mismatch));
-        } else {
-          entries.add(new Entry(variable, shape, variable, null));
-          used.add(variable);
-        }
+    return explicit;
+  }
+
+  /**
+   * What the plan does with one model variable: load the tensor {@code key} names (which must exist
+   * with the variable's shape), or, without {@code key}, the tensor of the variable's own name when
+   * its shape matches; else keep the initializer's value and say why.
+   */
+  private static Entry entry(WeightSource reader, String variable, long[] shape, String key)
+      throws CheckpointException {
+    if (key == null) {
+      if (!reader.contains(variable)) {
+        return new Entry(variable, shape, null, "missing from the checkpoint");
       }
+      String mismatch = mismatch(reader.info(variable), shape);
+      return mismatch != null
+          ? new Entry(variable, shape, null, mismatch)
+          : new Entry(variable, shape, variable, null);
     }
-    if (entries.stream().noneMatch(Entry::loaded)) {
-      List<String> keys = new ArrayList<>();
-      for (TensorInfo t : reader.tensors()) {
-        keys.add(t.name() + " " + t.compactShape());
-      }
+    String pair = "--init-map " + key + "=" + variable;
+    if (!reader.contains(key)) {
       throw new CheckpointException(
-          prefix,
+          reader.path(),
           CheckpointException.NO_OFFSET,
-          "no variable of the model matches the checkpoint by name and shape (it holds "
-              + abbreviate(keys)
-              + "); map names with --init-map old=new");
+          pair + ": no tensor named '" + key + "' in the checkpoint" + reader.closestNames(key));
     }
-    List<String> unused = new ArrayList<>();
+    String mismatch = mismatch(reader.info(key), shape);
+    if (mismatch != null) {
+      throw new CheckpointException(
+          reader.path(),
+          CheckpointException.NO_OFFSET,
+          pair + ": the model's variable has shape " + compact(shape) + ", " + mismatch);
+    }
+    return new Entry(variable, shape, key, null);
+  }
+
+  /** No variable loads: one line listing what the checkpoint holds. */
+  private static CheckpointException nothingMatches(WeightSource reader)
+      throws CheckpointException {
+    List<String> keys = new ArrayList<>();
     for (TensorInfo t : reader.tensors()) {
-      if (!used.contains(t.name())) {
-        unused.add(t.name());
-      }
+      keys.add(t.name() + " " + t.compactShape());
     }
-    return new WarmStart(reader, entries, unused);
+    return new CheckpointException(
+        reader.path(),
+        CheckpointException.NO_OFFSET,
+        "no variable of the model matches the checkpoint by name and shape (it holds "
+            + abbreviate(keys)
+            + "); map names with --init-map old=new");
   }
 
   /**

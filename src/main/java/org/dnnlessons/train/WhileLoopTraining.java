@@ -6,11 +6,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 import org.dnnlessons.data.DataSet;
-import org.dnnlessons.nn.Layers;
+import org.dnnlessons.nn.DescentStep;
 import org.dnnlessons.nn.Mlp;
-import org.dnnlessons.nn.NamedVariable;
 import org.tensorflow.ConcreteFunction;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -19,13 +17,10 @@ import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Gradients;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.AttrValue;
-import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.NodeDef;
 import org.tensorflow.proto.RunOptions;
@@ -52,12 +47,10 @@ import org.tensorflow.types.TUint8;
  * WhileLoopTrainingTest}), not bit for bit. Use {@link GraphFedTraining} for bit-identical weights.
  *
  * <p>The weights, the training split (uint8 pixels, int32 labels) and the cost sum live in resource
- * variables of its own graph and session; {@link #load} copies the network's weights in, {@link
- * #takeCostSum} (at the end of each epoch) copies the trained ones back into the network's {@code
- * VariableV2}s, so validation, checkpoints and exports see them. Close it to free its session. Not
- * for dropout.
+ * variables of its own graph and session ({@link SeparateGraphTraining}). Close it to free its
+ * session. Not for dropout.
  */
-public final class WhileLoopTraining implements InGraphTraining, AutoCloseable {
+public final class WhileLoopTraining extends SeparateGraphTraining {
 
   /**
    * How far the weights may move from the lesson's exact graph after 100 steps of the same batches
@@ -68,46 +61,18 @@ public final class WhileLoopTraining implements InGraphTraining, AutoCloseable {
 
   private static final String CALL = "steps";
 
-  private final List<NamedVariable<TFloat32>> modelVariables;
-  private final DataSet data;
-  private final int stepsPerRun;
-  private final int batchSize;
-  private final Graph graph;
-  private final Session session;
-  private LoopVariables variables;
-  private String indices;
-  private String limit;
-  private String runSteps;
+  private final String limit;
+  private final String runSteps;
 
-  private WhileLoopTraining(
-      Mlp.Network net,
-      DataSet data,
-      int stepsPerRun,
-      int batchSize,
-      Mlp.Options options,
-      boolean jitCompile) {
-    this.modelVariables = net.variables();
-    this.data = data;
-    this.stepsPerRun = stepsPerRun;
-    this.batchSize = batchSize;
-    this.graph = new Graph();
-    try (Graph scratch = new Graph()) {
-      build(net, scratch, options);
-      GraphDef.Builder def = scratch.toGraphDef().toBuilder();
-      for (NodeDef.Builder node : def.getNodeBuilderList()) {
-        if (jitCompile && node.getName().equals(CALL)) {
-          node.putAttr("_XlaMustCompile", AttrValue.newBuilder().setB(true).build());
-        }
-      }
-      graph.importGraphDef(def.build());
-      ConfigProto.Builder config = ConfigProto.newBuilder();
-      config.getGraphOptionsBuilder().getRewriteOptionsBuilder().setDisableMetaOptimizer(true);
-      this.session = new Session(graph, config.build());
-    } catch (RuntimeException e) {
-      graph.close();
-      throw e;
-    }
+  private WhileLoopTraining(Built built, int stepsPerRun, int batchSize) {
+    super(stepsPerRun, batchSize, built.variables(), built.indices(), built.def(), true);
+    this.limit = built.limit();
+    this.runSteps = built.runSteps();
   }
+
+  /** The loop's graph as built, and the names a run feeds and targets. */
+  private record Built(
+      GraphDef def, LoopVariables variables, String indices, String limit, String runSteps) {}
 
   /**
    * Builds the loop for {@code net} (a few assign ops under {@code while_loop_training/} are added
@@ -134,17 +99,20 @@ public final class WhileLoopTraining implements InGraphTraining, AutoCloseable {
       int stepsPerRun,
       int batchSize,
       boolean jitCompile) {
-    if (options.dropout()) {
-      throw new IllegalArgumentException("a compiled while loop needs a network without dropout");
+    checkSizes(options.dropout(), stepsPerRun, batchSize);
+    try (Graph scratch = new Graph()) {
+      Built built = build(net, scratch, data, batchSize, (float) options.learningRate());
+      GraphDef.Builder def = built.def().toBuilder();
+      for (NodeDef.Builder node : def.getNodeBuilderList()) {
+        if (jitCompile && node.getName().equals(CALL)) {
+          node.putAttr("_XlaMustCompile", AttrValue.newBuilder().setB(true).build());
+        }
+      }
+      built =
+          new Built(
+              def.build(), built.variables(), built.indices(), built.limit(), built.runSteps());
+      return new WhileLoopTraining(built, stepsPerRun, batchSize);
     }
-    if (stepsPerRun < 1 || batchSize < 1) {
-      throw new IllegalArgumentException(
-          "steps per run and batch size must be at least 1, found "
-              + stepsPerRun
-              + " and "
-              + batchSize);
-    }
-    return new WhileLoopTraining(net, data, stepsPerRun, batchSize, options, jitCompile);
   }
 
   /** The loop variables of the {@code While}, in order: the body's inputs and outputs. */
@@ -221,47 +189,16 @@ public final class WhileLoopTraining implements InGraphTraining, AutoCloseable {
     return ConcreteFunction.create(
         tf -> {
           LoopVars in = LoopVars.placeholders(tf, shapes, n, size);
-          Operand<TInt32> ix =
-              tf.slice(
-                  in.indices(),
-                  tf.reshape(
-                      tf.math.mul(in.step(), tf.constant(batch)), tf.constant(new int[] {1})),
-                  tf.constant(new int[] {batch}));
-          // DataSet's uint8 * (1/255)
-          Operand<TFloat32> x =
-              tf.math.mul(
-                  tf.dtypes.cast(tf.gather(in.images(), ix, tf.constant(0)), TFloat32.class),
-                  tf.constant((float) (1.0 / 255.0)));
-          Operand<TFloat32> y =
-              tf.oneHot(
-                  tf.gather(in.labels(), ix, tf.constant(0)),
-                  tf.constant(Mlp.NUM_CLASSES),
-                  tf.constant(1.0f),
-                  tf.constant(0.0f));
-          List<Operand<TFloat32>> w = in.weights();
-          // Mlp's variables: the layers' weights, then their biases
-          int layers = w.size() / 2;
-          Operand<TFloat32> logits = x;
-          for (int i = 0; i < layers; i++) {
-            logits = tf.math.add(tf.linalg.matMul(logits, w.get(i)), w.get(layers + i));
-            if (i < layers - 1) {
-              logits = Layers.relu(tf, logits);
-            }
-          }
-          Operand<TFloat32> cost =
-              tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, y).loss(), tf.constant(0));
-          Gradients grads = tf.gradients(cost, w);
-          Operand<TFloat32> lr = tf.constant(rate);
-          List<Operand<TFloat32>> next = new ArrayList<>();
-          for (int i = 0; i < w.size(); i++) {
-            next.add(tf.math.sub(w.get(i), tf.math.mul(grads.dy(i).expect(TFloat32.class), lr)));
-          }
+          Operand<TInt32> ix = InGraphSplit.stepIndices(tf, in.indices(), in.step(), 0, batch);
+          InGraphSplit.Batch xy = InGraphSplit.gather(tf, in.images(), in.labels(), ix);
+          DescentStep step =
+              DescentStep.build(tf, xy.images(), xy.oneHotLabels(), in.weights(), false);
           LoopVars out =
               new LoopVars(
                   tf.math.add(in.step(), tf.constant(1)),
                   tf.identity(in.limit()),
-                  next,
-                  tf.math.add(in.cost(), tf.dtypes.cast(cost, TFloat64.class)),
+                  step.descended(tf, rate),
+                  tf.math.add(in.cost(), tf.dtypes.cast(step.cost(), TFloat64.class)),
                   tf.identity(in.images()),
                   tf.identity(in.labels()),
                   tf.identity(in.indices()));
@@ -286,12 +223,14 @@ public final class WhileLoopTraining implements InGraphTraining, AutoCloseable {
         });
   }
 
-  private void build(Mlp.Network net, Graph scratch, Mlp.Options options) {
+  private static Built build(
+      Mlp.Network net, Graph scratch, DataSet data, int batchSize, float rate) {
     Ops tf = Ops.create(scratch);
     int n = data.numExamples();
     int size = data.imageSize();
-    List<Shape> shapes = modelVariables.stream().map(v -> v.variable().shape()).toList();
-    variables = LoopVariables.add(net, "while_loop_training", tf, "while", data, false);
+    List<Shape> shapes = net.variables().stream().map(v -> v.variable().shape()).toList();
+    LoopVariables variables =
+        LoopVariables.add(net, "while_loop_training", tf, "while", data, false);
     List<Operand<?>> handles = variables.weights();
     List<Operand<TFloat32>> reads = new ArrayList<>();
     for (Operand<?> h : handles) {
@@ -300,11 +239,8 @@ public final class WhileLoopTraining implements InGraphTraining, AutoCloseable {
     Ops d = tf.withSubScope("data");
     var ix = d.placeholder(TInt32.class, Placeholder.shape(Shape.unknown()));
     var steps = d.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
-    indices = ix.op().name();
-    limit = steps.op().name();
-
     try (ConcreteFunction cond = condition(shapes, n, size);
-        ConcreteFunction body = body(shapes, n, size, batchSize, (float) options.learningRate());
+        ConcreteFunction body = body(shapes, n, size, batchSize, rate);
         ConcreteFunction run = steps(shapes, n, size, cond, body)) {
       LoopVars in =
           new LoopVars(
@@ -312,8 +248,8 @@ public final class WhileLoopTraining implements InGraphTraining, AutoCloseable {
               steps,
               reads,
               d.constant(0.0),
-              d.readVariableOp(variables.images(), TUint8.class),
-              d.readVariableOp(variables.labels(), TInt32.class),
+              variables.split().readImages(d).asOutput().expect(TUint8.class),
+              variables.split().readLabels(d),
               ix);
       Map<String, Operand<?>> args = new LinkedHashMap<>();
       List<Operand<?>> all = in.all();
@@ -329,33 +265,10 @@ public final class WhileLoopTraining implements InGraphTraining, AutoCloseable {
       Operand<TFloat64> cost =
           out.get(LoopVars.result(handles.size())).asOutput().expect(TFloat64.class);
       writes.add(d.assignAddVariableOp(variables.costSum(), cost));
-      runSteps = tf.withName("run_steps").withControlDependencies(writes).noOp().op().name();
+      String runSteps = tf.withName("run_steps").withControlDependencies(writes).noOp().op().name();
+      return new Built(
+          scratch.toGraphDef(), variables, ix.op().name(), steps.op().name(), runSteps);
     }
-  }
-
-  @Override
-  public int stepsPerRun() {
-    return stepsPerRun;
-  }
-
-  @Override
-  public int batchSize() {
-    return batchSize;
-  }
-
-  /** Copies the training split and the network's weights (from {@code modelSession}) in. */
-  @Override
-  public void load(Session modelSession) {
-    variables.load(session, modelSession, data);
-  }
-
-  /**
-   * Runs one step per batch given (up to {@link #stepsPerRun()}) in this loop's session; the
-   * network's {@code session} is not touched until {@link #takeCostSum}.
-   */
-  @Override
-  public void run(Session modelSession, int[] batchIndices) {
-    runner(batchIndices, r -> r.run().close());
   }
 
   /**
@@ -368,7 +281,7 @@ public final class WhileLoopTraining implements InGraphTraining, AutoCloseable {
     Map<String, Integer> ops = new TreeMap<>();
     RunOptions options =
         RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build();
-    runner(
+    run(
         batchIndices,
         r -> {
           try (Result result = r.setOptions(options).runAndFetchMetadata()) {
@@ -388,32 +301,9 @@ public final class WhileLoopTraining implements InGraphTraining, AutoCloseable {
     return ops;
   }
 
-  /**
-   * A runner of the loop for the given batches. The indices are padded to {@code k} batches, so
-   * that every run has one shape and XLA compiles once; {@code limit} stops the loop after the
-   * given ones.
-   */
-  private void runner(int[] batchIndices, Consumer<Session.Runner> action) {
-    int j = InGraphTraining.batches(batchIndices, batchSize, stepsPerRun);
-    int[] padded = InGraphTraining.padded(batchIndices, batchSize, stepsPerRun);
-    try (TInt32 ix = TInt32.tensorOf(Shape.of(padded.length), DataBuffers.of(padded, true, false));
-        TInt32 k = TInt32.scalarOf(j)) {
-      action.accept(session.runner().feed(indices, ix).feed(limit, k).addTarget(runSteps));
-    }
-  }
-
-  /**
-   * Copies the trained weights into the network's variables in {@code modelSession}, and returns
-   * the sum of the costs of the steps run since the last call.
-   */
+  /** Feeds the number of steps as the loop's limit and targets the run. */
   @Override
-  public double takeCostSum(Session modelSession) {
-    return variables.takeCostSum(session, modelSession);
-  }
-
-  @Override
-  public void close() {
-    session.close();
-    graph.close();
+  protected Session.Runner runSteps(Session.Runner runner, int steps, TInt32 stepsTensor) {
+    return runner.feed(limit, stepsTensor).addTarget(runSteps);
   }
 }

@@ -56,7 +56,6 @@ class CompiledTrainingTest {
                 mnist.validation(),
                 TrainOptions.lesson().withEpochs(epochs).withBatchSize(batch),
                 TrainingListener.NONE,
-                null,
                 fed);
         return new Run(Variables.values(s, net.variables()), result);
       } finally {

@@ -87,8 +87,7 @@ class MlpLessonTest {
                 mnist.train(),
                 mnist.validation(),
                 TrainOptions.lesson().withEpochs(3),
-                new TrainingListener() {},
-                null);
+                new TrainingListener() {});
         assertEquals(trainer.steps(), lesson.steps());
         for (int e = 0; e < 3; e++) {
           EpochSummary expected = trainer.epochs().get(e);

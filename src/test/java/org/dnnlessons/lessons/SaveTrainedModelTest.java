@@ -71,8 +71,7 @@ class SaveTrainedModelTest {
                     .withEpochs(11)
                     .withRoundUpBatches(true)
                     .withValidateEvery(SaveTrainedModel.VALIDATE_EVERY),
-                new TrainingListener() {},
-                null);
+                new TrainingListener() {});
         for (int epoch : new int[] {0, 10}) {
           String expected =
               String.format(

@@ -54,7 +54,6 @@ class GraphFedTrainingTest {
                 mnist.validation(),
                 TrainOptions.lesson().withEpochs(2),
                 listener,
-                null,
                 fed);
         List<float[]> weights = org.dnnlessons.testing.Variables.values(s, net.variables());
         return new Run(weights, result);
