@@ -116,6 +116,18 @@ final class BundleWriter {
   }
 
   /** The suffix of data shard {@code shard} of {@code numShards}: {@code .data-00000-of-00001}. */
+  /**
+   * {@code numShards} when it is a valid shard count.
+   *
+   * @throws IllegalArgumentException for fewer than 1 shard
+   */
+  static int checkShards(int numShards) {
+    if (numShards < 1) {
+      throw new IllegalArgumentException("sharded needs 1 shard or more, found " + numShards);
+    }
+    return numShards;
+  }
+
   static String dataSuffix(int shard, int numShards) {
     return String.format(java.util.Locale.ROOT, ".data-%05d-of-%05d", shard, numShards);
   }
