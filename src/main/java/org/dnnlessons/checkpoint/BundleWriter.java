@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.zip.CRC32C;
 import org.tensorflow.Tensor;
@@ -129,7 +130,7 @@ final class BundleWriter {
   }
 
   static String dataSuffix(int shard, int numShards) {
-    return String.format(java.util.Locale.ROOT, ".data-%05d-of-%05d", shard, numShards);
+    return String.format(Locale.ROOT, ".data-%05d-of-%05d", shard, numShards);
   }
 
   /** Largest tensor first, each into the shard holding the fewest bytes so far (ties: lowest). */
