@@ -62,7 +62,12 @@ public record CheckpointState(String latest, List<String> all) {
    */
   public static CheckpointState read(Path dir) throws CheckpointException {
     Path file = dir.resolve(FILE_NAME);
-    List<String> lines;
+    List<String> lines = lines(file);
+    return lines == null ? null : parse(file, lines);
+  }
+
+  /** The state file's lines, or {@code null} when there is none. */
+  private static List<String> lines(Path file) throws CheckpointException {
     try {
       if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
         return null;
@@ -84,13 +89,12 @@ public record CheckpointState(String latest, List<String> all) {
             e);
       }
       try {
-        lines =
-            StandardCharsets.UTF_8
-                .newDecoder()
-                .decode(ByteBuffer.wrap(bytes))
-                .toString()
-                .lines()
-                .toList();
+        return StandardCharsets.UTF_8
+            .newDecoder()
+            .decode(ByteBuffer.wrap(bytes))
+            .toString()
+            .lines()
+            .toList();
       } catch (CharacterCodingException e) {
         throw new CheckpointException(
             file, CheckpointException.NO_OFFSET, "the state file is not UTF-8 text");
@@ -101,6 +105,10 @@ public record CheckpointState(String latest, List<String> all) {
       throw new CheckpointException(
           file, CheckpointException.NO_OFFSET, "cannot read the state file: " + e.getMessage(), e);
     }
+  }
+
+  /** The state its lines give, in protobuf text format. */
+  private static CheckpointState parse(Path file, List<String> lines) throws CheckpointException {
     String latest = null;
     List<String> all = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
