@@ -7,6 +7,8 @@ Regenerate (from the repository root, with numpy installed):
 """
 import numpy as np
 
+from numpy_format_cases import print_case
+
 rng = np.random.default_rng(20261207)
 
 CASES = [
@@ -21,18 +23,4 @@ CASES = [
 
 for name, threshold, edgeitems, a in CASES:
     np.set_printoptions(threshold=threshold, edgeitems=edgeitems)
-    print("### " + name)
-    print("options %d %d" % (threshold, edgeitems))
-    print("dtype " + str(a.dtype))
-    print("shape " + " ".join(str(d) for d in a.shape))
-    flat = a.reshape(-1)
-    if a.dtype == np.float32:
-        vals = flat.view(np.uint32)
-    elif a.dtype == np.float64:
-        vals = flat.view(np.uint64)
-    else:
-        vals = flat
-    print("values " + " ".join(("%x" % v) if a.dtype.kind == "f" else str(v) for v in vals))
-    print("expected")
-    print(str(a))
-    print("### end")
+    print_case(name, a, "options %d %d" % (threshold, edgeitems))

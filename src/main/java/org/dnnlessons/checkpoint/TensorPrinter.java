@@ -49,37 +49,35 @@ public final class TensorPrinter {
       return reader.read(name).format(options);
     }
     if (!options.summarizes(info.numElements())) {
-      throw new CheckpointException(
-          reader.prefix(),
-          CheckpointException.NO_OFFSET,
-          "tensor '"
-              + name
-              + "' of shape "
-              + info.compactShape()
-              + " would print all its "
-              + info.numElements()
-              + " elements (threshold "
-              + options.threshold()
-              + "); read it with stream(name)");
+      throw tooLong(
+          reader,
+          info,
+          "all its " + info.numElements() + " elements (threshold " + options.threshold() + ")");
     }
     long[] view = NumpyFormat.edgeViewShape(shape, options);
     long viewCount = new TensorInfo(name, info.dtype(), view).numElements();
     if (viewCount > MAX_VIEW_ELEMENTS) {
-      throw new CheckpointException(
-          reader.prefix(),
-          CheckpointException.NO_OFFSET,
-          "tensor '"
-              + name
-              + "' of shape "
-              + info.compactShape()
-              + " would print "
-              + viewCount
-              + " elements even summarized; read it with stream(name)");
+      throw tooLong(reader, info, viewCount + " elements even summarized");
     }
     byte[] picked = pick(reader, name, edgeIndices(shape, view, (int) viewCount, options));
     CheckpointTensor edges =
         new CheckpointTensor(new TensorInfo(name, info.dtype(), view), picked, List.of());
     return edges.format(options.withThreshold(0)); // summarized, as numpy prints the full tensor
+  }
+
+  /** "tensor 'w' of shape [..] would print WHAT; read it with stream(name)". */
+  private static CheckpointException tooLong(
+      CheckpointReader reader, TensorInfo info, String what) {
+    return new CheckpointException(
+        reader.prefix(),
+        CheckpointException.NO_OFFSET,
+        "tensor '"
+            + info.name()
+            + "' of shape "
+            + info.compactShape()
+            + " would print "
+            + what
+            + "; read it with stream(name)");
   }
 
   /** The elements at {@code wanted} (non-decreasing flat indices), streamed from the checkpoint. */
