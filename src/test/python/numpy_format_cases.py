@@ -30,8 +30,12 @@ CASES = [
     ("ints", np.array([1, -20, 3], np.int64)),
 ]
 
-for name, a in CASES:
+
+def print_case(name, a, *header):
+    """One case: its name, the header lines given, dtype, shape, values and numpy's print()."""
     print("### " + name)
+    for line in header:
+        print(line)
     print("dtype " + str(a.dtype))
     print("shape " + " ".join(str(d) for d in a.shape))
     flat = a.reshape(-1)
@@ -45,3 +49,8 @@ for name, a in CASES:
     print("expected")
     print(str(a))
     print("### end")
+
+
+if __name__ == "__main__":
+    for name, a in CASES:
+        print_case(name, a)

@@ -2,6 +2,7 @@ package org.dnnlessons.checkpoint;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -221,7 +222,7 @@ record BundleEntry(
 
     /** The bytes between {@code pos} and {@code limit}. */
     byte[] rest() {
-      return java.util.Arrays.copyOfRange(b, pos, limit);
+      return Arrays.copyOfRange(b, pos, limit);
     }
 
     Wire message(long tag) throws CheckpointException {

@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.zip.CRC32C;
@@ -171,7 +172,7 @@ record BundleValues(Path shard, BundleEntry entry) implements StoredValues {
                 + (bytes.length - pos)
                 + " remain");
       }
-      byte[] s = java.util.Arrays.copyOfRange(bytes, pos, pos + (int) lengths[i]);
+      byte[] s = Arrays.copyOfRange(bytes, pos, pos + (int) lengths[i]);
       crc.update(s, 0, s.length);
       pos += s.length;
       out.add(s);

@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.zip.CRC32C;
 import org.tensorflow.Tensor;
@@ -78,36 +79,7 @@ final class BundleWriter {
             .toByteArray());
     BundleEntryProto[] entries = new BundleEntryProto[keys.size()];
     for (int shard = 0; shard < numShards; shard++) {
-      Path dataFile = Path.of(prefix + dataSuffix(shard, numShards));
-      DurableFiles.step(DurableFiles.Step.WRITE, dataFile);
-      try (FileChannel data =
-          FileChannel.open(dataFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        long offset = 0;
-        for (int i = 0; i < keys.size(); i++) {
-          if (shardOf[i] != shard) {
-            continue;
-          }
-          Tensor t = tensors.get(keys.get(i));
-          long size = t.numBytes();
-          int crc = append(data, t, COPY_CHUNK);
-          TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-          for (long d : t.shape().asArray()) {
-            shape.addDim(TensorShapeProto.Dim.newBuilder().setSize(d));
-          }
-          entries[i] =
-              BundleEntryProto.newBuilder()
-                  .setDtype(t.dataType())
-                  .setShape(shape)
-                  .setShardId(shard)
-                  .setOffset(offset)
-                  .setSize(size)
-                  .setCrc32C(IndexTable.mask(crc))
-                  .build();
-          offset += size;
-        }
-        DurableFiles.step(DurableFiles.Step.FSYNC, dataFile);
-        data.force(true);
-      }
+      writeShard(prefix, shard, numShards, keys, tensors, shardOf, entries);
     }
     for (int i = 0; i < keys.size(); i++) {
       table.add(utf8(keys.get(i)), entries[i].toByteArray());
@@ -115,9 +87,66 @@ final class BundleWriter {
     DurableFiles.write(Path.of(prefix + ".index"), table.finish());
   }
 
+  /**
+   * Writes data shard {@code shard}: the tensors {@code shardOf} puts there, in key order, each
+   * with its CRC32C computed on the way; fills in their {@code entries}.
+   */
+  private static void writeShard(
+      String prefix,
+      int shard,
+      int numShards,
+      List<String> keys,
+      Map<String, ? extends Tensor> tensors,
+      int[] shardOf,
+      BundleEntryProto[] entries)
+      throws IOException {
+    Path dataFile = Path.of(prefix + dataSuffix(shard, numShards));
+    DurableFiles.step(DurableFiles.Step.WRITE, dataFile);
+    try (FileChannel data =
+        FileChannel.open(dataFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      long offset = 0;
+      for (int i = 0; i < keys.size(); i++) {
+        if (shardOf[i] != shard) {
+          continue;
+        }
+        Tensor t = tensors.get(keys.get(i));
+        long size = t.numBytes();
+        int crc = append(data, t, COPY_CHUNK);
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        for (long d : t.shape().asArray()) {
+          shape.addDim(TensorShapeProto.Dim.newBuilder().setSize(d));
+        }
+        entries[i] =
+            BundleEntryProto.newBuilder()
+                .setDtype(t.dataType())
+                .setShape(shape)
+                .setShardId(shard)
+                .setOffset(offset)
+                .setSize(size)
+                .setCrc32C(IndexTable.mask(crc))
+                .build();
+        offset += size;
+      }
+      DurableFiles.step(DurableFiles.Step.FSYNC, dataFile);
+      data.force(true);
+    }
+  }
+
+  /**
+   * {@code numShards} when it is a valid shard count.
+   *
+   * @throws IllegalArgumentException for fewer than 1 shard
+   */
+  static int checkShards(int numShards) {
+    if (numShards < 1) {
+      throw new IllegalArgumentException("sharded needs 1 shard or more, found " + numShards);
+    }
+    return numShards;
+  }
+
   /** The suffix of data shard {@code shard} of {@code numShards}: {@code .data-00000-of-00001}. */
   static String dataSuffix(int shard, int numShards) {
-    return String.format(java.util.Locale.ROOT, ".data-%05d-of-%05d", shard, numShards);
+    return String.format(Locale.ROOT, ".data-%05d-of-%05d", shard, numShards);
   }
 
   /** Largest tensor first, each into the shard holding the fewest bytes so far (ties: lowest). */

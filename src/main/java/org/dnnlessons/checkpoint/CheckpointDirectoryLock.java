@@ -145,4 +145,46 @@ final class CheckpointDirectoryLock {
       }
     }
   }
+
+  /**
+   * The locks one {@link Saver} holds, one per directory it saved into, until {@link #releaseAll}.
+   */
+  static final class Holds {
+    private final Map<Path, CheckpointDirectoryLock> held = new HashMap<>();
+
+    /**
+     * The lock of {@code dir}, the directory of {@code prefix}, taken at this saver's first call.
+     *
+     * @throws CheckpointException as {@link #acquire} does, or naming {@code prefix} when the
+     *     directory cannot be opened
+     */
+    CheckpointDirectoryLock take(Path prefix, Path dir) throws CheckpointException {
+      synchronized (held) {
+        Path key;
+        try {
+          key = dir.toRealPath();
+        } catch (IOException e) {
+          throw new CheckpointException(
+              prefix,
+              CheckpointException.NO_OFFSET,
+              "cannot open the checkpoint directory: " + DurableFiles.describe(e),
+              e);
+        }
+        CheckpointDirectoryLock lock = held.get(key);
+        if (lock == null) {
+          lock = acquire(key);
+          held.put(key, lock);
+        }
+        return lock;
+      }
+    }
+
+    /** Releases every lock taken; a later {@link #take} takes it again. */
+    void releaseAll() {
+      synchronized (held) {
+        held.values().forEach(CheckpointDirectoryLock::release);
+        held.clear();
+      }
+    }
+  }
 }

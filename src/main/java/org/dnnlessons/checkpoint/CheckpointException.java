@@ -1,6 +1,8 @@
 package org.dnnlessons.checkpoint;
 
 import java.nio.file.Path;
+import java.util.Locale;
+import org.dnnlessons.files.Messages;
 
 /**
  * A checkpoint could not be read, written or restored: a missing file, a corrupt table, a variable
@@ -82,14 +84,14 @@ public class CheckpointException extends Exception {
       return bounded(oneLine(reason)); // an empty path: the reason says so, no ": ..." before
     }
     String where = offset == NO_OFFSET ? String.valueOf(file) : file + " at offset " + offset;
-    return bounded(oneLine(org.dnnlessons.files.Messages.path(where) + ": " + reason));
+    return bounded(oneLine(Messages.path(where) + ": " + reason));
   }
 
   /**
    * At most a few hundred characters: a long value (a 20,000-weight list) elided with its length.
    */
   private static String bounded(String line) {
-    return org.dnnlessons.files.Messages.oneLine(line);
+    return Messages.oneLine(line);
   }
 
   /**
@@ -109,8 +111,8 @@ public class CheckpointException extends Exception {
             !control
                 ? String.valueOf(c)
                 : c > 0xff
-                    ? String.format(java.util.Locale.ROOT, "\\u%04x", (int) c)
-                    : String.format(java.util.Locale.ROOT, "\\x%02x", (int) c));
+                    ? String.format(Locale.ROOT, "\\u%04x", (int) c)
+                    : String.format(Locale.ROOT, "\\x%02x", (int) c));
       }
     }
     return out == null ? s : out.toString();

@@ -2,17 +2,23 @@ package org.dnnlessons.checkpoint;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.dnnlessons.files.SmallFiles;
 import org.tensorflow.proto.DataType;
 
 /**
@@ -96,8 +102,8 @@ public final class CheckpointReader {
    * @throws CheckpointException one line naming the file when there is no checkpoint there or its
    *     index is corrupt
    */
-  public static CheckpointReader open(
-      Path prefixOrDir, java.util.function.Consumer<String> warnings) throws CheckpointException {
+  public static CheckpointReader open(Path prefixOrDir, Consumer<String> warnings)
+      throws CheckpointException {
     Path prefix = CheckpointState.resolve(prefixOrDir, warnings);
     Path index = Path.of(prefix + ".index");
     if (!Files.exists(index)) {
@@ -106,10 +112,17 @@ public final class CheckpointReader {
         return new CheckpointReader(prefix, TensorSliceCheckpoint.open(v1));
       }
     }
-    byte[] bytes;
+    byte[] bytes = readIndex(index);
+    List<IndexTable.Entry> table = IndexTable.parse(index, bytes);
+    int numShards = numShards(index, bytes, table);
+    return new Opening(prefix, index, bytes, numShards).open(table.subList(1, table.size()));
+  }
+
+  /** The index file's bytes, once it is known to be a regular file of at most 1 GiB. */
+  private static byte[] readIndex(Path index) throws CheckpointException {
     try {
       // a FIFO would block the read, a link to /dev/zero never end: regular files only
-      org.dnnlessons.files.SmallFiles.checkRegular(index);
+      SmallFiles.checkRegular(index);
       long size = Files.size(index);
       if (size > MAX_INDEX_BYTES) {
         throw new CheckpointException(
@@ -121,10 +134,10 @@ public final class CheckpointReader {
                 + MAX_INDEX_BYTES
                 + " this reader accepts");
       }
-      bytes = Files.readAllBytes(index);
+      return Files.readAllBytes(index);
     } catch (NoSuchFileException e) {
       throw new CheckpointException(index, CheckpointException.NO_OFFSET, "no such file");
-    } catch (java.nio.file.FileSystemException e) {
+    } catch (FileSystemException e) {
       throw new CheckpointException(
           index,
           CheckpointException.NO_OFFSET,
@@ -134,7 +147,11 @@ public final class CheckpointReader {
       throw new CheckpointException(
           index, CheckpointException.NO_OFFSET, "cannot read: " + e.getMessage(), e);
     }
-    List<IndexTable.Entry> table = IndexTable.parse(index, bytes);
+  }
+
+  /** The bundle header's shard count, once the header is there and little-endian. */
+  private static int numShards(Path index, byte[] bytes, List<IndexTable.Entry> table)
+      throws CheckpointException {
     if (table.isEmpty() || table.get(0).key().length != 0) {
       throw new CheckpointException(
           index,
@@ -154,8 +171,7 @@ public final class CheckpointReader {
       throw new CheckpointException(
           index, first.valueOffset(), "big-endian bundles are not supported");
     }
-    return new Opening(prefix, index, bytes, header.numShards())
-        .open(table.subList(1, table.size()));
+    return header.numShards();
   }
 
   /**
@@ -189,11 +205,11 @@ public final class CheckpointReader {
    * @throws CheckpointException the failure, when no save explains it
    */
   public static <T> T readRetrying(
-      Path prefixOrDir, java.util.function.Consumer<String> warnings, ReaderAction<T> action)
+      Path prefixOrDir, Consumer<String> warnings, ReaderAction<T> action)
       throws CheckpointException {
     Path prefix = CheckpointState.resolve(prefixOrDir, warnings);
     boolean[] warned = {false};
-    java.util.function.Consumer<String> once =
+    Consumer<String> once =
         w -> {
           if (!warned[0]) {
             warned[0] = true;
@@ -217,11 +233,11 @@ public final class CheckpointReader {
       this.bytes = bytes;
       this.numShards = numShards;
       this.shardSizes = new long[numShards];
-      java.util.Arrays.fill(shardSizes, -1);
+      Arrays.fill(shardSizes, -1);
     }
 
     CheckpointReader open(List<IndexTable.Entry> table) throws CheckpointException {
-      Map<ByteBuffer, IndexTable.Entry> sliceKeys = new java.util.HashMap<>();
+      Map<ByteBuffer, IndexTable.Entry> sliceKeys = new HashMap<>();
       List<IndexTable.Entry> named = new ArrayList<>();
       for (IndexTable.Entry e : table) {
         if (e.key()[0] == 0) {
@@ -250,42 +266,7 @@ public final class CheckpointReader {
         } else {
           checkSlices(index, e.keyOffset(), info, entry.slices());
           for (TensorSlice slice : entry.slices()) {
-            IndexTable.Entry se = sliceKeys.get(ByteBuffer.wrap(slice.key(name)));
-            if (se == null) {
-              throw new CheckpointException(
-                  index,
-                  e.keyOffset(),
-                  "partitioned tensor '" + name + "' lists slice " + slice + ", which is missing");
-            }
-            BundleEntry sliceEntry =
-                BundleEntry.parse(
-                    index,
-                    "slice " + slice + " of '" + name + "'",
-                    bytes,
-                    se.valueOffset(),
-                    se.valueLength());
-            TensorInfo sliceInfo =
-                info(index, se.keyOffset(), name + " (slice " + slice + ")", sliceEntry);
-            if (sliceInfo.dtype() != info.dtype()
-                || !java.util.Arrays.equals(sliceInfo.shape(), slice.shape(info.shape()))) {
-              throw new CheckpointException(
-                  index,
-                  se.keyOffset(),
-                  "slice "
-                      + slice
-                      + " of '"
-                      + name
-                      + "' is stored as "
-                      + sliceInfo.dtype()
-                      + " "
-                      + sliceInfo.compactShape()
-                      + ", expected "
-                      + info.dtype()
-                      + " "
-                      + new TensorInfo(name, info.dtype(), slice.shape(info.shape()))
-                          .compactShape());
-            }
-            pieces.add(new Piece(slice, values(se.keyOffset(), sliceInfo, sliceEntry)));
+            pieces.add(slicePiece(e, info, slice, sliceKeys));
           }
         }
         out.put(name, new Stored(info, List.copyOf(pieces), index, e.keyOffset()));
@@ -293,11 +274,56 @@ public final class CheckpointReader {
       return new CheckpointReader(prefix, out);
     }
 
+    /** The stored piece of a partitioned tensor that {@code slice} of its entry {@code e} names. */
+    private Piece slicePiece(
+        IndexTable.Entry e,
+        TensorInfo info,
+        TensorSlice slice,
+        Map<ByteBuffer, IndexTable.Entry> sliceKeys)
+        throws CheckpointException {
+      String name = info.name();
+      IndexTable.Entry se = sliceKeys.get(ByteBuffer.wrap(slice.key(name)));
+      if (se == null) {
+        throw new CheckpointException(
+            index,
+            e.keyOffset(),
+            "partitioned tensor '" + name + "' lists slice " + slice + ", which is missing");
+      }
+      BundleEntry sliceEntry =
+          BundleEntry.parse(
+              index,
+              "slice " + slice + " of '" + name + "'",
+              bytes,
+              se.valueOffset(),
+              se.valueLength());
+      TensorInfo sliceInfo =
+          info(index, se.keyOffset(), name + " (slice " + slice + ")", sliceEntry);
+      long[] expected = slice.shape(info.shape());
+      if (sliceInfo.dtype() != info.dtype() || !Arrays.equals(sliceInfo.shape(), expected)) {
+        throw new CheckpointException(
+            index,
+            se.keyOffset(),
+            "slice "
+                + slice
+                + " of '"
+                + name
+                + "' is stored as "
+                + sliceInfo.dtype()
+                + " "
+                + sliceInfo.compactShape()
+                + ", expected "
+                + info.dtype()
+                + " "
+                + new TensorInfo(name, info.dtype(), expected).compactShape());
+      }
+      return new Piece(slice, values(se.keyOffset(), sliceInfo, sliceEntry));
+    }
+
     /** The entry's key as a tensor name: UTF-8 text, as TensorFlow's names are. */
     private String name(IndexTable.Entry e) throws CheckpointException {
       try {
         return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(e.key())).toString();
-      } catch (java.nio.charset.CharacterCodingException x) {
+      } catch (CharacterCodingException x) {
         throw new CheckpointException(
             index,
             e.keyOffset(),
@@ -477,32 +503,7 @@ public final class CheckpointReader {
     int elementSize = Dtypes.elementSize(info.dtype());
     long n = info.numElements();
     if (elementSize < 0) {
-      if (!stored.partitioned()) {
-        return new CheckpointTensor(
-            info, new byte[0], stored.pieces().get(0).values().strings(name, n));
-      }
-      if (n > MAX_ARRAY_BYTES / 8) {
-        throw new CheckpointException(
-            prefix,
-            CheckpointException.NO_OFFSET,
-            "string tensor '" + name + "' has " + n + " elements, more than this reader holds");
-      }
-      List<byte[]> all = new ArrayList<>(java.util.Collections.nCopies((int) n, (byte[]) null));
-      for (Piece p : stored.pieces()) {
-        long[] sliceShape = p.slice().shape(info.shape());
-        List<byte[]> part =
-            p.values().strings(name, new TensorInfo(name, info.dtype(), sliceShape).numElements());
-        Slices.copy(
-            info.shape(),
-            p.slice(),
-            1,
-            (from, to, count) -> {
-              for (int k = 0; k < count; k++) {
-                all.set((int) to + k, part.get((int) from + k));
-              }
-            });
-      }
-      return new CheckpointTensor(info, new byte[0], List.copyOf(all));
+      return new CheckpointTensor(info, new byte[0], strings(stored));
     }
     long total = n * elementSize; // checked when the reader opened
     if (total > MAX_ARRAY_BYTES) {
@@ -528,6 +529,38 @@ public final class CheckpointReader {
           (from, to, count) -> System.arraycopy(part, (int) from, full, (int) to, (int) count));
     }
     return new CheckpointTensor(info, full, List.of());
+  }
+
+  /** A string tensor's elements, a partitioned one's assembled from its slices. */
+  private List<byte[]> strings(Stored stored) throws CheckpointException {
+    TensorInfo info = stored.info();
+    String name = info.name();
+    long n = info.numElements();
+    if (!stored.partitioned()) {
+      return stored.pieces().get(0).values().strings(name, n);
+    }
+    if (n > MAX_ARRAY_BYTES / 8) {
+      throw new CheckpointException(
+          prefix,
+          CheckpointException.NO_OFFSET,
+          "string tensor '" + name + "' has " + n + " elements, more than this reader holds");
+    }
+    List<byte[]> all = new ArrayList<>(Collections.nCopies((int) n, (byte[]) null));
+    for (Piece p : stored.pieces()) {
+      long[] sliceShape = p.slice().shape(info.shape());
+      List<byte[]> part =
+          p.values().strings(name, new TensorInfo(name, info.dtype(), sliceShape).numElements());
+      Slices.copy(
+          info.shape(),
+          p.slice(),
+          1,
+          (from, to, count) -> {
+            for (int k = 0; k < count; k++) {
+              all.set((int) to + k, part.get((int) from + k));
+            }
+          });
+    }
+    return List.copyOf(all);
   }
 
   /** The largest tensor {@link #read} returns, in bytes. */
@@ -628,101 +661,6 @@ public final class CheckpointReader {
     for (Piece p : pieces) {
       p.values().stream(name, out);
     }
-  }
-
-  /** Tensors up to this many bytes are read whole by {@link #format}; larger ones are streamed. */
-  static final long FORMAT_WHOLE_BYTES = 64L << 20;
-
-  /** The most elements an edge view holds (every axis of at most 6 is printed whole). */
-  static final long MAX_VIEW_ELEMENTS = 1L << 20;
-
-  /**
-   * The tensor's values as numpy prints them ({@code print(reader.get_tensor(name))}). A tensor of
-   * more than 64 MiB is streamed (see {@link #stream}) and only the elements numpy shows of it (the
-   * 3 at each edge of every axis, numpy's summary of arrays over 1000 elements) are kept, so a
-   * tensor of any size prints in bounded memory.
-   *
-   * @param name a checkpoint key
-   * @return what {@code print(reader.get_tensor(name))} prints in Python
-   * @throws CheckpointException when the tensor is missing, unreadable, of a dtype this reader does
-   *     not decode, or fails its checksum
-   */
-  public String format(String name) throws CheckpointException {
-    TensorInfo info = info(name);
-    int elementSize = Dtypes.elementSize(info.dtype());
-    long[] shape = info.shape();
-    if (elementSize <= 0 || info.numElements() * elementSize <= FORMAT_WHOLE_BYTES) {
-      return read(name).format();
-    }
-    long[] view = org.dnnlessons.format.NumpyFormat.edgeViewShape(shape);
-    long viewCount = new TensorInfo(name, info.dtype(), view).numElements();
-    if (viewCount > MAX_VIEW_ELEMENTS) {
-      throw new CheckpointException(
-          prefix,
-          CheckpointException.NO_OFFSET,
-          "tensor '"
-              + name
-              + "' of shape "
-              + info.compactShape()
-              + " would print "
-              + viewCount
-              + " elements even summarized; read it with stream(name)");
-    }
-    long[] wanted = edgeIndices(shape, view, (int) viewCount);
-    byte[] picked = new byte[(int) viewCount * elementSize];
-    long[] next = {0, 0}; // {element position of the next chunk, index into wanted}
-    stream(
-        name,
-        chunk -> {
-          long first = next[0];
-          long count = chunk.remaining() / elementSize;
-          while (next[1] < wanted.length && wanted[(int) next[1]] < first + count) {
-            int k = (int) next[1]++;
-            chunk.get(
-                chunk.position() + (int) (wanted[k] - first) * elementSize,
-                picked,
-                k * elementSize,
-                elementSize);
-          }
-          next[0] = first + count;
-        });
-    CheckpointTensor edges =
-        new CheckpointTensor(new TensorInfo(name, info.dtype(), view), picked, List.of());
-    return org.dnnlessons.format.NumpyFormat.formatEdgeView(edges::format);
-  }
-
-  /**
-   * For each element of the edge view (row-major), the flat index in the full tensor it shows; the
-   * unprinted middle element of a cut axis repeats its neighbour. Non-decreasing.
-   */
-  private static long[] edgeIndices(long[] shape, long[] view, int count) {
-    long[] strides = new long[shape.length];
-    long stride = 1;
-    for (int d = shape.length - 1; d >= 0; d--) {
-      strides[d] = stride;
-      stride *= shape[d];
-    }
-    long[] out = new long[count];
-    int[] index = new int[shape.length];
-    int edge = org.dnnlessons.format.NumpyFormat.EDGE_ITEMS;
-    for (int i = 0; i < count; i++) {
-      long flat = 0;
-      for (int d = 0; d < shape.length; d++) {
-        long full =
-            view[d] == shape[d]
-                ? index[d]
-                : index[d] < edge ? index[d] : shape[d] - (view[d] - Math.max(index[d], edge + 1));
-        flat += full * strides[d];
-      }
-      out[i] = flat;
-      for (int d = shape.length - 1; d >= 0; d--) {
-        if (++index[d] < view[d]) {
-          break;
-        }
-        index[d] = 0;
-      }
-    }
-    return out;
   }
 
   private static void checkSupported(Stored stored) throws CheckpointException {

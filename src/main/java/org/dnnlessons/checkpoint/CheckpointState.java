@@ -1,14 +1,22 @@
 package org.dnnlessons.checkpoint;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.dnnlessons.files.Messages;
 import org.dnnlessons.files.SmallFiles;
 
@@ -55,16 +63,21 @@ public record CheckpointState(String latest, List<String> all) {
    */
   public static CheckpointState read(Path dir) throws CheckpointException {
     Path file = dir.resolve(FILE_NAME);
-    List<String> lines;
+    List<String> lines = lines(file);
+    return lines == null ? null : parse(file, lines);
+  }
+
+  /** The state file's lines, or {@code null} when there is none. */
+  private static List<String> lines(Path file) throws CheckpointException {
     try {
-      if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
         return null;
       }
       // a FIFO or a link to /dev/zero is refused here, before it is opened
       byte[] bytes;
       try {
         bytes = SmallFiles.read(file, MAX_STATE_FILE_BYTES);
-      } catch (java.nio.file.FileSystemException e) {
+      } catch (FileSystemException e) {
         if (e instanceof NoSuchFileException) {
           throw e;
         }
@@ -77,14 +90,13 @@ public record CheckpointState(String latest, List<String> all) {
             e);
       }
       try {
-        lines =
-            StandardCharsets.UTF_8
-                .newDecoder()
-                .decode(java.nio.ByteBuffer.wrap(bytes))
-                .toString()
-                .lines()
-                .toList();
-      } catch (java.nio.charset.CharacterCodingException e) {
+        return StandardCharsets.UTF_8
+            .newDecoder()
+            .decode(ByteBuffer.wrap(bytes))
+            .toString()
+            .lines()
+            .toList();
+      } catch (CharacterCodingException e) {
         throw new CheckpointException(
             file, CheckpointException.NO_OFFSET, "the state file is not UTF-8 text");
       }
@@ -94,6 +106,10 @@ public record CheckpointState(String latest, List<String> all) {
       throw new CheckpointException(
           file, CheckpointException.NO_OFFSET, "cannot read the state file: " + e.getMessage(), e);
     }
+  }
+
+  /** The state its lines give, in protobuf text format. */
+  private static CheckpointState parse(Path file, List<String> lines) throws CheckpointException {
     String latest = null;
     List<String> all = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
@@ -236,7 +252,7 @@ public record CheckpointState(String latest, List<String> all) {
       return prefixOrDir;
     }
     String name = String.valueOf(prefixOrDir.getFileName());
-    java.util.regex.Matcher file = CHECKPOINT_FILE.matcher(name);
+    Matcher file = CHECKPOINT_FILE.matcher(name);
     if (file.matches()) { // a file of a checkpoint (a V2 index is a table too: before V1)
       Path prefix = prefixOrDir.resolveSibling(file.group(1));
       if (isCheckpoint(prefix)) {
@@ -258,7 +274,7 @@ public record CheckpointState(String latest, List<String> all) {
     if (Files.exists(index)) { // but not a regular file: say what it is
       try {
         SmallFiles.checkRegular(index);
-      } catch (java.nio.file.FileSystemException e) {
+      } catch (FileSystemException e) {
         throw new CheckpointException(index, CheckpointException.NO_OFFSET, e.getReason(), e);
       } catch (IOException e) {
         // gone meanwhile: the message below
@@ -271,8 +287,8 @@ public record CheckpointState(String latest, List<String> all) {
   }
 
   /** A checkpoint's own files: {@code PREFIX.index}, {@code .meta}, {@code .data-N-of-M}. */
-  private static final java.util.regex.Pattern CHECKPOINT_FILE =
-      java.util.regex.Pattern.compile("(.+)\\.(index|meta|data-\\d{5}-of-\\d{5})");
+  private static final Pattern CHECKPOINT_FILE =
+      Pattern.compile("(.+)\\.(index|meta|data-\\d{5}-of-\\d{5})");
 
   /** Whether a V2 ({@code prefix.index}) or V1 checkpoint is at {@code prefix}. */
   static boolean isCheckpoint(Path prefix) {
@@ -299,14 +315,14 @@ public record CheckpointState(String latest, List<String> all) {
       if (recovery != null) {
         return recovery; // the old checkpoint while an overwrite is under way (or was killed)
       }
-    } catch (java.nio.file.InvalidPathException e) {
+    } catch (InvalidPathException e) {
       // not a path on this system: try its base name below
     }
     String base = named.substring(Math.max(named.lastIndexOf('/'), named.lastIndexOf('\\')) + 1);
     Path beside = null;
     try {
       beside = base.isEmpty() || base.equals(".") || base.equals("..") ? null : dir.resolve(base);
-    } catch (java.nio.file.InvalidPathException e) {
+    } catch (InvalidPathException e) {
       // no namesake either
     }
     if (beside != null && !beside.equals(tried) && isCheckpoint(beside)) {
@@ -394,7 +410,7 @@ public record CheckpointState(String latest, List<String> all) {
           "line " + (line + 1) + " has " + Messages.value(value) + ", expected a quoted path");
     }
     // protobuf text format's escapes; octal and hex escapes are bytes of the UTF-8 text
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
     String body = value.substring(1, value.length() - 1);
     for (int i = 0; i < body.length(); i++) {
       char c = body.charAt(i);

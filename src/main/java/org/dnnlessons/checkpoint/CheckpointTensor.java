@@ -2,8 +2,11 @@ package org.dnnlessons.checkpoint;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.dnnlessons.format.NumpyFormat;
+import org.dnnlessons.format.NumpyPrintOptions;
 import org.dnnlessons.format.PythonBytes;
 import org.tensorflow.proto.DataType;
 
@@ -32,12 +35,7 @@ public record CheckpointTensor(TensorInfo info, byte[] data, List<byte[]> string
       }
     }
     throw new IllegalStateException(
-        "tensor '"
-            + info.name()
-            + "' is "
-            + info.dtype()
-            + ", expected "
-            + java.util.Arrays.toString(types));
+        "tensor '" + info.name() + "' is " + info.dtype() + ", expected " + Arrays.toString(types));
   }
 
   /**
@@ -148,23 +146,33 @@ public record CheckpointTensor(TensorInfo info, byte[] data, List<byte[]> string
    * @return what numpy's {@code print} shows for the values, in the tensor's shape
    */
   public String format() {
+    return format(NumpyPrintOptions.DEFAULT);
+  }
+
+  /**
+   * The values as numpy prints them under {@code np.set_printoptions(threshold=.., edgeitems=..)}.
+   *
+   * @param options when and how numpy summarizes the array
+   * @return what numpy's {@code print} shows for the values under those options
+   */
+  public String format(NumpyPrintOptions options) {
     long[] shape = info.shape();
     return switch (info.dtype()) {
-      case DT_FLOAT -> NumpyFormat.format(floats(), shape);
-      case DT_DOUBLE -> NumpyFormat.format(doubles(), shape);
-      case DT_HALF -> NumpyFormat.formatHalf(halfFloats(), shape);
-      case DT_BFLOAT16 -> NumpyFormat.formatBfloat16(halfFloats(), shape);
-      case DT_BOOL -> NumpyFormat.format(booleans(), shape);
-      case DT_STRING -> formatStrings();
-      default -> NumpyFormat.format(longs(), shape);
+      case DT_FLOAT -> NumpyFormat.format(floats(), shape, options);
+      case DT_DOUBLE -> NumpyFormat.format(doubles(), shape, options);
+      case DT_HALF -> NumpyFormat.formatHalf(halfFloats(), shape, options);
+      case DT_BFLOAT16 -> NumpyFormat.formatBfloat16(halfFloats(), shape, options);
+      case DT_BOOL -> NumpyFormat.format(booleans(), shape, options);
+      case DT_STRING -> formatStrings(options);
+      default -> NumpyFormat.format(longs(), shape, options);
     };
   }
 
-  private String formatStrings() {
-    List<String> reprs = new java.util.ArrayList<>(strings.size());
+  private String formatStrings(NumpyPrintOptions options) {
+    List<String> reprs = new ArrayList<>(strings.size());
     for (byte[] b : strings) {
       reprs.add(PythonBytes.repr(b));
     }
-    return NumpyFormat.formatObjects(reprs, info.shape());
+    return NumpyFormat.formatObjects(reprs, info.shape(), options);
   }
 }

@@ -3,9 +3,14 @@ package org.dnnlessons.checkpoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -66,16 +71,16 @@ final class DurableFiles {
    * exception's class name ("permission denied", "No space left on device", ...).
    */
   static String describe(IOException e) {
-    if (e instanceof java.nio.file.NoSuchFileException f) {
+    if (e instanceof NoSuchFileException f) {
       return f.getFile() + ": no such file or directory";
     }
-    if (e instanceof java.nio.file.AccessDeniedException f) {
+    if (e instanceof AccessDeniedException f) {
       return f.getFile() + ": permission denied";
     }
-    if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+    if (e instanceof FileAlreadyExistsException f) {
       return f.getFile() + ": already exists";
     }
-    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+    if (e instanceof FileSystemException f && f.getReason() != null) {
       return (f.getFile() != null ? f.getFile() + ": " : "") + f.getReason();
     }
     return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
@@ -127,7 +132,7 @@ final class DurableFiles {
 
   /** Deletes {@code file} when it exists; true when it did. */
   static boolean delete(Path file) throws IOException {
-    if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
       return false;
     }
     step(Step.UNLINK, file);
@@ -163,7 +168,7 @@ final class DurableFiles {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path f : files) {
         if (isTemporary(f.getFileName().toString())
-            && Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+            && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)
             && delete(f)) {
           n++;
         }

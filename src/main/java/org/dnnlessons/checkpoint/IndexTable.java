@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.zip.CRC32C;
+import org.dnnlessons.format.PythonBytes;
 
 /**
  * Parses the {@code .index} file of a TensorFlow checkpoint: an immutable sorted table in LevelDB's
@@ -275,7 +276,7 @@ final class IndexTable {
 
   /** A key for a message: quoted text when it is printable UTF-8, else Python-style bytes. */
   static String printable(byte[] key) {
-    return org.dnnlessons.format.PythonBytes.repr(key, 80);
+    return PythonBytes.repr(key, 80);
   }
 
   /** LevelDB's CRC mask: rotate right by 15 bits and add a constant. */

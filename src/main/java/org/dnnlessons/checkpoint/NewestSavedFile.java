@@ -72,22 +72,24 @@ final class NewestSavedFile {
       return "";
     }
     if (kerasNewest != null) {
-      return "; it holds "
-          + (kerasCount == 1 ? "1 Keras file, " : kerasCount + " Keras files, the newest ")
-          + kerasNewest.getFileName()
-          + ": pass that file ("
-          + kerasNewest
-          + ")";
+      return clause(kerasCount, "Keras file", kerasNewest, "file");
     }
     if (prefixNewest != null) {
-      return "; it holds "
-          + (prefixCount == 1 ? "1 checkpoint, " : prefixCount + " checkpoints, the newest ")
-          + prefixNewest.getFileName()
-          + ": pass that prefix ("
-          + prefixNewest
-          + ")";
+      return clause(prefixCount, "checkpoint", prefixNewest, "prefix");
     }
     return "";
+  }
+
+  /** "; it holds 3 checkpoints, the newest model.ckpt-300: pass that prefix (DIR/...)". */
+  private static String clause(long count, String kind, Path newest, String what) {
+    return "; it holds "
+        + (count == 1 ? "1 " + kind + ", " : count + " " + kind + "s, the newest ")
+        + newest.getFileName()
+        + ": pass that "
+        + what
+        + " ("
+        + newest
+        + ")";
   }
 
   private static boolean newer(FileTime t, Path p, FileTime bestTime, Path best) {

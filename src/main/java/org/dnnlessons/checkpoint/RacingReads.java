@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -75,7 +76,7 @@ final class RacingReads {
 
   /** The identities (inodes) of the prefix's index and its recovery set's index. */
   private static List<Object> identity(Path prefix) {
-    return java.util.Arrays.asList(
+    return Arrays.asList(
         fileKey(Path.of(prefix + ".index")),
         fileKey(Path.of(Recovery.prefixOf(prefix) + ".index")));
   }

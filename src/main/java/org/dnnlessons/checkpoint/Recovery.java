@@ -2,6 +2,7 @@ package org.dnnlessons.checkpoint;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -178,7 +179,7 @@ final class Recovery {
       Files.createLink(to, from);
       return;
     } catch (UnsupportedOperationException | FileSystemException e) {
-      if (e instanceof java.nio.file.FileAlreadyExistsException) {
+      if (e instanceof FileAlreadyExistsException) {
         throw (IOException) e;
       }
       // a file system without hard links: copy below

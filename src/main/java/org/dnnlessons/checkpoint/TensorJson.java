@@ -3,6 +3,9 @@ package org.dnnlessons.checkpoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import org.tensorflow.proto.DataType;
@@ -223,7 +226,7 @@ public final class TensorJson {
         for (int i = 0; i < v.length; i++) {
           s.append(i == 0 ? "" : ",")
               .append(
-                  t.info().dtype() == org.tensorflow.proto.DataType.DT_UINT64
+                  t.info().dtype() == DataType.DT_UINT64
                       ? Long.toUnsignedString(v[i])
                       : Long.toString(v[i]));
         }
@@ -244,11 +247,11 @@ public final class TensorJson {
 
   /** A string element: JSON text when valid UTF-8, else {@code {"base64":"..."}}. */
   static String string(byte[] bytes) {
-    var decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder();
+    var decoder = StandardCharsets.UTF_8.newDecoder();
     try {
-      return quote(decoder.decode(java.nio.ByteBuffer.wrap(bytes)).toString());
-    } catch (java.nio.charset.CharacterCodingException e) {
-      return "{\"base64\":\"" + java.util.Base64.getEncoder().encodeToString(bytes) + "\"}";
+      return quote(decoder.decode(ByteBuffer.wrap(bytes)).toString());
+    } catch (CharacterCodingException e) {
+      return "{\"base64\":\"" + Base64.getEncoder().encodeToString(bytes) + "\"}";
     }
   }
 

@@ -2,6 +2,9 @@ package org.dnnlessons.checkpoint;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -12,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.dnnlessons.files.SmallFiles;
 
 /**
  * Reads V1 checkpoints: what {@code tf.compat.v1.train.Saver(write_version=SaverDef.V1)} and TF 1.x
@@ -42,7 +47,7 @@ final class TensorSliceCheckpoint {
     String base = String.valueOf(prefix.getFileName());
     List<Path> shards = new ArrayList<>();
     if (dir != null && Files.isDirectory(dir)) {
-      String pattern = java.util.regex.Pattern.quote(base) + "-(\\d{5})-of-(\\d{5})";
+      String pattern = Pattern.quote(base) + "-(\\d{5})-of-(\\d{5})";
       try (var stream = Files.list(dir)) {
         stream
             .filter(p -> p.getFileName().toString().matches(pattern))
@@ -259,18 +264,15 @@ final class TensorSliceCheckpoint {
 
   private static String utf8(Path file, long offset, byte[] b) throws CheckpointException {
     try {
-      return java.nio.charset.StandardCharsets.UTF_8
-          .newDecoder()
-          .decode(ByteBuffer.wrap(b))
-          .toString();
-    } catch (java.nio.charset.CharacterCodingException e) {
+      return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(b)).toString();
+    } catch (CharacterCodingException e) {
       throw new CheckpointException(file, offset, "a tensor name is not UTF-8 text");
     }
   }
 
   private static byte[] read(Path file) throws CheckpointException {
     try {
-      org.dnnlessons.files.SmallFiles.checkRegular(file); // never a FIFO or device
+      SmallFiles.checkRegular(file); // never a FIFO or device
       long size = Files.size(file);
       if (size > MAX_FILE_BYTES) {
         throw new CheckpointException(
@@ -285,7 +287,7 @@ final class TensorSliceCheckpoint {
       return Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new CheckpointException(file, CheckpointException.NO_OFFSET, "no such file");
-    } catch (java.nio.file.FileSystemException e) {
+    } catch (FileSystemException e) {
       throw new CheckpointException(
           file,
           CheckpointException.NO_OFFSET,

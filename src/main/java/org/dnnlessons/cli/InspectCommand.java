@@ -9,6 +9,8 @@ import org.dnnlessons.checkpoint.CheckpointReader;
 import org.dnnlessons.checkpoint.CheckpointTensor;
 import org.dnnlessons.checkpoint.TensorInfo;
 import org.dnnlessons.checkpoint.TensorJson;
+import org.dnnlessons.checkpoint.TensorPrinter;
+import org.dnnlessons.format.NumpyPrintOptions;
 import org.dnnlessons.keras.KerasWeightsFile;
 import org.dnnlessons.keras.SavedModelVariables;
 import picocli.CommandLine.Command;
@@ -88,7 +90,7 @@ final class InspectCommand implements Callable<Integer> {
       out.append('\n');
     } else {
       for (TensorInfo t : selected) {
-        String read = reader.format(t.name());
+        String read = TensorPrinter.format(reader, t.name(), NumpyPrintOptions.DEFAULT);
         out.append(
                 "tensor: "
                     + t.name()

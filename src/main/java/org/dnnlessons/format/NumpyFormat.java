@@ -40,38 +40,21 @@ public final class NumpyFormat {
 
   private NumpyFormat() {}
 
-  /** Set while {@link #formatEdgeView} formats: summarize whatever the view's own size. */
-  private static final ThreadLocal<Boolean> EDGE_VIEW = ThreadLocal.withInitial(() -> false);
-
   /**
-   * Formats an edge view of an array too large to hold: its shape is the full shape with every axis
-   * longer than {@code 2 * EDGE_ITEMS} cut to {@code 2 * EDGE_ITEMS + 1} (the edge items around one
-   * middle element that is never printed), and it is summarized, as numpy summarizes the full
-   * array. {@code format} is one of this class's methods applied to the view.
-   *
-   * @param format formats the edge view with one of this class's methods; runs on this thread
-   * @return what {@code format} returns, summarized with {@code ...} as numpy prints the full array
-   */
-  public static String formatEdgeView(java.util.function.Supplier<String> format) {
-    EDGE_VIEW.set(true);
-    try {
-      return format.get();
-    } finally {
-      EDGE_VIEW.set(false);
-    }
-  }
-
-  /**
-   * The shape of the edge view of an array of shape {@code full} (see {@link #formatEdgeView}).
+   * The shape of the edge view of an array of shape {@code full}, summarized under {@code options}:
+   * every axis longer than {@code 2 * edgeItems} cut to {@code 2 * edgeItems + 1} (the edge items
+   * around one middle element that is never printed). Formatted with {@code
+   * options.withThreshold(0)}, the view prints as numpy prints the full array, so an array too
+   * large to hold prints from its edges alone.
    *
    * @param full the full array's shape; each dimension {@code >= 0}
-   * @return a new array: {@code full} with every axis longer than {@code 2 * EDGE_ITEMS} cut to
-   *     {@code 2 * EDGE_ITEMS + 1}
+   * @param options the print options the full array is printed with
+   * @return a new array: {@code full} with every axis longer than {@code 2 * edgeItems} cut
    */
-  public static long[] edgeViewShape(long[] full) {
+  public static long[] edgeViewShape(long[] full, NumpyPrintOptions options) {
     long[] view = full.clone();
     for (int d = 0; d < view.length; d++) {
-      view[d] = Math.min(view[d], 2 * EDGE_ITEMS + 1);
+      view[d] = Math.min(view[d], 2L * options.edgeItems() + 1);
     }
     return view;
   }
@@ -117,12 +100,24 @@ public final class NumpyFormat {
    * @return the text numpy's {@code print} of a float32 array shows
    */
   public static String format(float[] values, long[] shape) {
+    return format(values, shape, NumpyPrintOptions.DEFAULT);
+  }
+
+  /**
+   * As {@link #format(float[], long[])}, summarized as {@code options} say.
+   *
+   * @param values float32 values, row-major; length is the product of {@code shape}
+   * @param shape the array's shape ({@code []} for a scalar)
+   * @param options numpy's {@code threshold} and {@code edgeitems}
+   * @return the text numpy's {@code print} of a float32 array shows under those options
+   */
+  public static String format(float[] values, long[] shape, NumpyPrintOptions options) {
     checkSize(values.length, shape);
     double[] widened = new double[values.length];
     for (int i = 0; i < values.length; i++) {
       widened[i] = values[i];
     }
-    return formatFloats(widened, shape, Precision.SINGLE);
+    return formatFloats(widened, shape, Precision.SINGLE, options);
   }
 
   /**
@@ -135,12 +130,24 @@ public final class NumpyFormat {
    * @return the text numpy's {@code print} of a float16 array shows
    */
   public static String formatHalf(float[] values, long[] shape) {
+    return formatHalf(values, shape, NumpyPrintOptions.DEFAULT);
+  }
+
+  /**
+   * As {@link #formatHalf(float[], long[])}, summarized as {@code options} say.
+   *
+   * @param values float16 values widened to float32, row-major
+   * @param shape the array's shape ({@code []} for a scalar)
+   * @param options numpy's {@code threshold} and {@code edgeitems}
+   * @return the text numpy's {@code print} of a float16 array shows under those options
+   */
+  public static String formatHalf(float[] values, long[] shape, NumpyPrintOptions options) {
     checkSize(values.length, shape);
     double[] widened = new double[values.length];
     for (int i = 0; i < values.length; i++) {
       widened[i] = values[i];
     }
-    return formatFloats(widened, shape, Precision.HALF);
+    return formatFloats(widened, shape, Precision.HALF, options);
   }
 
   /**
@@ -153,8 +160,20 @@ public final class NumpyFormat {
    * @return the text numpy's {@code print} of an {@code ml_dtypes.bfloat16} array shows
    */
   public static String formatBfloat16(float[] values, long[] shape) {
+    return formatBfloat16(values, shape, NumpyPrintOptions.DEFAULT);
+  }
+
+  /**
+   * As {@link #formatBfloat16(float[], long[])}, summarized as {@code options} say.
+   *
+   * @param values bfloat16 values widened to float32, row-major
+   * @param shape the array's shape ({@code []} for a scalar)
+   * @param options numpy's {@code threshold} and {@code edgeitems}
+   * @return the text numpy's {@code print} of a bfloat16 array shows under those options
+   */
+  public static String formatBfloat16(float[] values, long[] shape, NumpyPrintOptions options) {
     checkSize(values.length, shape);
-    return layout(shape, values.length, i -> cFormatG(values[i]));
+    return layout(shape, values.length, i -> cFormatG(values[i]), options);
   }
 
   /** C's {@code printf("%g", v)}: 6 significant digits, trailing zeros removed. */
@@ -191,8 +210,20 @@ public final class NumpyFormat {
    * @return the text numpy's {@code print} of a float64 array shows
    */
   public static String format(double[] values, long[] shape) {
+    return format(values, shape, NumpyPrintOptions.DEFAULT);
+  }
+
+  /**
+   * As {@link #format(double[], long[])}, summarized as {@code options} say.
+   *
+   * @param values float64 values, row-major; length is the product of {@code shape}
+   * @param shape the array's shape ({@code []} for a scalar)
+   * @param options numpy's {@code threshold} and {@code edgeitems}
+   * @return the text numpy's {@code print} of a float64 array shows under those options
+   */
+  public static String format(double[] values, long[] shape, NumpyPrintOptions options) {
     checkSize(values.length, shape);
-    return formatFloats(values.clone(), shape, Precision.DOUBLE);
+    return formatFloats(values.clone(), shape, Precision.DOUBLE, options);
   }
 
   /**
@@ -204,14 +235,26 @@ public final class NumpyFormat {
    * @return the text numpy's {@code print} of an integer array shows
    */
   public static String format(long[] values, long[] shape) {
+    return format(values, shape, NumpyPrintOptions.DEFAULT);
+  }
+
+  /**
+   * As {@link #format(long[], long[])}, summarized as {@code options} say.
+   *
+   * @param values integer values widened to long, row-major
+   * @param shape the array's shape ({@code []} for a scalar)
+   * @param options numpy's {@code threshold} and {@code edgeitems}
+   * @return the text numpy's {@code print} of an integer array shows under those options
+   */
+  public static String format(long[] values, long[] shape, NumpyPrintOptions options) {
     checkSize(values.length, shape);
-    int[] visible = visibleIndices(values.length, shape);
+    int[] visible = visibleIndices(values.length, shape, options);
     int width = 0;
     for (int i : visible) {
       width = Math.max(width, Long.toString(values[i]).length());
     }
     final int w = width;
-    return layout(shape, values.length, i -> pad(Long.toString(values[i]), w));
+    return layout(shape, values.length, i -> pad(Long.toString(values[i]), w), options);
   }
 
   /**
@@ -222,9 +265,22 @@ public final class NumpyFormat {
    * @return the text numpy's {@code print} of a bool array shows ({@code True}/{@code False})
    */
   public static String format(boolean[] values, long[] shape) {
+    return format(values, shape, NumpyPrintOptions.DEFAULT);
+  }
+
+  /**
+   * As {@link #format(boolean[], long[])}, summarized as {@code options} say.
+   *
+   * @param values booleans, row-major; length is the product of {@code shape}
+   * @param shape the array's shape ({@code []} for a scalar)
+   * @param options numpy's {@code threshold} and {@code edgeitems}
+   * @return the text numpy's {@code print} of a bool array shows under those options
+   */
+  public static String format(boolean[] values, long[] shape, NumpyPrintOptions options) {
     checkSize(values.length, shape);
     boolean scalar = shape.length == 0;
-    return layout(shape, values.length, i -> values[i] ? (scalar ? "True" : " True") : "False");
+    return layout(
+        shape, values.length, i -> values[i] ? (scalar ? "True" : " True") : "False", options);
   }
 
   /**
@@ -238,28 +294,42 @@ public final class NumpyFormat {
    * @return the text numpy's {@code print} of an object array shows
    */
   public static String formatObjects(List<String> reprs, long[] shape) {
-    checkSize(reprs.size(), shape);
-    return layout(shape, reprs.size(), reprs::get);
+    return formatObjects(reprs, shape, NumpyPrintOptions.DEFAULT);
   }
 
-  private static String formatFloats(double[] values, long[] shape, Precision precision) {
-    int[] visible = visibleIndices(values.length, shape);
+  /**
+   * As {@link #formatObjects(List, long[])}, summarized as {@code options} say.
+   *
+   * @param reprs each element's Python {@code repr()}, row-major
+   * @param shape the array's shape ({@code []} for a scalar)
+   * @param options numpy's {@code threshold} and {@code edgeitems}
+   * @return the text numpy's {@code print} of an object array shows under those options
+   */
+  public static String formatObjects(List<String> reprs, long[] shape, NumpyPrintOptions options) {
+    checkSize(reprs.size(), shape);
+    return layout(shape, reprs.size(), reprs::get, options);
+  }
+
+  private static String formatFloats(
+      double[] values, long[] shape, Precision precision, NumpyPrintOptions options) {
+    int[] visible = visibleIndices(values.length, shape, options);
     FloatFormat f = FloatFormat.of(values, visible, precision);
-    return layout(shape, values.length, i -> f.format(values[i]));
+    return layout(shape, values.length, i -> f.format(values[i]), options);
   }
 
   // ---------------------------------------------------------------- array layout
 
-  private static String layout(long[] shape, int size, IntFunction<String> element) {
+  private static String layout(
+      long[] shape, int size, IntFunction<String> element, NumpyPrintOptions options) {
     if (shape.length == 0) {
       return element.apply(0).strip();
     }
     if (size == 0) {
       return "[]";
     }
-    boolean summarize = size > THRESHOLD || EDGE_VIEW.get();
+    NumpyPrintOptions summary = options.summarizes(size) ? options : null;
     int[] strides = strides(shape);
-    return recurse(shape, strides, 0, 0, " ", LINE_WIDTH, element, summarize);
+    return recurse(shape, strides, 0, 0, " ", LINE_WIDTH, element, summary);
   }
 
   private static String recurse(
@@ -270,21 +340,22 @@ public final class NumpyFormat {
       String hangingIndent,
       int currWidth,
       IntFunction<String> element,
-      boolean summarize) {
+      NumpyPrintOptions summary) {
     if (axis == shape.length) {
       return element.apply(offset);
     }
     String nextIndent = hangingIndent + " ";
     int nextWidth = currWidth - 1;
     int len = (int) shape[axis];
-    boolean showSummary = summarize && 2 * EDGE_ITEMS < len;
+    boolean showSummary = summary != null && summary.cuts(len);
     List<Integer> leading = new ArrayList<>();
     List<Integer> trailing = new ArrayList<>();
     if (showSummary) {
-      for (int i = 0; i < EDGE_ITEMS; i++) {
+      int edge = summary.edgeItems();
+      for (int i = 0; i < edge; i++) {
         leading.add(i);
       }
-      for (int i = len - EDGE_ITEMS; i < len; i++) {
+      for (int i = len - edge; i < len; i++) {
         trailing.add(i);
       }
     } else {
@@ -330,7 +401,7 @@ public final class NumpyFormat {
                     nextIndent,
                     nextWidth,
                     element,
-                    summarize))
+                    summary))
             .append(lineSep);
       }
       if (showSummary) {
@@ -347,7 +418,7 @@ public final class NumpyFormat {
                     nextIndent,
                     nextWidth,
                     element,
-                    summarize));
+                    summary));
         if (k < trailing.size() - 1) {
           s.append(lineSep);
         }
@@ -382,30 +453,36 @@ public final class NumpyFormat {
 
   // Indices of the elements numpy looks at to choose the format: all of them, or only the edge
   // items of every axis when the array is summarized.
-  private static int[] visibleIndices(int size, long[] shape) {
-    if ((size <= THRESHOLD && !EDGE_VIEW.get()) || shape.length == 0) {
+  private static int[] visibleIndices(int size, long[] shape, NumpyPrintOptions options) {
+    if (!options.summarizes(size) || shape.length == 0) {
       int[] all = new int[size];
       Arrays.setAll(all, i -> i);
       return all;
     }
     int[] strides = strides(shape);
     List<Integer> out = new ArrayList<>();
-    collectVisible(shape, strides, 0, 0, out);
+    collectVisible(shape, strides, 0, 0, out, options);
     return out.stream().mapToInt(Integer::intValue).toArray();
   }
 
   private static void collectVisible(
-      long[] shape, int[] strides, int axis, int offset, List<Integer> out) {
+      long[] shape,
+      int[] strides,
+      int axis,
+      int offset,
+      List<Integer> out,
+      NumpyPrintOptions options) {
     if (axis == shape.length) {
       out.add(offset);
       return;
     }
     int len = (int) shape[axis];
+    int edge = options.edgeItems();
     for (int i = 0; i < len; i++) {
-      if (2 * EDGE_ITEMS < len && i >= EDGE_ITEMS && i < len - EDGE_ITEMS) {
+      if (options.cuts(len) && i >= edge && i < len - edge) {
         continue;
       }
-      collectVisible(shape, strides, axis + 1, offset + i * strides[axis], out);
+      collectVisible(shape, strides, axis + 1, offset + i * strides[axis], out, options);
     }
   }
 

@@ -1,6 +1,7 @@
 package org.dnnlessons.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -15,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.CRC32C;
 import org.dnnlessons.cli.Main;
+import org.dnnlessons.format.NumpyFormat;
+import org.dnnlessons.format.NumpyPrintOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.proto.BundleEntryProto;
@@ -60,7 +63,7 @@ class BigTensorTest {
     index(prefix, "big", new long[] {rows, cols}, data);
     CheckpointReader reader = CheckpointReader.open(prefix);
     long before = allocated();
-    String printed = reader.format("big");
+    String printed = TensorPrinter.format(reader, "big", NumpyPrintOptions.DEFAULT);
     long used = allocated() - before;
     assertEquals(NUMPY, printed);
     assertTrue(used < MAX_ALLOCATED, "allocated " + used + " bytes for a 2.4 GB tensor");
@@ -79,6 +82,48 @@ class BigTensorTest {
             + NUMPY
             + "\n# Total number of params: 600000000\n",
         out.toString(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * What numpy printed after {@code np.set_printoptions(edgeitems=2)} for a float32 array of shape
+   * (4200, 4000) holding 0.5, -1.25, 2.0 at [0, :3], 7.0 at [1, 1], 1e-3 at [-2, 0] and 4.0, -8.0,
+   * 0.25 at [-1, -3:]: the edges alone choose the format (2.0 and 4.0 are not shown).
+   */
+  private static final String NUMPY_EDGEITEMS_2 =
+      """
+      [[ 5.00e-01 -1.25e+00 ...  0.00e+00  0.00e+00]
+       [ 0.00e+00  7.00e+00 ...  0.00e+00  0.00e+00]
+       ...
+       [ 1.00e-03  0.00e+00 ...  0.00e+00  0.00e+00]
+       [ 0.00e+00  0.00e+00 ... -8.00e+00  2.50e-01]]""";
+
+  @Test
+  void aStreamedTensorPrintsUnderTheOptionsGivenOrIsRefusedWhenTheyWouldPrintItWhole()
+      throws Exception {
+    long rows = 4200;
+    long cols = 4000; // 67.2 MB of float32: over the 64 MiB read whole, so streamed
+    Path prefix = dir.resolve("model.ckpt");
+    Path data = Path.of(prefix + ".data-00000-of-00001");
+    try (RandomAccessFile f = new RandomAccessFile(data.toFile(), "rw")) {
+      f.setLength(rows * cols * 4);
+      putFloats(f, 0, 0.5f, -1.25f, 2f);
+      putFloats(f, (cols + 1) * 4, 7f);
+      putFloats(f, (rows - 2) * cols * 4, 1e-3f);
+      putFloats(f, (rows * cols - 3) * 4, 4f, -8f, 0.25f);
+    }
+    index(prefix, "w", new long[] {rows, cols}, data);
+    CheckpointReader reader = CheckpointReader.open(prefix);
+    assertEquals(
+        NUMPY_EDGEITEMS_2,
+        TensorPrinter.format(reader, "w", new NumpyPrintOptions(NumpyFormat.THRESHOLD, 2)));
+    CheckpointException whole =
+        assertThrows(
+            CheckpointException.class,
+            () ->
+                TensorPrinter.format(
+                    reader, "w", NumpyPrintOptions.DEFAULT.withThreshold(Integer.MAX_VALUE)));
+    assertTrue(
+        whole.getMessage().contains("would print all its 16800000 elements"), whole.getMessage());
   }
 
   @Test

@@ -189,7 +189,7 @@ class FedRestoreTest {
   void aCorruptDataFileAssignsNothing() throws Exception {
     String prefix = dir.resolve("model.ckpt").toString();
     withVariables(FedRestoreTest::values, false, (sv, s) -> sv.save(s, prefix));
-    Path data = Path.of(prefix + Saver.DATA_SUFFIX);
+    Path data = Path.of(prefix + BundleWriter.dataSuffix(0, 1));
     CheckpointReader reader = CheckpointReader.open(Path.of(prefix));
     // the last variable in key order whose bytes are not empty: v08, the scalar
     try (FileChannel ch =
