@@ -222,16 +222,7 @@ public final class TrainingRun {
     try (RunGraph run = RunGraph.build(options, sets, network, loop, resumption)) {
       Session session = run.session();
       Mlp.Network net = run.net();
-      if (warmStart != null) {
-        warmStart.initialize(session, net.variables(), net.init());
-        if (resumption == null) {
-          // printed once the values are read and their checksums checked: a damaged checkpoint
-          // fails with one line, never after a table that says every variable was loaded
-          out.print(warmStart.table());
-        }
-      } else {
-        session.run(net.init());
-      }
+      initializeVariables(session, net, out);
       TrainingHistory history = new TrainingHistory(run.state(), session, startValues());
       TensorBoardSummaries board =
           run.board() != null ? new TensorBoardSummaries(run.board(), run.graph(), history) : null;
@@ -244,6 +235,24 @@ public final class TrainingRun {
                   session, net, sets.train(), sets.validation(), loop, all, null, run.fed());
       return new RunOutputs(out, options, network, session, net, run.saver())
           .write(sets.test(), result, history, board, loop != null);
+    }
+  }
+
+  /**
+   * Sets the variables: from the resumed checkpoint, from the warm start (then printing its table),
+   * or by their initializers.
+   */
+  private void initializeVariables(Session session, Mlp.Network net, PrintStream out)
+      throws CheckpointException {
+    if (warmStart == null) {
+      session.run(net.init());
+      return;
+    }
+    warmStart.initialize(session, net.variables(), net.init());
+    if (resumption == null) {
+      // printed once the values are read and their checksums checked: a damaged checkpoint
+      // fails with one line, never after a table that says every variable was loaded
+      out.print(warmStart.table());
     }
   }
 

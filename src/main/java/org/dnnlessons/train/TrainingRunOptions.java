@@ -342,7 +342,8 @@ public record TrainingRunOptions(
     /**
      * A warm start from {@code path}, matching variables by name.
      *
-     * @param path a checkpoint prefix or directory, a SavedModel or a Keras file
+     * @param path a checkpoint prefix or directory, a SavedModel or a Keras file; {@code null} for
+     *     {@link #FRESH}
      * @return the start
      */
     public static Start initFrom(Path path) {
@@ -444,7 +445,7 @@ public record TrainingRunOptions(
     /**
      * One checkpoint at the end of training at {@code prefix}.
      *
-     * @param prefix the checkpoint prefix
+     * @param prefix the checkpoint prefix; {@code null} for {@link #NONE}
      * @return the checkpoints
      */
     public static Checkpoints to(Path prefix) {

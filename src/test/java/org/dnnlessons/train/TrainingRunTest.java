@@ -1,6 +1,8 @@
 package org.dnnlessons.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -91,6 +93,43 @@ class TrainingRunTest {
           jit.training().epochs().get(e).validationAccuracy(),
           0.0015);
     }
+  }
+
+  @Test
+  void aListenerHearsTheRunAndEndsTrainingByThrowingFromEpochFinished() {
+    List<String> heard = new java.util.ArrayList<>();
+    IllegalStateException stop = new IllegalStateException("stop after epoch 0");
+    TrainingListener listener =
+        new TrainingListener() {
+          @Override
+          public void trainingStarted(org.tensorflow.Session session, Mlp.Network net) {
+            heard.add("started with " + net.variables().size() + " variables");
+          }
+
+          @Override
+          public void epochStarted(int epoch, int steps) {
+            heard.add("epoch " + epoch + " of " + steps + " steps");
+          }
+
+          @Override
+          public void epochFinished(EpochSummary summary) {
+            heard.add("epoch " + summary.epoch() + " finished");
+            throw stop;
+          }
+        };
+    PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
+    Path prefix = dir.resolve("model.ckpt");
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                TrainingRun.prepare(small().withCheckpoints(Checkpoints.to(prefix)))
+                    .run(quiet, quiet, listener));
+    assertSame(stop, e);
+    assertEquals(
+        List.of("started with 4 variables", "epoch 0 of 54 steps", "epoch 0 finished"), heard);
+    // training ended there: nothing saved at the end
+    assertFalse(Files.exists(dir.resolve("checkpoint")));
   }
 
   @Test
