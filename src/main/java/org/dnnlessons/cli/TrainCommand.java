@@ -211,8 +211,9 @@ final class TrainCommand implements Callable<Integer> {
               + " activations; --config states a weights-only file's); --activation goes with a"
               + " fresh network or --init-map");
     }
-    // each group checks itself as it is made: speed, then its combination with dropout, then the
-    // checkpoints, then the start (--resume needs --save, set before it)
+    // made in the order the options have always been checked, so two mistakes name the same
+    // one: the steps per run, their combination with dropout, the checkpoints, --init-map, and
+    // --resume's combinations last (with --save already set)
     return TrainingRun.prepare(
         TrainingRunOptions.of(data.source(null))
             .withValidationSize(validationSize)

@@ -59,7 +59,8 @@ public record TrainingRunOptions(
    * @param network the network, not {@code null}
    * @param training epochs, batch size and keep probability, not {@code null}
    * @param speed steps per run and XLA; above 1 step per run and XLA only without dropout
-   * @param start how the variables start; {@code resume} needs {@code checkpoints.save()}
+   * @param start how the variables start; {@code resume} needs {@code checkpoints.save()} and goes
+   *     without {@code initFrom}
    * @param checkpoints where and how often to save
    * @param outputs the other files to write
    * @throws IllegalArgumentException one line naming the two options that cannot be combined
@@ -87,6 +88,11 @@ public record TrainingRunOptions(
     if (start.resume() && checkpoints.save() == null) {
       throw new IllegalArgumentException(
           "--resume needs --save PREFIX: it continues from the latest checkpoint there");
+    }
+    if (start.resume() && start.initFrom() != null) {
+      throw new IllegalArgumentException(
+          "--resume continues a run from its own checkpoints; it cannot be combined with"
+              + " --init-from");
     }
   }
 
@@ -315,27 +321,22 @@ public record TrainingRunOptions(
     public static final Start FRESH = new Start(null, Map.of(), null, false, false);
 
     /**
-     * Validates the combination.
+     * Validates the key map.
      *
      * @param initFrom the warm start's checkpoint or Keras file, or {@code null}; not with {@code
-     *     resume}
+     *     resume} (which {@link TrainingRunOptions} refuses)
      * @param initMap checkpoint key to variable name, copied ({@code null} is empty); non-empty
      *     only with {@code initFrom}
      * @param initConfig the layers of a weights-only {@code initFrom}, or {@code null}
      * @param resume continue the run whose latest checkpoint is in the save directory
      * @param widthsFromCheckpoint take the hidden widths from the checkpoint
-     * @throws IllegalArgumentException naming the two options that cannot be combined
+     * @throws IllegalArgumentException when {@code initMap} is given without {@code initFrom}
      */
     public Start {
       initMap =
           Collections.unmodifiableMap(new LinkedHashMap<>(initMap != null ? initMap : Map.of()));
       if (!initMap.isEmpty() && initFrom == null) {
         throw new IllegalArgumentException("--init-map needs --init-from");
-      }
-      if (resume && initFrom != null) {
-        throw new IllegalArgumentException(
-            "--resume continues a run from its own checkpoints; it cannot be combined with"
-                + " --init-from");
       }
     }
 
