@@ -213,8 +213,7 @@ public final class TrainingRun {
    */
   public Result run(PrintStream out, PrintStream err, TrainingListener listener) throws Exception {
     notes.forEach(out::println);
-    out.println(dataLine());
-    LayerNotes.lines(network.model()).forEach(out::println);
+    RunHeader.lines(options.data(), sets, network).forEach(out::println);
     TrainOptions loop = // null: a resumed run with nothing left to train
         resumption == null
             ? options.training()
@@ -295,19 +294,5 @@ public final class TrainingRun {
               history));
     }
     return TrainingListener.all(all);
-  }
-
-  /** The first line: the data, its splits and the hidden widths. */
-  private String dataLine() {
-    return "Training on "
-        + options.data().describe()
-        + ": "
-        + sets.train().numExamples()
-        + " train, "
-        + sets.validation().numExamples()
-        + " validation, "
-        + sets.test().numExamples()
-        + " test; hidden "
-        + network.hidden();
   }
 }
