@@ -47,13 +47,13 @@ try (Session sess = net.model().newSession()) {
 
 TRAINING_RUN = """
 java.nio.file.Path runDir = java.nio.file.Files.createTempDirectory("interrupted-run");
-org.dnnlessons.train.TrainingRun.Options runOptions =
-    org.dnnlessons.train.TrainingRun.Options.builder(DatasetCatalog.byName("mnist").locate())
-        .network(Mlp.Options.lesson())
-        .training(org.dnnlessons.train.TrainOptions.lesson().withEpochs(1000))
-        .seed(1L)
-        .save(runDir.resolve("model.ckpt"))
-        .build();
+org.dnnlessons.train.TrainingRunOptions runOptions =
+    org.dnnlessons.train.TrainingRunOptions.of(DatasetCatalog.byName("mnist").locate())
+        .withNetwork(Mlp.Options.lesson())
+        .withTraining(org.dnnlessons.train.TrainOptions.lesson().withEpochs(1000))
+        .withSeed(1L)
+        .withCheckpoints(
+            org.dnnlessons.train.TrainingRunOptions.Checkpoints.to(runDir.resolve("model.ckpt")));
 org.dnnlessons.train.TrainingRun.prepare(runOptions).run(System.out, System.err);
 """
 

@@ -9,6 +9,11 @@ import org.dnnlessons.nn.Mlp;
 import org.dnnlessons.nn.ModelDescription;
 import org.dnnlessons.train.TrainOptions;
 import org.dnnlessons.train.TrainingRun;
+import org.dnnlessons.train.TrainingRunOptions;
+import org.dnnlessons.train.TrainingRunOptions.Checkpoints;
+import org.dnnlessons.train.TrainingRunOptions.Outputs;
+import org.dnnlessons.train.TrainingRunOptions.Speed;
+import org.dnnlessons.train.TrainingRunOptions.Start;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -206,26 +211,29 @@ final class TrainCommand implements Callable<Integer> {
               + " activations; --config states a weights-only file's); --activation goes with a"
               + " fresh network or --init-map");
     }
+    // made in the order the options have always been checked, so two mistakes name the same
+    // one: the steps per run, their combination with dropout, the checkpoints, --init-map, and
+    // --resume's combinations last (with --save already set)
     return TrainingRun.prepare(
-        TrainingRun.Options.builder(data.source(null))
-            .validationSize(validationSize)
-            .seed(seed)
-            .network(net)
-            .training(training)
-            .stepsPerRun(stepsPerRun)
-            .jitCompile(jitCompile)
-            .save(save)
-            .saveEvery(saveEvery)
-            .logdir(logdir)
-            .export(export)
-            .exportKeras(exportKeras)
-            .plot(plot)
-            .initFrom(initFrom)
-            .initMap(initMap)
-            .initConfig(initConfig)
-            .resume(resume)
-            .overwrite(overwrite)
-            .widthsFromCheckpoint(!spec.commandLine().getParseResult().hasMatchedOption("--hidden"))
-            .build());
+        TrainingRunOptions.of(data.source(null))
+            .withValidationSize(validationSize)
+            .withSeed(seed)
+            .withNetwork(net)
+            .withSpeed(Speed.DEFAULT.withStepsPerRun(stepsPerRun).withJitCompile(jitCompile))
+            .withTraining(training)
+            .withCheckpoints(Checkpoints.to(save).withSaveEvery(saveEvery).withOverwrite(overwrite))
+            .withStart(
+                Start.initFrom(initFrom)
+                    .withInitMap(initMap)
+                    .withInitConfig(initConfig)
+                    .withResume(resume)
+                    .withWidthsFromCheckpoint(
+                        !spec.commandLine().getParseResult().hasMatchedOption("--hidden")))
+            .withOutputs(
+                Outputs.NONE
+                    .withLogdir(logdir)
+                    .withExport(export)
+                    .withExportKeras(exportKeras)
+                    .withPlot(plot)));
   }
 }

@@ -7,6 +7,7 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.dnnlessons.format.PythonFloat;
 
 /**
  * Shows training progress: on a terminal, a progress bar per epoch with steps/s and the time left
@@ -35,15 +36,33 @@ public final class ConsoleProgress implements TrainingListener {
   }
 
   /**
-   * Bars when standard output is a terminal, epoch lines to {@code out}.
+   * Bars when standard output is a terminal, {@link #epochLine} lines to {@code out}.
    *
-   * @param out the stream {@code epochLine} prints to; the bars are drawn on standard error, and
-   *     only when a console is attached
-   * @param epochLine formats and prints the line of a finished epoch
+   * @param out where the epoch lines go; the bars are drawn on standard error, and only when a
+   *     console is attached
    * @return a listener for {@code TrainingRun}; with no terminal, no bar is drawn
    */
-  public static ConsoleProgress forConsole(PrintStream out, Consumer<EpochSummary> epochLine) {
-    return new ConsoleProgress(System.console() != null, System.err, epochLine);
+  public static ConsoleProgress forConsole(PrintStream out) {
+    return new ConsoleProgress(
+        System.console() != null, System.err, s -> out.println(epochLine(s)));
+  }
+
+  /**
+   * The line {@code train} prints after an epoch: {@code Epoch 3 - cost: 0.165716 - Validation
+   * Accuracy: 0.9410} (the accuracy only when measured).
+   *
+   * @param s the epoch's summary
+   * @return the line, without a line break
+   */
+  public static String epochLine(EpochSummary s) {
+    // numbers as Python prints them: a diverged run's cost is nan, not Java's NaN
+    String line =
+        String.format(Locale.ROOT, "Epoch %-3d - cost: ", s.epoch())
+            + PythonFloat.fixed(s.meanCost(), 6);
+    if (s.validated()) {
+      line += " - Validation Accuracy: " + PythonFloat.fixed(s.validationAccuracy(), 4);
+    }
+    return line;
   }
 
   @Override

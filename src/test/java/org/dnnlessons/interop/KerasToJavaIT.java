@@ -26,6 +26,9 @@ import org.dnnlessons.keras.MlpWeights;
 import org.dnnlessons.nn.Mlp;
 import org.dnnlessons.nn.Tensors;
 import org.dnnlessons.testing.CpuNumerics;
+import org.dnnlessons.train.TrainingListener;
+import org.dnnlessons.train.TrainingRun;
+import org.dnnlessons.train.TrainingRunOptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,18 +143,16 @@ class KerasToJavaIT {
     MlpWeights keras = MlpWeights.read(path);
     Map<String, float[]> initial = new java.util.HashMap<>();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    org.dnnlessons.train.TrainingRun.prepare(
-            org.dnnlessons.train.TrainingRun.Options.builder(new EmbeddedMnist())
-                .initFrom(path)
-                .widthsFromCheckpoint(true)
-                .training(org.dnnlessons.train.TrainOptions.lesson().withEpochs(1))
-                .build())
+    TrainingRun.prepare(
+            TrainingRunOptions.of(new EmbeddedMnist())
+                .withStart(TrainingRunOptions.Start.initFrom(path).withWidthsFromCheckpoint(true))
+                .withTraining(org.dnnlessons.train.TrainOptions.lesson().withEpochs(1)))
         .run(
             new PrintStream(out, true, StandardCharsets.UTF_8),
             System.err,
-            new org.dnnlessons.train.TrainingRun.Monitor() {
+            new TrainingListener() {
               @Override
-              public void initialized(Session session, Mlp.Network net) {
+              public void trainingStarted(Session session, Mlp.Network net) {
                 for (var v : net.variables()) {
                   try (Result r = session.runner().fetch(v).run()) {
                     initial.put(v.name(), Tensors.toArray((TFloat32) r.get(0)));

@@ -16,6 +16,6 @@ class EpochLineTest {
     "0.165716, Epoch 2   - cost: 0.165716 - Validation Accuracy: 0.5000"
   })
   void nonFiniteCostsPrintAsPythonPrintsThem(double cost, String expected) {
-    assertEquals(expected, TrainingRun.epochLine(new EpochSummary(2, 1, cost, 0.5, 0)));
+    assertEquals(expected, ConsoleProgress.epochLine(new EpochSummary(2, 1, cost, 0.5, 0)));
   }
 }

@@ -18,16 +18,14 @@ public final class TrainUntilKilledChild {
   private TrainUntilKilledChild() {}
 
   /** The options the test's command lines give {@code train}. */
-  static TrainingRun.Options options(Path prefix, int stepsPerRun) {
-    return TrainingRun.Options.builder(new EmbeddedMnist())
-        .network(
+  static TrainingRunOptions options(Path prefix, int stepsPerRun) {
+    return TrainingRunOptions.of(new EmbeddedMnist())
+        .withNetwork(
             Mlp.Options.lesson().withHidden(List.of(16)).withLearningRate(0.1).withInitStddev(0.1))
-        .training(TrainOptions.lesson().withEpochs(4).withBatchSize(128))
-        .seed(6L)
-        .stepsPerRun(stepsPerRun)
-        .save(prefix)
-        .saveEvery(1)
-        .build();
+        .withTraining(TrainOptions.lesson().withEpochs(4).withBatchSize(128))
+        .withSeed(6L)
+        .withSpeed(TrainingRunOptions.Speed.DEFAULT.withStepsPerRun(stepsPerRun))
+        .withCheckpoints(TrainingRunOptions.Checkpoints.to(prefix).withSaveEvery(1));
   }
 
   /** Runs until killed. */
@@ -36,7 +34,7 @@ public final class TrainUntilKilledChild {
         .run(
             System.out,
             System.err,
-            new TrainingRun.Monitor() {
+            new TrainingListener() {
               private int epoch;
 
               @Override

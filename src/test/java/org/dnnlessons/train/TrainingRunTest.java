@@ -1,6 +1,8 @@
 package org.dnnlessons.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +17,10 @@ import org.dnnlessons.checkpoint.CheckpointReader;
 import org.dnnlessons.data.EmbeddedMnist;
 import org.dnnlessons.nn.Mlp;
 import org.dnnlessons.testing.CpuNumerics;
+import org.dnnlessons.train.TrainingRunOptions.Checkpoints;
+import org.dnnlessons.train.TrainingRunOptions.Outputs;
+import org.dnnlessons.train.TrainingRunOptions.Speed;
+import org.dnnlessons.train.TrainingRunOptions.Start;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,11 +30,22 @@ class TrainingRunTest {
 
   @TempDir Path dir;
 
-  private TrainingRun.Options.Builder small() {
-    return TrainingRun.Options.builder(new EmbeddedMnist())
-        .network(Mlp.Options.lesson().withHidden(List.of(16)).withLearningRate(0.1))
-        .training(TrainOptions.lesson().withEpochs(2))
-        .seed(3L);
+  private static TrainingRunOptions small() {
+    return TrainingRunOptions.of(new EmbeddedMnist())
+        .withNetwork(Mlp.Options.lesson().withHidden(List.of(16)).withLearningRate(0.1))
+        .withTraining(TrainOptions.lesson().withEpochs(2))
+        .withSeed(3L);
+  }
+
+  private static TrainingRunOptions jit(TrainingRunOptions options) {
+    return options.withSpeed(Speed.DEFAULT.withJitCompile(true));
+  }
+
+  private static TrainingRunOptions resumed(TrainingRunOptions options, int epochs) {
+    return options
+        .withSeed(null)
+        .withTraining(TrainOptions.lesson().withEpochs(epochs))
+        .withStart(Start.resumed());
   }
 
   @Test
@@ -36,7 +53,7 @@ class TrainingRunTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     TrainingRun.Result result =
         TrainingRun.run(
-            small().save(dir.resolve("model.ckpt")).build(),
+            small().withCheckpoints(Checkpoints.to(dir.resolve("model.ckpt"))),
             new PrintStream(out, true, StandardCharsets.UTF_8),
             System.err);
     String printed = out.toString(StandardCharsets.UTF_8);
@@ -55,12 +72,16 @@ class TrainingRunTest {
 
   @Test
   void jitCompileRunsSixtyFourStepsPerRunByDefaultAndTrainsAsTheExactLoopDoes() throws Exception {
-    assertEquals(8, small().build().effectiveStepsPerRun());
-    assertEquals(64, small().jitCompile(true).build().effectiveStepsPerRun());
-    assertEquals(5, small().jitCompile(true).stepsPerRun(5).build().effectiveStepsPerRun());
+    assertEquals(8, small().effectiveStepsPerRun());
+    assertEquals(64, jit(small()).effectiveStepsPerRun());
+    assertEquals(
+        5,
+        small()
+            .withSpeed(Speed.DEFAULT.withJitCompile(true).withStepsPerRun(5))
+            .effectiveStepsPerRun());
     PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
-    TrainingRun.Result exact = TrainingRun.run(small().build(), quiet, quiet);
-    TrainingRun.Result jit = TrainingRun.run(small().jitCompile(true).build(), quiet, quiet);
+    TrainingRun.Result exact = TrainingRun.run(small(), quiet, quiet);
+    TrainingRun.Result jit = TrainingRun.run(jit(small()), quiet, quiet);
     // 54 steps an epoch: one compiled run each (the exact loop: 7 runs of up to 8)
     assertEquals(2, jit.training().runs());
     assertEquals(14, exact.training().runs());
@@ -72,6 +93,43 @@ class TrainingRunTest {
           jit.training().epochs().get(e).validationAccuracy(),
           0.0015);
     }
+  }
+
+  @Test
+  void aListenerHearsTheRunAndEndsTrainingByThrowingFromEpochFinished() {
+    List<String> heard = new java.util.ArrayList<>();
+    IllegalStateException stop = new IllegalStateException("stop after epoch 0");
+    TrainingListener listener =
+        new TrainingListener() {
+          @Override
+          public void trainingStarted(org.tensorflow.Session session, Mlp.Network net) {
+            heard.add("started with " + net.variables().size() + " variables");
+          }
+
+          @Override
+          public void epochStarted(int epoch, int steps) {
+            heard.add("epoch " + epoch + " of " + steps + " steps");
+          }
+
+          @Override
+          public void epochFinished(EpochSummary summary) {
+            heard.add("epoch " + summary.epoch() + " finished");
+            throw stop;
+          }
+        };
+    PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
+    Path prefix = dir.resolve("model.ckpt");
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                TrainingRun.prepare(small().withCheckpoints(Checkpoints.to(prefix)))
+                    .run(quiet, quiet, listener));
+    assertSame(stop, e);
+    assertEquals(
+        List.of("started with 4 variables", "epoch 0 of 54 steps", "epoch 0 finished"), heard);
+    // training ended there: nothing saved at the end
+    assertFalse(Files.exists(dir.resolve("checkpoint")));
   }
 
   @Test
@@ -88,20 +146,15 @@ class TrainingRunTest {
   @Test
   void aJitCompiledRunResumedAfterItsSecondEpochEndsAsTheUninterruptedOne() throws Exception {
     PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
-    TrainingRun.Options.Builder run = small().jitCompile(true).save(dir.resolve("a/model.ckpt"));
-    TrainingRun.run(run.build(), quiet, quiet);
-    TrainingRun.Result resumed =
-        TrainingRun.run(
-            run.seed(null).training(TrainOptions.lesson().withEpochs(3)).resume(true).build(),
-            quiet,
-            quiet);
+    TrainingRunOptions run =
+        jit(small()).withCheckpoints(Checkpoints.to(dir.resolve("a/model.ckpt")));
+    TrainingRun.run(run, quiet, quiet);
+    TrainingRun.Result resumed = TrainingRun.run(resumed(run, 3), quiet, quiet);
     TrainingRun.Result whole =
         TrainingRun.run(
-            small()
-                .jitCompile(true)
-                .training(TrainOptions.lesson().withEpochs(3))
-                .save(dir.resolve("b/model.ckpt"))
-                .build(),
+            jit(small())
+                .withTraining(TrainOptions.lesson().withEpochs(3))
+                .withCheckpoints(Checkpoints.to(dir.resolve("b/model.ckpt"))),
             quiet,
             quiet);
     assertEquals(162, resumed.globalStep());
@@ -118,14 +171,16 @@ class TrainingRunTest {
   @Test
   void optionsThatCannotWorkAreRefusedBeforeAnythingIsRead() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> small().saveEvery(1).build());
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> small().withCheckpoints(Checkpoints.NONE.withSaveEvery(1)));
     assertEquals("--save-every needs --save", e.getMessage());
     e =
         assertThrows(
             IllegalArgumentException.class,
             () ->
                 TrainingRun.prepare(
-                    small().training(TrainOptions.lesson().withBatchSize(9000)).build()));
+                    small().withTraining(TrainOptions.lesson().withBatchSize(9000))));
     assertEquals(
         "--batch-size 9000 is larger than the training split (7000 examples)", e.getMessage());
   }
@@ -157,15 +212,13 @@ class TrainingRunTest {
   @Test
   void resumedRunContinuesTheHistoryAndTheTensorBoardSteps() throws Exception {
     Path logs = dir.resolve("logs");
-    TrainingRun.Options.Builder run =
-        small().save(dir.resolve("run/model.ckpt")).saveEvery(1).logdir(logs);
+    TrainingRunOptions run =
+        small()
+            .withCheckpoints(Checkpoints.to(dir.resolve("run/model.ckpt")).withSaveEvery(1))
+            .withOutputs(Outputs.NONE.withLogdir(logs));
     PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
-    TrainingRun.Result first = TrainingRun.run(run.build(), quiet, quiet);
-    TrainingRun.Result resumed =
-        TrainingRun.run(
-            run.seed(null).training(TrainOptions.lesson().withEpochs(3)).resume(true).build(),
-            quiet,
-            quiet);
+    TrainingRun.Result first = TrainingRun.run(run, quiet, quiet);
+    TrainingRun.Result resumed = TrainingRun.run(resumed(run, 3), quiet, quiet);
     assertEquals(162, resumed.globalStep());
     assertEquals(54, resumed.training().steps());
     assertEquals(3, resumed.history().size());
@@ -206,7 +259,12 @@ class TrainingRunTest {
     org.dnnlessons.checkpoint.CheckpointException e =
         assertThrows(
             org.dnnlessons.checkpoint.CheckpointException.class,
-            () -> TrainingRun.prepare(small().save(prefix).resume(true).seed(null).build()));
+            () ->
+                TrainingRun.prepare(
+                    small()
+                        .withSeed(null)
+                        .withCheckpoints(Checkpoints.to(prefix))
+                        .withStart(Start.resumed())));
     assertEquals(
         prefix
             + "-54: malformed training progress (global_step should be epoch * (train_examples /"

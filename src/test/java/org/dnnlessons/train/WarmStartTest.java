@@ -32,15 +32,15 @@ class WarmStartTest {
 
   /** What the variables held when training was about to start. */
   private static Map<String, float[]> initialValues(
-      TrainingRun.Options options, ByteArrayOutputStream out) throws Exception {
+      TrainingRunOptions options, ByteArrayOutputStream out) throws Exception {
     Map<String, float[]> values = new HashMap<>();
     TrainingRun.prepare(options)
         .run(
             new PrintStream(out, true, StandardCharsets.UTF_8),
             System.err,
-            new TrainingRun.Monitor() {
+            new TrainingListener() {
               @Override
-              public void initialized(Session session, Mlp.Network net) {
+              public void trainingStarted(Session session, Mlp.Network net) {
                 List<float[]> v = Variables.values(session, net.variables());
                 for (int i = 0; i < v.size(); i++) {
                   values.put(net.variables().get(i).name(), v.get(i));
@@ -50,24 +50,25 @@ class WarmStartTest {
     return values;
   }
 
-  private static TrainingRun.Options.Builder extraHiddenLayer() {
-    return TrainingRun.Options.builder(new EmbeddedMnist())
-        .network(
+  private static TrainingRunOptions extraHiddenLayer() {
+    return TrainingRunOptions.of(new EmbeddedMnist())
+        .withNetwork(
             Mlp.Options.lesson()
                 .withHidden(List.of(32, 16))
                 .withLearningRate(0.1)
                 .withInitStddev(0.1))
-        .training(TrainOptions.lesson().withEpochs(1))
-        .seed(5L);
+        .withTraining(TrainOptions.lesson().withEpochs(1))
+        .withSeed(5L);
   }
 
   @Test
   void extraHiddenLayerStartsFromThePythonCheckpointWhereItFitsAndAsUsualElsewhere()
       throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    Map<String, float[]> warm = initialValues(extraHiddenLayer().initFrom(PYTHON_MLP).build(), out);
-    Map<String, float[]> cold =
-        initialValues(extraHiddenLayer().build(), new ByteArrayOutputStream());
+    Map<String, float[]> warm =
+        initialValues(
+            extraHiddenLayer().withStart(TrainingRunOptions.Start.initFrom(PYTHON_MLP)), out);
+    Map<String, float[]> cold = initialValues(extraHiddenLayer(), new ByteArrayOutputStream());
 
     CheckpointReader python = CheckpointReader.open(PYTHON_MLP.resolve("model.ckpt"));
     for (String shared : List.of("hidden_layer/weights", "hidden_layer/biases", "out/biases")) {
@@ -123,10 +124,9 @@ class WarmStartTest {
     assertEquals(List.of(32), WarmStart.hiddenWidths(PYTHON_MLP.resolve("model.ckpt"), Map.of()));
     TrainingRun run =
         TrainingRun.prepare(
-            TrainingRun.Options.builder(new EmbeddedMnist())
-                .initFrom(PYTHON_MLP)
-                .widthsFromCheckpoint(true)
-                .build());
+            TrainingRunOptions.of(new EmbeddedMnist())
+                .withStart(
+                    TrainingRunOptions.Start.initFrom(PYTHON_MLP).withWidthsFromCheckpoint(true)));
     assertEquals(List.of(32), run.network().hidden());
     assertTrue(run.warmStart().entries().stream().allMatch(WarmStart.Entry::loaded));
   }

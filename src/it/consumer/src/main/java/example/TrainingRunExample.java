@@ -6,6 +6,8 @@ import org.dnnlessons.data.DatasetCatalog;
 import org.dnnlessons.nn.Mlp;
 import org.dnnlessons.train.TrainOptions;
 import org.dnnlessons.train.TrainingRun;
+import org.dnnlessons.train.TrainingRunOptions;
+import org.dnnlessons.train.TrainingRunOptions.Checkpoints;
 
 /** TrainingRun's javadoc example: five epochs of the lesson's network, saved. */
 public final class TrainingRunExample {
@@ -13,13 +15,12 @@ public final class TrainingRunExample {
   private TrainingRunExample() {}
 
   public static void main(String[] args) throws Exception {
-    TrainingRun.Options options =
-        TrainingRun.Options.builder(DatasetCatalog.byName("mnist").locate())
-            .network(Mlp.Options.lesson().withHidden(List.of(512)).withLearningRate(0.1))
-            .training(TrainOptions.lesson().withEpochs(5))
-            .seed(1L)
-            .save(Path.of("run/model.ckpt"))
-            .build();
+    TrainingRunOptions options =
+        TrainingRunOptions.of(DatasetCatalog.byName("mnist").locate())
+            .withNetwork(Mlp.Options.lesson().withHidden(List.of(512)).withLearningRate(0.1))
+            .withTraining(TrainOptions.lesson().withEpochs(5))
+            .withSeed(1L)
+            .withCheckpoints(Checkpoints.to(Path.of("run/model.ckpt")));
     TrainingRun.Result result = TrainingRun.prepare(options).run(System.out, System.err);
     System.out.println(result.testAccuracy());
   }
