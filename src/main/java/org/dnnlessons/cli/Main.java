@@ -90,7 +90,9 @@ public final class Main implements Runnable {
     NativeCache.configure(); // before anything loads TensorFlow: see NativeCache
     // JDK 24+: TensorFlow's use of sun.misc.Unsafe is the application's choice, not the user's
     JvmOptions.allowUnsafeMemoryAccess();
-    System.exit(execute(args));
+    // TensorFlow's GPU build without a GPU: one line, not CUDA's error lines (see CudaLessLaunch)
+    java.util.OptionalInt child = CudaLessLaunch.run(args, System.err);
+    System.exit(child.isPresent() ? child.getAsInt() : execute(args));
   }
 
   /**
