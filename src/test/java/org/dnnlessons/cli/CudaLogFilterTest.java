@@ -31,7 +31,7 @@ class CudaLogFilterTest {
   }
 
   /** A log line's time and thread differ from run to run. */
-  private static List<String> normalized(String text) {
+  static List<String> normalized(String text) {
     return text.lines()
         .map(l -> l.replaceFirst("^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d+:", "TIME:"))
         .map(l -> l.replaceFirst("^([IWEF])\\d{4} \\d\\d:\\d\\d:\\d+\\.\\d+ +\\d+ ", "$1 TIME "))

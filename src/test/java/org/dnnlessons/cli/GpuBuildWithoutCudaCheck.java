@@ -72,9 +72,7 @@ class GpuBuildWithoutCudaCheck {
 
   /** A log line's time and thread differ from run to run; so does the training's time. */
   private static List<String> normalized(String text) {
-    return text.lines()
-        .map(l -> l.replaceFirst("^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d+:", "TIME:"))
-        .map(l -> l.replaceFirst("^([IWEF])\\d{4} \\d\\d:\\d\\d:\\d+\\.\\d+ +\\d+ ", "$1 TIME "))
+    return CudaLogFilterTest.normalized(text).stream()
         .map(l -> l.replaceFirst("^(Trained \\d+ steps in ).*", "$1TIME"))
         .toList();
   }
