@@ -27,10 +27,10 @@ import java.util.concurrent.TimeUnit;
  * and output are the child's own (the terminal), its exit status is the CLI's. The numbers are the
  * CPU build's: the GPU build's CPU kernels are the same.
  *
- * <p>The CPU build pays one manifest read for this ({@link GpuRuntime#gpuBuild()}, under a
- * millisecond); the GPU build on a CUDA-less machine pays one more JVM start (about 0.5 s on a busy
- * 2-core machine). A machine with a driver and a device is left to TensorFlow. The child knows it
- * is one by {@value #FILTERED} in its environment and ends when its parent ends ({@code kill} of
+ * <p>The CPU build pays one manifest read for this ({@link GpuRuntime#gpuBuild()}, a few
+ * milliseconds); the GPU build on a CUDA-less machine pays one more JVM start (about 0.5 s on a
+ * busy 2-core machine). A machine with a driver and a device is left to TensorFlow. The child knows
+ * it is one by {@value #FILTERED} in its environment and ends when its parent ends ({@code kill} of
  * the parent, a closed terminal).
  */
 final class CudaLessLaunch {
