@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The CLI on TensorFlow's GPU build where no GPU can be used: one line saying so, instead of the
- * five CUDA error lines TensorFlow logs while its library loads.
+ * six CUDA lines (four errors) TensorFlow logs while its library loads.
  *
  * <p>Those lines are written by native code at the library's load (static initializers) and at the
  * first session, to file descriptor 2, partly through Abseil's log, which no environment variable

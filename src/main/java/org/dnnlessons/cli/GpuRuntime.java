@@ -20,9 +20,9 @@ import org.apache.commons.io.input.BoundedInputStream;
  *
  * <p>Without both, TensorFlow's GPU build runs on the CPU with the same numbers as the CPU build,
  * but its CUDA support logs while the library loads ("Could not find cuda drivers", "Unable to
- * register cuDNN factory", ..., "failed call to cuInit"): five error lines that the user did not
- * cause and cannot act on. {@code TF_CPP_MIN_LOG_LEVEL=3} hides only some of them (the cuDNN and
- * cuBLAS lines are written by Abseil's log before {@code absl::InitializeLog()}, which no
+ * register cuDNN factory", ..., "failed call to cuInit"): six lines, four of them errors, that the
+ * user did not cause and cannot act on. {@code TF_CPP_MIN_LOG_LEVEL=3} hides only some of them (the
+ * cuDNN and cuBLAS lines are written by Abseil's log before {@code absl::InitializeLog()}, which no
  * environment variable governs: tensorflow/tensorflow#100442), so the CLI says the one thing that
  * matters instead and leaves those lines out ({@link CudaLessLaunch}).
  */
@@ -48,7 +48,7 @@ final class GpuRuntime {
   /**
    * Whether the native runtime on this JVM's class path is TensorFlow's GPU build: the class path
    * ({@code java.class.path}) and, when it starts with a jar ({@code java -jar}), that jar's
-   * manifest {@code Class-Path} name the GPU build's native jar. Costs about a millisecond (one
+   * manifest {@code Class-Path} name the GPU build's native jar. Costs a few milliseconds (one
    * manifest read, no regular expression); a class loader's lookup of a resource would open every
    * jar on the class path (16 to 56 ms measured).
    */
