@@ -90,7 +90,9 @@ public final class Main implements Runnable {
     NativeCache.configure(); // before anything loads TensorFlow: see NativeCache
     // JDK 24+: TensorFlow's use of sun.misc.Unsafe is the application's choice, not the user's
     JvmOptions.allowUnsafeMemoryAccess();
-    System.exit(execute(args));
+    // TensorFlow's GPU build without a GPU: one line, not CUDA's error lines (see CudaLessLaunch)
+    java.util.OptionalInt child = CudaLessLaunch.run(args, System.err);
+    System.exit(child.isPresent() ? child.getAsInt() : execute(args));
   }
 
   /**
@@ -114,6 +116,14 @@ public final class Main implements Runnable {
    *     #EXIT_USAGE} for a bad command line
    */
   public static int execute(PrintStream out, PrintStream err, String... args) {
+    return commandLine(out, err, args).execute(args);
+  }
+
+  /**
+   * The command line with the subcommand {@code args} names (all of them when it names none, as for
+   * help and errors), printing to {@code out} and {@code err}.
+   */
+  static CommandLine commandLine(PrintStream out, PrintStream err, String... args) {
     CommandLine cli = new CommandLine(new Main(out, err));
     String first = args.length > 0 ? args[0] : null;
     boolean known = first != null && COMMANDS.containsKey(first) && !first.equals("help");
@@ -143,10 +153,18 @@ public final class Main implements Runnable {
           }
           return EXIT_FAILURE;
         });
-    return cli.execute(args);
+    return cli;
   }
 
   private static String usageMessage(CommandLine.ParameterException e) {
+    // an unknown option first, before a required one it leaves missing (picocli reports the
+    // missing one first: "evaluate --chekpoint x" would say --checkpoint is missing)
+    java.util.Optional<String> unknown =
+        UnknownOption.message(
+            e.getCommandLine().getCommandSpec(), e.getCommandLine().getUnmatchedArguments());
+    if (unknown.isPresent()) {
+      return unknown.get();
+    }
     if (e instanceof CommandLine.UnmatchedArgumentException u
         && u.getCommandLine().getCommandSpec().userObject() instanceof LessonCommand
         && !u.getUnmatched().isEmpty()) {
