@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -361,11 +362,11 @@ public final class ModelServer implements AutoCloseable {
     } else {
       method(exchange, "POST");
     }
+    if (verb == null) {
+      return status(name, version, label);
+    }
     try (ServableHandle h = servable(name, version, label)) {
       ServedModel model = h.model();
-      if (verb == null) {
-        return status(model);
-      }
       return switch (verb) {
         case "/metadata" -> metadata(model);
         case ":predict" -> predict(model, ImageRequest.predict(body, options.maxInstances()));
@@ -384,17 +385,9 @@ public final class ModelServer implements AutoCloseable {
 
   /** The model served now, if the request names it (and its version, if it names one). */
   private ServableHandle servable(String name, String version, String label) throws ApiException {
-    if (!name.equals(options.name())) {
-      throw new ApiException(
-          404,
-          "Servable not found for request: "
-              + (version != null
-                  ? "Specific(" + name + ", " + version + ")"
-                  : "Latest(" + name + ")"));
-    }
+    checkName(name, version);
     if (label != null) {
-      throw new ApiException(
-          404, "Unrecognized servable version label: " + label + " (no labels are set)");
+      throw unknownLabel(label);
     }
     ServableHandle h = manager.acquire();
     if (version != null && !version.equals(Long.toString(h.model().version()))) {
@@ -411,6 +404,22 @@ public final class ModelServer implements AutoCloseable {
               + " is served)");
     }
     return h;
+  }
+
+  private static ApiException unknownLabel(String label) {
+    return new ApiException(
+        404, "Unrecognized servable version label: " + label + " (no labels are set)");
+  }
+
+  private void checkName(String name, String version) throws ApiException {
+    if (!name.equals(options.name())) {
+      throw new ApiException(
+          404,
+          "Servable not found for request: "
+              + (version != null
+                  ? "Specific(" + name + ", " + version + ")"
+                  : "Latest(" + name + ")"));
+    }
   }
 
   private static void method(HttpExchange exchange, String allowed) throws ApiException {
@@ -484,16 +493,39 @@ public final class ModelServer implements AutoCloseable {
             + " bytes (--max-body-bytes)");
   }
 
-  private String status(ServedModel model) {
+  /**
+   * {@code model_version_status}: every version known (TensorFlow Serving's {@code
+   * GetModelStatus}), or the one asked for.
+   */
+  private String status(String name, String version, String label) throws ApiException {
+    checkName(name, version);
+    if (label != null) {
+      throw unknownLabel(label);
+    }
+    List<VersionStates.Status> statuses;
+    if (version == null) {
+      statuses = manager.versionStatuses();
+    } else {
+      VersionStates.Status known =
+          version.matches("\\d{1,18}") ? manager.versionStatus(Long.parseLong(version)) : null;
+      if (known == null) {
+        throw new ApiException(404, "Could not find version " + version + " of model " + name);
+      }
+      statuses = List.of(known);
+    }
     return json(
         w -> {
-          w.beginObject().name("model_version_status").beginArray().beginObject();
-          w.name("version").value(Long.toString(model.version()));
-          w.name("state").value("AVAILABLE");
-          w.name("status").beginObject();
-          w.name("error_code").value("OK");
-          w.name("error_message").value("");
-          w.endObject().endObject().endArray().endObject();
+          w.beginObject().name("model_version_status").beginArray();
+          for (VersionStates.Status s : statuses) {
+            w.beginObject();
+            w.name("version").value(Long.toString(s.version()));
+            w.name("state").value(s.state().name());
+            w.name("status").beginObject();
+            w.name("error_code").value(s.errorCode());
+            w.name("error_message").value(s.errorMessage());
+            w.endObject().endObject();
+          }
+          w.endArray().endObject();
         });
   }
 

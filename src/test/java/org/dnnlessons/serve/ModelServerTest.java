@@ -95,7 +95,7 @@ class ModelServerTest {
     assertEquals(200, a.status());
     assertEquals(expected, a.body());
     assertEquals(expected, Http.get(base + "/versions/540").body());
-    assertError(404, "Specific(mnist, 7)", Http.get(base + "/versions/7"));
+    assertError(404, "Could not find version 7 of model mnist", Http.get(base + "/versions/7"));
     assertError(404, "Latest(other)", Http.get(server.url() + "v1/models/other"));
     assertError(404, "label", Http.get(base + "/labels/stable"));
   }
