@@ -1,6 +1,7 @@
 package org.dnnlessons.train;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.keras.MlpWeights;
@@ -59,8 +60,21 @@ public record RestoredMlp(Graph graph, Mlp.Network net, Session session) impleme
    */
   public static Read read(Path path) throws Exception {
     MlpWeights weights = MlpWeights.read(path, null);
-    return new Read(
-        open(Mlp.Options.lesson().withModel(weights.model()), weights), weights.notes());
+    List<String> notes = new ArrayList<>(weights.notes());
+    double scale = weights.model().inputScale();
+    if (scale == 255.0) {
+      notes.add(
+          "input: raw pixels 0-255, as Keras fed this model (its first layer is Rescaling): pixels"
+              + " 0-1 are multiplied by 255 before it");
+    } else if (weights.format() != MlpWeights.Format.LESSON_CHECKPOINT || scale != 1.0) {
+      notes.add(
+          "input: pixels/255 * "
+              + scale
+              + (scale == 1.0
+                  ? ", as the lesson's read_data_sets (the model's first layer is not Rescaling)"
+                  : ""));
+    }
+    return new Read(open(Mlp.Options.lesson().withModel(weights.model()), weights), notes);
   }
 
   /**
