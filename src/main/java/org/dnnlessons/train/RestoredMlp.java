@@ -4,15 +4,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.dnnlessons.checkpoint.CheckpointException;
+import org.dnnlessons.data.DataSet;
 import org.dnnlessons.keras.MlpWeights;
 import org.dnnlessons.nn.Mlp;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 
 /**
- * The network a saved model describes, built and restored: what {@code predict --image} and {@code
- * serve} start from (the {@code cli} keeps its own, {@code RestoredNetwork}, for data-shaped
- * images). Close it to free the graph and the session.
+ * The network a saved model describes, built and restored: what {@code evaluate}, {@code predict}
+ * and {@code serve} start from. Close it to free the graph and the session.
  *
  * <p>Python counterpart: rebuilding the lesson's graph and {@code tf.train.Saver().restore(sess,
  * prefix)}; for Keras's forms, {@code model.load_weights(path)}.
@@ -47,6 +47,26 @@ public record RestoredMlp(Graph graph, Mlp.Network net, Session session) impleme
       graph.close();
       throw e;
     }
+  }
+
+  /**
+   * Builds the network {@code options} describe for images shaped like {@code data}'s and restores
+   * {@code weights} into it, after checking (before TensorFlow is loaded) that the weights and one
+   * run over {@code data} fit in memory ({@link InferenceMemory#check}): what {@code evaluate} and
+   * {@code predict --index} start from.
+   *
+   * @param options the network's widths, activation and dropout, matching {@code weights}
+   * @param data the images it will run on; their rows and columns set the input's shape
+   * @param weights read by {@link MlpWeights#read(Path, Path)} from any saved form
+   * @return the network with its variables assigned; the caller closes it
+   * @throws Exception when the run would not fit in memory, the weights' shapes do not match, or
+   *     the graph cannot be built
+   */
+  public static RestoredMlp open(Mlp.Options options, DataSet data, MlpWeights weights)
+      throws Exception {
+    InferenceMemory.check(
+        String.valueOf(weights.source()), data.imageSize(), options.hidden(), data.numExamples());
+    return open(options.withImageSize(data.imageRows(), data.imageColumns()), weights);
   }
 
   /**
