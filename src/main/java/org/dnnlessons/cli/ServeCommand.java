@@ -72,7 +72,8 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--workers",
       paramLabel = "N",
-      description = "Threads answering requests (default: the number of cores, at least 2).")
+      description =
+          "Requests parsed, run and answered at once (default: the number of cores, at least 2).")
   Integer workers;
 
   @Option(

@@ -6,8 +6,9 @@ package org.dnnlessons.serve;
  * @param host the address to bind ({@code 127.0.0.1} by default: this machine only)
  * @param port the TCP port (TensorFlow Serving's REST default, 8501; 0 picks a free one)
  * @param name the model's name in URLs, {@code /v1/models/NAME}
- * @param workers threads answering requests (the bounded pool)
- * @param queue requests waiting for a worker before the accepting thread answers them itself
+ * @param workers requests parsed, run and answered at once (the bounded pool of permits)
+ * @param queue connections waiting for a reading thread before the accepting thread reads them
+ *     itself
  * @param maxInstances images in one request at most (more: 400)
  * @param maxBodyBytes request body size at most (more: 413)
  * @param ioThreads threads reading requests (their line, headers and body) off the connections,
@@ -58,7 +59,7 @@ public record ServeOptions(
    * @param name the model's name in URLs: 1 to 128 letters, digits, {@code _}, {@code .} or {@code
    *     -}
    * @param workers threads answering requests, 1 to 1024
-   * @param queue requests waiting for a worker, {@code >= 0}
+   * @param queue connections waiting for a reading thread, {@code >= 0}
    * @param maxInstances images in one request at most, 1 to 100000
    * @param maxBodyBytes request body size at most, 1024 to {@link #MAX_BODY_BYTES_LIMIT}
    * @param ioThreads threads reading requests, 1 to 4096
