@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class SlowUploadTest {
 
   private static final int WORKERS = 2;
-  private static final long BODY_TIMEOUT_MILLIS = 3_000;
+  private static final long BODY_TIMEOUT_MILLIS = 4_000;
 
   /** Sends the headers and the first bytes of a 1000-byte body, then stalls. */
   private static Socket stall(int port) throws IOException {
@@ -67,7 +67,7 @@ class SlowUploadTest {
             trickle.submit(
                 () -> {
                   OutputStream o = trickling.getOutputStream();
-                  for (int i = 0; i < 50; i++) { // a space every 100 ms: 5 s, past the deadline
+                  for (int i = 0; i < 80; i++) { // a space every 100 ms: 8 s, past the deadline
                     o.write(' ');
                     o.flush();
                     Thread.sleep(100);
@@ -101,7 +101,7 @@ class SlowUploadTest {
           assertTrue(r.startsWith("HTTP/1.1 408 "), r);
           String json = r.substring(r.indexOf("\r\n\r\n") + 4);
           String error = JsonParser.parseString(json).getAsJsonObject().get("error").getAsString();
-          assertTrue(error.contains("did not arrive within 3000 ms"), error);
+          assertTrue(error.contains("did not arrive within 4000 ms"), error);
         }
         assertEquals(WORKERS + 1, server.timedOut());
         try {
