@@ -3,9 +3,7 @@ package org.dnnlessons.serve;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,12 +16,8 @@ import org.junit.jupiter.api.Test;
 class GarbageRequestLineTest {
 
   private static String send(int port, String request) throws Exception {
-    try (Socket s = new Socket("127.0.0.1", port)) {
-      s.setSoTimeout(10_000);
-      OutputStream o = s.getOutputStream();
-      o.write(request.getBytes(StandardCharsets.ISO_8859_1));
-      o.flush();
-      return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    try (Socket s = Http.raw(port, request)) {
+      return Http.readAll(s);
     }
   }
 

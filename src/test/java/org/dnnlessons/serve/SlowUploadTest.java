@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -26,35 +25,29 @@ class SlowUploadTest {
   private static final int WORKERS = 2;
   private static final long BODY_TIMEOUT_MILLIS = 4_000;
 
-  /** Sends the headers and the first bytes of a 1000-byte body, then stalls. */
-  private static Socket stall(int port) throws IOException {
-    Socket s = new Socket("127.0.0.1", port);
-    s.setSoTimeout(30_000);
-    OutputStream o = s.getOutputStream();
-    o.write(
-        ("POST /v1/models/mnist:predict HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n"
-                + "{\"instances\"")
-            .getBytes(StandardCharsets.US_ASCII));
-    o.flush();
-    return s;
+  private static ModelServer start(ModelManager manager, int workers, int ioThreads)
+      throws IOException {
+    return ModelServer.start(
+        ServeOptions.defaults()
+            .withAddress("127.0.0.1", 0)
+            .withLimits(workers, 8, 64 * 1024)
+            .withReading(ioThreads, BODY_TIMEOUT_MILLIS),
+        manager,
+        line -> {});
   }
 
-  /** What the server answered on {@code s}, read to the connection's end. */
-  private static String answer(Socket s) throws IOException {
-    return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+  /** Sends the headers and the first bytes of a 1000-byte body, then stalls. */
+  private static Socket stall(int port) throws IOException {
+    return Http.raw(
+        port,
+        "POST /v1/models/mnist:predict HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n"
+            + "{\"instances\"");
   }
 
   @Test
   void stalledAndTricklingUploadsDoNotKeepAPredictionWaiting() throws Exception {
     try (ModelManager manager = new ModelManager(new FakeModel(7));
-        ModelServer server =
-            ModelServer.start(
-                ServeOptions.defaults()
-                    .withAddress("127.0.0.1", 0)
-                    .withLimits(WORKERS, 8, 64 * 1024)
-                    .withReading(ServeOptions.IO_THREADS_DEFAULT, BODY_TIMEOUT_MILLIS),
-                manager,
-                line -> {})) {
+        ModelServer server = start(manager, WORKERS, ServeOptions.IO_THREADS_DEFAULT)) {
       List<Socket> slow = new ArrayList<>();
       ExecutorService trickle = Executors.newSingleThreadExecutor();
       try {
@@ -97,7 +90,7 @@ class SlowUploadTest {
         }
 
         for (Socket s : slow) {
-          String r = answer(s);
+          String r = Http.readAll(s);
           assertTrue(r.startsWith("HTTP/1.1 408 "), r);
           String json = r.substring(r.indexOf("\r\n\r\n") + 4);
           String error = JsonParser.parseString(json).getAsJsonObject().get("error").getAsString();
@@ -122,34 +115,23 @@ class SlowUploadTest {
   @Test
   void aBodyThatArrivesInPiecesWithinTheDeadlineIsAnswered() throws Exception {
     try (ModelManager manager = new ModelManager(new FakeModel(7));
-        ModelServer server =
-            ModelServer.start(
-                ServeOptions.defaults()
-                    .withAddress("127.0.0.1", 0)
-                    .withLimits(1, 8, 64 * 1024)
-                    .withReading(4, BODY_TIMEOUT_MILLIS),
-                manager,
-                line -> {});
-        Socket s = new Socket("127.0.0.1", server.port())) {
-      s.setSoTimeout(30_000);
-      byte[] body =
-          ("{\"instances\": [" + ModelServerTest.flat(ModelServerTest.image(4)) + "]}")
-              .getBytes(StandardCharsets.US_ASCII);
-      OutputStream o = s.getOutputStream();
-      o.write(
-          ("POST /v1/models/mnist:predict HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        ModelServer server = start(manager, 1, 4)) {
+      String body = "{\"instances\": [" + ModelServerTest.flat(ModelServerTest.image(4)) + "]}";
+      int half = body.length() / 2;
+      Socket s =
+          Http.raw(
+              server.port(),
+              "POST /v1/models/mnist:predict HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
                   + "Content-Length: "
-                  + body.length
-                  + "\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
-      int half = body.length / 2;
-      o.write(body, 0, half);
-      o.flush();
+                  + body.length()
+                  + "\r\n\r\n"
+                  + body.substring(0, half));
       Thread.sleep(500);
-      o.write(body, half, body.length - half);
+      OutputStream o = s.getOutputStream();
+      o.write(body.substring(half).getBytes(StandardCharsets.US_ASCII));
       o.flush();
-      InputStream in = s.getInputStream();
-      String r = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+      String r = Http.readAll(s);
+      s.close();
       assertTrue(r.startsWith("HTTP/1.1 200 "), r);
       assertTrue(r.contains("\"classes\":4"), r);
       assertEquals(0, server.timedOut());
