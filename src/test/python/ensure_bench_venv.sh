@@ -2,7 +2,8 @@
 # Creates (once) and checks the benchmark's own Python environment: JAX (CPU) and PyTorch (CPU),
 # the peers `bench` times beside Java and Python TensorFlow. Kept apart from the tests'
 # environment (venv-tf), which never needs them. TensorFlow's own rows (the lesson's v1 loop,
-# tf.function) run in venv-tf.
+# tf.function) run in venv-tf, and so does `bench --serve`'s Python server (Flask calling Keras):
+# Flask is installed into that interpreter ($DNN_LESSONS_PYTHON, else venv-tf) when it exists.
 # Usage: bash src/test/python/ensure_bench_venv.sh [DIR]   (default ~/.cache/dnn-lessons/venv-bench)
 # The benchmark runs without it: the JAX and PyTorch rows are then left out, with a line saying so.
 # Safe when two runs start at once: DIR.lock is held while checking or building, and a new venv
@@ -18,11 +19,30 @@ if ! flock -n 9; then
   flock 9
 fi
 
+# bench --serve's peer, src/test/python/serve_peer.py, runs Flask in the TensorFlow interpreter
+TF_PYTHON="${DNN_LESSONS_PYTHON:-$HOME/.cache/dnn-lessons/venv-tf/bin/python}"
+ensure_flask() {
+  if [ ! -x "$TF_PYTHON" ]; then
+    echo "bench: no TensorFlow interpreter at $TF_PYTHON (src/test/python/ensure_venv.sh makes it); Flask for bench --serve not installed"
+    return 0
+  fi
+  if "$TF_PYTHON" -c "import flask" 2>/dev/null; then
+    return 0
+  fi
+  echo "bench: installing flask into $TF_PYTHON (for bench --serve)"
+  "$TF_PYTHON" -m pip install --quiet --retries 0 --timeout 30 flask || {
+    echo "error: could not install flask into $TF_PYTHON (bench --serve needs it)" >&2
+    exit 1
+  }
+  "$TF_PYTHON" -c "import flask" || { echo "error: $TF_PYTHON has no working flask" >&2; exit 1; }
+}
+
 check() {
   "$VENV/bin/python" -c "import jax, torch, numpy; print('jax', jax.__version__, 'torch', torch.__version__)" 2>/dev/null
 }
 
 if [ -x "$VENV/bin/python" ] && check; then
+  ensure_flask
   echo "bench: ready in $VENV"
   exit 0
 fi
@@ -56,4 +76,5 @@ mv "$BUILD" "$VENV"
 trap - EXIT
 rm -rf "$OLD"
 check || { echo "error: $VENV has no working jax and torch" >&2; exit 1; }
+ensure_flask
 echo "bench: ready in $VENV"

@@ -189,6 +189,13 @@ public final class ServingComparison {
       }
       seen.add(line);
     }
+    if (seen.stream().anyMatch(l -> l.contains("No module named 'flask'"))) {
+      throw new IOException(
+          "the Python interpreter has no Flask, which bench --serve's Python server needs: run"
+              + " bash src/test/python/ensure_bench_venv.sh (it installs Flask into"
+              + " $DNN_LESSONS_PYTHON, else ~/.cache/dnn-lessons/venv-tf), or pip install flask"
+              + " into the --python interpreter");
+    }
     throw new IOException("the Python server (serve_peer.py) stopped before listening: " + seen);
   }
 

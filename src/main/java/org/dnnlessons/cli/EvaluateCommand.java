@@ -8,6 +8,7 @@ import org.dnnlessons.format.PythonFloat;
 import org.dnnlessons.nn.Mlp;
 import org.dnnlessons.savedmodel.SavedModelRunner;
 import org.dnnlessons.train.Evaluator;
+import org.dnnlessons.train.RestoredMlp;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -60,7 +61,7 @@ final class EvaluateCommand implements Callable<Integer> {
     DataSource source = Main.options(spec, () -> data.source(null));
     DataSet test =
         MnistDataSets.read(source, MnistDataSets.Options.defaults().withReshape(false)).test();
-    try (RestoredNetwork restored = RestoredNetwork.open(netOptions, test, network.weights())) {
+    try (RestoredMlp restored = RestoredMlp.open(netOptions, test, network.weights())) {
       float accuracy = Evaluator.accuracy(restored.session(), restored.net(), test);
       main.out().println("Test Accuracy: " + PythonFloat.fixed(accuracy, 4));
     }

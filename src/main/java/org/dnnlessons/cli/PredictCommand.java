@@ -127,7 +127,7 @@ final class PredictCommand implements Callable<Integer> {
       org.dnnlessons.nn.Mlp.Options netOptions =
           Main.options(spec, () -> network.resolve(checkpointOption.prefix(main.err())));
       network.report(main.err(), netOptions);
-      try (RestoredNetwork restored = RestoredNetwork.open(netOptions, test, network.weights());
+      try (RestoredMlp restored = RestoredMlp.open(netOptions, test, network.weights());
           Batch one = test.toBatch(new int[] {index});
           Result r =
               restored

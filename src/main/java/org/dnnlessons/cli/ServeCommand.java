@@ -72,7 +72,8 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--workers",
       paramLabel = "N",
-      description = "Threads answering requests (default: the number of cores, at least 2).")
+      description =
+          "Requests parsed, run and answered at once (default: the number of cores, at least 2).")
   Integer workers;
 
   @Option(
@@ -88,12 +89,39 @@ final class ServeCommand implements Callable<Integer> {
   int maxBodyBytes = ServeOptions.MAX_BODY_BYTES_DEFAULT;
 
   @Option(
+      names = "--io-threads",
+      paramLabel = "N",
+      description =
+          "Threads reading requests off the connections, apart from the workers: a slow or"
+              + " stalled upload holds one of these, never a worker (default: ${DEFAULT-VALUE}).")
+  int ioThreads = ServeOptions.IO_THREADS_DEFAULT;
+
+  @Option(
+      names = "--body-timeout-seconds",
+      paramLabel = "S",
+      description =
+          "Seconds a request body may take to arrive after its headers; later is a 408 and the"
+              + " connection closed (default: 10, at most 60).")
+  double bodyTimeoutSeconds = ServeOptions.BODY_TIMEOUT_MILLIS_DEFAULT / 1000.0;
+
+  @Option(
       names = "--poll-seconds",
       paramLabel = "S",
       description =
           "How often a checkpoint directory is checked for a newer checkpoint (default:"
               + " ${DEFAULT-VALUE}).")
   double pollSeconds = 1;
+
+  private long bodyTimeoutMillis() {
+    if (!(bodyTimeoutSeconds >= 0.001 && bodyTimeoutSeconds <= ModelServer.EXCHANGE_SECONDS)) {
+      throw new IllegalArgumentException(
+          "--body-timeout-seconds must be from 0.001 to "
+              + ModelServer.EXCHANGE_SECONDS
+              + ", found "
+              + bodyTimeoutSeconds);
+    }
+    return Math.round(bodyTimeoutSeconds * 1000);
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -108,7 +136,8 @@ final class ServeCommand implements Callable<Integer> {
               ServeOptions d = ServeOptions.defaults();
               return d.withAddress(host, port)
                   .withName(name)
-                  .withLimits(workers != null ? workers : d.workers(), maxInstances, maxBodyBytes);
+                  .withLimits(workers != null ? workers : d.workers(), maxInstances, maxBodyBytes)
+                  .withReading(ioThreads, bodyTimeoutMillis());
             });
     PrintStream out = main.out();
     Consumer<String> log =

@@ -155,10 +155,12 @@ public final class CheckpointSource implements AutoCloseable {
       return false;
     }
     ServedModel next;
+    manager.loading(version);
     try {
       next = loader.load(latest, version);
     } catch (Exception | Error e) {
       failed = latest;
+      manager.failedToLoad(version, e.getMessage());
       log.accept(
           "serve: version "
               + version

@@ -66,6 +66,11 @@ record ImageRequest(float[][] images, boolean columnar, String signatureName) {
       throw ApiException.badRequest("the body is not UTF-8 text");
     }
     checkNesting(text);
+    // the whole body's syntax first, as TensorFlow Serving parses it whole before reading it
+    String fault = JsonSyntax.firstFault(text);
+    if (fault != null) {
+      throw ApiException.badRequest("malformed JSON: " + fault);
+    }
     try (JsonReader r = new JsonReader(new StringReader(text))) {
       r.setStrictness(Strictness.LEGACY_STRICT);
       if (r.peek() != JsonToken.BEGIN_OBJECT) {
@@ -320,17 +325,21 @@ record ImageRequest(float[][] images, boolean columnar, String signatureName) {
         } else if (depth != rank) {
           throw ApiException.badRequest(path + ": a number where a list was expected");
         }
-        double v;
-        try {
-          v = r.nextDouble();
-        } catch (MalformedJsonException | NumberFormatException e) {
-          throw ApiException.badRequest(path + ": not a finite number (a pixel is from 0 to 1)");
+        String literal = r.nextString(); // a JSON number's own text (JsonSyntax checked it)
+        double v = Double.parseDouble(literal);
+        if (Double.isInfinite(v)) {
+          throw ApiException.badRequest(
+              path
+                  + " is "
+                  + literal
+                  + ": a number beyond the range of a double (largest 1.8e308; pixels are from 0"
+                  + " to 1)");
         }
         if (!(v >= 0 && v <= 1)) {
           throw ApiException.badRequest(
               path
                   + " is "
-                  + v
+                  + literal
                   + ": pixels are from 0 (background) to 1 (ink), the scale the network was"
                   + " trained on (divide 0-255 pixels by 255)");
         }

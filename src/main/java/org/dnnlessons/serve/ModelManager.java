@@ -1,5 +1,6 @@
 package org.dnnlessons.serve;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -14,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ModelManager implements AutoCloseable {
 
   private final AtomicReference<Counted> current;
+  private final VersionStates states = new VersionStates();
 
   /**
    * Starts serving {@code first}; the manager owns it from now on.
@@ -21,7 +23,28 @@ public final class ModelManager implements AutoCloseable {
    * @param first the model to serve first
    */
   public ModelManager(ServedModel first) {
-    current = new AtomicReference<>(new Counted(Objects.requireNonNull(first)));
+    current = new AtomicReference<>(new Counted(Objects.requireNonNull(first), states));
+    states.set(first.version(), VersionStates.State.AVAILABLE);
+  }
+
+  /** Every version known and its state, newest first ({@code model_version_status}). */
+  List<VersionStates.Status> versionStatuses() {
+    return states.all();
+  }
+
+  /** The state of {@code version}, or null when this manager never knew it. */
+  VersionStates.Status versionStatus(long version) {
+    return states.get(version);
+  }
+
+  /** Says that {@code version} is loading (a source found it and loads it in the background). */
+  void loading(long version) {
+    states.set(version, VersionStates.State.LOADING);
+  }
+
+  /** Says that {@code version} failed to load: its state is END, with the error. */
+  void failedToLoad(long version, String error) {
+    states.failed(version, error);
   }
 
   /**
@@ -63,7 +86,7 @@ public final class ModelManager implements AutoCloseable {
    * @throws IllegalStateException after {@link #close} (then {@code next} is closed here)
    */
   public long swap(ServedModel next) {
-    Counted fresh = new Counted(Objects.requireNonNull(next));
+    Counted fresh = new Counted(Objects.requireNonNull(next), states);
     Counted old;
     do {
       old = current.get();
@@ -72,7 +95,12 @@ public final class ModelManager implements AutoCloseable {
         throw new IllegalStateException("the model manager is closed");
       }
     } while (!current.compareAndSet(old, fresh));
+    states.set(next.version(), VersionStates.State.AVAILABLE);
     long version = old.model.version();
+    if (version != next.version()) {
+      states.set(version, VersionStates.State.UNLOADING);
+      old.endsVersion = true;
+    }
     old.release(); // the manager's own reference
     return version;
   }
@@ -82,6 +110,8 @@ public final class ModelManager implements AutoCloseable {
   public void close() {
     Counted old = current.getAndSet(null);
     if (old != null) {
+      states.set(old.model.version(), VersionStates.State.UNLOADING);
+      old.endsVersion = true;
       old.release();
     }
   }
@@ -90,9 +120,12 @@ public final class ModelManager implements AutoCloseable {
   private static final class Counted {
     final ServedModel model;
     final AtomicInteger holders = new AtomicInteger(1);
+    final VersionStates states;
+    volatile boolean endsVersion; // its version is no longer served: END once closed
 
-    Counted(ServedModel model) {
+    Counted(ServedModel model, VersionStates states) {
       this.model = model;
+      this.states = states;
     }
 
     /** Adds a holder unless the count already reached 0 (the model is closed or closing). */
@@ -111,6 +144,9 @@ public final class ModelManager implements AutoCloseable {
     void release() {
       if (holders.decrementAndGet() == 0) {
         model.close();
+        if (endsVersion) {
+          states.set(model.version(), VersionStates.State.END);
+        }
       }
     }
   }

@@ -10,9 +10,15 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -43,9 +49,14 @@ import org.dnnlessons.serve.ModelManager.ServableHandle;
  * </table>
  *
  * <p>HTTP is the JDK's own {@code com.sun.net.httpserver} (module {@code jdk.httpserver}, no
- * dependency) with a bounded pool of {@code workers} threads and a bounded queue; when the queue is
- * full the accepting thread answers the request itself, which stops it accepting more: back
- * pressure instead of unbounded memory. Errors are TensorFlow Serving's {@code {"error": "..."}}.
+ * dependency). Requests are read (line, headers, body) on a bounded pool of {@code ioThreads}
+ * threads with a bounded queue; when the queue is full the accepting thread reads the request
+ * itself, which stops it accepting more: back pressure instead of unbounded memory. A body must
+ * arrive within {@code bodyTimeoutMillis} of its headers, else it is answered 408 and its
+ * connection closed. Only a request whose body has arrived takes one of the {@code workers} permits
+ * to be parsed, run and answered, so uploads that trickle or stall never keep the model from
+ * answering others (TensorFlow Serving's REST server, on libevent, likewise reads a body before a
+ * thread of its own runs the request). Errors are TensorFlow Serving's {@code {"error": "..."}}.
  */
 public final class ModelServer implements AutoCloseable {
 
@@ -67,6 +78,9 @@ public final class ModelServer implements AutoCloseable {
     System.setProperty(
         "sun.net.httpserver.maxRspTime",
         System.getProperty("sun.net.httpserver.maxRspTime", Integer.toString(EXCHANGE_SECONDS)));
+    // a request whose body is cut off by the deadline is not drained (the JDK would read up to 64
+    // KiB more of it, blocking on a stalled client): its connection is closed instead
+    System.setProperty("sun.net.httpserver.drainAmount", "0");
   }
 
   private final ServeOptions options;
@@ -74,6 +88,9 @@ public final class ModelServer implements AutoCloseable {
   private final Consumer<String> log;
   private final HttpServer http;
   private final ThreadPoolExecutor pool;
+  private final Semaphore workers;
+  private final ScheduledExecutorService deadlines;
+  private final AtomicLong timedOut = new AtomicLong();
   private final AtomicLong answered = new AtomicLong();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final byte[] page;
@@ -93,17 +110,25 @@ public final class ModelServer implements AutoCloseable {
     }
     pool =
         new ThreadPoolExecutor(
-            options.workers(),
-            options.workers(),
+            options.ioThreads(),
+            options.ioThreads(),
             0,
             TimeUnit.MILLISECONDS,
             new ArrayBlockingQueue<>(Math.max(1, options.queue())),
             r -> {
-              Thread t = new Thread(r, "serve-worker");
+              Thread t = new Thread(r, "serve-io");
               t.setDaemon(true);
               return t;
             },
             new ThreadPoolExecutor.CallerRunsPolicy());
+    workers = new Semaphore(options.workers(), true);
+    deadlines =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "serve-body-deadline");
+              t.setDaemon(true);
+              return t;
+            });
     http = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 256);
     http.createContext("/", this::handle);
     http.setExecutor(pool);
@@ -170,6 +195,15 @@ public final class ModelServer implements AutoCloseable {
   }
 
   /**
+   * Requests whose body did not arrive within the body deadline, answered 408.
+   *
+   * @return the count of 408 answers so far
+   */
+  public long timedOut() {
+    return timedOut.get();
+  }
+
+  /**
    * Stops accepting connections, answers the requests in flight (waiting up to 10 s), then frees
    * the pool. The manager is the caller's to close.
    */
@@ -192,6 +226,7 @@ public final class ModelServer implements AutoCloseable {
       }
     }
     http.stop(0);
+    deadlines.shutdownNow();
     pool.shutdown();
     try {
       pool.awaitTermination(10, TimeUnit.SECONDS);
@@ -203,26 +238,30 @@ public final class ModelServer implements AutoCloseable {
 
   private void handle(HttpExchange exchange) {
     inFlight.incrementAndGet();
-    try (exchange) {
+    // who answers: this thread, or the body deadline (408) when the body is late; never both
+    AtomicBoolean claimed = new AtomicBoolean();
+    try {
       int status;
       byte[] body;
       String type = "application/json";
       try {
-        String path = exchange.getRequestURI().getRawPath();
         if (draining) {
+          claimed.set(true);
           throw new ApiException(503, "the server is stopping");
-        } else if (path.equals("/") || path.equals("/index.html")) {
+        }
+        byte[] request = body(exchange, claimed);
+        if (request == null) {
+          return; // the deadline answered 408 and closed the connection
+        }
+        String path = exchange.getRequestURI().getRawPath();
+        if (path.equals("/") || path.equals("/index.html")) {
           method(exchange, "GET");
           status = 200;
           body = page;
           type = "text/html; charset=utf-8";
-        } else if (path.equals("/draw")) {
-          method(exchange, "POST");
-          status = 200;
-          body = utf8(draw(body(exchange)));
         } else {
+          body = compute(exchange, path, request);
           status = 200;
-          body = utf8(api(exchange, path));
         }
       } catch (ApiException e) {
         status = e.status();
@@ -238,20 +277,78 @@ public final class ModelServer implements AutoCloseable {
         status = 500;
         body = utf8(error("internal error: " + e));
       }
+      respond(exchange, status, type, body);
+    } catch (IOException e) {
+      // the client went away, or the deadline cut its body off and answered it
+      if (claimed.compareAndSet(false, true)) {
+        exchange.close();
+      }
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  /** Answers and closes the exchange; the caller owns it (has claimed it). */
+  private void respond(HttpExchange exchange, int status, String type, byte[] body)
+      throws IOException {
+    try (exchange) {
       exchange.getResponseHeaders().set("Content-Type", type);
       exchange.sendResponseHeaders(status, body.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(body);
       }
-    } catch (IOException e) {
-      // the client went away; nothing to answer
     } finally {
       answered.incrementAndGet();
-      inFlight.decrementAndGet();
     }
   }
 
-  private String api(HttpExchange exchange, String path) throws ApiException, IOException {
+  /** A request whose body is read: answered on one of the {@code workers} permits. */
+  private byte[] compute(HttpExchange exchange, String path, byte[] request)
+      throws ApiException, IOException {
+    try {
+      workers.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiException(503, "the server is stopping");
+    }
+    try {
+      if (path.equals("/draw")) {
+        method(exchange, "POST");
+        return utf8(draw(request));
+      }
+      return utf8(api(exchange, path, request));
+    } finally {
+      workers.release();
+    }
+  }
+
+  /**
+   * The body deadline passed before the body arrived: answers 408 and closes the exchange, which
+   * closes the connection (its body is not drained) and so frees the thread blocked reading it.
+   */
+  private void timeOut(HttpExchange exchange, AtomicBoolean claimed) {
+    if (!claimed.compareAndSet(false, true)) {
+      return;
+    }
+    timedOut.incrementAndGet();
+    exchange.getResponseHeaders().set("Connection", "close");
+    try {
+      respond(
+          exchange,
+          408,
+          "application/json",
+          utf8(
+              error(
+                  "the request body did not arrive within "
+                      + options.bodyTimeoutMillis()
+                      + " ms of its headers (--body-timeout-seconds); the connection is"
+                      + " closed")));
+    } catch (IOException | RuntimeException e) {
+      exchange.close(); // the client went away too
+    }
+  }
+
+  private String api(HttpExchange exchange, String path, byte[] body) throws ApiException {
     Matcher m = MODEL_PATH.matcher(path);
     if (!m.matches()) {
       throw new ApiException(404, "Malformed request: " + exchange.getRequestMethod() + " " + path);
@@ -265,12 +362,11 @@ public final class ModelServer implements AutoCloseable {
     } else {
       method(exchange, "POST");
     }
-    byte[] body = verb != null && verb.startsWith(":") ? body(exchange) : null;
+    if (verb == null) {
+      return status(name, version, label);
+    }
     try (ServableHandle h = servable(name, version, label)) {
       ServedModel model = h.model();
-      if (verb == null) {
-        return status(model);
-      }
       return switch (verb) {
         case "/metadata" -> metadata(model);
         case ":predict" -> predict(model, ImageRequest.predict(body, options.maxInstances()));
@@ -289,17 +385,9 @@ public final class ModelServer implements AutoCloseable {
 
   /** The model served now, if the request names it (and its version, if it names one). */
   private ServableHandle servable(String name, String version, String label) throws ApiException {
-    if (!name.equals(options.name())) {
-      throw new ApiException(
-          404,
-          "Servable not found for request: "
-              + (version != null
-                  ? "Specific(" + name + ", " + version + ")"
-                  : "Latest(" + name + ")"));
-    }
+    checkName(name, version);
     if (label != null) {
-      throw new ApiException(
-          404, "Unrecognized servable version label: " + label + " (no labels are set)");
+      throw unknownLabel(label);
     }
     ServableHandle h = manager.acquire();
     if (version != null && !version.equals(Long.toString(h.model().version()))) {
@@ -318,6 +406,22 @@ public final class ModelServer implements AutoCloseable {
     return h;
   }
 
+  private static ApiException unknownLabel(String label) {
+    return new ApiException(
+        404, "Unrecognized servable version label: " + label + " (no labels are set)");
+  }
+
+  private void checkName(String name, String version) throws ApiException {
+    if (!name.equals(options.name())) {
+      throw new ApiException(
+          404,
+          "Servable not found for request: "
+              + (version != null
+                  ? "Specific(" + name + ", " + version + ")"
+                  : "Latest(" + name + ")"));
+    }
+  }
+
   private static void method(HttpExchange exchange, String allowed) throws ApiException {
     if (!exchange.getRequestMethod().equals(allowed)) {
       throw new ApiException(
@@ -331,8 +435,13 @@ public final class ModelServer implements AutoCloseable {
     }
   }
 
-  /** The request body, refused with 413 when larger than the limit (before reading it all). */
-  private byte[] body(HttpExchange exchange) throws ApiException, IOException {
+  /**
+   * The request body (empty for a GET), refused with 413 when larger than the limit (before reading
+   * it all), read within the body deadline: {@code null} when the deadline passed first and
+   * answered the request itself ({@link #timeOut}). On return this thread owns the exchange.
+   */
+  private byte[] body(HttpExchange exchange, AtomicBoolean claimed)
+      throws ApiException, IOException {
     int max = options.maxBodyBytes();
     String length = exchange.getRequestHeaders().getFirst("Content-Length");
     if (length != null) {
@@ -340,19 +449,38 @@ public final class ModelServer implements AutoCloseable {
       try {
         declared = Long.parseLong(length.trim());
       } catch (NumberFormatException e) {
+        claimed.set(true);
         throw ApiException.badRequest("Content-Length is not a number: " + length);
       }
       if (declared > max) {
+        claimed.set(true);
         throw tooLarge(declared);
       }
     }
-    try (InputStream in = exchange.getRequestBody()) {
-      byte[] body = in.readNBytes(max + 1);
-      if (body.length > max) {
-        throw tooLarge(-1);
-      }
-      return body;
+    ScheduledFuture<?> deadline =
+        deadlines.schedule(
+            () -> {
+              // on a thread of its own: where the JDK's server was set up before this class (its
+              // drainAmount not 0), closing the exchange blocks until the client sends more
+              Thread t = new Thread(() -> timeOut(exchange, claimed), "serve-408");
+              t.setDaemon(true);
+              t.start();
+            },
+            options.bodyTimeoutMillis(),
+            TimeUnit.MILLISECONDS);
+    byte[] body;
+    try {
+      body = exchange.getRequestBody().readNBytes(max + 1);
+    } finally {
+      deadline.cancel(false);
     }
+    if (!claimed.compareAndSet(false, true)) {
+      return null; // it arrived just as the deadline answered
+    }
+    if (body.length > max) {
+      throw tooLarge(-1);
+    }
+    return body;
   }
 
   private ApiException tooLarge(long declared) {
@@ -365,16 +493,39 @@ public final class ModelServer implements AutoCloseable {
             + " bytes (--max-body-bytes)");
   }
 
-  private String status(ServedModel model) {
+  /**
+   * {@code model_version_status}: every version known (TensorFlow Serving's {@code
+   * GetModelStatus}), or the one asked for.
+   */
+  private String status(String name, String version, String label) throws ApiException {
+    checkName(name, version);
+    if (label != null) {
+      throw unknownLabel(label);
+    }
+    List<VersionStates.Status> statuses;
+    if (version == null) {
+      statuses = manager.versionStatuses();
+    } else {
+      VersionStates.Status known =
+          version.matches("\\d{1,18}") ? manager.versionStatus(Long.parseLong(version)) : null;
+      if (known == null) {
+        throw new ApiException(404, "Could not find version " + version + " of model " + name);
+      }
+      statuses = List.of(known);
+    }
     return json(
         w -> {
-          w.beginObject().name("model_version_status").beginArray().beginObject();
-          w.name("version").value(Long.toString(model.version()));
-          w.name("state").value("AVAILABLE");
-          w.name("status").beginObject();
-          w.name("error_code").value("OK");
-          w.name("error_message").value("");
-          w.endObject().endObject().endArray().endObject();
+          w.beginObject().name("model_version_status").beginArray();
+          for (VersionStates.Status s : statuses) {
+            w.beginObject();
+            w.name("version").value(Long.toString(s.version()));
+            w.name("state").value(s.state().name());
+            w.name("status").beginObject();
+            w.name("error_code").value(s.errorCode());
+            w.name("error_message").value(s.errorMessage());
+            w.endObject().endObject();
+          }
+          w.endArray().endObject();
         });
   }
 

@@ -1,17 +1,18 @@
 package org.dnnlessons.train;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.dnnlessons.checkpoint.CheckpointException;
+import org.dnnlessons.data.DataSet;
 import org.dnnlessons.keras.MlpWeights;
 import org.dnnlessons.nn.Mlp;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 
 /**
- * The network a saved model describes, built and restored: what {@code predict --image} and {@code
- * serve} start from (the {@code cli} keeps its own, {@code RestoredNetwork}, for data-shaped
- * images). Close it to free the graph and the session.
+ * The network a saved model describes, built and restored: what {@code evaluate}, {@code predict}
+ * and {@code serve} start from. Close it to free the graph and the session.
  *
  * <p>Python counterpart: rebuilding the lesson's graph and {@code tf.train.Saver().restore(sess,
  * prefix)}; for Keras's forms, {@code model.load_weights(path)}.
@@ -49,6 +50,26 @@ public record RestoredMlp(Graph graph, Mlp.Network net, Session session) impleme
   }
 
   /**
+   * Builds the network {@code options} describe for images shaped like {@code data}'s and restores
+   * {@code weights} into it, after checking (before TensorFlow is loaded) that the weights and one
+   * run over {@code data} fit in memory ({@link InferenceMemory#check}): what {@code evaluate} and
+   * {@code predict --index} start from.
+   *
+   * @param options the network's widths, activation and dropout, matching {@code weights}
+   * @param data the images it will run on; their rows and columns set the input's shape
+   * @param weights read by {@link MlpWeights#read(Path, Path)} from any saved form
+   * @return the network with its variables assigned; the caller closes it
+   * @throws Exception when the run would not fit in memory, the weights' shapes do not match, or
+   *     the graph cannot be built
+   */
+  public static RestoredMlp open(Mlp.Options options, DataSet data, MlpWeights weights)
+      throws Exception {
+    InferenceMemory.check(
+        String.valueOf(weights.source()), data.imageSize(), options.hidden(), data.numExamples());
+    return open(options.withImageSize(data.imageRows(), data.imageColumns()), weights);
+  }
+
+  /**
    * Reads the network {@code path} describes (a lesson checkpoint prefix or directory, or a Keras
    * form) and restores it, as {@code evaluate} does without options.
    *
@@ -59,8 +80,21 @@ public record RestoredMlp(Graph graph, Mlp.Network net, Session session) impleme
    */
   public static Read read(Path path) throws Exception {
     MlpWeights weights = MlpWeights.read(path, null);
-    return new Read(
-        open(Mlp.Options.lesson().withModel(weights.model()), weights), weights.notes());
+    List<String> notes = new ArrayList<>(weights.notes());
+    double scale = weights.model().inputScale();
+    if (scale == 255.0) {
+      notes.add(
+          "input: raw pixels 0-255, as Keras fed this model (its first layer is Rescaling): pixels"
+              + " 0-1 are multiplied by 255 before it");
+    } else if (weights.format() != MlpWeights.Format.LESSON_CHECKPOINT || scale != 1.0) {
+      notes.add(
+          "input: pixels/255 * "
+              + scale
+              + (scale == 1.0
+                  ? ", as the lesson's read_data_sets (the model's first layer is not Rescaling)"
+                  : ""));
+    }
+    return new Read(open(Mlp.Options.lesson().withModel(weights.model()), weights), notes);
   }
 
   /**

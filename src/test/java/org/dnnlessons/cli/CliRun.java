@@ -11,10 +11,15 @@ import java.nio.charset.StandardCharsets;
  * @param out standard output
  * @param err standard error
  */
-record CliRun(int status, String out, String err) {
+public record CliRun(int status, String out, String err) {
 
-  /** Runs {@code dnn-lessons args...} in this JVM. */
-  static CliRun of(String... args) {
+  /**
+   * Runs {@code dnn-lessons args...} in this JVM.
+   *
+   * @param args the command line after {@code dnn-lessons}
+   * @return its status and what it printed
+   */
+  public static CliRun of(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int status =

@@ -198,7 +198,7 @@ class DocumentedCommandsTest {
               SERVING,
               "train --hidden 128 --epochs 4 --learning-rate 0.5 --init-stddev 0.1 --save"
                   + " run/model.ckpt"),
-          elsewhere(SERVING, "serve --model run/", "cli.ServeLoadIT", "\"serve\""),
+          elsewhere(SERVING, "serve --model run/", "cli.ServeProcess", "\"serve\""), // ServeLoadIT
           elsewhere(
               SERVING,
               "predict --checkpoint run/ --image my-digit.png",

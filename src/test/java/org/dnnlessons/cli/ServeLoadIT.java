@@ -3,17 +3,13 @@ package org.dnnlessons.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,43 +45,11 @@ class ServeLoadIT {
             "--save",
             run.resolve("model.ckpt").toString());
     assertEquals(0, train.status(), train.err());
-    String jar = Path.of(System.getProperty("dnnlessons.jar")).toAbsolutePath().toString();
-    Process server =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                jar,
-                "serve",
-                "--model",
-                run.toString(),
-                "--port",
-                "0",
-                "--poll-seconds",
-                "0.2")
-            .redirectErrorStream(true)
-            .start();
-    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                  lines.add(line);
-                }
-              } catch (IOException e) {
-                lines.add("reader: " + e);
-              }
-            });
-    reader.setDaemon(true);
-    reader.start();
+    ServeProcess server =
+        ServeProcess.start(List.of(), "--model", run.toString(), "--poll-seconds", "0.2");
     try {
-      String started = await(lines, "serve: model mnist version 54 from ");
-      Matcher port =
-          Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/v1/models/mnist").matcher(started);
-      assertTrue(port.find(), started);
-      String url = "http://127.0.0.1:" + port.group(1) + "/v1/models/mnist";
+      assertTrue(server.started.contains("serve: model mnist version 54 from "), server.started);
+      String url = server.url() + "v1/models/mnist";
 
       Path body = dir.resolve("one.json");
       StringBuilder instance = new StringBuilder("{\"instances\":[[");
@@ -103,7 +67,7 @@ class ServeLoadIT {
               + "wrk.body = f:read(\"*a\")\n"
               + "f:close()\n"
               + "wrk.headers[\"Content-Type\"] = \"application/json\"\n");
-      long rssBefore = rssKb(server.pid());
+      long rssBefore = rssKb(server.process.pid());
       int seconds = Integer.getInteger("serve.load.seconds", 5);
       List<Long> rss = new ArrayList<>();
       Thread sampler =
@@ -112,7 +76,7 @@ class ServeLoadIT {
                 try {
                   while (true) {
                     Thread.sleep(Math.max(1000, seconds * 200L));
-                    rss.add(rssKb(server.pid()) / 1024);
+                    rss.add(rssKb(server.process.pid()) / 1024);
                   }
                 } catch (InterruptedException | IOException e) {
                   // done
@@ -137,7 +101,7 @@ class ServeLoadIT {
       String report = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertTrue(wrk.waitFor(seconds + 60, TimeUnit.SECONDS));
       sampler.interrupt();
-      long rssAfter = rssKb(server.pid());
+      long rssAfter = rssKb(server.process.pid());
       System.out.println(report);
       assertEquals(0, wrk.exitValue(), report);
       assertTrue(!report.contains("Non-2xx") && !report.contains("Socket errors"), report);
@@ -170,30 +134,12 @@ class ServeLoadIT {
               run.resolve("model.ckpt").toString(),
               "--overwrite");
       assertEquals(0, more.status(), more.err());
-      await(lines, "serve: version 108 from ");
+      server.await("serve: version 108 from ");
     } finally {
-      server.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of stdout)
-      assertTrue(server.waitFor(30, TimeUnit.SECONDS), "stopped within 30 s");
+      server.close();
     }
-    await(lines, "serve: stopped after ");
-    assertEquals(143, server.exitValue(), "killed by SIGTERM after the shutdown hook ran");
-  }
-
-  private static String await(BlockingQueue<String> lines, String start) throws Exception {
-    List<String> seen = new ArrayList<>();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (System.nanoTime() < deadline) {
-      String line = lines.poll(1, TimeUnit.SECONDS);
-      if (line == null) {
-        continue;
-      }
-      seen.add(line);
-      int at = line.indexOf(start);
-      if (at >= 0) {
-        return line;
-      }
-    }
-    throw new AssertionError("no line with '" + start + "' in " + seen);
+    server.await("serve: stopped after ");
+    assertEquals(143, server.process.exitValue(), "killed by SIGTERM after the shutdown hook ran");
   }
 
   private static long rssKb(long pid) throws IOException {

@@ -5,20 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.cli.Main;
-import org.dnnlessons.data.Batch;
 import org.dnnlessons.data.DataSet;
 import org.dnnlessons.data.EmbeddedMnist;
 import org.dnnlessons.data.MnistDataSets;
@@ -26,7 +20,6 @@ import org.dnnlessons.keras.MlpWeights;
 import org.dnnlessons.nn.Activation;
 import org.dnnlessons.nn.Mlp;
 import org.dnnlessons.nn.ModelDescription;
-import org.dnnlessons.nn.Tensors;
 import org.dnnlessons.testing.CpuNumerics;
 import org.dnnlessons.train.Evaluator;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,9 +29,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tensorflow.Graph;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.types.TFloat32;
 
 /**
  * One small Keras 3 model per activation Keras names and per layer kind the model description holds
@@ -205,15 +196,18 @@ class KerasLayersIT {
 
   @Test
   void evaluateFeedsRawPixelsToARescalingModelAndSaysSo() {
-    String[] r = cli("evaluate", "--checkpoint", dir.resolve("rescaling/model.keras").toString());
+    String[] r =
+        KerasCompare.cli(
+            "evaluate", "--checkpoint", dir.resolve("rescaling/model.keras").toString());
     assertEquals("0", r[0], r[2]);
     assertEquals(expectedLine("rescaling"), r[1].strip());
     assertTrue(r[2].contains("Input: raw pixels 0-255, as Keras fed the model"), r[2]);
     String[] lesson =
-        cli("evaluate", "--checkpoint", dir.resolve("act_tanh/model.keras").toString());
+        KerasCompare.cli(
+            "evaluate", "--checkpoint", dir.resolve("act_tanh/model.keras").toString());
     assertTrue(lesson[2].contains("Input: pixels/255, as the lesson's read_data_sets"), lesson[2]);
     String[] stated =
-        cli(
+        KerasCompare.cli(
             "evaluate",
             "--input-scale",
             "1",
@@ -226,14 +220,14 @@ class KerasLayersIT {
   @Test
   void evaluateOfAWeightsOnlyFileSaysWhatItAssumedAndConfigMakesItExact() {
     Path h5 = dir.resolve("act_tanh/model.weights.h5");
-    String[] assumed = cli("evaluate", "--checkpoint", h5.toString());
+    String[] assumed = KerasCompare.cli("evaluate", "--checkpoint", h5.toString());
     assertEquals("0", assumed[0], assumed[2]);
     assertTrue(
         assumed[2].contains(
             h5 + ": a .weights.h5 file holds weights only; read as the lesson's MLP Dense(16,"),
         assumed[2]);
     String[] configured =
-        cli(
+        KerasCompare.cli(
             "evaluate",
             "--checkpoint",
             h5.toString(),
@@ -247,7 +241,9 @@ class KerasLayersIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("refusals")
   void anUnsupportedLayerIsRefusedInOneLineNamingIt(String file, String expected) {
-    String[] r = cli("evaluate", "--checkpoint", dir.resolve("refused").resolve(file).toString());
+    String[] r =
+        KerasCompare.cli(
+            "evaluate", "--checkpoint", dir.resolve("refused").resolve(file).toString());
     assertEquals(String.valueOf(Main.EXIT_FAILURE), r[0], r[2]);
     assertEquals(1, r[2].strip().lines().count(), r[2]);
     assertTrue(r[2].contains(expected), r[2]);
@@ -272,7 +268,8 @@ class KerasLayersIT {
         bf16.notes().stream().anyMatch(n -> n.contains("bfloat16 weights widened to float32")),
         bf16.notes().toString());
     String[] h5 =
-        cli("evaluate", "--checkpoint", dir.resolve("dtypes/bfloat16/model.weights.h5").toString());
+        KerasCompare.cli(
+            "evaluate", "--checkpoint", dir.resolve("dtypes/bfloat16/model.weights.h5").toString());
     assertEquals(String.valueOf(Main.EXIT_FAILURE), h5[0], h5[2]);
     assertEquals(1, h5[2].strip().lines().count(), h5[2]);
     assertTrue(
@@ -280,7 +277,7 @@ class KerasLayersIT {
             "cannot parse a weight's datatype, an HDF5 opaque type with an empty tag, which is how"
                 + " h5py stores Keras's bfloat16 weights"),
         h5[2]);
-    String[] inspect = cli("inspect", f16.resolve("model.weights.h5").toString());
+    String[] inspect = KerasCompare.cli("inspect", f16.resolve("model.weights.h5").toString());
     assertTrue(inspect[1].contains("layers/dense/vars/0 (DT_HALF) [784,16]"), inspect[1]);
   }
 
@@ -292,12 +289,13 @@ class KerasLayersIT {
             + "b1/.ATTRIBUTES/VARIABLE_VALUE=hidden_layer/biases,"
             + "w2/.ATTRIBUTES/VARIABLE_VALUE=out/weights,"
             + "b2/.ATTRIBUTES/VARIABLE_VALUE=out/biases";
-    String[] r = cli("evaluate", "--checkpoint", ckpt, "--map", map, "--activation", "tanh");
+    String[] r =
+        KerasCompare.cli("evaluate", "--checkpoint", ckpt, "--map", map, "--activation", "tanh");
     assertEquals("0", r[0], r[2]);
     assertEquals(expectedLine("tfmodule"), r[1].strip());
     assertTrue(r[2].contains("--map names weights only; read as the lesson's MLP"), r[2]);
     String[] train =
-        cli(
+        KerasCompare.cli(
             "train",
             "--init-from",
             ckpt,
@@ -341,7 +339,7 @@ class KerasLayersIT {
     for (String model : models) {
       Path out = dir.resolve("tuned-" + model + ".keras");
       String[] train =
-          cli(
+          KerasCompare.cli(
               "train",
               "--init-from",
               dir.resolve(model).resolve("model.keras").toString(),
@@ -359,7 +357,7 @@ class KerasLayersIT {
                     + " values"),
             train[1]);
       }
-      String[] eval = cli("evaluate", "--checkpoint", out.toString());
+      String[] eval = KerasCompare.cli("evaluate", "--checkpoint", out.toString());
       assertEquals("0", eval[0], eval[2]);
       javaAccuracy.add(eval[1].strip());
       files.add(dir.resolve(model).resolve("model.keras").toString());
@@ -369,7 +367,7 @@ class KerasLayersIT {
     for (String model : LAYERS) {
       Path out = dir.resolve("exported-" + model + ".keras");
       String[] export =
-          cli(
+          KerasCompare.cli(
               "export",
               "--format",
               "keras",
@@ -427,55 +425,21 @@ class KerasLayersIT {
   }
 
   private static double compare(String model, String form, MlpWeights weights) throws Exception {
-    float[][] keras = read(dir.resolve(model).resolve("outputs.txt"));
-    float[] java = outputs(weights, keras.length, softmaxOut(model));
-    double maxDiff = 0;
-    for (int i = 0; i < keras.length; i++) {
-      for (int c = 0; c < Mlp.NUM_CLASSES; c++) {
-        double expected = keras[i][c];
-        double actual = java[i * Mlp.NUM_CLASSES + c];
-        double diff = Math.abs(actual - expected);
-        maxDiff = Math.max(maxDiff, diff);
-        if (!(diff <= TOLERANCE + TOLERANCE * Math.abs(expected))) {
-          throw new AssertionError(
-              model
-                  + " "
-                  + form
-                  + " output ["
-                  + i
-                  + ","
-                  + c
-                  + "]: Java "
-                  + actual
-                  + ", Keras "
-                  + expected
-                  + " ("
-                  + weights.model().summary()
-                  + ")");
-        }
-      }
-    }
-    return maxDiff;
-  }
-
-  private static float[] outputs(MlpWeights weights, int count, boolean probabilities)
-      throws Exception {
-    int[] first = new int[count];
-    Arrays.setAll(first, i -> i);
-    try (Graph graph = new Graph()) {
-      Mlp.Network net = Mlp.build(graph, Mlp.Options.lesson().withModel(weights.model()));
-      try (Session s = net.model().newSession();
-          Batch b = test.toBatch(first)) {
-        weights.restore(s, net);
-        try (Result r =
-            s.runner()
-                .feed(net.x(), b.images())
-                .fetch(probabilities ? net.probabilities() : net.logits())
-                .run()) {
-          return Tensors.toArray((TFloat32) r.get(0));
-        }
-      }
-    }
+    float[][] keras = KerasCompare.readMatrix(dir.resolve(model).resolve("outputs.txt"));
+    float[] java =
+        KerasCompare.outputs(
+            Mlp.Options.lesson().withModel(weights.model()),
+            weights,
+            test,
+            keras.length,
+            softmaxOut(model));
+    return KerasCompare.maxDiff(
+        model + " " + form,
+        "output",
+        keras,
+        java,
+        TOLERANCE,
+        " (" + weights.model().summary() + ")");
   }
 
   private static float accuracy(MlpWeights weights) throws Exception {
@@ -486,34 +450,5 @@ class KerasLayersIT {
         return Evaluator.accuracy(s, net, test);
       }
     }
-  }
-
-  private static float[][] read(Path file) throws Exception {
-    List<String> lines = Files.readAllLines(file);
-    float[][] out = new float[lines.size()][];
-    for (int i = 0; i < out.length; i++) {
-      String[] v = lines.get(i).trim().split("\\s+");
-      out[i] = new float[v.length];
-      for (int c = 0; c < v.length; c++) {
-        out[i][c] = Float.parseFloat(v[c]);
-      }
-    }
-    return out;
-  }
-
-  /** {status, stdout, stderr} of one command. */
-  private static String[] cli(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status =
-        Main.execute(
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            args);
-    return new String[] {
-      String.valueOf(status),
-      out.toString(StandardCharsets.UTF_8),
-      err.toString(StandardCharsets.UTF_8)
-    };
   }
 }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,7 +17,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.cli.Main;
-import org.dnnlessons.data.Batch;
 import org.dnnlessons.data.DataSet;
 import org.dnnlessons.data.EmbeddedMnist;
 import org.dnnlessons.data.MnistDataSets;
@@ -35,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.types.TFloat32;
@@ -82,17 +79,11 @@ class KerasToJavaIT {
     String[] fields = python.get(model).split(" ");
     String expected =
         String.format(Locale.ROOT, "Test Accuracy: %.4f", Double.parseDouble(fields[0]));
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status =
-        Main.execute(
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            "evaluate",
-            "--checkpoint",
-            dir.resolve(model).resolve(form).toString());
-    assertEquals(0, status, () -> err.toString(StandardCharsets.UTF_8));
-    assertEquals(expected, out.toString(StandardCharsets.UTF_8).strip());
+    String[] r =
+        KerasCompare.cli("evaluate", "--checkpoint", dir.resolve(model).resolve(form).toString());
+    int status = Integer.parseInt(r[0]);
+    assertEquals(0, status, () -> r[2]);
+    assertEquals(expected, r[1].strip());
   }
 
   @ParameterizedTest(name = "{0} {1}")
@@ -102,31 +93,14 @@ class KerasToJavaIT {
     String[] fields = python.get(model).split(" ");
     List<Integer> hidden = Arrays.stream(fields[1].split(",")).map(Integer::valueOf).toList();
     assertEquals(hidden, weights.hidden());
-    float[][] keras = readLogits(dir.resolve(model).resolve("logits.txt"));
-    float[] java = javaLogits(weights, keras.length);
-    double maxDiff = 0;
-    for (int i = 0; i < keras.length; i++) {
-      for (int c = 0; c < Mlp.NUM_CLASSES; c++) {
-        double expected = keras[i][c];
-        double actual = java[i * Mlp.NUM_CLASSES + c];
-        double diff = Math.abs(actual - expected);
-        maxDiff = Math.max(maxDiff, diff);
-        if (!(diff <= TOLERANCE + TOLERANCE * Math.abs(expected))) {
-          throw new AssertionError(
-              model
-                  + " "
-                  + form
-                  + " logit ["
-                  + i
-                  + ","
-                  + c
-                  + "]: Java "
-                  + actual
-                  + ", Keras "
-                  + expected);
-        }
-      }
-    }
+    float[][] keras = KerasCompare.readMatrix(dir.resolve(model).resolve("logits.txt"));
+    DataSet test =
+        MnistDataSets.read(new EmbeddedMnist(), MnistDataSets.Options.defaults().withReshape(false))
+            .test();
+    float[] java =
+        KerasCompare.outputs(
+            Mlp.Options.lesson().withHidden(weights.hidden()), weights, test, keras.length, false);
+    double maxDiff = KerasCompare.maxDiff(model + " " + form, "logit", keras, java, TOLERANCE, "");
     System.out.printf(
         Locale.ROOT,
         "KERAS->JAVA %s %s Keras accuracy %s, max |logit diff| %s%n",
@@ -187,21 +161,15 @@ class KerasToJavaIT {
   @ParameterizedTest(name = "conv {0}")
   @MethodSource("forms")
   void aConv2DModelIsRefusedWithOneLine(String form) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status =
-        Main.execute(
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            "evaluate",
-            "--checkpoint",
-            dir.resolve("conv").resolve(form).toString());
-    String message = err.toString(StandardCharsets.UTF_8).strip();
+    String[] r =
+        KerasCompare.cli("evaluate", "--checkpoint", dir.resolve("conv").resolve(form).toString());
+    int status = Integer.parseInt(r[0]);
+    String message = r[2].strip();
     if (form.equals("saved_model")) {
       // a SavedModel runs its own serving signature, a CNN's included (KerasZooIT checks its
       // numbers); read as layers it is refused
       assertEquals(0, status, message);
-      assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("Test Accuracy: "));
+      assertTrue(r[1].startsWith("Test Accuracy: "));
       CheckpointException e =
           assertThrows(
               CheckpointException.class, () -> MlpWeights.read(dir.resolve("conv").resolve(form)));
@@ -218,17 +186,10 @@ class KerasToJavaIT {
   @ParameterizedTest(name = "hostile {0}")
   @MethodSource("hostileFiles")
   void craftedFilesAreRefusedWithOneLine(String file, String expected) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
     Path path = dir.resolve("hostile").resolve(file);
-    int status =
-        Main.execute(
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            "evaluate",
-            "--checkpoint",
-            path.toString());
-    String message = err.toString(StandardCharsets.UTF_8).strip();
+    String[] r = KerasCompare.cli("evaluate", "--checkpoint", path.toString());
+    int status = Integer.parseInt(r[0]);
+    String message = r[2].strip();
     assertEquals(Main.EXIT_FAILURE, status, message);
     assertEquals(1, message.lines().count(), message);
     assertTrue(message.startsWith("error: " + path), message);
@@ -245,36 +206,5 @@ class KerasToJavaIT {
 
   static Stream<String> forms() {
     return FORMS.stream();
-  }
-
-  private static float[] javaLogits(MlpWeights weights, int count) throws Exception {
-    DataSet test =
-        MnistDataSets.read(new EmbeddedMnist(), MnistDataSets.Options.defaults().withReshape(false))
-            .test();
-    int[] first = new int[count];
-    Arrays.setAll(first, i -> i);
-    try (Graph graph = new Graph()) {
-      Mlp.Network net = Mlp.build(graph, Mlp.Options.lesson().withHidden(weights.hidden()));
-      try (Session s = net.model().newSession();
-          Batch b = test.toBatch(first)) {
-        weights.restore(s, net);
-        try (Result r = s.runner().feed(net.x(), b.images()).fetch(net.logits()).run()) {
-          return Tensors.toArray((TFloat32) r.get(0));
-        }
-      }
-    }
-  }
-
-  private static float[][] readLogits(Path file) throws Exception {
-    List<String> lines = Files.readAllLines(file);
-    float[][] out = new float[lines.size()][];
-    for (int i = 0; i < out.length; i++) {
-      String[] v = lines.get(i).trim().split("\\s+");
-      out[i] = new float[v.length];
-      for (int c = 0; c < v.length; c++) {
-        out[i][c] = Float.parseFloat(v[c]);
-      }
-    }
-    return out;
   }
 }

@@ -326,7 +326,8 @@ class KerasZooIT {
                   : null,
           true);
     }
-    float[][] keras = read(modelDir.resolve(probabilities ? "out.txt" : "pre.txt"));
+    float[][] keras =
+        KerasCompare.readMatrix(modelDir.resolve(probabilities ? "out.txt" : "pre.txt"));
     double tolerance =
         switch (dtype) {
           case "float16" -> TOLERANCE_FLOAT16;
@@ -399,19 +400,6 @@ class KerasZooIT {
     float[][] out = new float[all.length][];
     for (int i = 0; i < all.length; i++) {
       out[i] = Arrays.copyOfRange(flat, i * Mlp.NUM_CLASSES, (i + 1) * Mlp.NUM_CLASSES);
-    }
-    return out;
-  }
-
-  private static float[][] read(Path file) throws Exception {
-    List<String> lines = Files.readAllLines(file);
-    float[][] out = new float[lines.size()][];
-    for (int i = 0; i < out.length; i++) {
-      String[] v = lines.get(i).trim().split(" ");
-      out[i] = new float[v.length];
-      for (int c = 0; c < v.length; c++) {
-        out[i][c] = Float.parseFloat(v[c]);
-      }
     }
     return out;
   }

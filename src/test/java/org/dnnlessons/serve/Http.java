@@ -1,6 +1,8 @@
 package org.dnnlessons.serve;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,6 +43,25 @@ final class Http {
             request.timeout(Duration.ofSeconds(30)).build(),
             HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     return new Answer(r.statusCode(), r.body(), r.headers().firstValue("Content-Type").orElse(""));
+  }
+
+  /**
+   * A connection of its own to the server on {@code port} (reads time out after 30 s), on which
+   * {@code bytes} are sent as they are: a request the HTTP client would not send (half a body, a
+   * garbage line).
+   */
+  static Socket raw(int port, String bytes) throws IOException {
+    Socket s = new Socket("127.0.0.1", port);
+    s.setSoTimeout(30_000);
+    OutputStream o = s.getOutputStream();
+    o.write(bytes.getBytes(StandardCharsets.ISO_8859_1));
+    o.flush();
+    return s;
+  }
+
+  /** What the server sent on {@code s}, read to the connection's end. */
+  static String readAll(Socket s) throws IOException {
+    return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
   }
 
   private Http() {}

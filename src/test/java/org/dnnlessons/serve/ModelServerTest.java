@@ -95,7 +95,7 @@ class ModelServerTest {
     assertEquals(200, a.status());
     assertEquals(expected, a.body());
     assertEquals(expected, Http.get(base + "/versions/540").body());
-    assertError(404, "Specific(mnist, 7)", Http.get(base + "/versions/7"));
+    assertError(404, "Could not find version 7 of model mnist", Http.get(base + "/versions/7"));
     assertError(404, "Latest(other)", Http.get(server.url() + "v1/models/other"));
     assertError(404, "label", Http.get(base + "/labels/stable"));
   }
@@ -196,15 +196,18 @@ class ModelServerTest {
   void badRequestsAre400WithTheirReason() throws Exception {
     String one = flat(image(1));
     String[][] cases = {
-      {"{\"instances\": [[0.5, 1", "malformed JSON"},
+      {"{\"instances\": [[0.5, 1", "malformed JSON: the body ends inside a list"},
       {"[1, 2]", "JSON object"},
       {"{}", "missing \"inputs\" or \"instances\""},
       {"{\"instances\":[" + one + "],\"inputs\":[" + one + "]}", "not both"},
       {"{\"instances\":[[0.5, 0.5]]}", "shape [1, 2]"},
       {"{\"instances\":[" + one.replaceFirst("0\\.5", "\"0.5\"") + "]}", "found a string"},
       {"{\"instances\":[" + one.replaceFirst("0\\.5", "NaN") + "]}", "NaN"},
-      {"{\"instances\":[" + one.replaceFirst("0\\.5", "1e400") + "]}", "not a finite number"},
-      {"{\"instances\":[" + one.replaceFirst("0\\.5", "255") + "]}", "is 255.0"},
+      {
+        "{\"instances\":[" + one.replaceFirst("0\\.5", "1e400") + "]}",
+        "is 1e400: a number beyond the range of a double"
+      },
+      {"{\"instances\":[" + one.replaceFirst("0\\.5", "255") + "]}", "is 255: pixels are from 0"},
       {"{\"instances\":[" + one.replaceFirst("0\\.5", "-0.5") + "]}", "is -0.5"},
       {
         "{\"instances\":["
@@ -235,7 +238,7 @@ class ModelServerTest {
       {"{\"instances\":[{\"x\":" + one + ",\"y\":1}]}", "\"y\" is not in the signature"},
       {"{\"instances\":[{\"x\":" + one + ",\"x\":" + one + "}]}", "\"x\" appears twice"},
       {"[".repeat(40) + "]".repeat(40), "nested deeper"},
-      {"{\"instances\":[" + one + "]} x", "malformed JSON"},
+      {"{\"instances\":[" + one + "]} x", "malformed JSON: data after the JSON value"},
     };
     for (String[] c : cases) {
       assertError(400, c[1], Http.post(base + ":predict", c[0]));
