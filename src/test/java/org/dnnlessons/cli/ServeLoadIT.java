@@ -17,6 +17,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.dnnlessons.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,16 +53,16 @@ class ServeLoadIT {
     String jar = Path.of(System.getProperty("dnnlessons.jar")).toAbsolutePath().toString();
     Process server =
         new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                jar,
-                "serve",
-                "--model",
-                run.toString(),
-                "--port",
-                "0",
-                "--poll-seconds",
-                "0.2")
+                ChildJvm.command(
+                    "-jar",
+                    jar,
+                    "serve",
+                    "--model",
+                    run.toString(),
+                    "--port",
+                    "0",
+                    "--poll-seconds",
+                    "0.2"))
             .redirectErrorStream(true)
             .start();
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.dnnlessons.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,17 +46,17 @@ class SlowClientIT {
     String jar = Path.of(System.getProperty("dnnlessons.jar")).toAbsolutePath().toString();
     Process server =
         new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dsun.net.httpserver.maxReqTime=2",
-                "-jar",
-                jar,
-                "serve",
-                "--model",
-                run.toString(),
-                "--port",
-                "0",
-                "--workers",
-                "1")
+                ChildJvm.command(
+                    "-Dsun.net.httpserver.maxReqTime=2",
+                    "-jar",
+                    jar,
+                    "serve",
+                    "--model",
+                    run.toString(),
+                    "--port",
+                    "0",
+                    "--workers",
+                    "1"))
             .redirectErrorStream(true)
             .start();
     try {
