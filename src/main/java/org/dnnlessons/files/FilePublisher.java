@@ -15,10 +15,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,7 +47,8 @@ import org.apache.commons.io.output.CloseShieldOutputStream;
  *   <li>On any failure (an exception or an error such as {@code OutOfMemoryError}) the temporary
  *       file is deleted and the target is untouched; on SIGINT or SIGTERM a shutdown hook deletes
  *       the temporaries being written; after a SIGKILL the next publish into the directory deletes
- *       the temporaries of writers that no longer run ({@link #deleteStale}).
+ *       the temporaries of writers that no longer run ({@link #deleteStale}), and the temporaries
+ *       earlier versions of the product left, once stale ({@code LegacyTemporaries}).
  * </ol>
  *
  * <p>A full disk is reported as such, naming the target: {@code "out/model.keras: the disk is full
@@ -128,6 +131,9 @@ public final class FilePublisher {
   private static final String REFUSED = "; refused before writing anything";
 
   private static final AtomicLong SEQUENCE = new AtomicLong();
+
+  /** Whether this JVM has tidied {@code java.io.tmpdir} of earlier versions' temporaries. */
+  private static final AtomicBoolean SYSTEM_TEMPORARIES_CHECKED = new AtomicBoolean();
 
   /** Temporaries being written now; the shutdown hook deletes them. */
   private static final Set<Path> IN_FLIGHT = ConcurrentHashMap.newKeySet();
@@ -574,6 +580,11 @@ public final class FilePublisher {
       Files.createDirectories(dir);
     }
     deleteStale(dir);
+    LegacyTemporaries.deleteStale(dir, Instant.now());
+    if (SYSTEM_TEMPORARIES_CHECKED.compareAndSet(false, true)) {
+      LegacyTemporaries.deleteStaleSystemTemporaries(
+          Path.of(System.getProperty("java.io.tmpdir")), Instant.now());
+    }
     return dir;
   }
 
