@@ -67,9 +67,4 @@ final class DatasetBudget {
     }
     used = total;
   }
-
-  /** The bytes counted so far. */
-  long used() {
-    return used;
-  }
 }
