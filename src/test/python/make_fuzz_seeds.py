@@ -4,6 +4,7 @@ crafted hostile HDF5 files of issue 24 (HostileKerasFilesTest).
 Usage (from the repository root, in the interop venv):
     python src/test/python/make_fuzz_seeds.py src/test/resources/org/dnnlessons/keras/fuzz
     python src/test/python/make_fuzz_seeds.py --hostile OUT_DIR   (h5py only; run by the test)
+    python src/test/python/make_fuzz_seeds.py --budget OUT_DIR    (h5py only; HdfByteBudgetIT)
 
 Writes under OUT_DIR (the seeds are committed, a few kilobytes each; rerun to regenerate):
   seed.weights.h5        m.save_weights(...) of Input(784) -> Dense(2, relu) -> Dense(10)
@@ -18,6 +19,14 @@ and with --hostile, under OUT_DIR (not committed: the test writes them in its te
                                  and written 64 times)
   hostile/unwritten.weights.h5   layers/dense/vars/0 created (784x4) but never written
   hostile/hardlinked.weights.h5  1,000 layers hard-linked to one group holding a 256x256 kernel
+and with --budget, under OUT_DIR (files whose datasets together exceed a per-file byte budget,
+though each dataset alone and the file are small):
+  links.weights.h5     64 layers (dense, dense_1, ...) hard-linked to one group holding a 1 MiB
+                       256x1024 float32 kernel and its bias: 64 MiB read by layer
+  links_keras2.h5      the same as a Keras 2 weights file (layer_names, weight_names)
+  links.keras          links.weights.h5 zipped with a config.json of 64 Dense(1024) layers
+  deflated.weights.h5  24 layers, each a distinct 2 MiB float32 kernel of zeros, deflated in
+                       256 KiB chunks: 48 MiB of datasets in a file of ~200 KiB
 """
 import os
 import sys
@@ -68,7 +77,50 @@ def hostile(out):
             layers["dense" if i == 0 else f"dense_{i}"] = v
 
 
+def budget(out):
+    import json
+    import zipfile
+    os.makedirs(out, exist_ok=True)
+    layers = 64
+
+    def linked(f, names):
+        v = f.create_group("shared")
+        v.create_dataset("vars/0", data=np.ones((256, 1024), np.float32))
+        v.create_dataset("vars/1", data=np.ones(1024, np.float32))
+        g = f.create_group("layers")
+        for name in names:
+            g[name] = v
+
+    names = ["dense" if i == 0 else f"dense_{i}" for i in range(layers)]
+    with h5py.File(os.path.join(out, "links.weights.h5"), "w") as f:
+        linked(f, names)
+    with h5py.File(os.path.join(out, "links_keras2.h5"), "w") as f:
+        v = f.create_group("shared")
+        v.create_dataset("kernel:0", data=np.ones((256, 1024), np.float32))
+        v.create_dataset("bias:0", data=np.ones(1024, np.float32))
+        v.attrs["weight_names"] = [b"kernel:0", b"bias:0"]
+        for name in names:
+            f[name] = v
+        f.attrs["layer_names"] = [n.encode() for n in names]
+    dense = lambda name: {"module": "keras.layers", "class_name": "Dense", "config": {
+        "name": name, "units": 1024, "activation": "relu", "use_bias": True}}
+    config = {"module": "keras", "class_name": "Sequential", "config": {"name": "sequential",
+              "layers": [{"class_name": "InputLayer", "config": {"batch_shape": [None, 256]}}]
+              + [dense(n) for n in names]}}
+    with zipfile.ZipFile(os.path.join(out, "links.keras"), "w") as z:
+        z.writestr("metadata.json", json.dumps({"keras_version": "3"}))
+        z.writestr("config.json", json.dumps(config))
+        z.write(os.path.join(out, "links.weights.h5"), "model.weights.h5")
+    with h5py.File(os.path.join(out, "deflated.weights.h5"), "w") as f:
+        for i in range(24):
+            f.create_dataset(f"layers/dense_{i}/vars/0", data=np.zeros((512, 1024), np.float32),
+                             chunks=(64, 1024), compression="gzip", compression_opts=9)
+
+
 def main():
+    if sys.argv[1] == "--budget":
+        budget(sys.argv[2])
+        return
     if sys.argv[1] == "--hostile":
         hostile(os.path.join(sys.argv[2], "hostile"))
         return

@@ -15,10 +15,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,7 +47,8 @@ import org.apache.commons.io.output.CloseShieldOutputStream;
  *   <li>On any failure (an exception or an error such as {@code OutOfMemoryError}) the temporary
  *       file is deleted and the target is untouched; on SIGINT or SIGTERM a shutdown hook deletes
  *       the temporaries being written; after a SIGKILL the next publish into the directory deletes
- *       the temporaries of writers that no longer run ({@link #deleteStale}).
+ *       the temporaries of writers that no longer run ({@link #deleteStale}), and the temporaries
+ *       earlier versions of the product left, once stale ({@code LegacyTemporaries}).
  * </ol>
  *
  * <p>A full disk is reported as such, naming the target: {@code "out/model.keras: the disk is full
@@ -129,6 +132,9 @@ public final class FilePublisher {
 
   private static final AtomicLong SEQUENCE = new AtomicLong();
 
+  /** Whether this JVM has tidied {@code java.io.tmpdir} of earlier versions' temporaries. */
+  private static final AtomicBoolean SYSTEM_TEMPORARIES_CHECKED = new AtomicBoolean();
+
   /** Temporaries being written now; the shutdown hook deletes them. */
   private static final Set<Path> IN_FLIGHT = ConcurrentHashMap.newKeySet();
 
@@ -163,35 +169,16 @@ public final class FilePublisher {
    */
   public static <E extends Exception> void publish(Path target, Content<E> content)
       throws IOException, E {
-    Path file = checkTarget(target);
-    Path dir = createParent(file);
-    Path tmp = temporary(dir, file.getFileName().toString());
-    IN_FLIGHT.add(tmp);
-    boolean renamed = false;
-    try {
-      step(Step.CREATE, tmp);
-      try (FileChannel channel =
-          FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
-        content.writeTo(CloseShieldOutputStream.wrap(out));
-        out.flush();
-        step(Step.FSYNC, tmp);
-        channel.force(true);
-      }
-      checkTarget(target);
-      step(Step.RENAME, file);
-      rename(tmp, file);
-      renamed = true;
-      step(Step.FSYNC_DIR, dir);
-      forceDirectory(dir);
-    } catch (IOException e) {
-      throw failure(file, e, renamed);
-    } finally {
-      IN_FLIGHT.remove(tmp);
-      if (!renamed) {
-        deleteQuietly(tmp);
-      }
-    }
+    publishWritten(
+        target,
+        tmp -> {
+          try (FileChannel channel =
+              FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+            content.writeTo(CloseShieldOutputStream.wrap(out));
+            out.flush();
+          }
+        });
   }
 
   /**
@@ -223,34 +210,21 @@ public final class FilePublisher {
       throw new FileAlreadyExistsException(
           Messages.path(target), null, "already exists; nothing was written");
     }
-    Path dir = createParent(absolute);
-    Path tmp = temporary(dir, absolute.getFileName().toString());
-    IN_FLIGHT.add(tmp);
-    boolean renamed = false;
-    try {
-      step(Step.CREATE, tmp);
-      Files.createDirectory(tmp);
-      content.writeInto(tmp);
-      step(Step.FSYNC, tmp);
-      forceTree(tmp);
-      if (Files.exists(absolute, LinkOption.NOFOLLOW_LINKS)) {
-        throw new FileAlreadyExistsException(
-            Messages.path(target), null, "already exists; nothing was written");
-      }
-      step(Step.RENAME, absolute);
-      // checked just above: rename(2) itself would replace an empty directory
-      Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE);
-      renamed = true;
-      step(Step.FSYNC_DIR, dir);
-      forceDirectory(dir);
-    } catch (IOException e) {
-      throw failure(absolute, e, renamed);
-    } finally {
-      IN_FLIGHT.remove(tmp);
-      if (!renamed) {
-        deleteQuietly(tmp);
-      }
-    }
+    publishThrough(
+        absolute,
+        tmp -> {
+          Files.createDirectory(tmp);
+          content.writeInto(tmp);
+        },
+        FilePublisher::forceTree,
+        () -> {
+          if (Files.exists(absolute, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileAlreadyExistsException(
+                Messages.path(target), null, "already exists; nothing was written");
+          }
+        },
+        // checked just before: rename(2) itself would replace an empty directory
+        (tmp, to) -> Files.move(tmp, to, StandardCopyOption.ATOMIC_MOVE));
   }
 
   /**
@@ -267,27 +241,73 @@ public final class FilePublisher {
    */
   public static <E extends Exception> void publishFile(Path target, DirectoryContent<E> content)
       throws IOException, E {
-    Path file = checkTarget(target);
-    Path dir = createParent(file);
-    Path tmp = temporary(dir, file.getFileName().toString());
+    publishWritten(
+        target,
+        tmp -> {
+          Files.createFile(tmp);
+          content.writeInto(tmp);
+        });
+  }
+
+  /** A file published by {@code write} (which creates the temporary it is given). */
+  private static <E extends Exception> void publishWritten(Path target, DirectoryContent<E> write)
+      throws IOException, E {
+    publishThrough(
+        checkTarget(target),
+        write,
+        tmp -> {
+          try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            channel.force(true);
+          }
+        },
+        () -> checkTarget(target),
+        FilePublisher::rename);
+  }
+
+  /** An I/O step of {@link #publishThrough} on a path. */
+  @FunctionalInterface
+  private interface PathStep {
+    void run(Path path) throws IOException;
+  }
+
+  /** A check of {@link #publishThrough}, made just before the rename. */
+  @FunctionalInterface
+  private interface Check {
+    void run() throws IOException;
+  }
+
+  /** The rename of {@link #publishThrough}. */
+  @FunctionalInterface
+  private interface Move {
+    void run(Path from, Path to) throws IOException;
+  }
+
+  /**
+   * The one body of every publish: a temporary beside {@code absolute}, created and written by
+   * {@code write}, fsynced by {@code force}, {@code check}ed again, renamed over {@code absolute}
+   * by {@code move}, the directory fsynced; on any failure the temporary is deleted and the failure
+   * named in one line.
+   */
+  private static <E extends Exception> void publishThrough(
+      Path absolute, DirectoryContent<E> write, PathStep force, Check check, Move move)
+      throws IOException, E {
+    Path dir = createParent(absolute);
+    Path tmp = temporary(dir, absolute.getFileName().toString());
     IN_FLIGHT.add(tmp);
     boolean renamed = false;
     try {
       step(Step.CREATE, tmp);
-      Files.createFile(tmp);
-      content.writeInto(tmp);
+      write.writeInto(tmp);
       step(Step.FSYNC, tmp);
-      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        channel.force(true);
-      }
-      checkTarget(target);
-      step(Step.RENAME, file);
-      rename(tmp, file);
+      force.run(tmp);
+      check.run();
+      step(Step.RENAME, absolute);
+      move.run(tmp, absolute);
       renamed = true;
       step(Step.FSYNC_DIR, dir);
       forceDirectory(dir);
     } catch (IOException e) {
-      throw failure(file, e, renamed);
+      throw failure(absolute, e, renamed);
     } finally {
       IN_FLIGHT.remove(tmp);
       if (!renamed) {
@@ -560,6 +580,11 @@ public final class FilePublisher {
       Files.createDirectories(dir);
     }
     deleteStale(dir);
+    LegacyTemporaries.deleteStale(dir, Instant.now());
+    if (SYSTEM_TEMPORARIES_CHECKED.compareAndSet(false, true)) {
+      LegacyTemporaries.deleteStaleSystemTemporaries(
+          Path.of(System.getProperty("java.io.tmpdir")), Instant.now());
+    }
     return dir;
   }
 

@@ -89,9 +89,15 @@ final class KerasFiles {
    * one ({@code layer_names}); the weights files with {@code config} when it is given.
    */
   static MlpWeights readHdf5(Path file, JsonObject config) throws CheckpointException {
+    return readHdf5(file, config, ReadLimits.forHeap());
+  }
+
+  /** As {@link #readHdf5(Path, JsonObject)}, within {@code limits}. */
+  static MlpWeights readHdf5(Path file, JsonObject config, ReadLimits limits)
+      throws CheckpointException {
     String modelConfig;
     boolean keras3;
-    try (HdfFile hdf = openHdf(file, file)) {
+    try (HdfFile hdf = openHdf(file, BoundedHdf5.readFile(file, limits.fileBytes()))) {
       modelConfig = stringAttribute(hdf, "model_config");
       keras3 = hdf.getChildren().get("layers") instanceof Group;
     } catch (RuntimeException e) {
@@ -100,16 +106,23 @@ final class KerasFiles {
     if (modelConfig != null) {
       JsonObject own = parseConfig(file, modelConfig.getBytes(StandardCharsets.UTF_8));
       return LayerStack.map(
-          file, MlpWeights.Format.KERAS_H5, "a legacy .h5 model", legacyLayers(file, own));
+          file,
+          MlpWeights.Format.KERAS_H5,
+          "a legacy .h5 model",
+          legacyLayers(file, own, DatasetBudget.of(file, limits)));
     }
     if (keras3) {
       List<KerasLayer> layers =
           config == null
-              ? layersByGroup(file, file)
-              : layersByConfig(file, config, BoundedHdf5.readFile(file, fileLimit()));
+              ? layersByGroup(file, DatasetBudget.of(file, limits))
+              : layersByConfig(
+                  file,
+                  config,
+                  BoundedHdf5.readFile(file, limits.fileBytes()),
+                  DatasetBudget.of(file, limits));
       return LayerStack.map(file, MlpWeights.Format.KERAS_WEIGHTS_H5, "a .weights.h5 file", layers);
     }
-    List<KerasLayer> layers = legacyWeightLayers(file);
+    List<KerasLayer> layers = legacyWeightLayers(file, DatasetBudget.of(file, limits));
     return LayerStack.map(
         file,
         MlpWeights.Format.KERAS_WEIGHTS_H5,
@@ -235,14 +248,20 @@ final class KerasFiles {
    * As {@link #readArchive(Path)}, refusing a weights entry longer than {@code maxWeightsBytes}.
    */
   static MlpWeights readArchive(Path file, long maxWeightsBytes) throws CheckpointException {
+    return readArchive(file, maxWeightsBytes, ReadLimits.forHeap());
+  }
+
+  /** As {@link #readArchive(Path, long)}, within {@code limits}. */
+  static MlpWeights readArchive(Path file, long maxWeightsBytes, ReadLimits limits)
+      throws CheckpointException {
     try (KerasArchive zip = KerasArchive.open(file)) {
       JsonObject config = parseConfig(file, configEntry(zip, file));
-      byte[] weights = extractWeights(file, zip, Math.min(maxWeightsBytes, fileLimit()));
+      byte[] weights = extractWeights(file, zip, Math.min(maxWeightsBytes, limits.fileBytes()));
       return LayerStack.map(
           file,
           MlpWeights.Format.KERAS_ARCHIVE,
           "a .keras archive",
-          layersByConfig(file, config, weights));
+          layersByConfig(file, config, weights, DatasetBudget.of(file, limits)));
     }
   }
 
@@ -251,35 +270,39 @@ final class KerasFiles {
    * .keras}), by its path in the file ({@code layers/dense/vars/0}), sorted by path, with values.
    */
   static List<CheckpointTensor> allDatasets(Path file) throws CheckpointException {
+    return allDatasets(file, ReadLimits.forHeap());
+  }
+
+  /** As {@link #allDatasets(Path)}, within {@code limits}. */
+  static List<CheckpointTensor> allDatasets(Path file, ReadLimits limits)
+      throws CheckpointException {
+    DatasetBudget budget = DatasetBudget.of(file, limits);
     if (isZip(file)) {
       try (KerasArchive zip = KerasArchive.open(file)) {
         return allDatasets(
-            file, extractWeights(file, zip, Math.min(MAX_WEIGHTS_BYTES, fileLimit())));
+            file,
+            extractWeights(file, zip, Math.min(MAX_WEIGHTS_BYTES, limits.fileBytes())),
+            budget);
       }
     }
-    return allDatasets(file, BoundedHdf5.readFile(file, fileLimit()));
+    return allDatasets(file, BoundedHdf5.readFile(file, limits.fileBytes()), budget);
   }
 
   /**
    * Every dataset, each object once (hard links are not followed twice), groups nested boundedly.
    */
-  private static List<CheckpointTensor> allDatasets(Path file, byte[] h5)
+  private static List<CheckpointTensor> allDatasets(Path file, byte[] h5, DatasetBudget budget)
       throws CheckpointException {
     List<CheckpointTensor> out = new ArrayList<>();
     try (HdfFile hdf = openHdf(file, h5)) {
       for (BoundedHdf5.Found found : BoundedHdf5.datasets(file, hdf)) {
-        out.add(read(file, found.dataset(), found.path()));
+        out.add(read(file, found.dataset(), found.path(), budget));
       }
     } catch (RuntimeException e) {
       throw hdfError(file, e);
     }
     out.sort(Comparator.comparing(t -> t.info().name()));
     return out;
-  }
-
-  /** The largest HDF5 file or weights entry read into memory, for this heap. */
-  private static long fileLimit() {
-    return ReadLimits.forHeap().fileBytes();
   }
 
   /** The archive's {@code config.json}, CRC-checked, at most {@link #MAX_CONFIG_BYTES}. */
@@ -355,8 +378,8 @@ final class KerasFiles {
   }
 
   /** The layers in {@code config}'s order, each with its weights from the Keras 3 HDF5 file. */
-  private static List<KerasLayer> layersByConfig(Path file, JsonObject config, byte[] h5)
-      throws CheckpointException {
+  private static List<KerasLayer> layersByConfig(
+      Path file, JsonObject config, byte[] h5, DatasetBudget budget) throws CheckpointException {
     List<JsonObject> layers = configLayers(file, config);
     List<KerasLayer> out = new ArrayList<>();
     Map<String, Integer> used = new HashMap<>();
@@ -374,7 +397,7 @@ final class KerasFiles {
         String snake = snakeCase(className);
         int n = used.merge(snake, 1, Integer::sum) - 1;
         String group = n == 0 ? snake : snake + "_" + n;
-        List<CheckpointTensor> weights = groupWeights(file, layersGroup, group);
+        List<CheckpointTensor> weights = groupWeights(file, layersGroup, group, budget);
         out.add(new KerasLayer(label, className, null, weights, layerConfig));
       }
     } catch (RuntimeException e) {
@@ -384,11 +407,11 @@ final class KerasFiles {
   }
 
   /** A legacy {@code .h5} model's layers: {@code model_weights/<name>}'s {@code weight_names}. */
-  private static List<KerasLayer> legacyLayers(Path file, JsonObject config)
+  private static List<KerasLayer> legacyLayers(Path file, JsonObject config, DatasetBudget budget)
       throws CheckpointException {
     List<JsonObject> layers = configLayers(file, config);
     List<KerasLayer> out = new ArrayList<>();
-    try (HdfFile hdf = openHdf(file, file)) {
+    try (HdfFile hdf = openHdf(file, budget)) {
       Node weightsNode = hdf.getChildren().get("model_weights");
       if (!(weightsNode instanceof Group modelWeights)) {
         throw new CheckpointException(
@@ -403,7 +426,7 @@ final class KerasFiles {
         }
         List<CheckpointTensor> weights = new ArrayList<>();
         if (name != null && modelWeights.getChildren().get(name) instanceof Group g) {
-          weights = namedWeights(file, g);
+          weights = namedWeights(file, g, budget);
         }
         out.add(
             new KerasLayer(name != null ? name : className, className, null, weights, layerConfig));
@@ -415,9 +438,10 @@ final class KerasFiles {
   }
 
   /** A Keras 2 {@code save_weights("w.h5")} file's layers, in {@code layer_names} order. */
-  private static List<KerasLayer> legacyWeightLayers(Path file) throws CheckpointException {
+  private static List<KerasLayer> legacyWeightLayers(Path file, DatasetBudget budget)
+      throws CheckpointException {
     List<KerasLayer> out = new ArrayList<>();
-    try (HdfFile hdf = openHdf(file, file)) {
+    try (HdfFile hdf = openHdf(file, budget)) {
       Group root = hdf;
       if (hdf.getChildren().get("model_weights") instanceof Group g) {
         root = g;
@@ -434,7 +458,7 @@ final class KerasFiles {
       for (String name : names) {
         List<CheckpointTensor> weights = new ArrayList<>();
         if (root.getChildren().get(name) instanceof Group g) {
-          weights = namedWeights(file, g);
+          weights = namedWeights(file, g, budget);
         }
         out.add(new KerasLayer(name, null, null, weights));
       }
@@ -445,7 +469,7 @@ final class KerasFiles {
   }
 
   /** The datasets a legacy layer group's {@code weight_names} attribute lists, in its order. */
-  private static List<CheckpointTensor> namedWeights(Path file, Group g)
+  private static List<CheckpointTensor> namedWeights(Path file, Group g, DatasetBudget budget)
       throws CheckpointException {
     String[] names = stringsAttribute(g, "weight_names");
     List<CheckpointTensor> out = new ArrayList<>();
@@ -469,7 +493,7 @@ final class KerasFiles {
             CheckpointException.NO_OFFSET,
             g.getPath() + " lists weight '" + n + "', which the file does not hold");
       }
-      out.add(read(file, dataset, g.getPath().replaceFirst("^/", "") + n));
+      out.add(read(file, dataset, g.getPath().replaceFirst("^/", "") + n, budget));
     }
     return out;
   }
@@ -499,9 +523,10 @@ final class KerasFiles {
   }
 
   /** The layers of a weights file alone: its groups, the Dense ones ordered by their number. */
-  private static List<KerasLayer> layersByGroup(Path file, Path h5) throws CheckpointException {
+  private static List<KerasLayer> layersByGroup(Path file, DatasetBudget budget)
+      throws CheckpointException {
     List<KerasLayer> out = new ArrayList<>();
-    try (HdfFile hdf = openHdf(file, h5)) {
+    try (HdfFile hdf = openHdf(file, budget)) {
       Group layers = layersGroup(file, hdf);
       List<String> names = new ArrayList<>(BoundedHdf5.children(file, layers, "layers").keySet());
       names.sort(Comparator.comparing(KerasFiles::baseName).thenComparing(KerasFiles::number));
@@ -525,7 +550,7 @@ final class KerasFiles {
               case "softmax" -> "Softmax";
               default -> group;
             };
-        out.add(new KerasLayer(group, className, null, groupWeights(file, layers, group)));
+        out.add(new KerasLayer(group, className, null, groupWeights(file, layers, group, budget)));
       }
     } catch (RuntimeException e) {
       throw hdfError(file, e);
@@ -586,8 +611,8 @@ final class KerasFiles {
   }
 
   /** The datasets {@code 0, 1, ...} of {@code layers/<group>/vars}, in order. */
-  private static List<CheckpointTensor> groupWeights(Path file, Group layers, String group)
-      throws CheckpointException {
+  private static List<CheckpointTensor> groupWeights(
+      Path file, Group layers, String group, DatasetBudget budget) throws CheckpointException {
     // as in Keras, a layer without a group (or without vars) has no weights
     Node node = BoundedHdf5.children(file, layers, "layers").get(group);
     List<CheckpointTensor> out = new ArrayList<>();
@@ -609,16 +634,20 @@ final class KerasFiles {
                 + ", expected datasets 0 to "
                 + (children.size() - 1));
       }
-      out.add(read(file, dataset, "layers/" + group + "/vars/" + i));
+      out.add(read(file, dataset, "layers/" + group + "/vars/" + i, budget));
     }
     return out;
   }
 
-  /** One dataset as a little-endian tensor; shape and type checked before anything is read. */
-  private static CheckpointTensor read(Path file, Dataset d, String name)
+  /**
+   * One dataset as a little-endian tensor; shape and type checked, and its bytes counted against
+   * the file's {@code budget}, before anything is read.
+   */
+  private static CheckpointTensor read(Path file, Dataset d, String name, DatasetBudget budget)
       throws CheckpointException {
     // rank, size (exact) against the file and the heap, filters, storage: before jHDF reads
-    long size = BoundedHdf5.checkSize(file, d, name, d.getHdfFile().size(), ReadLimits.forHeap());
+    long size = BoundedHdf5.checkSize(file, d, name, d.getHdfFile().size(), budget.limits());
+    budget.take(name, size);
     int[] dims = d.getDimensions();
     long[] shape = new long[dims.length];
     for (int i = 0; i < dims.length; i++) {
@@ -745,8 +774,8 @@ final class KerasFiles {
   }
 
   /** The HDF5 file read into memory first (bounded), so no size in it reaches past its end. */
-  private static HdfFile openHdf(Path file, Path h5) throws CheckpointException {
-    return openHdf(file, BoundedHdf5.readFile(h5, fileLimit()));
+  private static HdfFile openHdf(Path file, DatasetBudget budget) throws CheckpointException {
+    return openHdf(file, BoundedHdf5.readFile(file, budget.limits().fileBytes()));
   }
 
   private static HdfFile openHdf(Path file, byte[] h5) throws CheckpointException {

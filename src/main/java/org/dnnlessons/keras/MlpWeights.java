@@ -160,8 +160,8 @@ public record MlpWeights(
 
   /**
    * Reads the lesson-named weights from any supported path (see the class comment). The files are
-   * parsed in Java; naming an activation loads native TensorFlow once ({@code Activation} registers
-   * the gradient of {@code Erfc} there).
+   * parsed in Java and TensorFlow's native library is not loaded (the gradient {@code Activation}
+   * registers with it is registered when a graph is built).
    *
    * @param path a checkpoint prefix or directory, a SavedModel directory, a {@code .weights.h5} or
    *     {@code .h5} file, or a {@code .keras} archive

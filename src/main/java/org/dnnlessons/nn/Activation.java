@@ -102,10 +102,6 @@ public record Activation(Kind kind, double negativeSlope, Double maxValue, doubl
   /** The lesson's {@code tf.nn.relu}. */
   public static final Activation RELU = new Activation(Kind.RELU, 0, null, 0);
 
-  static {
-    ErfcGradient.register();
-  }
-
   /**
    * Checks the parameters.
    *
@@ -280,6 +276,7 @@ public record Activation(Kind kind, double negativeSlope, Double maxValue, doubl
    *     LINEAR}
    */
   public Operand<TFloat32> apply(Ops tf, Operand<TFloat32> x) {
+    NativeGradients.ensureRegistered();
     return switch (kind) {
       case LINEAR -> x;
       case RELU -> relu(tf, x);
@@ -315,6 +312,25 @@ public record Activation(Kind kind, double negativeSlope, Double maxValue, doubl
       case LOG_SOFTMAX -> tf.nn.logSoftmax(x);
       case HARD_SILU -> tf.math.mul(x, hardSigmoid(tf, x));
     };
+  }
+
+  /**
+   * The gradients this class's ops need that TensorFlow's C++ registry lacks ({@link
+   * ErfcGradient}), registered when the first activation is added to a graph: registering loads
+   * TensorFlow's native library, which reading a file's activations ({@code inspect}, the Keras
+   * readers) must not.
+   */
+  private static final class NativeGradients {
+    static {
+      ErfcGradient.register();
+    }
+
+    private NativeGradients() {}
+
+    /**
+     * Initializes this holder, so the gradients are registered once, before any graph uses them.
+     */
+    static void ensureRegistered() {}
   }
 
   private static Operand<TFloat32> hardSigmoid(Ops tf, Operand<TFloat32> x) {

@@ -128,7 +128,9 @@ public record UnrolledTraining(
       // Reads after the previous step's updates; the first step reads as the single step does.
       // One scope for all of them: each withControlDependencies walks every op of the graph
       // (NameScope.importIdsFrom), so one per variable made building quadratic in the layers.
-      Ops after = k == 0 ? null : step.withControlDependencies(previousUpdates);
+      // Each read waits on the one op step_{k-1}/done, which waits on every update: 2V edges
+      // instead of every read waiting on every update (V^2, quadratic in the layers).
+      Ops after = k == 0 ? null : step.withControlDependencies(List.of(stepsDone.get(k - 1)));
       List<Operand<TFloat32>> reads = new ArrayList<>();
       for (NamedVariable<TFloat32> v : variables) {
         reads.add(k == 0 ? v.read() : after.identity(v.variable()));
@@ -146,7 +148,15 @@ public record UnrolledTraining(
       Operand<TFloat32> flat = step.reshape(x, step.constant(new int[] {-1, rows * cols}));
       DescentStep math = DescentStep.build(step, flat, y, reads, false);
       costs.add(math.cost());
-      Ops gd = step.withSubScope("GradientDescent").withControlDependencies(math.gradientOps());
+      // every update waits until every gradient is computed (the reads alias the variables),
+      // through one NoOp: V + V edges, where each update waiting on each gradient made V^2
+      Ops gradientScope = step.withSubScope("GradientDescent");
+      Op gradientsDone =
+          gradientScope
+              .withName("gradients_done")
+              .withControlDependencies(math.gradientOps())
+              .noOp();
+      Ops gd = gradientScope.withControlDependencies(List.of(gradientsDone));
       Operand<TFloat32> rate = gd.constant((float) options.learningRate());
       List<Op> updates = new ArrayList<>();
       for (int i = 0; i < variables.size(); i++) {

@@ -25,7 +25,13 @@ import org.dnnlessons.data.MnistDataSets;
  *   <li>{@code data}: {@code 3 n (I + 4)} bytes for the training split copied into the graph (with
  *       more than one step per run, or with {@code --jit-compile});
  *   <li>{@code evaluation}: {@code 4 m (2 I + 20)} bytes for the whole split fed in one run, as the
- *       lesson evaluates, and {@code 12 m W} for its activations.
+ *       lesson evaluates, and {@code 12 m W} for its activations;
+ *   <li>{@code graph}: {@link #GRAPH_BYTES_PER_LAYER_STEP} for each layer ({@code L} hidden and the
+ *       output) of each copy of the step the graph holds ({@code K + 1} with more than one step per
+ *       run: the network's own step and {@code K} unrolled ones, else 1): the graph's ops, the
+ *       copies TensorFlow makes to optimize and run it, whatever the widths. A deep narrow
+ *       network's tensors are small, its graph is not: {@code train --hidden} of 300 width-8 layers
+ *       passed the other terms and then took gigabytes building and optimizing its graph.
  * </ul>
  *
  * Every sum and product saturates at {@link Long#MAX_VALUE} instead of wrapping. The estimate is
@@ -38,6 +44,10 @@ import org.dnnlessons.data.MnistDataSets;
  * @param evaluationBytes the larger of the validation and test splits fed in one run
  * @param activationBytes the layers' activations on that split
  * @param evaluationFloats the floats of that one evaluation batch (a Java array holds at most 2^31)
+ * @param graphBytes the graph's own memory: its ops and TensorFlow's copies of them, by layers and
+ *     copies of the step
+ * @param graphLayers the layers with weights: the hidden ones and the output
+ * @param graphCopies the copies of the training step the graph holds
  */
 public record TrainingMemory(
     long parameterBytes,
@@ -45,7 +55,17 @@ public record TrainingMemory(
     long dataBytes,
     long evaluationBytes,
     long activationBytes,
-    long evaluationFloats) {
+    long evaluationFloats,
+    long graphBytes,
+    long graphLayers,
+    long graphCopies) {
+
+  /**
+   * The graph's memory per layer and copy of the training step: measured 0.7 MB after the unrolled
+   * steps' graph became linear in the layers ({@code train --hidden} of 100 and of 200 width-8
+   * layers, 8 steps per run, peaked at 0.94 and 1.50 GB resident), rounded up.
+   */
+  public static final long GRAPH_BYTES_PER_LAYER_STEP = 1L << 20;
 
   /** The most steps per run: the graph holds every step, and building it takes about 0.2 s each. */
   public static final int MAX_STEPS_PER_RUN = 64;
@@ -115,8 +135,18 @@ public record TrainingMemory(
     long evaluationFloats = mul(evaluationExamples, imageSize);
     long evaluation = mul(mul(4, evaluationExamples), add(mul(2, imageSize), 20));
     long activations = mul(mul(12, evaluationExamples), widths);
+    long copies = stepsPerRun > 1 && !whileLoop ? stepsPerRun + 1L : 1;
+    long layers = hidden.size() + 1L;
     return new TrainingMemory(
-        mul(16, parameters), step, data, evaluation, activations, evaluationFloats);
+        mul(16, parameters),
+        step,
+        data,
+        evaluation,
+        activations,
+        evaluationFloats,
+        mul(mul(layers, copies), GRAPH_BYTES_PER_LAYER_STEP),
+        layers,
+        copies);
   }
 
   /**
@@ -126,7 +156,8 @@ public record TrainingMemory(
    */
   public long totalBytes() {
     return add(
-        add(add(parameterBytes, activationBytes), stepBytes), add(dataBytes, evaluationBytes));
+        add(add(parameterBytes, activationBytes), add(stepBytes, graphBytes)),
+        add(dataBytes, evaluationBytes));
   }
 
   /**
@@ -156,9 +187,27 @@ public record TrainingMemory(
     }
     // the option whose share is largest; the layer widths drive both weights and activations
     long network = add(parameterBytes, activationBytes);
-    long largest = Math.max(Math.max(network, stepBytes), Math.max(dataBytes, evaluationBytes));
+    long largest =
+        Math.max(
+            Math.max(Math.max(network, stepBytes), Math.max(dataBytes, evaluationBytes)),
+            graphBytes);
     String culprit;
-    if (largest == network) {
+    if (largest == graphBytes) {
+      culprit =
+          "--hidden's "
+              + (graphLayers - 1)
+              + " layers: the training graph holds its "
+              + graphLayers
+              + " layers "
+              + (graphCopies == 1
+                  ? "once"
+                  : graphCopies + " times (the step and " + stepsOption + "'s unrolled steps)")
+              + " and needs "
+              + bytes(graphBytes)
+              + " to build, optimize and run it ("
+              + bytes(GRAPH_BYTES_PER_LAYER_STEP)
+              + " per layer and copy)";
+    } else if (largest == network) {
       culprit =
           hiddenOption
               + ": the network's weights and their gradients need "

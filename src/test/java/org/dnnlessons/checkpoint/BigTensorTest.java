@@ -18,6 +18,7 @@ import java.util.zip.CRC32C;
 import org.dnnlessons.cli.Main;
 import org.dnnlessons.format.NumpyFormat;
 import org.dnnlessons.format.NumpyPrintOptions;
+import org.dnnlessons.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.proto.BundleEntryProto;
@@ -142,15 +143,15 @@ class BigTensorTest {
     Path json = dir.resolve("out.json");
     Process p =
         new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "inspect",
-                prefix.toString(),
-                "--all",
-                "--json")
+                ChildJvm.command(
+                    "-Xmx64m",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    Main.class.getName(),
+                    "inspect",
+                    prefix.toString(),
+                    "--all",
+                    "--json"))
             .redirectOutput(json.toFile())
             .redirectErrorStream(false)
             .redirectError(ProcessBuilder.Redirect.INHERIT)

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.dnnlessons.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,14 +87,14 @@ class KillAtEveryStepIT {
     Path log = dir.resolve("child-" + killAt + ".log");
     Process p =
         new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", // a short-lived child: start fast
-                "-XX:+UseSerialGC",
-                "-cp",
-                System.getProperty("java.class.path"),
-                KillAtStepChild.class.getName(),
-                work.toString(),
-                Integer.toString(killAt))
+                ChildJvm.command(
+                    "-XX:TieredStopAtLevel=1", // a short-lived child: start fast
+                    "-XX:+UseSerialGC",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    KillAtStepChild.class.getName(),
+                    work.toString(),
+                    Integer.toString(killAt)))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();

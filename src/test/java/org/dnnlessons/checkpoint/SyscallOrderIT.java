@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.dnnlessons.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,8 +44,9 @@ class SyscallOrderIT {
       first.save(work.resolve("model.ckpt"), 2f, 2);
     }
     Path trace = dir.resolve("strace.log");
-    Process p =
-        new ProcessBuilder(
+    List<String> command =
+        new ArrayList<>(
+            List.of(
                 "strace",
                 "-f",
                 "-qq",
@@ -52,13 +54,16 @@ class SyscallOrderIT {
                 "-e",
                 "trace=fsync,fdatasync,rename,renameat,renameat2,unlink,unlinkat",
                 "-o",
-                trace.toString(),
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                KillAtStepChild.class.getName(),
-                work.toString(),
-                "-1")
+                trace.toString()));
+    command.addAll(
+        ChildJvm.command(
+            "-cp",
+            System.getProperty("java.class.path"),
+            KillAtStepChild.class.getName(),
+            work.toString(),
+            "-1"));
+    Process p =
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("child.log").toFile())
             .start();

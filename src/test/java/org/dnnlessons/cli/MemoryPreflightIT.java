@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.dnnlessons.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,7 +35,9 @@ class MemoryPreflightIT {
   private record Result(int status, String output) {}
 
   private static Result evaluate(long limitKib) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> jvm = ChildJvm.command();
+    String java = jvm.get(0);
+    String options = String.join(" ", jvm.subList(1, jvm.size())); // JDK 25's, none on JDK 17
     ProcessBuilder pb =
         new ProcessBuilder(
                 "bash",
@@ -43,7 +46,9 @@ class MemoryPreflightIT {
                     + limitKib
                     // the JVM's own reservations kept small and alike on JDK 17 and 25 (JDK 25's
                     // defaults ran out of address space before main under this limit)
-                    + " && exec \"$0\" -Xmx512m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m"
+                    + " && exec \"$0\" "
+                    + options
+                    + " -Xmx512m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m"
                     + " -XX:CICompilerCount=2 -cp \"$1\" "
                     + Main.class.getName()
                     + " evaluate --checkpoint"

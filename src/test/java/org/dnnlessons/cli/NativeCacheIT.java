@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.commons.io.file.PathUtils;
+import org.dnnlessons.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,14 +57,14 @@ class NativeCacheIT {
         logs.add(log);
         ProcessBuilder pb =
             new ProcessBuilder(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Duser.home=" + home,
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    Main.class.getName(),
-                    "evaluate",
-                    "--checkpoint",
-                    "src/test/resources/org/dnnlessons/checkpoint/python/mlp/model.ckpt")
+                    ChildJvm.command(
+                        "-Duser.home=" + home,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Main.class.getName(),
+                        "evaluate",
+                        "--checkpoint",
+                        "src/test/resources/org/dnnlessons/checkpoint/python/mlp/model.ckpt"))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().put("TZ", zone);

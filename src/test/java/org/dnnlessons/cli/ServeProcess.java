@@ -14,6 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.dnnlessons.testing.ChildJvm;
 
 /**
  * {@code java [jvmFlags] -jar dnn-lessons.jar serve ...} in a process of its own, as users start
@@ -69,9 +70,8 @@ final class ServeProcess implements AutoCloseable {
    * @param serveArgs the arguments after {@code serve}
    */
   static ServeProcess start(List<String> jvmFlags, String... serveArgs) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmFlags);
+    // ChildJvm's flags keep JDK 25 quiet
+    List<String> command = new ArrayList<>(ChildJvm.command(jvmFlags.toArray(String[]::new)));
     command.add("-jar");
     command.add(Path.of(System.getProperty("dnnlessons.jar")).toAbsolutePath().toString());
     command.add("serve");

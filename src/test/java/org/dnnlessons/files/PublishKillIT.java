@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.dnnlessons.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,15 +48,15 @@ class PublishKillIT {
   private int run(Path work, int killAt, String signal) throws Exception {
     Process p =
         new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC",
-                "-cp",
-                System.getProperty("java.class.path"),
-                PublishChild.class.getName(),
-                work.toString(),
-                Integer.toString(killAt),
-                signal)
+                ChildJvm.command(
+                    "-XX:TieredStopAtLevel=1",
+                    "-XX:+UseSerialGC",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    PublishChild.class.getName(),
+                    work.toString(),
+                    Integer.toString(killAt),
+                    signal))
             .redirectErrorStream(true)
             .redirectOutput(work.resolveSibling(work.getFileName() + ".log").toFile())
             .start();

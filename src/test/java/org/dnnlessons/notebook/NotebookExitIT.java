@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.dnnlessons.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,16 +52,16 @@ class NotebookExitIT {
     Path err = dir.resolve("err.txt");
     Process p =
         new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "org.dnnlessons.cli.Main",
-                "notebook",
-                "run",
-                notebook.toString(),
-                "--out",
-                out.toString())
+                ChildJvm.command(
+                    "-XX:TieredStopAtLevel=1",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    "org.dnnlessons.cli.Main",
+                    "notebook",
+                    "run",
+                    notebook.toString(),
+                    "--out",
+                    out.toString()))
             .redirectError(err.toFile())
             .redirectOutput(dir.resolve("stdout.txt").toFile())
             .start();

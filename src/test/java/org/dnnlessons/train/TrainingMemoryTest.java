@@ -63,7 +63,7 @@ class TrainingMemoryTest {
                     .check(gib, "--hidden 256", "--batch-size 1000000", "--steps-per-run 64"));
     assertEquals(
         "--batch-size 1000000 with --steps-per-run 64: one training run's tensors need 434.3"
-            + " GiB; the run needs about 436.5 GiB in all, more than the 1.0 GiB of memory of"
+            + " GiB; the run needs about 436.6 GiB in all, more than the 1.0 GiB of memory of"
             + " this machine",
         e.getMessage());
     // what fits passes
@@ -93,5 +93,38 @@ class TrainingMemoryTest {
                 "--jit-compile: the training split held in the graph needs 220.2 GiB (without"
                     + " --jit-compile, --steps-per-run 1 keeps it out of the graph)"),
         e.getMessage());
+  }
+
+  @Test
+  void theGraphOfADeepNarrowNetworkIsCountedAndNamed() {
+    List<Integer> deep = java.util.Collections.nCopies(300, 8);
+    TrainingMemory unrolled = TrainingMemory.estimate(784, deep, 128, 8, 7000, 2000);
+    TrainingMemory plain = TrainingMemory.estimate(784, deep, 128, 1, 7000, 2000);
+    // 301 layers, in the step and 8 unrolled steps: 2,709 layer copies of 1 MiB
+    assertEquals(301L * 9 * TrainingMemory.GRAPH_BYTES_PER_LAYER_STEP, unrolled.graphBytes());
+    assertEquals(301L * TrainingMemory.GRAPH_BYTES_PER_LAYER_STEP, plain.graphBytes());
+    assertTrue(unrolled.totalBytes() > unrolled.graphBytes());
+    long gib = 1L << 30;
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                unrolled.check(
+                    2 * gib, "--hidden 8,8,...", "--batch-size 128", "--steps-per-run 8"));
+    assertEquals(
+        "--hidden's 300 layers: the training graph holds its 301 layers 9 times (the step and"
+            + " --steps-per-run 8's unrolled steps) and needs 2.6 GiB to build, optimize and run it"
+            + " (1.0 MiB per layer and copy); the run needs about 2.7 GiB in all, more than the"
+            + " 2.0 GiB of memory of this machine",
+        e.getMessage());
+    // the plain loop holds one copy: the same network fits
+    plain.check(2 * gib, "--hidden 8,8,...", "--batch-size 128", null);
+    // 30,000 layers do not fit 24 GiB even one step per run
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            TrainingMemory.estimate(
+                    784, java.util.Collections.nCopies(30_000, 8), 128, 1, 7000, 2000)
+                .check(24 * gib, "--hidden 8,...", "--batch-size 128", null));
   }
 }
