@@ -185,53 +185,7 @@ public record TrainingMemory(
     if (total <= availableBytes) {
       return;
     }
-    // the option whose share is largest; the layer widths drive both weights and activations
-    long network = add(parameterBytes, activationBytes);
-    long largest =
-        Math.max(
-            Math.max(Math.max(network, stepBytes), Math.max(dataBytes, evaluationBytes)),
-            graphBytes);
-    String culprit;
-    if (largest == graphBytes) {
-      culprit =
-          "--hidden's "
-              + (graphLayers - 1)
-              + " layers: the training graph holds its "
-              + graphLayers
-              + " layers "
-              + (graphCopies == 1
-                  ? "once"
-                  : graphCopies + " times (the step and " + stepsOption + "'s unrolled steps)")
-              + " and needs "
-              + bytes(graphBytes)
-              + " to build, optimize and run it ("
-              + bytes(GRAPH_BYTES_PER_LAYER_STEP)
-              + " per layer and copy)";
-    } else if (largest == network) {
-      culprit =
-          hiddenOption
-              + ": the network's weights and their gradients need "
-              + bytes(parameterBytes)
-              + " and its activations on the split evaluated in one run "
-              + bytes(activationBytes);
-    } else if (largest == stepBytes) {
-      culprit =
-          (stepsOption != null ? batchOption + " with " + stepsOption : batchOption)
-              + ": one training run's tensors need "
-              + bytes(stepBytes);
-    } else if (largest == dataBytes) {
-      culprit =
-          (stepsOption != null ? stepsOption : "--steps-per-run")
-              + ": the training split held in the graph needs "
-              + bytes(dataBytes)
-              + ("--jit-compile".equals(stepsOption)
-                  ? " (without --jit-compile, --steps-per-run 1 keeps it out of the graph)"
-                  : " (--steps-per-run 1 keeps it out of the graph)");
-    } else {
-      culprit =
-          "the validation or test split fed in one run for evaluation needs "
-              + bytes(evaluationBytes);
-    }
+    String culprit = culprit(hiddenOption, batchOption, stepsOption);
     throw new IllegalArgumentException(
         culprit
             + "; the run needs about "
@@ -241,6 +195,51 @@ public record TrainingMemory(
             + (AddressSpace.left() <= availableBytes && availableBytes < physicalBytes()
                 ? " of address space the limit (ulimit -v) leaves once TensorFlow is loaded"
                 : " of memory of this machine"));
+  }
+
+  /** The option whose share of the estimate is largest, and what it takes. */
+  private String culprit(String hiddenOption, String batchOption, String stepsOption) {
+    // the option whose share is largest; the layer widths drive both weights and activations
+    long network = add(parameterBytes, activationBytes);
+    long largest =
+        Math.max(
+            Math.max(Math.max(network, stepBytes), Math.max(dataBytes, evaluationBytes)),
+            graphBytes);
+    if (largest == graphBytes) {
+      return "--hidden's "
+          + (graphLayers - 1)
+          + " layers: the training graph holds its "
+          + graphLayers
+          + " layers "
+          + (graphCopies == 1
+              ? "once"
+              : graphCopies + " times (the step and " + stepsOption + "'s unrolled steps)")
+          + " and needs "
+          + bytes(graphBytes)
+          + " to build, optimize and run it ("
+          + bytes(GRAPH_BYTES_PER_LAYER_STEP)
+          + " per layer and copy)";
+    } else if (largest == network) {
+      return hiddenOption
+          + ": the network's weights and their gradients need "
+          + bytes(parameterBytes)
+          + " and its activations on the split evaluated in one run "
+          + bytes(activationBytes);
+    } else if (largest == stepBytes) {
+      return (stepsOption != null ? batchOption + " with " + stepsOption : batchOption)
+          + ": one training run's tensors need "
+          + bytes(stepBytes);
+    } else if (largest == dataBytes) {
+      return (stepsOption != null ? stepsOption : "--steps-per-run")
+          + ": the training split held in the graph needs "
+          + bytes(dataBytes)
+          + ("--jit-compile".equals(stepsOption)
+              ? " (without --jit-compile, --steps-per-run 1 keeps it out of the graph)"
+              : " (--steps-per-run 1 keeps it out of the graph)");
+    } else {
+      return "the validation or test split fed in one run for evaluation needs "
+          + bytes(evaluationBytes);
+    }
   }
 
   /**
