@@ -487,6 +487,15 @@ public final class ModelServer implements AutoCloseable {
         return null; // the deadline answered first
       }
       throw e;
+    } catch (IOException e) {
+      deadline.cancel(false);
+      if (!claimed.compareAndSet(false, true)) {
+        throw e; // the deadline answered 408 and closed the exchange
+      }
+      // a chunked body whose chunk header is not a size, or one cut short: a 400 with the JDK's
+      // reason (when the client has gone, answering fails and the exchange is closed)
+      exchange.getResponseHeaders().set("Connection", "close");
+      throw ApiException.badRequest("the request body could not be read: " + e.getMessage());
     } finally {
       deadline.cancel(false);
     }
