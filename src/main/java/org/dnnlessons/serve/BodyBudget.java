@@ -18,6 +18,7 @@ import java.util.concurrent.Semaphore;
  */
 final class BodyBudget {
 
+  private static final int FIRST_CHUNK = 8 * 1024;
   private static final int CHUNK = 64 * 1024;
 
   private final Semaphore bytes;
@@ -75,7 +76,7 @@ final class BodyBudget {
     int taken = 0;
     boolean done = false;
     try {
-      byte[] piece = new byte[Math.min(CHUNK, max)];
+      byte[] piece = new byte[Math.min(FIRST_CHUNK, max)]; // most bodies are small
       int filled = 0;
       while (total < max) {
         int n = in.read(piece, filled, Math.min(piece.length - filled, max - total));
