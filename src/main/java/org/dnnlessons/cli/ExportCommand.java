@@ -96,6 +96,8 @@ final class ExportCommand implements Callable<Integer> {
         spec,
         () -> {
           OutputTargets.checkFile("--out", out);
+          OutputTargets.checkKerasSuffix(
+              "--out", out, format == ExportFormat.keras ? ".keras" : ".weights.h5");
           if (!overwrite && Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
             throw new IllegalArgumentException(
                 "--out " + out + " already exists; --overwrite replaces it");

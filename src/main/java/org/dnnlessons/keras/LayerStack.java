@@ -193,7 +193,10 @@ final class LayerStack {
         case "Dense" -> {
           boolean useBias = flag(layer, c, "use_bias", true);
           expectWeights(layer, useBias ? 2 : 1);
-          d = dense(layer, activation(layer, c.get("activation")), useBias);
+          ModelDescription.Dense denseLayer =
+              dense(layer, activation(layer, c.get("activation")), useBias);
+          checkUnits(layer, c, denseLayer.units());
+          d = denseLayer;
           dense.add(layer);
         }
         case "Activation" -> {
@@ -556,6 +559,33 @@ final class LayerStack {
       throw refuse(layer, key + " is " + Messages.value(e) + ", expected a number");
     }
     return e.getAsDouble();
+  }
+
+  /**
+   * The config's {@code units}, when it gives them, must be the kernel's width: Keras's {@code
+   * load_model} fails on such a file, and the weights alone would compute another model than the
+   * config describes.
+   */
+  private void checkUnits(KerasLayer layer, JsonObject c, int kernelUnits)
+      throws CheckpointException {
+    JsonElement e = c.get("units");
+    if (e == null) {
+      return;
+    }
+    double units = e.isJsonNull() ? Double.NaN : number(layer, c, "units", kernelUnits);
+    if (!(units == Math.rint(units) && units >= 1)) {
+      throw refuse(layer, "units is " + Messages.value(e) + ", expected a positive integer");
+    }
+    if (units != kernelUnits) {
+      long[] kernel = layer.weights().get(0).info().shape();
+      throw refuse(
+          layer,
+          "its config says units="
+              + Messages.value(e)
+              + ", but its kernel has shape "
+              + Arrays.toString(kernel)
+              + " (Keras's load_model refuses this file)");
+    }
   }
 
   /**

@@ -89,6 +89,7 @@ public final class ModelServer implements AutoCloseable {
   private final HttpServer http;
   private final ThreadPoolExecutor pool;
   private final Semaphore workers;
+  private final BodyBudget bodies;
   private final ScheduledExecutorService deadlines;
   private final AtomicLong timedOut = new AtomicLong();
   private final AtomicLong answered = new AtomicLong();
@@ -122,6 +123,7 @@ public final class ModelServer implements AutoCloseable {
             },
             new ThreadPoolExecutor.CallerRunsPolicy());
     workers = new Semaphore(options.workers(), true);
+    bodies = new BodyBudget(BodyBudget.defaultBytes(options));
     deadlines =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -240,6 +242,7 @@ public final class ModelServer implements AutoCloseable {
     inFlight.incrementAndGet();
     // who answers: this thread, or the body deadline (408) when the body is late; never both
     AtomicBoolean claimed = new AtomicBoolean();
+    BodyBudget.Held held = null;
     try {
       int status;
       byte[] body;
@@ -249,10 +252,11 @@ public final class ModelServer implements AutoCloseable {
           claimed.set(true);
           throw new ApiException(503, "the server is stopping");
         }
-        byte[] request = body(exchange, claimed);
-        if (request == null) {
+        held = body(exchange, claimed);
+        if (held == null) {
           return; // the deadline answered 408 and closed the connection
         }
+        byte[] request = held.bytes();
         String path = exchange.getRequestURI().getRawPath();
         if (path.equals("/") || path.equals("/index.html")) {
           method(exchange, "GET");
@@ -266,7 +270,7 @@ public final class ModelServer implements AutoCloseable {
       } catch (ApiException e) {
         status = e.status();
         body = utf8(error(e.getMessage()));
-        if (e.status() == 413) {
+        if (e.status() == 413 || e.status() == 503) {
           // the rest of the body is not read: the connection cannot carry another request
           exchange.getResponseHeaders().set("Connection", "close");
         }
@@ -284,6 +288,9 @@ public final class ModelServer implements AutoCloseable {
         exchange.close();
       }
     } finally {
+      if (held != null) {
+        held.close();
+      }
       inFlight.decrementAndGet();
     }
   }
@@ -437,10 +444,12 @@ public final class ModelServer implements AutoCloseable {
 
   /**
    * The request body (empty for a GET), refused with 413 when larger than the limit (before reading
-   * it all), read within the body deadline: {@code null} when the deadline passed first and
-   * answered the request itself ({@link #timeOut}). On return this thread owns the exchange.
+   * it all) and 503 when the bodies held would go over their budget ({@link BodyBudget}), read
+   * within the body deadline: {@code null} when the deadline passed first and answered the request
+   * itself ({@link #timeOut}). On return this thread owns the exchange and the body's share of the
+   * budget.
    */
-  private byte[] body(HttpExchange exchange, AtomicBoolean claimed)
+  private BodyBudget.Held body(HttpExchange exchange, AtomicBoolean claimed)
       throws ApiException, IOException {
     int max = options.maxBodyBytes();
     String length = exchange.getRequestHeaders().getFirst("Content-Length");
@@ -468,16 +477,34 @@ public final class ModelServer implements AutoCloseable {
             },
             options.bodyTimeoutMillis(),
             TimeUnit.MILLISECONDS);
-    byte[] body;
+    BodyBudget.Held body;
     try {
-      body = exchange.getRequestBody().readNBytes(max + 1);
+      // within the server's budget of body bytes held at once (503 beyond it)
+      body = bodies.read(exchange.getRequestBody(), max + 1);
+    } catch (ApiException e) {
+      deadline.cancel(false);
+      if (!claimed.compareAndSet(false, true)) {
+        return null; // the deadline answered first
+      }
+      throw e;
+    } catch (IOException e) {
+      deadline.cancel(false);
+      if (!claimed.compareAndSet(false, true)) {
+        throw e; // the deadline answered 408 and closed the exchange
+      }
+      // a chunked body whose chunk header is not a size, or one cut short: a 400 with the JDK's
+      // reason (when the client has gone, answering fails and the exchange is closed)
+      exchange.getResponseHeaders().set("Connection", "close");
+      throw ApiException.badRequest("the request body could not be read: " + e.getMessage());
     } finally {
       deadline.cancel(false);
     }
     if (!claimed.compareAndSet(false, true)) {
+      body.close();
       return null; // it arrived just as the deadline answered
     }
-    if (body.length > max) {
+    if (body.bytes().length > max) {
+      body.close();
       throw tooLarge(-1);
     }
     return body;

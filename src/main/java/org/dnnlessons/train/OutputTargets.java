@@ -92,6 +92,31 @@ public final class OutputTargets {
   }
 
   /**
+   * Refuses a Keras file whose name Keras itself refuses: {@code keras.models.load_model} opens a
+   * {@code .keras} archive only under that suffix, and {@code model.load_weights} a weights file
+   * only as {@code .weights.h5}; a file written under another name could not be opened in Python.
+   *
+   * @param option the option's name for the message, e.g. {@code --export-keras}
+   * @param file the file given
+   * @param suffix the suffix Keras needs: {@code .keras} or {@code .weights.h5}
+   * @throws IllegalArgumentException naming {@code option} when {@code file}'s name does not end in
+   *     {@code suffix}
+   */
+  public static void checkKerasSuffix(String option, Path file, String suffix) {
+    Path name = file.getFileName();
+    if (name == null || !name.toString().endsWith(suffix) || name.toString().equals(suffix)) {
+      throw new IllegalArgumentException(
+          option
+              + " "
+              + file
+              + ": Keras opens this format only from a file named *"
+              + suffix
+              + " (keras.models.load_model and load_weights refuse others); expected e.g. model"
+              + suffix);
+    }
+  }
+
+  /**
    * Checks a file that the run writes or replaces ({@code --plot}).
    *
    * @param option the option's name for the message, e.g. {@code --plot}

@@ -35,6 +35,7 @@ final class RunChecks {
     }
     if (outputs.exportKeras() != null) {
       OutputTargets.checkFile("--export-keras", outputs.exportKeras());
+      OutputTargets.checkKerasSuffix("--export-keras", outputs.exportKeras(), ".keras");
     }
     if (outputs.logdir() != null) {
       OutputTargets.checkDirectory("--logdir", outputs.logdir());

@@ -101,7 +101,7 @@ public final class Trainer {
           Interruption.check();
           timing.ran(j, System.nanoTime() - start);
           for (int end = i + j; i < end; i++) {
-            listener.stepFinished(i);
+            listener.stepFinished(i + 1); // from 1, as TrainingListener says
           }
         }
         double costSum = run.takeCostSum(session);

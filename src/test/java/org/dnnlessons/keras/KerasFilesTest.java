@@ -196,6 +196,31 @@ class KerasFilesTest {
   }
 
   @Test
+  void aDenseLayerWhoseUnitsDifferFromItsKernelIsRefusedAsKerasRefusesIt() throws Exception {
+    // Keras's load_model fails on such a file; reading the widths from the weights would compute
+    // a model the config does not describe
+    byte[] h5 = Files.readAllBytes(exported(KerasExport.Format.WEIGHTS_H5));
+    String config = new String(config(), StandardCharsets.UTF_8);
+    assertTrue(config.contains("\"units\":10"), config);
+    String bad = config.replaceFirst("\"units\":10", "\"units\":12");
+    assertOneLine(
+        archive(Map.of(KerasFiles.CONFIG_ENTRY, bytes(bad), KerasFiles.WEIGHTS_ENTRY, h5)),
+        "its config says units=12, but its kernel has shape [");
+    for (String v : List.of("\"10\"", "[10]", "null", "10.5", "-1", "0")) {
+      String wrong = config.replaceFirst("\"units\":10", "\"units\":" + v);
+      assertOneLine(
+          archive(Map.of(KerasFiles.CONFIG_ENTRY, bytes(wrong), KerasFiles.WEIGHTS_ENTRY, h5)),
+          "units is ");
+    }
+    for (String v : List.of("11", "1e30")) {
+      String wrong = config.replaceFirst("\"units\":10", "\"units\":" + v);
+      assertOneLine(
+          archive(Map.of(KerasFiles.CONFIG_ENTRY, bytes(wrong), KerasFiles.WEIGHTS_ENTRY, h5)),
+          "layer 'out' (Dense): its config says units=");
+    }
+  }
+
+  @Test
   void aMissingKerasFileIsNamedAsSuch() {
     assertOneLine(dir.resolve("gone.keras"), "gone.keras: no such file");
     assertOneLine(dir.resolve("gone.weights.h5"), "gone.weights.h5: no such file");

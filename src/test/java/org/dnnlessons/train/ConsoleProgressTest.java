@@ -20,7 +20,7 @@ class ConsoleProgressTest {
             terminal, new PrintStream(bar, true, StandardCharsets.UTF_8), lines::add);
     for (int epoch = 0; epoch < 2; epoch++) {
       p.epochStarted(epoch, 5);
-      for (int i = 0; i < 5; i++) {
+      for (int i = 1; i <= 5; i++) {
         p.stepFinished(i);
       }
       p.epochFinished(new EpochSummary(epoch, 5, 1.0 / (epoch + 1), 0.5, 0.01));
