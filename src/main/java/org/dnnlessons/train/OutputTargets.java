@@ -3,6 +3,8 @@ package org.dnnlessons.train;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Locale;
+import org.dnnlessons.files.Messages;
 
 /**
  * Checks, before a run starts, that every place it will write can be written: a run that trains for
@@ -27,6 +29,19 @@ public final class OutputTargets {
    */
   public static void checkPrefix(String option, Path prefix) {
     checkNotEmpty(option, prefix, "a checkpoint prefix such as run/model.ckpt");
+    String text = prefix.toString();
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+        throw new IllegalArgumentException(
+            option
+                + " "
+                + Messages.value(text)
+                + ": a checkpoint prefix cannot hold a line break or other control character"
+                + String.format(Locale.ROOT, " (U+%04X at %d)", (int) c, i)
+                + "; the checkpoint state file names checkpoints one per line");
+      }
+    }
     Path name = prefix.getFileName();
     if (name == null || name.toString().equals(".") || name.toString().equals("..")) {
       throw new IllegalArgumentException(
@@ -113,6 +128,26 @@ public final class OutputTargets {
               + suffix
               + " (keras.models.load_model and load_weights refuse others); expected e.g. model"
               + suffix);
+    }
+  }
+
+  /**
+   * Refuses a file name that does not end with {@code suffix}, before anything is computed: the
+   * file would hold another format than its name says.
+   *
+   * @param option the option's name for the message, e.g. {@code --plot}
+   * @param file the file given
+   * @param suffix the name's required ending, e.g. {@code .png}
+   * @param why what the file holds, for the message
+   * @throws IllegalArgumentException naming {@code option} when the name ends otherwise
+   */
+  public static void checkSuffix(String option, Path file, String suffix, String why) {
+    Path name = file.getFileName();
+    if (name == null
+        || !name.toString().toLowerCase(Locale.ROOT).endsWith(suffix)
+        || name.toString().length() == suffix.length()) {
+      throw new IllegalArgumentException(
+          option + " " + file + ": " + why + "; expected a name ending in " + suffix);
     }
   }
 

@@ -42,6 +42,7 @@ final class RunChecks {
     }
     if (outputs.plot() != null) {
       OutputTargets.checkFile("--plot", outputs.plot());
+      OutputTargets.checkSuffix("--plot", outputs.plot(), ".png", "the plot is a PNG image");
     }
   }
 
