@@ -451,7 +451,19 @@ final class LayerStack {
     } else if (a.isJsonObject()
         && a.getAsJsonObject().get("config") != null
         && a.getAsJsonObject().get("config").isJsonPrimitive()) {
-      name = a.getAsJsonObject().get("config").getAsString();
+      // Keras 3 serializes a built-in activation as {"module": "builtins", "class_name":
+      // "function", "config": "relu", "registered_name": "function"}; anything else names a
+      // custom object that Keras itself would look up (and refuse without it)
+      JsonObject o = a.getAsJsonObject();
+      if (!isTextOrAbsent(o, "class_name", "function")
+          || !isTextOrAbsent(o, "registered_name", "function")) {
+        throw refuse(
+            layer,
+            "its activation "
+                + Messages.value(a)
+                + " is a custom object, not a Keras 3 built-in activation");
+      }
+      name = o.get("config").getAsString();
     } else {
       throw refuse(layer, "its activation " + a + " is not one Keras 3 names");
     }
@@ -602,6 +614,14 @@ final class LayerStack {
       return p.getAsBoolean();
     }
     throw refuse(layer, key + " is " + Messages.value(e) + ", expected true or false");
+  }
+
+  /** True when {@code key} is absent, null, or the string {@code expected}. */
+  private static boolean isTextOrAbsent(JsonObject o, String key, String expected) {
+    JsonElement e = o.get(key);
+    return e == null
+        || e.isJsonNull()
+        || (e instanceof JsonPrimitive p && p.isString() && p.getAsString().equals(expected));
   }
 
   private static boolean isNumber(JsonElement e) {

@@ -196,6 +196,42 @@ class KerasFilesTest {
   }
 
   @Test
+  void anActivationSerializedAsACustomObjectIsRefusedAndABuiltInOneRead() throws Exception {
+    byte[] h5 = Files.readAllBytes(exported(KerasExport.Format.WEIGHTS_H5));
+    String config = new String(config(), StandardCharsets.UTF_8);
+    assertTrue(config.contains("\"activation\":\"relu\""), config);
+    // what Keras 3 writes for keras.activations.relu passed as an object: read as relu
+    String builtIn =
+        "{\"module\":\"builtins\",\"class_name\":\"function\",\"config\":\"relu\","
+            + "\"registered_name\":\"function\"}";
+    MlpWeights read =
+        MlpWeights.read(
+            archive(
+                Map.of(
+                    KerasFiles.CONFIG_ENTRY,
+                    bytes(config.replaceFirst("\"relu\"", builtIn)),
+                    KerasFiles.WEIGHTS_ENTRY,
+                    h5)));
+    assertEquals(
+        org.dnnlessons.nn.Activation.Kind.RELU, read.model().dense().get(0).activation().kind());
+    // a custom object's names: Keras looks the object up and refuses without it
+    for (String custom :
+        List.of(
+            "{\"class_name\":\"function\",\"config\":\"relu\",\"registered_name\":\"my_relu\"}",
+            "{\"class_name\":\"MyActivation\",\"config\":\"relu\"}",
+            "{\"class_name\":\"function\",\"config\":\"relu\",\"registered_name\":7}")) {
+      assertOneLine(
+          archive(
+              Map.of(
+                  KerasFiles.CONFIG_ENTRY,
+                  bytes(config.replaceFirst("\"relu\"", custom)),
+                  KerasFiles.WEIGHTS_ENTRY,
+                  h5)),
+          "is a custom object, not a Keras 3 built-in activation");
+    }
+  }
+
+  @Test
   void aDenseLayerWhoseUnitsDifferFromItsKernelIsRefusedAsKerasRefusesIt() throws Exception {
     // Keras's load_model fails on such a file; reading the widths from the weights would compute
     // a model the config does not describe
