@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.dnnlessons.bench.Benchmark;
 import org.dnnlessons.bench.PythonPeer;
+import org.dnnlessons.bench.ServingComparison;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -65,7 +66,7 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (serve != null) {
-      org.dnnlessons.bench.ServingComparison.run(
+      ServingComparison.run(
           serve,
           python != null ? python : PythonPeer.defaultPython(),
           quick ? 1 : 3,

@@ -12,6 +12,7 @@ import org.dnnlessons.data.DataSet;
 import org.dnnlessons.data.DataSource;
 import org.dnnlessons.data.MnistDataSets;
 import org.dnnlessons.data.NpmMnistImporter;
+import org.dnnlessons.files.FilePublisher;
 import org.dnnlessons.train.OutputTargets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -197,7 +198,7 @@ final class DataCommand implements Runnable {
           image.getRaster().setSample(x, y, 0, v);
         }
       }
-      org.dnnlessons.files.FilePublisher.publish(file, out -> ImageIO.write(image, "png", out));
+      FilePublisher.publish(file, out -> ImageIO.write(image, "png", out));
     }
   }
 

@@ -8,6 +8,7 @@ import org.dnnlessons.format.PythonFloat;
 import org.dnnlessons.nn.Mlp;
 import org.dnnlessons.savedmodel.SavedModelRunner;
 import org.dnnlessons.train.Evaluator;
+import org.dnnlessons.train.InferenceMemory;
 import org.dnnlessons.train.RestoredMlp;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,7 +37,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    org.dnnlessons.train.InferenceMemory.checkTensorFlowFits(); // before anything loads it
+    InferenceMemory.checkTensorFlowFits(); // before anything loads it
     if (SavedModelRunner.isSavedModel(checkpointOption.checkpoint)) {
       // a SavedModel runs its own serving signature, whatever its layers
       DataSource source = Main.options(spec, () -> data.source(null));

@@ -3,9 +3,11 @@ package org.dnnlessons.cli;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.dnnlessons.keras.KerasExport;
 import org.dnnlessons.keras.MlpWeights;
+import org.dnnlessons.nn.Activation;
 import org.dnnlessons.train.OutputTargets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -77,7 +79,7 @@ final class ExportCommand implements Callable<Integer> {
           "Read a checkpoint by its own keys: KEY into the lesson's NAME (hidden_layer/weights,"
               + " ..., out/biases), or scope OLD/ into NEW/; comma-separated (relu hidden layers,"
               + " or --activation's).")
-  java.util.Map<String, String> map;
+  Map<String, String> map;
 
   @Option(
       names = "--activation",
@@ -112,8 +114,7 @@ final class ExportCommand implements Callable<Integer> {
                     ? MlpWeights.readMapped(
                         checkpointOption.prefix(main.err()),
                         map,
-                        org.dnnlessons.nn.Activation.named(
-                            activation == null ? "relu" : activation))
+                        Activation.named(activation == null ? "relu" : activation))
                     : MlpWeights.read(checkpointOption.prefix(main.err()), config));
     weights.notes().forEach(main.err()::println);
     KerasExport.write(weights, out, format.format);

@@ -1,5 +1,6 @@
 package org.dnnlessons.cli;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +55,7 @@ final class GpuRuntime {
    */
   static boolean gpuBuild() {
     String classPath = System.getProperty("java.class.path", "");
-    String first = classPath.split(java.io.File.pathSeparator, 2)[0];
+    String first = classPath.split(File.pathSeparator, 2)[0];
     String manifestClassPath = null;
     if (first.endsWith(".jar")) {
       try (JarFile jar = new JarFile(first)) {
@@ -76,7 +77,7 @@ final class GpuRuntime {
    *     by spaces), or null
    */
   static boolean gpuBuild(String classPath, String manifestClassPath) {
-    for (String entry : classPath.split(java.io.File.pathSeparator)) {
+    for (String entry : classPath.split(File.pathSeparator)) {
       if (gpuNativeJar(entry)) {
         return true;
       }

@@ -2,6 +2,7 @@ package org.dnnlessons.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.dnnlessons.checkpoint.CheckpointException;
@@ -91,13 +92,7 @@ final class InspectCommand implements Callable<Integer> {
     } else {
       for (TensorInfo t : selected) {
         String read = TensorPrinter.format(reader, t.name(), NumpyPrintOptions.DEFAULT);
-        out.append(
-                "tensor: "
-                    + t.name()
-                    + " ("
-                    + t.numpyType()
-                    + ") "
-                    + java.util.Arrays.toString(t.shape()))
+        out.append("tensor: " + t.name() + " (" + t.numpyType() + ") " + Arrays.toString(t.shape()))
             .append('\n');
         out.append(read).append('\n');
       }
@@ -141,7 +136,7 @@ final class InspectCommand implements Callable<Integer> {
                 + " ("
                 + info.numpyType()
                 + ") "
-                + java.util.Arrays.toString(info.shape()));
+                + Arrays.toString(info.shape()));
         out.println(t.format());
       } else {
         out.println(info.name() + " (" + info.dtype().name() + ") " + info.compactShape());

@@ -2,10 +2,19 @@ package org.dnnlessons.cli;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Supplier;
+import org.dnnlessons.files.Messages;
 import org.dnnlessons.jvm.JvmOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -91,7 +100,7 @@ public final class Main implements Runnable {
     // JDK 24+: TensorFlow's use of sun.misc.Unsafe is the application's choice, not the user's
     JvmOptions.allowUnsafeMemoryAccess();
     // TensorFlow's GPU build without a GPU: one line, not CUDA's error lines (see CudaLessLaunch)
-    java.util.OptionalInt child = CudaLessLaunch.run(args, System.err);
+    OptionalInt child = CudaLessLaunch.run(args, System.err);
     System.exit(child.isPresent() ? child.getAsInt() : execute(args));
   }
 
@@ -138,11 +147,7 @@ public final class Main implements Runnable {
         (e, a) -> {
           String command = e.getCommandLine().getCommandSpec().qualifiedName();
           err.println(
-              "error: "
-                  + org.dnnlessons.files.Messages.oneLine(usageMessage(e))
-                  + " (see '"
-                  + command
-                  + " --help')");
+              "error: " + Messages.oneLine(usageMessage(e)) + " (see '" + command + " --help')");
           return EXIT_USAGE;
         });
     cli.setExecutionExceptionHandler(
@@ -159,7 +164,7 @@ public final class Main implements Runnable {
   private static String usageMessage(CommandLine.ParameterException e) {
     // an unknown option first, before a required one it leaves missing (picocli reports the
     // missing one first: "evaluate --chekpoint x" would say --checkpoint is missing)
-    java.util.Optional<String> unknown =
+    Optional<String> unknown =
         UnknownOption.message(
             e.getCommandLine().getCommandSpec(), e.getCommandLine().getUnmatchedArguments());
     if (unknown.isPresent()) {
@@ -199,7 +204,7 @@ public final class Main implements Runnable {
 
   static String oneLine(Exception e) {
     String message = e.getMessage();
-    if (e instanceof java.nio.file.FileSystemException f) {
+    if (e instanceof FileSystemException f) {
       // its message is often the bare path ("/tmp/x/model.ckpt"): say what went wrong with it
       message = fileProblem(f);
     } else if (!(e instanceof RuntimeException)
@@ -213,23 +218,23 @@ public final class Main implements Runnable {
     }
     int nl = message.indexOf('\n');
     // at most a few hundred characters: a 31 MB configuration echoed is elided with its length
-    return org.dnnlessons.files.Messages.oneLine(nl < 0 ? message : message.substring(0, nl));
+    return Messages.oneLine(nl < 0 ? message : message.substring(0, nl));
   }
 
   /** "PATH: REASON" for a file system failure, naming the reason Java only gives as a class. */
-  private static String fileProblem(java.nio.file.FileSystemException f) {
+  private static String fileProblem(FileSystemException f) {
     String reason = f.getReason();
     if (reason == null) {
       reason =
-          f instanceof java.nio.file.NoSuchFileException
+          f instanceof NoSuchFileException
               ? "no such file or directory"
-              : f instanceof java.nio.file.NotDirectoryException
+              : f instanceof NotDirectoryException
                   ? "not a directory"
-                  : f instanceof java.nio.file.AccessDeniedException
+                  : f instanceof AccessDeniedException
                       ? "permission denied"
-                      : f instanceof java.nio.file.FileAlreadyExistsException
+                      : f instanceof FileAlreadyExistsException
                           ? "already exists"
-                          : f instanceof java.nio.file.DirectoryNotEmptyException
+                          : f instanceof DirectoryNotEmptyException
                               ? "directory not empty"
                               : f.getClass().getSimpleName();
     }

@@ -16,6 +16,7 @@ import org.dnnlessons.serve.DigitPredictions;
 import org.dnnlessons.serve.MlpServedModel;
 import org.dnnlessons.serve.SavedModelServedModel;
 import org.dnnlessons.serve.ServedModel;
+import org.dnnlessons.train.InferenceMemory;
 import org.dnnlessons.train.RestoredMlp;
 import org.tensorflow.Result;
 import org.tensorflow.types.TFloat32;
@@ -75,7 +76,7 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    org.dnnlessons.train.InferenceMemory.checkTensorFlowFits(); // before anything loads it
+    InferenceMemory.checkTensorFlowFits(); // before anything loads it
     int given = (index != null ? 1 : 0) + (image != null ? 1 : 0) + (images != null ? 1 : 0);
     if (given != 1) {
       throw new CommandLine.ParameterException(
@@ -124,7 +125,7 @@ final class PredictCommand implements Callable<Integer> {
       }
     }
     if (probabilities == null) {
-      org.dnnlessons.nn.Mlp.Options netOptions =
+      Mlp.Options netOptions =
           Main.options(spec, () -> network.resolve(checkpointOption.prefix(main.err())));
       network.report(main.err(), netOptions);
       try (RestoredMlp restored = RestoredMlp.open(netOptions, test, network.weights());

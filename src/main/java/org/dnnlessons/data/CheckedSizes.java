@@ -1,5 +1,8 @@
 package org.dnnlessons.data;
 
+import java.util.Arrays;
+import java.util.Locale;
+
 /**
  * The one place where the data package does arithmetic on sizes read from a file: a product that
  * would overflow, or a size no Java array holds, becomes a {@link DatasetException} naming the file
@@ -39,8 +42,7 @@ final class CheckedSizes {
         p = Math.multiplyExact(p, f);
       } catch (ArithmeticException e) {
         throw new DatasetException(
-            source,
-            what + " " + java.util.Arrays.toString(factors) + ": product overflows 64 bits");
+            source, what + " " + Arrays.toString(factors) + ": product overflows 64 bits");
       }
     }
     return p;
@@ -61,7 +63,7 @@ final class CheckedSizes {
    */
   static String bytes(long n) {
     if (n >= 1L << 30) {
-      return String.format(java.util.Locale.ROOT, "%.1f GiB", n / (double) (1L << 30));
+      return String.format(Locale.ROOT, "%.1f GiB", n / (double) (1L << 30));
     }
     if (n >= 1L << 20) {
       return (n >> 20) + " MiB";

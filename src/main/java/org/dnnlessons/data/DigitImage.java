@@ -1,5 +1,6 @@
 package org.dnnlessons.data;
 
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.Raster;
@@ -216,8 +217,7 @@ public final class DigitImage {
     ColorModel cm = image.getColorModel();
     Raster raster = image.getRaster();
     boolean grey =
-        cm.getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY
-            && raster.getNumBands() <= 2;
+        cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY && raster.getNumBands() <= 2;
     if (grey) {
       float greyMax = (1 << cm.getComponentSize(0)) - 1;
       boolean alpha = cm.hasAlpha() && raster.getNumBands() == 2;

@@ -6,6 +6,7 @@ import java.net.HttpURLConnection;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URL;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -157,7 +158,7 @@ public final class MnistDownloader {
     } catch (IOException e) {
       throw new DatasetException(
           target.toString(),
-          e instanceof java.nio.file.FileSystemException f ? f.getReason() : e.getMessage(),
+          e instanceof FileSystemException f ? f.getReason() : e.getMessage(),
           e);
     }
     if (Files.isRegularFile(target) && file.sha256().equals(sha256(target))) {
@@ -225,7 +226,7 @@ public final class MnistDownloader {
       throw new AttemptFailed("timed out: " + e.getMessage());
     } catch (IOException e) {
       throw new AttemptFailed(
-          e instanceof java.nio.file.FileSystemException
+          e instanceof FileSystemException
               ? FilePublisher.describe(e)
               : e.getClass().getSimpleName() + ": " + e.getMessage());
     }

@@ -1,8 +1,10 @@
 package org.dnnlessons.data;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -150,7 +152,7 @@ public final class NpmMnistImporter {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (java.nio.charset.CharacterCodingException e) {
+    } catch (CharacterCodingException e) {
       throw new DatasetException(file.toString(), "not UTF-8 text; expected {\"data\": [numbers]}");
     }
     int open = text.indexOf('[');
@@ -162,7 +164,7 @@ public final class NpmMnistImporter {
       throw new DatasetException(file.toString(), "expected {\"data\": [numbers]}");
     }
     // one value at a time: no array of a million strings
-    java.io.ByteArrayOutputStream pixels = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream pixels = new ByteArrayOutputStream();
     int count = 0;
     if (!text.substring(open + 1, close).isBlank()) {
       int start = open + 1;

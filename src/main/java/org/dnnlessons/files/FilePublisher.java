@@ -5,9 +5,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -16,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -373,7 +376,7 @@ public final class FilePublisher {
   public static Path checkTarget(Path target) throws IOException {
     Path absolute = target.toAbsolutePath().normalize();
     if (absolute.getFileName() == null) {
-      throw new java.nio.file.FileSystemException(
+      throw new FileSystemException(
           Messages.path(target), null, "is a directory; expected a file name" + REFUSED);
     }
     BasicFileAttributes link;
@@ -387,7 +390,7 @@ public final class FilePublisher {
     }
     String kind = kind(absolute);
     if (kind != null) {
-      throw new java.nio.file.FileSystemException(
+      throw new FileSystemException(
           Messages.path(target), null, kind + ", not a regular file" + REFUSED);
     }
     return absolute.toRealPath(); // a link to a regular file: write where it points
@@ -496,10 +499,10 @@ public final class FilePublisher {
    */
   public static String describe(IOException e) {
     String reason =
-        e instanceof java.nio.file.FileSystemException f && f.getReason() != null
+        e instanceof FileSystemException f && f.getReason() != null
             ? f.getReason()
             : e.getMessage();
-    if (e instanceof java.nio.file.AccessDeniedException) {
+    if (e instanceof AccessDeniedException) {
       reason = "permission denied";
     } else if (e instanceof NoSuchFileException) {
       reason = "no such file or directory";
@@ -509,7 +512,7 @@ public final class FilePublisher {
     if (reason == null) {
       reason = e.getClass().getSimpleName();
     }
-    String file = e instanceof java.nio.file.FileSystemException f ? f.getFile() : null;
+    String file = e instanceof FileSystemException f ? f.getFile() : null;
     return Messages.oneLine(file != null ? Messages.value(file) + ": " + reason : reason);
   }
 
@@ -620,7 +623,7 @@ public final class FilePublisher {
   private static void forceTree(Path root) throws IOException {
     List<Path> all;
     try (Stream<Path> walk = Files.walk(root)) {
-      all = walk.sorted(java.util.Comparator.reverseOrder()).toList();
+      all = walk.sorted(Comparator.reverseOrder()).toList();
     }
     for (Path p : all) {
       if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {

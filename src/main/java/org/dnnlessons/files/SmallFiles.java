@@ -2,6 +2,7 @@ package org.dnnlessons.files;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -59,13 +60,13 @@ public final class SmallFiles {
   public static void checkRegular(Path file) throws IOException {
     BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
     if (!a.isRegularFile()) {
-      throw new java.nio.file.FileSystemException(
+      throw new FileSystemException(
           Messages.path(file), null, FilePublisher.kind(file) + ", not a regular file");
     }
   }
 
   private static IOException tooLarge(Path file, int limit) {
-    return new java.nio.file.FileSystemException(
+    return new FileSystemException(
         Messages.path(file), null, "larger than the " + limit + " bytes accepted for this file");
   }
 }

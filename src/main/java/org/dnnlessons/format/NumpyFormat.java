@@ -1,6 +1,7 @@
 package org.dnnlessons.format;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.function.IntFunction;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -68,7 +70,7 @@ public final class NumpyFormat {
   public static String format(TFloat32 tensor) {
     Shape shape = tensor.shape();
     float[] values = new float[Math.toIntExact(shape.size())];
-    tensor.copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(values, false, false));
+    tensor.copyTo(DataBuffers.of(values, false, false));
     return format(values, shape.asArray());
   }
 
@@ -653,7 +655,7 @@ public final class NumpyFormat {
         unscaled = unscaled + "0".repeat(maxFrac + 1 - unscaled.length());
         d =
             new BigDecimal(
-                new java.math.BigInteger(unscaled),
+                new BigInteger(unscaled),
                 d.scale() + (maxFrac + 1 - d.unscaledValue().toString().length()));
       }
       int exponent = unscaled.length() - 1 - d.scale();

@@ -5,12 +5,14 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.MalformedJsonException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.math.BigDecimal;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
@@ -47,7 +49,7 @@ final class BoundedJson {
     try (JsonReader reader =
         new JsonReader(new InputStreamReader(new ByteArrayInputStream(bytes), decoder))) {
       // as Gson's JsonParser and Python's json: NaN and Infinity are numbers
-      reader.setStrictness(com.google.gson.Strictness.LENIENT);
+      reader.setStrictness(Strictness.LENIENT);
       JsonElement root = value(reader, 0);
       if (reader.peek() != JsonToken.END_DOCUMENT) {
         throw new IOException("content after the JSON value " + reader.getPath());
@@ -113,7 +115,7 @@ final class BoundedJson {
       // not an integer that fits a long
     }
     try {
-      return new java.math.BigDecimal(text);
+      return new BigDecimal(text);
     } catch (NumberFormatException e) {
       return Double.parseDouble(text); // NaN, Infinity, -Infinity: what Python's json writes
     }

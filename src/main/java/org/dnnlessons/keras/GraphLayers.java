@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.dnnlessons.checkpoint.CheckpointException;
+import org.dnnlessons.checkpoint.CheckpointTensor;
 import org.dnnlessons.savedmodel.ServingGraph;
 
 /**
@@ -133,7 +134,7 @@ final class GraphLayers {
     return out;
   }
 
-  private static boolean isFloat(org.dnnlessons.checkpoint.CheckpointTensor t) {
+  private static boolean isFloat(CheckpointTensor t) {
     return switch (t.info().dtype()) {
       case DT_FLOAT, DT_HALF, DT_BFLOAT16, DT_DOUBLE -> true;
       default -> false;

@@ -2,8 +2,10 @@ package org.dnnlessons.keras;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -29,7 +31,7 @@ final class KerasArchive implements AutoCloseable {
 
   /** Opens {@code file}, a regular file holding a zip archive. */
   static KerasArchive open(Path file) throws CheckpointException {
-    if (!java.nio.file.Files.isRegularFile(file)) {
+    if (!Files.isRegularFile(file)) {
       throw new CheckpointException(
           file, CheckpointException.NO_OFFSET, "not a regular file (a directory, device or FIFO)");
     }
@@ -109,7 +111,7 @@ final class KerasArchive implements AutoCloseable {
           file,
           CheckpointException.NO_OFFSET,
           String.format(
-              java.util.Locale.ROOT,
+              Locale.ROOT,
               "%s in the archive fails its CRC-32 check (stored %08x, computed %08x): the archive is"
                   + " corrupt",
               name,

@@ -7,6 +7,8 @@ import io.jhdf.WritableHdfFile;
 import io.jhdf.api.WritableGroup;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.reflect.Field;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -170,9 +172,9 @@ public final class KerasExport {
    */
   private static void closeChannel(WritableHdfFile file) {
     try {
-      java.lang.reflect.Field f = WritableHdfFile.class.getDeclaredField("fileChannel");
+      Field f = WritableHdfFile.class.getDeclaredField("fileChannel");
       f.setAccessible(true);
-      ((java.nio.channels.FileChannel) f.get(file)).close();
+      ((FileChannel) f.get(file)).close();
     } catch (ReflectiveOperationException | RuntimeException | IOException e) {
       // another jHDF version: the channel is closed when collected
     }

@@ -16,9 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.dnnlessons.checkpoint.CheckpointException;
@@ -72,7 +74,7 @@ final class KerasFiles {
   /** True when the file starts with HDF5's signature. */
   static boolean isHdf5(Path file) {
     byte[] head = head(file, HDF5_SIGNATURE.length);
-    return java.util.Arrays.equals(head, HDF5_SIGNATURE);
+    return Arrays.equals(head, HDF5_SIGNATURE);
   }
 
   private static byte[] head(Path file, int n) {
@@ -329,7 +331,7 @@ final class KerasFiles {
     JsonElement root;
     try {
       root = BoundedJson.parse(bytes);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new CheckpointException(
           file,
           CheckpointException.NO_OFFSET,
@@ -842,6 +844,6 @@ final class KerasFiles {
    */
   static String snakeCase(String name) {
     String s = name.replaceAll("(.)([A-Z][a-z]+)", "$1_$2");
-    return s.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+    return s.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
   }
 }

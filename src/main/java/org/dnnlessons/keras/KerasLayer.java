@@ -1,5 +1,6 @@
 package org.dnnlessons.keras;
 
+import com.google.gson.JsonObject;
 import java.util.List;
 import org.dnnlessons.checkpoint.CheckpointTensor;
 
@@ -22,7 +23,7 @@ record KerasLayer(
     String className,
     String activation,
     List<CheckpointTensor> weights,
-    com.google.gson.JsonObject config) {
+    JsonObject config) {
 
   KerasLayer {
     weights = List.copyOf(weights);

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.checkpoint.CheckpointTensor;
 import org.dnnlessons.checkpoint.TensorInfo;
@@ -41,8 +42,8 @@ final class LayerStack {
           + " BatchNormalization, Dropout, InputLayer, Flatten, Reshape to a vector";
 
   /** The Keras class names the description reads (the cases of the switch below). */
-  static final java.util.Set<String> CLASSES =
-      java.util.Set.of(
+  static final Set<String> CLASSES =
+      Set.of(
           "InputLayer",
           "Flatten",
           "Reshape",

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.checkpoint.CheckpointReader;
 import org.dnnlessons.checkpoint.CheckpointTensor;
@@ -253,7 +254,7 @@ public record MlpWeights(
             "--map: expected KEY=NAME or OLD_SCOPE/=NEW_SCOPE/, found '" + old + "=" + now + "'");
       }
       if (old.endsWith("/")) {
-        for (org.dnnlessons.checkpoint.TensorInfo t : reader.tensors()) {
+        for (TensorInfo t : reader.tensors()) {
           if (t.name().startsWith(old)) {
             keyOf.put(now + t.name().substring(old.length()), t.name());
           }
@@ -310,7 +311,7 @@ public record MlpWeights(
         names.put(b, keyOf.get(b));
       }
     }
-    Set<String> unknown = new java.util.TreeSet<>(keyOf.keySet());
+    Set<String> unknown = new TreeSet<>(keyOf.keySet());
     unknown.removeAll(tensors.keySet());
     if (!unknown.isEmpty()) {
       throw new IllegalArgumentException(
@@ -364,9 +365,7 @@ public record MlpWeights(
 
   private static CheckpointTensor named(CheckpointTensor t, String name) {
     return new CheckpointTensor(
-        new org.dnnlessons.checkpoint.TensorInfo(name, t.info().dtype(), t.info().shape()),
-        t.data(),
-        t.strings());
+        new TensorInfo(name, t.info().dtype(), t.info().shape()), t.data(), t.strings());
   }
 
   /**

@@ -13,6 +13,7 @@ import org.dnnlessons.checkpoint.CheckpointReader;
 import org.dnnlessons.checkpoint.CheckpointTensor;
 import org.dnnlessons.checkpoint.ProtoLimits;
 import org.dnnlessons.checkpoint.TensorInfo;
+import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.SavedObjectGraphOuterClass.SavedObjectGraph;
 import org.tensorflow.proto.TrackableObjectGraphOuterClass.TrackableObjectGraph;
 import org.tensorflow.proto.TrackableObjectGraphOuterClass.TrackableObjectGraph.TrackableObject;
@@ -85,7 +86,7 @@ final class ObjectGraphModel {
   static TrackableObjectGraph parse(CheckpointReader reader) throws CheckpointException {
     Path prefix = reader.prefix();
     TensorInfo info = reader.info(OBJECT_GRAPH_KEY);
-    if (info.shape().length != 0 || info.dtype() != org.tensorflow.proto.DataType.DT_STRING) {
+    if (info.shape().length != 0 || info.dtype() != DataType.DT_STRING) {
       throw new CheckpointException(
           prefix,
           CheckpointException.NO_OFFSET,

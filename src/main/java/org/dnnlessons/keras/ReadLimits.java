@@ -1,6 +1,7 @@
 package org.dnnlessons.keras;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.checkpoint.ProtoLimits;
 
@@ -87,7 +88,7 @@ record ReadLimits(long fileBytes, long datasetBytes, long totalBytes, long proto
    */
   static String bytes(long n) {
     if (n >= 1L << 30) {
-      return String.format(java.util.Locale.ROOT, "%.1f GiB", n / (double) (1L << 30));
+      return String.format(Locale.ROOT, "%.1f GiB", n / (double) (1L << 30));
     }
     if (n >= 1L << 20) {
       return (n >> 20) + " MiB";

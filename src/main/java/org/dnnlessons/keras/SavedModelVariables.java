@@ -2,6 +2,7 @@ package org.dnnlessons.keras;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,8 +91,8 @@ public final class SavedModelVariables {
 
   private static boolean sameValues(CheckpointTensor a, CheckpointTensor b) {
     return a.info().dtype() == b.info().dtype()
-        && java.util.Arrays.equals(a.info().shape(), b.info().shape())
-        && java.util.Arrays.equals(a.data(), b.data())
+        && Arrays.equals(a.info().shape(), b.info().shape())
+        && Arrays.equals(a.data(), b.data())
         && a.strings().size() == b.strings().size();
   }
 }

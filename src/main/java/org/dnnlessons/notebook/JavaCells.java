@@ -2,11 +2,15 @@ package org.dnnlessons.notebook;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
@@ -108,7 +112,7 @@ public final class JavaCells implements AutoCloseable {
             String diagnostics =
                 shell
                     .diagnostics(e.snippet())
-                    .map(d -> d.getMessage(java.util.Locale.ROOT))
+                    .map(d -> d.getMessage(Locale.ROOT))
                     .map(m -> m.replace('\n', ' '))
                     .collect(Collectors.joining("; "));
             throw new CellFailure(
@@ -211,8 +215,7 @@ public final class JavaCells implements AutoCloseable {
   }
 
   private static Set<ThreadGroup> executionGroups() {
-    Set<ThreadGroup> groups =
-        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    Set<ThreadGroup> groups = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Thread t : Thread.getAllStackTraces().keySet()) {
       ThreadGroup g = t.getThreadGroup();
       if (t.isAlive() && g != null && EXECUTION_GROUP.equals(g.getName())) {
@@ -426,7 +429,7 @@ public final class JavaCells implements AutoCloseable {
               // relative paths (the packaged jar) or file: URLs (surefire's class-path jar)
               out.add(
                   rel.startsWith("file:")
-                      ? Path.of(java.net.URI.create(rel)).toString()
+                      ? Path.of(URI.create(rel)).toString()
                       : dir.resolve(rel).toString());
             }
           }

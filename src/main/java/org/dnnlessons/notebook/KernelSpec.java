@@ -3,11 +3,13 @@ package org.dnnlessons.notebook;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.dnnlessons.files.FilePublisher;
 import org.dnnlessons.jvm.JvmOptions;
 
 /**
@@ -56,7 +58,7 @@ public final class KernelSpec {
     argv.add("-cp");
     argv.add(
         String.join(
-            java.io.File.pathSeparator,
+            File.pathSeparator,
             JavaCells.classPath().stream()
                 .map(p -> Path.of(p).toAbsolutePath().toString())
                 .toList()));
@@ -72,7 +74,7 @@ public final class KernelSpec {
     JsonObject env = new JsonObject();
     env.addProperty("TF_CPP_MIN_LOG_LEVEL", "2");
     spec.add("env", env);
-    org.dnnlessons.files.FilePublisher.publishBytes(
+    FilePublisher.publishBytes(
         dir.resolve("kernel.json"),
         (new GsonBuilder().setPrettyPrinting().create().toJson(spec) + "\n")
             .getBytes(StandardCharsets.UTF_8));

@@ -8,15 +8,21 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.MalformedJsonException;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.List;
 
 /**
@@ -85,7 +91,7 @@ final class NotebookJson {
     }
     JsonElement root;
     try (Reader in =
-        new java.io.InputStreamReader(
+        new InputStreamReader(
             Files.newInputStream(file),
             StandardCharsets.UTF_8
                 .newDecoder()
@@ -96,8 +102,8 @@ final class NotebookJson {
       root = JsonParser.parseReader(reader);
       boolean more;
       try {
-        more = reader.peek() != com.google.gson.stream.JsonToken.END_DOCUMENT;
-      } catch (com.google.gson.stream.MalformedJsonException e) {
+        more = reader.peek() != JsonToken.END_DOCUMENT;
+      } catch (MalformedJsonException e) {
         more = true;
       }
       if (more) {
@@ -110,8 +116,7 @@ final class NotebookJson {
           throw new NotebookException(file + ": not UTF-8 text (" + t + ")");
         }
       }
-      if (e instanceof IOException
-          && !(e instanceof com.google.gson.stream.MalformedJsonException)) {
+      if (e instanceof IOException && !(e instanceof MalformedJsonException)) {
         throw new NotebookException(file + ": cannot read: " + firstLine(e), e);
       }
       throw new NotebookException(file + ": not valid JSON: " + firstLine(e), e);
@@ -308,11 +313,11 @@ final class NotebookJson {
    * deeper notebook would overflow the stack when written.
    */
   private static int depth(JsonElement root) {
-    java.util.ArrayDeque<JsonElement> level = new java.util.ArrayDeque<>(List.of(root));
+    ArrayDeque<JsonElement> level = new ArrayDeque<>(List.of(root));
     int depth = 0;
     while (!level.isEmpty() && depth <= MAX_NESTING) {
       depth++;
-      java.util.ArrayDeque<JsonElement> next = new java.util.ArrayDeque<>();
+      ArrayDeque<JsonElement> next = new ArrayDeque<>();
       for (JsonElement e : level) {
         if (e.isJsonArray()) {
           e.getAsJsonArray().forEach(next::add);
@@ -338,7 +343,7 @@ final class NotebookJson {
 
   /** What went wrong with a file, in words: a FileSystemException's message is often the path. */
   static String problem(IOException e) {
-    if (e instanceof java.nio.file.NotDirectoryException) {
+    if (e instanceof NotDirectoryException) {
       return "a part of the path is a file, not a directory";
     }
     if (e instanceof NoSuchFileException) {
@@ -347,7 +352,7 @@ final class NotebookJson {
     if (e instanceof AccessDeniedException) {
       return "permission denied: " + e.getMessage();
     }
-    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+    if (e instanceof FileSystemException f && f.getReason() != null) {
       return f.getReason() + (f.getFile() != null ? ": " + f.getFile() : "");
     }
     return firstLine(e);
@@ -355,7 +360,7 @@ final class NotebookJson {
 
   /** Gson's message without its advice and link: "Unterminated array at line 3 column 5 ...". */
   private static String firstLine(Throwable e) {
-    Throwable t = e.getCause() instanceof java.io.IOException ? e.getCause() : e;
+    Throwable t = e.getCause() instanceof IOException ? e.getCause() : e;
     String m = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
     int cut = m.indexOf('\n');
     m = cut < 0 ? m : m.substring(0, cut);

@@ -5,10 +5,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import org.dnnlessons.files.Messages;
 
 /**
  * Runs a notebook's Java cells in order with {@link JavaCells} and records or checks their outputs:
@@ -29,7 +31,7 @@ public final class NotebookRunner {
    * @param text what it printed to standard output
    * @param images the images it displayed, each as PNG bytes, in order
    */
-  public record CellOutput(Notebook.Cell cell, String text, java.util.List<byte[]> images) {}
+  public record CellOutput(Notebook.Cell cell, String text, List<byte[]> images) {}
 
   /**
    * Runs every code cell; stops at the first failing one.
@@ -63,7 +65,7 @@ public final class NotebookRunner {
           continue;
         }
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        List<byte[]> images = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<byte[]> images = Collections.synchronizedList(new ArrayList<>());
         if (progress != null) {
           progress.started(cell, captured, images);
         }
@@ -240,13 +242,13 @@ public final class NotebookRunner {
                 + ran
                 + (ran == 1 ? " cell" : " cells")
                 + " before it and what it printed are saved in "
-                + org.dnnlessons.files.Messages.path(target);
+                + Messages.path(target);
       } catch (NotebookException | RuntimeException e) {
         saved = "its outputs could not be saved: " + e.getMessage();
       }
       System.err.println(
           "error: "
-              + org.dnnlessons.files.Messages.oneLine(
+              + Messages.oneLine(
                   notebook.file()
                       + ": cell "
                       + cell.number()

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import org.dnnlessons.checkpoint.CheckpointException;
+import org.dnnlessons.checkpoint.CheckpointReader;
+import org.dnnlessons.checkpoint.FiniteWeights;
 import org.dnnlessons.checkpoint.ProtoLimits;
 import org.dnnlessons.data.DataSet;
 import org.dnnlessons.files.SmallFiles;
@@ -211,8 +213,7 @@ public final class SavedModelRunner implements AutoCloseable {
     if (!Files.isRegularFile(Path.of(variables + ".index"))) {
       return; // no variables: nothing to check
     }
-    org.dnnlessons.checkpoint.CheckpointReader reader =
-        org.dnnlessons.checkpoint.CheckpointReader.open(variables);
+    CheckpointReader reader = CheckpointReader.open(variables);
     for (org.dnnlessons.checkpoint.TensorInfo t : reader.tensors()) {
       float[] values =
           switch (t.dtype()) {
@@ -221,7 +222,7 @@ public final class SavedModelRunner implements AutoCloseable {
             default -> null;
           };
       if (values != null) {
-        org.dnnlessons.checkpoint.FiniteWeights.check(variables, t.name(), values);
+        FiniteWeights.check(variables, t.name(), values);
       }
     }
   }

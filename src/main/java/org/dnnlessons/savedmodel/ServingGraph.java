@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.checkpoint.CheckpointTensor;
 import org.dnnlessons.files.Messages;
@@ -210,7 +211,7 @@ public record ServingGraph(
           "no signature '"
               + signatureKey
               + "' (the SavedModel has "
-              + String.join(", ", new java.util.TreeSet<>(meta.getSignatureDefMap().keySet()))
+              + String.join(", ", new TreeSet<>(meta.getSignatureDefMap().keySet()))
               + ")");
     }
     if (signature.getInputsCount() != 1) {
@@ -222,7 +223,7 @@ public record ServingGraph(
               + "' takes "
               + signature.getInputsCount()
               + " inputs ("
-              + String.join(", ", new java.util.TreeSet<>(signature.getInputsMap().keySet()))
+              + String.join(", ", new TreeSet<>(signature.getInputsMap().keySet()))
               + "), expected one image tensor");
     }
     return signature;
@@ -292,7 +293,7 @@ public record ServingGraph(
         "the signature has "
             + signature.getOutputsCount()
             + " outputs ("
-            + String.join(", ", new java.util.TreeSet<>(signature.getOutputsMap().keySet()))
+            + String.join(", ", new TreeSet<>(signature.getOutputsMap().keySet()))
             + ") and none named logits; expected one output of 10 scores");
   }
 
@@ -615,8 +616,7 @@ public record ServingGraph(
       return x.get(0);
     }
 
-    private static final org.tensorflow.proto.AttrValue FALSE =
-        org.tensorflow.proto.AttrValue.newBuilder().setB(false).build();
+    private static final AttrValue FALSE = AttrValue.newBuilder().setB(false).build();
 
     /** The variable a parameter reads, through {@code ReadVariableOp} and {@code Cast}. */
     private String variable(String name) {

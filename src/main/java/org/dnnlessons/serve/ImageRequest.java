@@ -4,6 +4,7 @@ import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.MalformedJsonException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
@@ -160,7 +161,7 @@ record ImageRequest(float[][] images, boolean columnar, String signatureName) {
       }
       Images images = rows != null ? rows : columns;
       return new ImageRequest(images.images(), columns != null, SIGNATURE);
-    } catch (MalformedJsonException | java.io.EOFException e) {
+    } catch (MalformedJsonException | EOFException e) {
       throw ApiException.badRequest("malformed JSON: " + gsonMessage(e));
     } catch (IOException | IllegalStateException | NumberFormatException e) {
       throw ApiException.badRequest("malformed JSON: " + gsonMessage(e));

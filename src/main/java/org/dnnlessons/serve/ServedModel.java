@@ -1,6 +1,7 @@
 package org.dnnlessons.serve;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A model the server answers with: MNIST-shaped images in, class probabilities out.
@@ -55,8 +56,8 @@ public interface ServedModel extends AutoCloseable {
    *
    * @return the notes, one line each; empty by default
    */
-  default java.util.List<String> notes() {
-    return java.util.List.of();
+  default List<String> notes() {
+    return List.of();
   }
 
   /** Frees the model's native memory. Called once, when no request uses it any more. */
