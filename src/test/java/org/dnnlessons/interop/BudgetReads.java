@@ -1,11 +1,8 @@
 package org.dnnlessons.interop;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.dnnlessons.checkpoint.CheckpointException;
-import org.dnnlessons.cli.Main;
+import org.dnnlessons.cli.CliRun;
 import org.dnnlessons.keras.MlpWeights;
 
 /**
@@ -26,22 +23,9 @@ final class BudgetReads {
       } catch (CheckpointException e) {
         System.out.println("read " + file.getFileName() + ": " + e.getMessage());
       }
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      ByteArrayOutputStream err = new ByteArrayOutputStream();
-      int status =
-          Main.execute(
-              new PrintStream(out, true, StandardCharsets.UTF_8),
-              new PrintStream(err, true, StandardCharsets.UTF_8),
-              "inspect",
-              "--all",
-              arg);
+      CliRun inspect = CliRun.of("inspect", "--all", arg);
       System.out.println(
-          "inspect "
-              + file.getFileName()
-              + ": "
-              + status
-              + " "
-              + err.toString(StandardCharsets.UTF_8).strip());
+          "inspect " + file.getFileName() + ": " + inspect.status() + " " + inspect.err().strip());
     }
   }
 }
