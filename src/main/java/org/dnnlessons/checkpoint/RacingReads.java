@@ -11,11 +11,11 @@ import java.util.List;
 
 /**
  * Reads racing a save that replaces the same prefix (another process or thread): a reader that
- * opened the old index and then read the new data sees a checksum mismatch that is not damage. When
- * a read fails and the prefix's {@code .index} (or its recovery set's) changed or vanished
- * meanwhile, or a save's temporary files are there, the read is done again, a few milliseconds
- * apart, for up to {@link #WAIT}, which gives the old or the new checkpoint whole. {@link
- * Saver#restore} and {@code inspect} read this way.
+ * opened the old index and then read the new data sees a checksum mismatch that is not damage. A
+ * failed read is done once more; then again, a few milliseconds apart, for up to {@link #WAIT},
+ * while the prefix's {@code .index} (or its recovery set's) changed or vanished meanwhile (inode,
+ * modification time and size), or a save's temporary files are there, which gives the old or the
+ * new checkpoint whole. {@link Saver#restore} and {@code inspect} read this way.
  */
 final class RacingReads {
 
@@ -51,7 +51,9 @@ final class RacingReads {
         List<Object> now = identity(own); // its temporary index, then adds the index
         boolean vanished = now.get(0) == null && now.get(1) == null && seen;
         boolean replaced = underWay || !now.equals(before) || vanished;
-        if (System.nanoTime() > deadline || !replaced) {
+        // one more read in any case: a file system may give the new index the inode number the
+        // old one freed (seen under load), so an unchanged identity does not prove no save ran
+        if (System.nanoTime() > deadline || (!replaced && attempt > 1)) {
           throw e;
         }
       }
@@ -81,11 +83,11 @@ final class RacingReads {
         fileKey(Path.of(Recovery.prefixOf(prefix) + ".index")));
   }
 
-  /** The file's identity (inode), or null when it is missing. */
+  /** The file's identity (inode and modification time), or null when it is missing. */
   private static Object fileKey(Path file) {
     try {
       BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-      return a.fileKey() != null ? a.fileKey() : a.lastModifiedTime();
+      return Arrays.asList(a.fileKey(), a.lastModifiedTime(), a.size());
     } catch (IOException e) {
       return null;
     }
