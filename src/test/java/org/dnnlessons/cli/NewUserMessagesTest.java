@@ -1,0 +1,52 @@
+package org.dnnlessons.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.dnnlessons.testing.CpuNumerics;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a new user's first mistakes print: one line that names the way out. */
+@CpuNumerics
+class NewUserMessagesTest {
+
+  @TempDir Path dir;
+
+  private static void assertOneErrorLine(CliRun r, int status, String expected) {
+    assertEquals(status, r.status(), r.err());
+    assertEquals(1, r.err().lines().count(), "exactly one line on stderr: " + r.err());
+    assertEquals("error: " + expected, r.err().strip());
+  }
+
+  @Test
+  void thePrefixGivenToSaveNamesTheNewestNumberedCheckpoint() throws Exception {
+    Path run = Files.createDirectory(dir.resolve("run"));
+    // 9 sorts after 162 as text: the newest is the highest step, not the last name
+    for (String step : new String[] {"9", "162", "50"}) {
+      Files.createFile(run.resolve("model.ckpt-" + step + ".index"));
+    }
+    Files.createFile(run.resolve("other.ckpt-900.index")); // another prefix: not named
+    Files.createFile(run.resolve("model.ckpt-1000.meta")); // no index: not a checkpoint
+    String prefix = run.resolve("model.ckpt").toString();
+    String expected =
+        prefix
+            + ": no checkpoint here: expected the file "
+            + prefix
+            + ".index to exist; the newest checkpoint saved with this prefix is "
+            + prefix
+            + "-162: pass that, or the directory "
+            + run;
+    assertOneErrorLine(CliRun.of("evaluate", "--checkpoint", prefix), Main.EXIT_FAILURE, expected);
+    // every command that reads a checkpoint: the lesson reading one by its prefix too
+    assertOneErrorLine(
+        CliRun.of("lesson", "load-variables", "--file", prefix), Main.EXIT_FAILURE, expected);
+    // a prefix with no numbered checkpoints beside it: the message as before
+    String none = run.resolve("none.ckpt").toString();
+    assertOneErrorLine(
+        CliRun.of("evaluate", "--checkpoint", none),
+        Main.EXIT_FAILURE,
+        none + ": no checkpoint here: expected the file " + none + ".index to exist");
+  }
+}
