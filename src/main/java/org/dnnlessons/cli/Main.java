@@ -164,6 +164,15 @@ public final class Main implements Runnable {
   private static String usageMessage(CommandLine.ParameterException e) {
     // an unknown option first, before a required one it leaves missing (picocli reports the
     // missing one first: "evaluate --chekpoint x" would say --checkpoint is missing)
+    if (!(e.getCommandLine().getCommandSpec().userObject() instanceof LessonCommand)) {
+      // a mistyped command before options: "trian --epochs 1" is not an unknown --epochs
+      Optional<String> command =
+          UnknownCommand.message(
+              e.getCommandLine().getCommandSpec(), e.getCommandLine().getUnmatchedArguments());
+      if (command.isPresent()) {
+        return command.get();
+      }
+    }
     Optional<String> unknown =
         UnknownOption.message(
             e.getCommandLine().getCommandSpec(), e.getCommandLine().getUnmatchedArguments());

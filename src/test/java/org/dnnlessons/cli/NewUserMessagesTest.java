@@ -49,4 +49,34 @@ class NewUserMessagesTest {
         Main.EXIT_FAILURE,
         none + ": no checkpoint here: expected the file " + none + ".index to exist");
   }
+
+  @Test
+  void aMistypedCommandBeforeOptionsIsAnUnknownCommand() {
+    String see = " (see 'dnn-lessons --help')";
+    assertOneErrorLine(
+        CliRun.of("trian", "--epochs", "1"),
+        Main.EXIT_USAGE,
+        "Unknown command 'trian'; did you mean train?" + see);
+    assertOneErrorLine(
+        CliRun.of("Train", "--epochs", "1"),
+        Main.EXIT_USAGE,
+        "Unknown command 'Train'; did you mean train?" + see);
+    assertOneErrorLine(
+        CliRun.of("trian", "--epochs=1"),
+        Main.EXIT_USAGE,
+        "Unknown command 'trian'; did you mean train?" + see);
+    assertOneErrorLine(
+        CliRun.of("evalute", "--checkpoint", "run"),
+        Main.EXIT_USAGE,
+        "Unknown command 'evalute'; did you mean evaluate?" + see);
+    assertOneErrorLine(
+        CliRun.of("frobnicate", "--epochs", "1"),
+        Main.EXIT_USAGE,
+        "Unknown command 'frobnicate'" + see);
+    // a known command's mistyped option is still the option's message
+    assertOneErrorLine(
+        CliRun.of("train", "--epoch", "1"),
+        Main.EXIT_USAGE,
+        "Unknown option '--epoch'; did you mean --epochs? (see 'dnn-lessons train --help')");
+  }
 }
