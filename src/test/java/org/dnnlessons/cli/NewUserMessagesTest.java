@@ -2,6 +2,8 @@ package org.dnnlessons.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.dnnlessons.testing.CpuNumerics;
@@ -78,5 +80,24 @@ class NewUserMessagesTest {
         CliRun.of("train", "--epoch", "1"),
         Main.EXIT_USAGE,
         "Unknown option '--epoch'; did you mean --epochs? (see 'dnn-lessons train --help')");
+  }
+
+  @Test
+  void aSecondServeOnABusyPortNamesTheAddressAndSuggestsPort() throws Exception {
+    Path model = dir.resolve("model.keras");
+    org.dnnlessons.keras.KerasExport.write(
+        org.dnnlessons.testing.LessonWeights.of(4),
+        model,
+        org.dnnlessons.keras.KerasExport.Format.KERAS);
+    try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      int port = busy.getLocalPort();
+      assertOneErrorLine(
+          CliRun.of("serve", "--model", model.toString(), "--port", String.valueOf(port)),
+          Main.EXIT_FAILURE,
+          "cannot listen on 127.0.0.1:"
+              + port
+              + ": address already in use (another serve?); pass --port N, or --port 0 for a"
+              + " free one");
+    }
   }
 }
