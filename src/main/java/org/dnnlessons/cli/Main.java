@@ -173,18 +173,19 @@ public final class Main implements Runnable {
         return command.get();
       }
     }
+    if (e instanceof CommandLine.UnmatchedArgumentException u
+        && u.getCommandLine().getCommandSpec().userObject() instanceof LessonCommand
+        && !u.getUnmatched().isEmpty()
+        && !u.getUnmatched().get(0).startsWith("-")) { // "lesson mlpp --epochs 1" too
+      return "unknown lesson '"
+          + u.getUnmatched().get(0)
+          + "'; 'dnn-lessons lesson --list' names them";
+    }
     Optional<String> unknown =
         UnknownOption.message(
             e.getCommandLine().getCommandSpec(), e.getCommandLine().getUnmatchedArguments());
     if (unknown.isPresent()) {
       return unknown.get();
-    }
-    if (e instanceof CommandLine.UnmatchedArgumentException u
-        && u.getCommandLine().getCommandSpec().userObject() instanceof LessonCommand
-        && !u.getUnmatched().isEmpty()) {
-      return "unknown lesson '"
-          + u.getUnmatched().get(0)
-          + "'; 'dnn-lessons lesson --list' names them";
     }
     if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
       // picocli's closest commands or options: "trian" -> train, "--epoch" -> --epochs

@@ -75,6 +75,11 @@ class NewUserMessagesTest {
         CliRun.of("frobnicate", "--epochs", "1"),
         Main.EXIT_USAGE,
         "Unknown command 'frobnicate'" + see);
+    assertOneErrorLine(
+        CliRun.of("lesson", "mlpp", "--epochs", "1"),
+        Main.EXIT_USAGE,
+        "unknown lesson 'mlpp'; 'dnn-lessons lesson --list' names them (see 'dnn-lessons lesson"
+            + " --help')");
     // a known command's mistyped option is still the option's message
     assertOneErrorLine(
         CliRun.of("train", "--epoch", "1"),
