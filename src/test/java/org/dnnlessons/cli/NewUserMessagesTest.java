@@ -44,6 +44,11 @@ class NewUserMessagesTest {
     // every command that reads a checkpoint: the lesson reading one by its prefix too
     assertOneErrorLine(
         CliRun.of("lesson", "load-variables", "--file", prefix), Main.EXIT_FAILURE, expected);
+    assertOneErrorLine(CliRun.of("inspect", prefix), Main.EXIT_FAILURE, expected);
+    assertOneErrorLine(
+        CliRun.of("serve", "--model", prefix, "--port", "0"), Main.EXIT_FAILURE, expected);
+    assertOneErrorLine(
+        CliRun.of("train", "--init-from", prefix, "--epochs", "1"), Main.EXIT_FAILURE, expected);
     // a prefix with no numbered checkpoints beside it: the message as before
     String none = run.resolve("none.ckpt").toString();
     assertOneErrorLine(
