@@ -283,7 +283,45 @@ public record CheckpointState(String latest, List<String> all) {
     throw new CheckpointException(
         prefixOrDir,
         CheckpointException.NO_OFFSET,
-        "no checkpoint here: expected the file " + prefixOrDir + ".index to exist");
+        "no checkpoint here: expected the file "
+            + prefixOrDir
+            + ".index to exist"
+            + newestNumbered(prefixOrDir));
+  }
+
+  /**
+   * When {@code PREFIX-N.index} files sit beside a missing {@code PREFIX.index} (the prefix given
+   * to {@code train --save}, whose checkpoints carry the step), the hint naming the highest N; else
+   * empty.
+   */
+  private static String newestNumbered(Path prefix) {
+    Path name = prefix.getFileName();
+    if (name == null) {
+      return "";
+    }
+    Path parent = prefix.getParent();
+    Path dir = parent != null ? parent : Path.of(".");
+    Pattern numbered = Pattern.compile(Pattern.quote(name.toString()) + "-(\\d{1,18})\\.index");
+    long newest = -1;
+    try (var files = Files.newDirectoryStream(dir)) {
+      for (Path f : files) {
+        Matcher m = numbered.matcher(String.valueOf(f.getFileName()));
+        if (m.matches() && Files.isRegularFile(f)) {
+          newest = Math.max(newest, Long.parseLong(m.group(1)));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return ""; // an unreadable directory: the message as it was
+    }
+    if (newest < 0) {
+      return "";
+    }
+    return "; the newest checkpoint saved with this prefix is "
+        + prefix
+        + "-"
+        + newest
+        + ": pass that, or the directory "
+        + (parent != null ? parent : Path.of("."));
   }
 
   /** A checkpoint's own files: {@code PREFIX.index}, {@code .meta}, {@code .data-N-of-M}. */

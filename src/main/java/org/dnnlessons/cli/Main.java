@@ -164,18 +164,28 @@ public final class Main implements Runnable {
   private static String usageMessage(CommandLine.ParameterException e) {
     // an unknown option first, before a required one it leaves missing (picocli reports the
     // missing one first: "evaluate --chekpoint x" would say --checkpoint is missing)
+    if (!(e.getCommandLine().getCommandSpec().userObject() instanceof LessonCommand)) {
+      // a mistyped command before options: "trian --epochs 1" is not an unknown --epochs
+      Optional<String> command =
+          UnknownCommand.message(
+              e.getCommandLine().getCommandSpec(), e.getCommandLine().getUnmatchedArguments());
+      if (command.isPresent()) {
+        return command.get();
+      }
+    }
+    if (e instanceof CommandLine.UnmatchedArgumentException u
+        && u.getCommandLine().getCommandSpec().userObject() instanceof LessonCommand
+        && !u.getUnmatched().isEmpty()
+        && !u.getUnmatched().get(0).startsWith("-")) { // "lesson mlpp --epochs 1" too
+      return "unknown lesson '"
+          + u.getUnmatched().get(0)
+          + "'; 'dnn-lessons lesson --list' names them";
+    }
     Optional<String> unknown =
         UnknownOption.message(
             e.getCommandLine().getCommandSpec(), e.getCommandLine().getUnmatchedArguments());
     if (unknown.isPresent()) {
       return unknown.get();
-    }
-    if (e instanceof CommandLine.UnmatchedArgumentException u
-        && u.getCommandLine().getCommandSpec().userObject() instanceof LessonCommand
-        && !u.getUnmatched().isEmpty()) {
-      return "unknown lesson '"
-          + u.getUnmatched().get(0)
-          + "'; 'dnn-lessons lesson --list' names them";
     }
     if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
       // picocli's closest commands or options: "trian" -> train, "--epoch" -> --epochs

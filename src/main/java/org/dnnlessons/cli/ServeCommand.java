@@ -1,10 +1,12 @@
 package org.dnnlessons.cli;
 
 import java.io.PrintStream;
+import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
@@ -123,6 +125,19 @@ final class ServeCommand implements Callable<Integer> {
     return Math.round(bodyTimeoutSeconds * 1000);
   }
 
+  /**
+   * "cannot listen on 127.0.0.1:8501: address already in use (another serve?); pass --port N, or
+   * --port 0 for a free one": the address, the reason, and for a busy port the way out (the JDK
+   * says only "Address already in use").
+   */
+  private String cannotListen(BindException e) {
+    String reason = e.getMessage() == null ? "cannot bind" : e.getMessage();
+    String line = "cannot listen on " + host + ":" + port + ": " + reason.toLowerCase(Locale.ROOT);
+    return reason.toLowerCase(Locale.ROOT).contains("already in use")
+        ? line + " (another serve?); pass --port N, or --port 0 for a free one"
+        : line;
+  }
+
   @Override
   public Integer call() throws Exception {
     ServeOptions options =
@@ -153,6 +168,9 @@ final class ServeCommand implements Callable<Integer> {
     ModelServer server;
     try {
       server = ModelServer.start(options, manager, log);
+    } catch (BindException e) {
+      manager.close();
+      throw new BindException(cannotListen(e));
     } catch (Exception e) {
       manager.close();
       throw e;

@@ -193,7 +193,9 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     TrainingRun run = Main.options(spec, this::prepare);
-    run.run(main.out(), main.err());
+    // Ctrl-C during training: one line naming what survives (the JVM's status stays 130)
+    new TrainInterruptNotice(main.err(), save, saveEvery, loop.epochs)
+        .during(notice -> run.run(main.out(), main.err(), notice));
     return Main.EXIT_OK;
   }
 

@@ -44,8 +44,7 @@ class MainTest {
     CliRun command = CliRun.of("trian");
     assertEquals(Main.EXIT_USAGE, command.status());
     assertEquals(
-        "error: Unmatched argument at index 0: 'trian'; did you mean train? (see 'dnn-lessons"
-            + " --help')",
+        "error: Unknown command 'trian'; did you mean train? (see 'dnn-lessons --help')",
         command.err().strip());
     CliRun option = CliRun.of("train", "--epoch", "3");
     assertEquals(Main.EXIT_USAGE, option.status());
