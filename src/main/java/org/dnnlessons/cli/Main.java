@@ -150,6 +150,11 @@ public final class Main implements Runnable {
               "error: " + Messages.oneLine(usageMessage(e)) + " (see '" + command + " --help')");
           return EXIT_USAGE;
         });
+    cli.setExecutionStrategy(
+        parsed -> {
+          refuseRepeatedHidden(parsed);
+          return new CommandLine.RunLast().execute(parsed);
+        });
     cli.setExecutionExceptionHandler(
         (e, failed, parsed) -> {
           err.println("error: " + oneLine(e));
@@ -159,6 +164,23 @@ public final class Main implements Runnable {
           return EXIT_FAILURE;
         });
     return cli;
+  }
+
+  /**
+   * {@code --hidden 512 --hidden 64} would append (picocli's lists do): the layers are one list,
+   * given once ({@code --hidden 512,64}), as every other option is given once.
+   */
+  private static void refuseRepeatedHidden(CommandLine.ParseResult parsed) {
+    for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+      CommandLine.Model.OptionSpec hidden = p.matchedOption("--hidden");
+      if (hidden != null && hidden.originalStringValues().size() > 1) {
+        throw new CommandLine.ParameterException(
+            p.commandSpec().commandLine(),
+            "option '--hidden' should be specified only once: the layers are one list, such as"
+                + " --hidden "
+                + String.join(",", hidden.originalStringValues()));
+      }
+    }
   }
 
   private static String usageMessage(CommandLine.ParameterException e) {
