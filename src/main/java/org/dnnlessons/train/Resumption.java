@@ -107,8 +107,8 @@ record Resumption(Path checkpoint, TrainState.Values values, List<Path> earlierC
             + latest
             + ": "
             + values.epoch()
-            + " of "
-            + training.epochs()
+            // "13 of 6 epochs done" reads wrong: the line after says --epochs is the total
+            + (values.epoch() <= training.epochs() ? " of " + training.epochs() : "")
             + " epochs done, global step "
             + values.globalStep());
     for (long i = 0; i < values.globalStep(); i++) {

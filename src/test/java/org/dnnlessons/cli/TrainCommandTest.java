@@ -341,6 +341,11 @@ class TrainCommandTest {
     assertTrue(done.out().contains("Nothing to train"), done.out());
     assertFalse(done.out().contains("Trained "), done.out());
     assertFalse(done.out().contains("Saved "), done.out());
+    // fewer epochs than the run holds: "3 epochs done", never "3 of 2 epochs done"
+    CliRun fewer = CliRun.of("train", "--save", prefix, "--resume", "--epochs", "2");
+    assertEquals(0, fewer.status(), fewer.err());
+    assertTrue(fewer.out().contains(": 3 epochs done, global step "), fewer.out());
+    assertTrue(fewer.out().contains("Nothing to train"), fewer.out());
 
     // max_to_keep (5) counts the checkpoints of the run before the resume too
     CliRun longer =
