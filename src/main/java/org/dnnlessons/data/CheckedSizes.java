@@ -1,7 +1,6 @@
 package org.dnnlessons.data;
 
 import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * The one place where the data package does arithmetic on sizes read from a file: a product that
@@ -56,21 +55,5 @@ final class CheckedSizes {
           what + " is " + value + ", more than a Java array holds (" + IdxReader.MAX_PAYLOAD + ")");
     }
     return (int) value;
-  }
-
-  /**
-   * A byte count for people: {@code 1.5 GiB}, {@code 768 MiB}, {@code 12 KiB}, {@code 17 bytes}.
-   */
-  static String bytes(long n) {
-    if (n >= 1L << 30) {
-      return String.format(Locale.ROOT, "%.1f GiB", n / (double) (1L << 30));
-    }
-    if (n >= 1L << 20) {
-      return (n >> 20) + " MiB";
-    }
-    if (n >= 1L << 10) {
-      return (n >> 10) + " KiB";
-    }
-    return n + " bytes";
   }
 }

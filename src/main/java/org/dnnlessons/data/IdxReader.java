@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.apache.commons.io.input.BoundedInputStream;
+import org.dnnlessons.files.Messages;
 
 /**
  * Reads the IDX files MNIST and Fashion-MNIST come in, gzip-compressed or raw (detected from the
@@ -306,7 +307,7 @@ public final class IdxReader {
           name,
           claim
               + ", more than the payload limit of "
-              + CheckedSizes.bytes(limit)
+              + Messages.bytes(limit)
               + " ("
               + limit
               + " bytes"
@@ -400,7 +401,7 @@ public final class IdxReader {
                           + " more than "
                           + count
                           + " bytes, more than an IDX file within the payload limit of "
-                          + CheckedSizes.bytes(payloadLimit)
+                          + Messages.bytes(payloadLimit)
                           + " can hold");
                 })
             .get(),

@@ -72,6 +72,26 @@ public final class Messages {
     return elide(escape(message), message.length(), MAX_MESSAGE_CHARS);
   }
 
+  /**
+   * A byte count for a message: {@code 1.5 GiB}, {@code 768 MiB}, {@code 12 KiB}, {@code 17 bytes}
+   * (whole MiB and KiB, rounded down; GiB with one decimal).
+   *
+   * @param n a count of bytes, {@code >= 0}
+   * @return the count in the largest binary unit it reaches
+   */
+  public static String bytes(long n) {
+    if (n >= 1L << 30) {
+      return String.format(Locale.ROOT, "%.1f GiB", n / (double) (1L << 30));
+    }
+    if (n >= 1L << 20) {
+      return (n >> 20) + " MiB";
+    }
+    if (n >= 1L << 10) {
+      return (n >> 10) + " KiB";
+    }
+    return n + " bytes";
+  }
+
   private static String escape(String s) {
     StringBuilder b = null;
     for (int i = 0; i < s.length(); i++) {

@@ -2,6 +2,7 @@ package org.dnnlessons.keras;
 
 import java.nio.file.Path;
 import org.dnnlessons.checkpoint.CheckpointException;
+import org.dnnlessons.files.Messages;
 
 /**
  * The bytes one HDF5 file's datasets may make a reader allocate, all together: every dataset read
@@ -54,15 +55,15 @@ final class DatasetBudget {
           file,
           CheckpointException.NO_OFFSET,
           "its datasets hold more than the "
-              + ReadLimits.bytes(limit)
+              + Messages.bytes(limit)
               + " this reader accepts from one file with a heap of "
-              + ReadLimits.bytes(Runtime.getRuntime().maxMemory())
+              + Messages.bytes(Runtime.getRuntime().maxMemory())
               + " (-Xmx): "
-              + ReadLimits.bytes(used)
+              + Messages.bytes(used)
               + " read before dataset "
               + name
               + " ("
-              + ReadLimits.bytes(bytes)
+              + Messages.bytes(bytes)
               + "; a dataset hard-linked under several names counts once per name)");
     }
     used = total;

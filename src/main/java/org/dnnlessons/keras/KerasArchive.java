@@ -11,6 +11,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import org.dnnlessons.checkpoint.CheckpointException;
+import org.dnnlessons.files.Messages;
 
 /**
  * A {@code .keras} archive's entries read as Python's {@code zipfile} reads them: the inflated
@@ -102,7 +103,7 @@ final class KerasArchive implements AutoCloseable {
               + max
               + " bytes this reader accepts"
               + (max < limit
-                  ? " with a heap of " + ReadLimits.bytes(Runtime.getRuntime().maxMemory())
+                  ? " with a heap of " + Messages.bytes(Runtime.getRuntime().maxMemory())
                   : "")
               + " (inflated; the size it declares is not trusted)");
     }

@@ -1,9 +1,9 @@
 package org.dnnlessons.keras;
 
 import java.nio.file.Path;
-import java.util.Locale;
 import org.dnnlessons.checkpoint.CheckpointException;
 import org.dnnlessons.checkpoint.ProtoLimits;
+import org.dnnlessons.files.Messages;
 
 /**
  * The one place where the keras package bounds what a file may make it allocate, and does
@@ -75,27 +75,11 @@ record ReadLimits(long fileBytes, long datasetBytes, long totalBytes, long proto
         CheckpointException.NO_OFFSET,
         what
             + " is "
-            + bytes(size)
+            + Messages.bytes(size)
             + ", more than the "
-            + bytes(limit)
+            + Messages.bytes(limit)
             + " this reader accepts with a heap of "
-            + bytes(Runtime.getRuntime().maxMemory())
+            + Messages.bytes(Runtime.getRuntime().maxMemory())
             + " (-Xmx)");
-  }
-
-  /**
-   * A byte count for people: {@code 1.5 GiB}, {@code 768 MiB}, {@code 12 KiB}, {@code 17 bytes}.
-   */
-  static String bytes(long n) {
-    if (n >= 1L << 30) {
-      return String.format(Locale.ROOT, "%.1f GiB", n / (double) (1L << 30));
-    }
-    if (n >= 1L << 20) {
-      return (n >> 20) + " MiB";
-    }
-    if (n >= 1L << 10) {
-      return (n >> 10) + " KiB";
-    }
-    return n + " bytes";
   }
 }
