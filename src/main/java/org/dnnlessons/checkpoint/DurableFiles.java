@@ -145,15 +145,7 @@ final class DurableFiles {
    */
   static void forceDirectory(Path dir) throws IOException {
     step(Step.FSYNC_DIR, dir);
-    FileChannel d;
-    try {
-      d = FileChannel.open(dir, StandardOpenOption.READ);
-    } catch (IOException e) {
-      return; // a directory cannot be opened for reading here (Windows)
-    }
-    try (d) {
-      d.force(true);
-    }
+    FilePublisher.forceDirectory(dir);
   }
 
   /**
