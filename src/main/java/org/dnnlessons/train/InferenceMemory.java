@@ -1,5 +1,8 @@
 package org.dnnlessons.train;
 
+import static org.dnnlessons.train.TrainingMemory.add;
+import static org.dnnlessons.train.TrainingMemory.mul;
+
 import java.util.List;
 
 /**
@@ -44,15 +47,9 @@ public final class InferenceMemory {
    * @throws IllegalArgumentException with one line naming the widths, the estimate and the limit
    */
   public static void check(String checkpoint, int imageSize, List<Integer> hidden, int examples) {
-    long parameters = 0;
-    long widths = 10;
-    long in = imageSize;
-    for (int h : hidden) {
-      parameters = add(parameters, add(mul(in, h), h));
-      widths = add(widths, h);
-      in = h;
-    }
-    parameters = add(parameters, add(mul(in, 10), 10));
+    TrainingMemory.LayerSizes sizes = TrainingMemory.LayerSizes.of(imageSize, hidden);
+    long parameters = sizes.parameters();
+    long widths = sizes.widths();
     long total =
         add(
             mul(12, parameters),
@@ -78,16 +75,5 @@ public final class InferenceMemory {
                 ? TrainingMemory.bytes(addressSpace)
                     + " of address space the limit (ulimit -v) leaves once TensorFlow is loaded"
                 : TrainingMemory.bytes(physical) + " of memory of this machine"));
-  }
-
-  private static long mul(long a, long b) {
-    long p = a * b;
-    long hi = Math.multiplyHigh(a, b);
-    return (hi != 0 || p < 0) ? Long.MAX_VALUE : p;
-  }
-
-  private static long add(long a, long b) {
-    long s = a + b;
-    return s < 0 ? Long.MAX_VALUE : s;
   }
 }

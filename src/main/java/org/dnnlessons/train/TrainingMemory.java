@@ -116,15 +116,9 @@ public record TrainingMemory(
       boolean whileLoop,
       int trainExamples,
       int evaluationExamples) {
-    long parameters = 0;
-    long widths = 10;
-    long in = imageSize;
-    for (int h : hidden) {
-      parameters = add(parameters, add(mul(in, h), h));
-      widths = add(widths, h);
-      in = h;
-    }
-    parameters = add(parameters, add(mul(in, 10), 10));
+    LayerSizes sizes = LayerSizes.of(imageSize, hidden);
+    long parameters = sizes.parameters();
+    long widths = sizes.widths();
     long step = mul(mul(4, batchSize), add(mul(3, imageSize), mul(5, widths)));
     long data = 0;
     if (stepsPerRun > 1 || whileLoop) {
@@ -334,7 +328,26 @@ public record TrainingMemory(
     return u == 0 ? n + " bytes" : String.format(Locale.ROOT, "%.1f %s", v, units[u]);
   }
 
-  private static long mul(long a, long b) {
+  /**
+   * A network's parameter count (weights and biases, the 10 logits included) and the sum of its
+   * layer widths (the 10 logits included), each saturating at {@link Long#MAX_VALUE}.
+   */
+  record LayerSizes(long parameters, long widths) {
+    static LayerSizes of(int imageSize, List<Integer> hidden) {
+      long parameters = 0;
+      long widths = 10;
+      long in = imageSize;
+      for (int h : hidden) {
+        parameters = add(parameters, add(mul(in, h), h));
+        widths = add(widths, h);
+        in = h;
+      }
+      return new LayerSizes(add(parameters, add(mul(in, 10), 10)), widths);
+    }
+  }
+
+  /** {@code a * b} for operands {@code >= 0}, saturating at {@link Long#MAX_VALUE}. */
+  static long mul(long a, long b) {
     try {
       return Math.multiplyExact(a, b);
     } catch (ArithmeticException e) {
@@ -342,7 +355,8 @@ public record TrainingMemory(
     }
   }
 
-  private static long add(long a, long b) {
+  /** {@code a + b} for operands {@code >= 0}, saturating at {@link Long#MAX_VALUE}. */
+  static long add(long a, long b) {
     try {
       return Math.addExact(a, b);
     } catch (ArithmeticException e) {
