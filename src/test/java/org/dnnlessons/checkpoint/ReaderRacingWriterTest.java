@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.dnnlessons.cli.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,26 +24,13 @@ class ReaderRacingWriterTest {
   @Test
   void restoresRacingOverwritesGetOneSaveWhole() throws Exception {
     Path prefix = dir.resolve("model.ckpt");
-    List<String> failures = new ArrayList<>();
+    List<String> failures = Collections.synchronizedList(new ArrayList<>());
     AtomicBoolean done = new AtomicBoolean();
     int restores = 0;
     try (TinyModel writer = new TinyModel(s -> s, false);
         TinyModel reader = new TinyModel(s -> s, false)) {
       writer.save(prefix, 1f);
-      Thread saves =
-          new Thread(
-              () -> {
-                try {
-                  for (int i = 0; i < 150; i++) {
-                    writer.save(prefix, 1f + (i % 2));
-                  }
-                } catch (CheckpointException e) {
-                  failures.add("save: " + e.getMessage());
-                } finally {
-                  done.set(true);
-                }
-              });
-      saves.start();
+      Thread saves = savesInBackground(writer, prefix, 150, failures, done);
       while (!done.get()) {
         try {
           float v = reader.restore(prefix); // checks all of layer/w holds one value
@@ -62,38 +51,17 @@ class ReaderRacingWriterTest {
   void inspectAllOfTheDirectoryRacingOverwritesNeverReportsAChecksumMismatch() throws Exception {
     // the reader: inspect --all DIR while train --save overwrites the prefix
     Path prefix = dir.resolve("model.ckpt");
-    List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<String> failures = Collections.synchronizedList(new ArrayList<>());
     AtomicBoolean done = new AtomicBoolean();
     int reads = 0;
     try (TinyModel writer = new TinyModel(s -> s, false)) {
       writer.save(prefix, 1f);
-      Thread saves =
-          new Thread(
-              () -> {
-                try {
-                  for (int i = 0; i < 100; i++) {
-                    writer.save(prefix, 1f + (i % 2));
-                  }
-                } catch (CheckpointException e) {
-                  failures.add("save: " + e.getMessage());
-                } finally {
-                  done.set(true);
-                }
-              });
-      saves.start();
+      Thread saves = savesInBackground(writer, prefix, 100, failures, done);
       while (!done.get()) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        int status =
-            org.dnnlessons.cli.Main.execute(
-                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
-                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8),
-                "inspect",
-                "--all",
-                dir.toString());
-        String printed = out.toString(java.nio.charset.StandardCharsets.UTF_8);
-        if (status != 0) {
-          failures.add("inspect: " + err.toString(java.nio.charset.StandardCharsets.UTF_8));
+        CliRun inspect = CliRun.of("inspect", "--all", dir.toString());
+        String printed = inspect.out();
+        if (inspect.status() != 0) {
+          failures.add("inspect: " + inspect.err());
         } else {
           assertTrue(printed.contains("# Total number of params"), printed);
           // one save's values whole: never 1s and 2s in one print
@@ -106,5 +74,28 @@ class ReaderRacingWriterTest {
     System.out.println(reads + " inspect --all runs raced 100 overwrites");
     assertEquals(List.of(), failures);
     assertTrue(reads > 10, "the reader ran during the saves: " + reads);
+  }
+
+  /**
+   * Saves {@code times} times to {@code prefix} on a thread of its own, values 1 and 2 in turn; a
+   * failed save goes to {@code failures}; {@code done} is set when it ends.
+   */
+  private static Thread savesInBackground(
+      TinyModel writer, Path prefix, int times, List<String> failures, AtomicBoolean done) {
+    Thread saves =
+        new Thread(
+            () -> {
+              try {
+                for (int i = 0; i < times; i++) {
+                  writer.save(prefix, 1f + (i % 2));
+                }
+              } catch (CheckpointException e) {
+                failures.add("save: " + e.getMessage());
+              } finally {
+                done.set(true);
+              }
+            });
+    saves.start();
+    return saves;
   }
 }

@@ -9,6 +9,7 @@ import com.google.gson.JsonParser;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
@@ -210,25 +211,7 @@ class ModelServerTest {
       {"{\"instances\":[" + one.replaceFirst("0\\.5", "255") + "]}", "is 255: pixels are from 0"},
       {"{\"instances\":[" + one.replaceFirst("0\\.5", "-0.5") + "]}", "is -0.5"},
       {
-        "{\"instances\":["
-            + one
-            + ","
-            + one
-            + ","
-            + one
-            + ","
-            + one
-            + ","
-            + one
-            + ","
-            + one
-            + ","
-            + one
-            + ","
-            + one
-            + ","
-            + one
-            + "]}",
+        "{\"instances\":[" + String.join(",", Collections.nCopies(9, one)) + "]}",
         "too many instances: at most 8"
       },
       {"{\"instances\":[[0.5],[0.5,0.5]]}", "equal lengths"},
